@@ -1,0 +1,1 @@
+"""Talking to Spotify: OAuth (PKCE), tokens, the Web API client, budget and breaker."""
