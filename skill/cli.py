@@ -20,6 +20,7 @@ from skill.errors import ConfigError, SkillError
 #: command name -> (module path, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "settings": ("skill.commands.settings", "print the settings table (or the values in force)"),
+    "sandbox": ("skill.sandbox.cli", "run the Spotify sandbox (Accounts + Web API simulator)"),
 }
 
 
