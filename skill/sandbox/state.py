@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -153,7 +154,20 @@ class Sandbox:
         same-title tracks by different artists."""
         from skill.sandbox.catalog import Catalog
 
-        self.catalog = Catalog.merged(self.catalog, Catalog.from_rows(rows))
+        extra = Catalog.from_rows(rows)
+        base = self.catalog
+        albums = dict(base.albums)
+        for album in extra.albums.values():
+            known = albums.get(album.id)
+            albums[album.id] = album if known is None else dataclasses.replace(
+                known, track_ids=tuple(dict.fromkeys(known.track_ids + album.track_ids))
+            )
+        self.catalog = Catalog(
+            tracks={**base.tracks, **extra.tracks},
+            albums=albums,
+            artists={**extra.artists, **base.artists},
+            playlists={**base.playlists, **extra.playlists},
+        )
 
     # -- grants --------------------------------------------------------------------------
 

@@ -1,0 +1,176 @@
+"""Contract checks: sandbox responses against the vendored Spotify OpenAPI description.
+
+``assert_matches_spec(response)`` finds the operation from the request's method and path
+(everything after ``/v1``), then validates the status and the JSON body against the
+operation's response schema. The spec (``data/spotify/openapi.yaml``, OpenAPI 3.0) is
+converted once to JSON Schema: ``nullable`` becomes a ``null`` alternative and refs point
+into the loaded document.
+
+The spec's known gaps (BEHAVIOR.md §11) are handled here, explicitly and nowhere else:
+
+1. ``actions`` is wrapped in ``disallows`` on the wire; the spec flattens it.
+2. ``GET /me/player/currently-playing`` and ``GET /me/player/queue`` may answer 204, and
+   ``GET /me/player`` answers 204 when nothing is active.
+3. Player commands may answer 200 (or 202) with a short plain-text body; only 204 is listed.
+4. ``ErrorObject`` lacks ``reason``; it is added as an optional string.
+5. Each operation lists only some error statuses; every error uses the same envelope, so an
+   unlisted error status is validated against ``{"error": ErrorObject}``; plain-text error
+   bodies (development-mode gates) are accepted for 403.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jsonschema
+import yaml
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "data" / "spotify" / "openapi.yaml"
+SPEC_URI = "urn:spotify-openapi"
+PLAYER_COMMANDS = {
+    ("PUT", "/me/player"),
+    ("PUT", "/me/player/play"),
+    ("PUT", "/me/player/pause"),
+    ("POST", "/me/player/next"),
+    ("POST", "/me/player/previous"),
+    ("PUT", "/me/player/seek"),
+    ("PUT", "/me/player/volume"),
+    ("PUT", "/me/player/shuffle"),
+    ("PUT", "/me/player/repeat"),
+    ("POST", "/me/player/queue"),
+}
+MAY_BE_EMPTY = {
+    ("GET", "/me/player"),
+    ("GET", "/me/player/currently-playing"),
+    ("GET", "/me/player/queue"),
+}
+
+
+def _to_json_schema(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_to_json_schema(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _to_json_schema(v) for k, v in node.items() if k not in {"example", "x-spotify-docs-type"}}
+    ref = out.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/"):
+        out["$ref"] = SPEC_URI + ref
+    if out.pop("nullable", False):
+        if "type" in out and "$ref" not in out:
+            kind = out["type"]
+            out["type"] = [kind, "null"] if isinstance(kind, str) else [*kind, "null"]
+            if "enum" in out:
+                out["enum"] = [*out["enum"], None]
+        else:
+            return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+@functools.cache
+def spec() -> dict[str, Any]:
+    raw = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    patched = copy.deepcopy(raw)
+    schemas = patched["components"]["schemas"]
+    # Gap 1: actions is {"disallows": {...}} on the wire.
+    context = schemas["CurrentlyPlayingContextObject"]["properties"]
+    context["actions"] = {
+        "type": "object",
+        "properties": {"disallows": {"$ref": "#/components/schemas/DisallowsObject"}},
+    }
+    # Gap 4: the player reason.
+    schemas["ErrorObject"]["properties"]["reason"] = {"type": "string"}
+    converted: dict[str, Any] = _to_json_schema(patched)
+    return converted
+
+
+@functools.cache
+def _registry() -> Registry[Any]:
+    return Registry().with_resource(SPEC_URI, Resource(contents=spec(), specification=DRAFT7))
+
+
+@functools.cache
+def _templates() -> list[tuple[re.Pattern[str], str]]:
+    out = []
+    for template in spec()["paths"]:
+        pattern = re.sub(r"\{[^}]+\}", r"[^/]+", template)
+        out.append((re.compile(f"^{pattern}$"), template))
+    # Literal paths before templated ones (/me/player/queue before /me/{x}/...).
+    out.sort(key=lambda item: item[1].count("{"))
+    return out
+
+
+def operation_path(url_path: str) -> str:
+    """The spec's path template for a request path (``/sandbox/v1/me`` → ``/me``)."""
+    _, sep, rest = url_path.partition("/v1/")
+    if not sep:
+        raise AssertionError(f"not a Web API path: {url_path}")
+    rest = "/" + rest.rstrip("/")
+    for pattern, template in _templates():
+        if pattern.match(rest):
+            return template
+    raise AssertionError(f"no operation in the spec for {rest}")
+
+
+def _validate(instance: Any, schema: Any, where: str) -> None:
+    validator = jsonschema.Draft7Validator(schema, registry=_registry())
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        raise AssertionError(
+            f"{where}: body does not match the spec at {list(first.path)}: {first.message}"
+        )
+
+
+def _response_schema(response_spec: dict[str, Any]) -> Any | None:
+    if "$ref" in response_spec:
+        name = response_spec["$ref"].rsplit("/", 1)[1]
+        response_spec = spec()["components"]["responses"][name]
+    content = response_spec.get("content") or {}
+    media = content.get("application/json")
+    return None if media is None else media.get("schema")
+
+
+def assert_matches_spec(response: httpx.Response, template: str | None = None) -> None:
+    """Validate ``response`` (status and body) against the operation it answers."""
+    method = response.request.method.upper()
+    path = template or operation_path(response.request.url.path)
+    where = f"{method} {path} -> {response.status_code}"
+    operation = spec()["paths"].get(path, {}).get(method.lower())
+    assert operation is not None, f"{where}: operation not in the spec"
+    status = response.status_code
+    listed = operation.get("responses", {})
+    if status == 204:
+        assert response.content == b"", f"{where}: a 204 must have an empty body"
+        assert "204" in listed or (method, path) in MAY_BE_EMPTY | PLAYER_COMMANDS, (
+            f"{where}: 204 is not a documented answer"
+        )
+        return
+    if (method, path) in PLAYER_COMMANDS and status in (200, 202):  # gap 3
+        assert not response.headers.get("content-type", "").startswith("application/json") or (
+            response.content
+        ), where
+        return
+    if status >= 400:
+        if status == 403 and response.headers.get("content-type", "").startswith("text/plain"):
+            assert response.text, f"{where}: empty plain-text error"  # gap 5
+            return
+        schema = _response_schema(listed[str(status)]) if str(status) in listed else None
+        if schema is None:
+            schema = {
+                "type": "object",
+                "required": ["error"],
+                "properties": {"error": {"$ref": f"{SPEC_URI}#/components/schemas/ErrorObject"}},
+            }
+        _validate(response.json(), schema, where)
+        return
+    assert str(status) in listed, f"{where}: status not documented (has {sorted(listed)})"
+    schema = _response_schema(listed[str(status)])
+    if schema is not None:
+        _validate(response.json(), schema, where)
