@@ -58,7 +58,8 @@ def _to_json_schema(node: Any) -> Any:
         return [_to_json_schema(n) for n in node]
     if not isinstance(node, dict):
         return node
-    out = {k: _to_json_schema(v) for k, v in node.items() if k not in {"example", "x-spotify-docs-type"}}
+    skip = {"example", "x-spotify-docs-type"}
+    out = {k: _to_json_schema(v) for k, v in node.items() if k not in skip}
     ref = out.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/"):
         out["$ref"] = SPEC_URI + ref
