@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from skill.sandbox.auth import authenticate, get_sandbox
+from skill.sandbox.auth import authenticate, base_url, get_sandbox
 from skill.sandbox.responses import spotify_json
 
 
@@ -14,7 +14,7 @@ async def me(request: Request) -> Response:
     """``GET /me``: in development mode without country, email, product, followers."""
     caller = authenticate(request)
     user = caller.require_user()
-    base = str(request.base_url).rstrip("/")
+    base = base_url(request)
     body: dict[str, object] = {
         "id": user.id,
         "account_id": user.account_id,
