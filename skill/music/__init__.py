@@ -1,0 +1,1 @@
+"""Doing the right thing: resolution, the orchestrator, providers, replies."""
