@@ -1,0 +1,144 @@
+"""Gazetteers from ``data/entities/`` and the spaCy matcher that finds them in text.
+
+Labels: GENRE, MOOD, DECADE, DEVICE, SERVICE and KIND (kind words carry their schema value,
+"song" -> "track"). The files are plain lists (``genres.txt``) or, for kinds, a YAML mapping of
+value -> words. Phrases are stored in their normalised form, the same form the normaliser gives
+the utterance, so "R&B", "r & b" and "R and B" all match "r and b".
+
+:class:`EntityMatcher` is spaCy ``blank("en")`` with a ``PhraseMatcher`` over every phrase,
+run on the normalised text (only the tokenizer and the matcher: about 5 µs for a short
+command, where a full ``nlp()`` call costs about 25 µs). spaCy is imported when the matcher is
+built, not when this module is imported, so commands that need no entities never pay for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from skill.nlu.normalize import fold
+
+#: file name -> label, for the plain phrase lists
+LIST_FILES: Mapping[str, str] = {
+    "genres.txt": "GENRE",
+    "moods.txt": "MOOD",
+    "decades.txt": "DECADE",
+    "devices.txt": "DEVICE",
+    "services.txt": "SERVICE",
+}
+KIND_FILE = "kinds.yaml"
+#: when two phrases overlap, the longer wins; on equal length, the earlier label here
+LABEL_ORDER = ("KIND", "SERVICE", "DEVICE", "DECADE", "GENRE", "MOOD")
+_NON_WORD = re.compile(r"[^\w']+|_")
+
+
+def phrase_key(text: str) -> str:
+    """The normalised form of a gazetteer phrase: folded, words separated by one space."""
+    return " ".join(_NON_WORD.sub(" ", fold(text).replace("&", " and ")).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A gazetteer phrase found in a text."""
+
+    #: GENRE, MOOD, DECADE, DEVICE, SERVICE or KIND
+    label: str
+    #: start offset in the text that was searched
+    start: int
+    #: end offset (exclusive)
+    end: int
+    #: the phrase as it appears in the searched text
+    text: str
+    #: the normalised value: the schema kind for KIND, the phrase itself otherwise
+    value: str
+
+
+class Gazetteers:
+    """label -> normalised phrase -> value."""
+
+    def __init__(self, tables: Mapping[str, Mapping[str, str]]) -> None:
+        self.tables = {label: dict(table) for label, table in tables.items()}
+
+    @classmethod
+    def load(cls, directory: Path) -> Gazetteers:
+        tables: dict[str, dict[str, str]] = {}
+        for name, label in LIST_FILES.items():
+            path = directory / name
+            table = tables.setdefault(label, {})
+            for line in path.read_text(encoding="utf-8").splitlines():
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    key = phrase_key(line)
+                    table[key] = key
+        kinds: Any = yaml.safe_load((directory / KIND_FILE).read_text(encoding="utf-8"))
+        table = tables.setdefault("KIND", {})
+        for value, words in kinds.items():
+            for word in words:
+                table[phrase_key(str(word))] = str(value)
+        return cls(tables)
+
+    def lookup(self, label: str, phrase: str) -> str | None:
+        """The value of ``phrase`` (normalised) under ``label``, or None."""
+        return self.tables.get(label, {}).get(phrase)
+
+    def phrases(self, label: str) -> list[str]:
+        """Every phrase of a label, longest first (the order regex alternatives need)."""
+        return sorted(self.tables.get(label, {}), key=lambda p: (-len(p), p))
+
+    def regex_lists(self) -> dict[str, list[str]]:
+        """label (lower case) -> phrases: the ``{@label}`` lists of the grammars."""
+        return {label.lower(): self.phrases(label) for label in self.tables}
+
+
+class EntityMatcher:
+    """spaCy ``blank("en")`` + ``PhraseMatcher`` over the gazetteers (see module docstring)."""
+
+    def __init__(self, gazetteers: Gazetteers) -> None:
+        import spacy
+        from spacy.matcher import PhraseMatcher
+
+        self.gazetteers = gazetteers
+        self.nlp = spacy.blank("en")
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for label in LABEL_ORDER:
+            phrases = gazetteers.phrases(label)
+            if phrases:
+                self.matcher.add(label, list(self.nlp.tokenizer.pipe(phrases)))
+        self._rank = {label: i for i, label in enumerate(LABEL_ORDER)}
+
+    def find(self, text: str, labels: Iterable[str] | None = None) -> list[Entity]:
+        """Non-overlapping entities of ``text`` (normalised), in order; longest match wins.
+
+        Only matches that start and end on word boundaries of ``text`` count, so the spaCy
+        tokenizer's finer splits ("don't" -> "do", "n't") never produce a partial word.
+        """
+        wanted = None if labels is None else frozenset(labels)
+        doc = self.nlp.make_doc(text)
+        found: list[tuple[int, int, int, str]] = []
+        strings = self.nlp.vocab.strings
+        for match_id, start, end in self.matcher(doc):
+            label = strings[match_id]
+            if wanted is not None and label not in wanted:
+                continue
+            span = doc[start:end]
+            a, b = span.start_char, span.end_char
+            if (a > 0 and text[a - 1] != " ") or (b < len(text) and text[b] != " "):
+                continue
+            found.append((a, b, self._rank[label], label))
+        found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
+        chosen: list[tuple[int, int, int, str]] = []
+        for item in found:
+            if all(item[1] <= c[0] or item[0] >= c[1] for c in chosen):
+                chosen.append(item)
+        chosen.sort()
+        entities = []
+        for a, b, _, label in chosen:
+            phrase = text[a:b]
+            value = self.gazetteers.lookup(label, phrase) or phrase
+            entities.append(Entity(label, a, b, phrase, value))
+        return entities

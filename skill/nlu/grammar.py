@@ -1,0 +1,279 @@
+"""Regex grammars loaded from ``grammars/*.yaml``, compiled once, matched with a priority.
+
+A grammar file holds one intent family::
+
+    family: transport
+    trigger: '\\b(?:pause|stop|resume)\\b'     # optional: the family is tried only if found
+    priority: 50                              # default priority of its patterns
+    patterns:
+      - intent: music.pause
+        slots: {}                             # fixed slot values added on a match
+        priority: 55                          # optional, overrides the family's
+        refine: media                         # optional post-processing step (see pipeline)
+        match:                                # regexes over the normalised text (fullmatch)
+          - 'pause(?: the music)?{device_tail}'
+
+``macros.yaml`` holds ``macros: {name: regex}``; ``{name}`` in a pattern (or a macro) expands to
+``(?:regex)``. ``{@label}`` expands to a trie regex of every phrase of that gazetteer label
+(data/entities). Named groups become slots; ``artist__2`` fills ``artist`` too, so one regex may
+name a slot in several alternatives. Group names starting with ``x_`` are helpers, not slots.
+
+Priority (documented in docs/nlu.md as well): among all patterns that match the whole text,
+the winner has the highest ``priority``; ties go to the match with the most literal characters
+(characters not inside a wildcard slot or ``{any}``), then to the match that fills more slots
+(it explains more of the text), then to the earlier pattern
+(files in name order, patterns in file order). Out-of-domain patterns (intent ``none``) are
+ordinary patterns with a high priority, so a near miss ("pause the timer") stays ``none``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from skill.nlu.models import INTENT_SLOTS
+
+_MACRO = re.compile(r"\{(@?[a-z_][a-z0-9_]*)\}")
+_GROUP = re.compile(r"\(\?P<([a-zA-Z_][a-zA-Z0-9_]*)>")
+#: slots whose captured text is free (a wildcard): they do not count as literal characters
+WILDCARD_SLOTS = frozenset(
+    {"query", "track", "artist", "album", "playlist", "name", "text", "device", "genre", "year"}
+)
+
+
+class GrammarError(ValueError):
+    """A grammar file that cannot be compiled; the message names the file and pattern."""
+
+
+def slot_of(group: str) -> str:
+    """The slot a named group fills: ``artist__2`` -> ``artist``."""
+    return group.split("__", 1)[0]
+
+
+def trie_regex(phrases: Iterable[str]) -> str:
+    """One regex matching exactly the given phrases, as a trie (fast for large lists)."""
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end:
+            return "(?:" + body + ")?"
+        return body
+
+    if not trie:
+        return "(?!)"
+    return "(?:" + build(trie) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One compiled grammar pattern."""
+
+    #: "family:index.alternative", for debugging and tests
+    id: str
+    family: str
+    intent: str
+    regex: re.Pattern[str]
+    #: the pattern as written, before macro expansion
+    source: str
+    priority: int
+    #: fixed slots added on every match
+    slots: Mapping[str, Any]
+    #: name of a refinement step, or ""
+    refine: str
+    #: the pattern's position over all files, for the final tie-break
+    order: int
+    #: other pattern options (sign: -1, ...)
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A pattern that matched the whole normalised text."""
+
+    pattern: Pattern
+    #: slot -> (start, end) in the normalised text, for every named group that took part
+    groups: Mapping[str, tuple[int, int]]
+    #: characters of the match outside wildcard slots
+    literal: int
+
+    def key(self) -> tuple[int, int, int, int]:
+        """Sort key: larger is better (see the module docstring)."""
+        slots = sum(1 for g in self.groups if not g.startswith("x_"))
+        return (self.pattern.priority, self.literal, slots, -self.pattern.order)
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    name: str
+    trigger: re.Pattern[str] | None
+    patterns: tuple[Pattern, ...]
+
+
+class Grammar:
+    """Every family, compiled."""
+
+    def __init__(self, families: Iterable[Family]) -> None:
+        self.families = tuple(families)
+        self.patterns = tuple(p for f in self.families for p in f.patterns)
+
+    @classmethod
+    def load(
+        cls,
+        directory: Path,
+        gazetteers: Mapping[str, Iterable[str]],
+        *,
+        refiners: Iterable[str] = (),
+    ) -> Grammar:
+        files = sorted(directory.glob("*.yaml"))
+        macros: dict[str, str] = {}
+        documents: list[tuple[Path, dict[str, Any]]] = []
+        for path in files:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            if not isinstance(data, dict):
+                raise GrammarError(f"{path.name}: not a mapping")
+            if "macros" in data:
+                macros.update({str(k): str(v) for k, v in data["macros"].items()})
+            if "patterns" in data:
+                documents.append((path, data))
+        expander = _Expander(macros, gazetteers)
+        known_refiners = set(refiners)
+        families: list[Family] = []
+        order = 0
+        for path, data in documents:
+            name = str(data.get("family", path.stem))
+            default_priority = int(data.get("priority", 50))
+            trigger_src = data.get("trigger")
+            trigger = None
+            if trigger_src:
+                trigger = _compile(expander.expand(str(trigger_src), path.name), path.name)
+            patterns: list[Pattern] = []
+            for index, entry in enumerate(data["patterns"]):
+                intent = str(entry["intent"])
+                if intent not in INTENT_SLOTS:
+                    raise GrammarError(f"{path.name}#{index}: unknown intent {intent!r}")
+                refine = str(entry.get("refine", ""))
+                if refine and refine not in known_refiners:
+                    raise GrammarError(f"{path.name}#{index}: unknown refine step {refine!r}")
+                fixed = dict(entry.get("slots") or {})
+                options = {k: entry[k] for k in ("sign",) if k in entry}
+                matches = entry["match"]
+                if isinstance(matches, str):
+                    matches = [matches]
+                for alt, source in enumerate(matches):
+                    where = f"{path.name}#{index}.{alt}"
+                    regex = _compile(expander.expand(str(source), where), where)
+                    for group in regex.groupindex:
+                        slot = slot_of(group)
+                        allowed = INTENT_SLOTS[intent] | {"kind_word", "device"}
+                        if not group.startswith("x_") and slot not in allowed:
+                            raise GrammarError(f"{where}: slot {slot!r} not in {intent}")
+                    patterns.append(
+                        Pattern(
+                            id=f"{name}:{index}.{alt}",
+                            family=name,
+                            intent=intent,
+                            regex=regex,
+                            source=str(source),
+                            priority=int(entry.get("priority", default_priority)),
+                            slots=fixed,
+                            refine=refine,
+                            order=order,
+                            options=options,
+                        )
+                    )
+                    order += 1
+            families.append(Family(name, trigger, tuple(patterns)))
+        return cls(families)
+
+    def matches(self, text: str) -> Iterator[Match]:
+        """Every pattern that matches the whole of ``text``, in grammar order."""
+        for family in self.families:
+            if family.trigger is not None and family.trigger.search(text) is None:
+                continue
+            for pattern in family.patterns:
+                m = pattern.regex.fullmatch(text)
+                if m is None:
+                    continue
+                groups: dict[str, tuple[int, int]] = {}
+                wild = 0
+                for group, value in m.groupdict().items():
+                    if value is None:
+                        continue
+                    span = m.span(group)
+                    groups[group] = span
+                    if slot_of(group) in WILDCARD_SLOTS or group.startswith("x_any"):
+                        wild += span[1] - span[0]
+                yield Match(pattern, groups, len(text) - wild)
+
+    def best(self, text: str, accept: Callable[[Match], bool] | None = None) -> Match | None:
+        """The winning match by :meth:`Match.key`, among those ``accept`` keeps."""
+        best: Match | None = None
+        for match in self.matches(text):
+            if accept is not None and not accept(match):
+                continue
+            if best is None or match.key() > best.key():
+                best = match
+        return best
+
+
+class _Expander:
+    def __init__(self, macros: Mapping[str, str], gazetteers: Mapping[str, Iterable[str]]):
+        self.macros = macros
+        self.gazetteers = gazetteers
+        self._cache: dict[str, str] = {}
+
+    def expand(self, source: str, where: str, depth: int = 0) -> str:
+        if depth > 20:
+            raise GrammarError(f"{where}: macros nest too deep")
+
+        def replace(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name.startswith("@"):
+                label = name[1:]
+                if label not in self.gazetteers:
+                    raise GrammarError(f"{where}: unknown gazetteer {label!r}")
+                if name not in self._cache:
+                    self._cache[name] = trie_regex(self.gazetteers[label])
+                return self._cache[name]
+            if name not in self.macros:
+                raise GrammarError(f"{where}: unknown macro {{{name}}}")
+            return "(?:" + self.expand(self.macros[name], f"{where}/{name}", depth + 1) + ")"
+
+        return _MACRO.sub(replace, source)
+
+
+def _unique_groups(source: str) -> str:
+    """Rename repeated named groups (a macro used twice): the second ``device`` -> ``device__2``."""
+    seen: dict[str, int] = {}
+
+    def rename(m: re.Match[str]) -> str:
+        name = m.group(1)
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] == 1:
+            return m.group(0)
+        return f"(?P<{name}__r{seen[name]}>"
+
+    return _GROUP.sub(rename, source)
+
+
+def _compile(source: str, where: str) -> re.Pattern[str]:
+    source = _unique_groups(source)
+    try:
+        return re.compile(source)
+    except re.error as exc:
+        raise GrammarError(f"{where}: {exc}") from exc

@@ -1,0 +1,174 @@
+"""Refinement steps named by grammar patterns (``refine: media``, ``refine: playlist``).
+
+``media`` tidies what a play/queue pattern captured:
+
+* sort words ("the newest", "most popular") and service names ("on deezer") that ended up in
+  a captured title are cut off;
+* a captured text made only of genre, decade, mood and kind words ("some 80s rock", "a
+  symphony") is turned into typed slots (``genre``, ``year``, ``kind``) by the spaCy entity
+  matcher instead of being searched as a title;
+* a captured text that ends in a device phrase ("... in the kitchen") moves it to ``device``;
+* ``kind`` is filled from a kind word in the captured text when the pattern gave none.
+
+``playlist`` strips an owner ("cassie's") and the words "playlist"/"list" from the playlist name
+and applies the same clean-up as ``media`` to the item.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from skill.nlu.pipeline import Draft
+
+#: words allowed around entities in a query that is "only entities"
+_GLUE = frozenset(
+    """some a an the my any of from in by music songs song tunes tune tracks track stuff
+    something anything hits era decade genre style type kind good great nice best top popular
+    new newest latest old year years released me us for more sound sounds""".split()
+)
+_SORT_PREFIX = re.compile(
+    r"^(?:(?:the|a|an|some|my) )?(?:(?:newest|latest|new|top|top rated|best|greatest|most popular|"
+    r"popular|good|great|recent|most recent|hottest|famous|biggest|last|first|top \d+|"
+    r"top ten) )+"
+)
+_TRAILING_SORT = re.compile(r" (?:sort(?:ed)? by [a-z0-9 ]+|that is popular|that'?s popular)$")
+_FREE = ("query", "track", "artist", "album", "playlist")
+#: slots the entity pass may turn a query into, by entity label
+_TYPED = {"GENRE": "genre", "DECADE": "year", "MOOD": "genre"}
+
+
+def _trim(draft: Draft, slot: str) -> None:
+    """Cut sort words at the front and sort phrases at the back of a free slot."""
+    if slot not in draft.spans:
+        return
+    a, b = draft.spans[slot]
+    text = draft.norm.text[a:b]
+    m = _SORT_PREFIX.match(text)
+    if m and m.end() < len(text):
+        a += m.end()
+    m2 = _TRAILING_SORT.search(draft.norm.text[a:b])
+    if m2 and m2.start() > 0:
+        b = a + m2.start()
+    entities = draft.parser.entities.find(draft.norm.text[a:b], ("SERVICE",))
+    text = draft.norm.text[a:b]
+    for entity in reversed(entities):
+        before = text[: entity.start].rstrip()
+        for word in (" on", " from", " with", " using", " via", " in", " off of", " off", " at"):
+            if before.endswith(word) and entity.end >= len(text) - 4:
+                b = a + len(before) - len(word)
+                text = draft.norm.text[a:b]
+                break
+    while b > a and draft.norm.text[b - 1] == " ":
+        b -= 1
+    draft.set_text(slot, a, b)
+
+
+def _entity_only(draft: Draft, slot: str) -> bool:
+    """Replace a free slot by typed slots when it holds only genre/decade/kind words."""
+    if slot not in draft.spans:
+        return False
+    a, b = draft.spans[slot]
+    text = draft.norm.text[a:b]
+    entities = draft.parser.entities.find(text)
+    if not entities:
+        return False
+    covered = [False] * len(text)
+    for entity in entities:
+        if entity.label not in ("GENRE", "DECADE", "MOOD", "KIND"):
+            return False
+        for i in range(entity.start, entity.end):
+            covered[i] = True
+    rest = "".join(" " if covered[i] else ch for i, ch in enumerate(text)).split()
+    if any(word not in _GLUE and not (word.isdigit() and len(word) == 4) for word in rest):
+        return False
+    draft.drop(slot)
+    for entity in entities:
+        if entity.label == "KIND":
+            draft.slots.setdefault("kind", entity.value)
+            continue
+        target = _TYPED[entity.label]
+        if target not in draft.slots:
+            draft.set_text(target, a + entity.start, a + entity.end)
+    for m in re.finditer(r"\b\d{4}\b", text):
+        if "year" not in draft.slots:
+            draft.set_text("year", a + m.start(), a + m.end())
+    return True
+
+
+def _device_tail(draft: Draft, slot: str) -> None:
+    """"X in the kitchen" -> X, device "kitchen" (when the pattern found no device)."""
+    if slot not in draft.spans or "device" in draft.slots:
+        return
+    a, b = draft.spans[slot]
+    text = draft.norm.text[a:b]
+    for entity in draft.parser.entities.find(text, ("DEVICE",)):
+        if entity.end != len(text):
+            continue
+        head = text[: entity.start]
+        m = re.search(r" (?:in|on|at|through|via)(?: the| my)? $", head)
+        if m and m.start() > 0:
+            draft.set_text("device", a + entity.start, a + entity.end)
+            draft.set_text(slot, a, a + m.start())
+            return
+
+
+def refine_media(draft: Draft) -> None:
+    for slot in _FREE:
+        _trim(draft, slot)
+        _device_tail(draft, slot)
+    for slot in ("query", "artist", "track"):
+        if _entity_only(draft, slot):
+            break
+    if "kind" not in draft.slots and "query" in draft.spans:
+        for entity in draft.parser.entities.find(draft.text_of("query"), ("KIND",)):
+            if entity.value in ("radio", "podcast", "audiobook"):
+                draft.slots["kind"] = entity.value
+                break
+
+
+_OWNER = re.compile(r"^(?:[a-z0-9]+(?: [a-z0-9]+)?'s )(?=\S)")
+
+
+def refine_playlist(draft: Draft) -> None:
+    if "playlist" in draft.spans:
+        a, b = draft.spans["playlist"]
+        text = draft.norm.text[a:b]
+        m = _OWNER.match(text)
+        if m and m.end() < len(text):
+            a += m.end()
+        text = draft.norm.text[a:b]
+        m2 = re.search(r" (?:playlist|play list|list)$", text)
+        if m2 and m2.start() > 0:
+            b = a + m2.start()
+        draft.set_text("playlist", a, b)
+    if "query" in draft.spans:
+        a, b = draft.spans["query"]
+        text = draft.norm.text[a:b]
+        m = re.fullmatch(
+            r"(?:(?:the|a|an|this|some|another|my) )?(?:(?:artist|band|singer|song|track|tune|album)"
+            r" (?:by )?)?(?P<name>.+?)(?: (?P<kind>song|songs|track|tune|album|record|ep))?",
+            text,
+        )
+        if m:
+            name_a = a + m.start("name")
+            name_b = a + m.end("name")
+            kind_word = m.group("kind")
+            lead = text[: m.start("name")]
+            by = lead.endswith("by ")
+            if kind_word or by or re.match(r"(?:some|the artist|the band|artist|band) ", lead):
+                draft.drop("query")
+                draft.set_text("artist", name_a, name_b)
+                kind = draft.parser.gazetteers.lookup("KIND", kind_word or lead.split()[-2 if by else -1])
+                if kind:
+                    draft.slots["kind"] = kind
+            else:
+                draft.set_text("query", name_a if lead.startswith(("the ", "a ", "an ")) is False else a, name_b)
+
+
+REFINERS: dict[str, Callable[[Draft], None]] = {
+    "media": refine_media,
+    "playlist": refine_playlist,
+}

@@ -1,0 +1,206 @@
+"""Text normalisation for matching, with spans that still point into the original text.
+
+``Normalizer.normalize(text)`` returns a :class:`Normalized`: lower-case, diacritics folded,
+punctuation turned into single spaces, spoken numbers turned into digits ("forty five
+percent" -> "45 percent"), wake words and fillers removed ("hey google can you pause" ->
+"pause"). Every character of the normalised text knows the original range it came from, so
+a regex match on the normalised text maps back to an exact slice of what the user typed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from skill.nlu.numbers import NumberReader, NumberWords
+
+#: characters that join the parts of a word instead of separating words
+_INNER = {"'", "’", "‘", "ʼ", "`", "´"}
+#: characters replaced by a word of their own
+_SYMBOL_WORDS = {"%": "percent", "&": "and", "+": "plus", "#": "number", "@": "at"}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of the normalised text."""
+
+    #: the normalised form ("45", "beyonce", "don't")
+    text: str
+    #: start offset in the original text
+    start: int
+    #: end offset (exclusive) in the original text
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """The normalised form of an utterance and the way back to the original."""
+
+    #: the original text, untouched
+    original: str
+    #: the words left after normalisation, joined by single spaces
+    text: str
+    #: the tokens of ``text`` in order
+    tokens: tuple[Token, ...]
+    #: for every character of ``text``: the start offset of its source in ``original``
+    starts: tuple[int, ...]
+    #: for every character of ``text``: the end offset of its source in ``original``
+    ends: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original range of the normalised range ``[start, end)`` (end > start)."""
+        return self.starts[start], self.ends[end - 1]
+
+    def original_slice(self, start: int, end: int) -> str:
+        a, b = self.span(start, end)
+        return self.original[a:b]
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """Lower-case and strip diacritics from one character ("É" -> "e", "ß" -> "ss")."""
+    if ch.isascii():
+        return ch.lower()
+    decomposed = unicodedata.normalize("NFKD", ch.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Lower-case and diacritic-folded ``text`` (no other change)."""
+    return "".join(fold_char(c) for c in text)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+class Normalizer:
+    """Builds :class:`Normalized` texts. Construct once from the filler and number tables."""
+
+    def __init__(
+        self,
+        *,
+        numbers: NumberWords,
+        wake: Iterable[str] = (),
+        leading: Iterable[str] = (),
+        trailing: Iterable[str] = (),
+        anywhere: Iterable[str] = (),
+    ) -> None:
+        self.reader = NumberReader(numbers)
+        self.numbers = numbers
+        self._wake = self._phrases(wake)
+        self._leading = self._phrases(leading)
+        self._trailing = self._phrases(trailing)
+        self._anywhere = frozenset(anywhere)
+
+    @staticmethod
+    def _phrases(phrases: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+        split = {tuple(fold(p).split()) for p in phrases if p.strip()}
+        return tuple(sorted(split, key=lambda p: (-len(p), p)))
+
+    # -- stage 1: characters -> raw tokens -------------------------------------------------
+    def _tokenize(self, text: str) -> list[Token]:
+        tokens: list[Token] = []
+        buf: list[str] = []
+        start = -1
+        n = len(text)
+
+        def flush(end: int) -> None:
+            nonlocal start
+            if buf:
+                tokens.append(Token("".join(buf), start, end))
+                buf.clear()
+            start = -1
+
+        for i, ch in enumerate(text):
+            if _is_word_char(ch):
+                if start < 0:
+                    start = i
+                buf.append(fold_char(ch))
+            elif ch in _INNER and buf and i + 1 < n and _is_word_char(text[i + 1]):
+                buf.append("'")
+            elif ch in ".," and buf and buf[-1].isdigit() and i + 1 < n and text[i + 1].isdigit():
+                buf.append("." if ch == "." else "")
+            elif ch in _SYMBOL_WORDS:
+                flush(i)
+                tokens.append(Token(_SYMBOL_WORDS[ch], i, i + 1))
+            else:
+                flush(i)
+        flush(n)
+        return [t for t in tokens if t.text]
+
+    # -- stage 2: spoken numbers -> digits ------------------------------------------------
+    def _numbers(self, tokens: list[Token]) -> list[Token]:
+        words = [t.text for t in tokens]
+        out: list[Token] = []
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if self.numbers.is_number_word(tok.text) or tok.text.isdigit():
+                number = self.reader.read(words, i)
+                if number is not None:
+                    last = tokens[i + number.used - 1]
+                    out.append(Token(number.text, tok.start, last.end))
+                    i += number.used
+                    continue
+            out.append(tok)
+            i += 1
+        return out
+
+    # -- stage 3: wake words and fillers --------------------------------------------------
+    @staticmethod
+    def _starts_with(words: Sequence[str], phrase: tuple[str, ...], at: int) -> bool:
+        return tuple(words[at : at + len(phrase)]) == phrase
+
+    def _strip_fillers(self, tokens: list[Token]) -> list[Token]:
+        tokens = [t for t in tokens if t.text not in self._anywhere]
+        words = [t.text for t in tokens]
+        lo, hi = 0, len(tokens)
+        changed = True
+        while changed and lo < hi:
+            changed = False
+            for phrase in self._wake + self._leading:
+                if lo + len(phrase) < hi and self._starts_with(words, phrase, lo):
+                    lo += len(phrase)
+                    changed = True
+                    break
+        changed = True
+        while changed and lo < hi:
+            changed = False
+            for phrase in self._trailing:
+                if hi - len(phrase) > lo and tuple(words[hi - len(phrase) : hi]) == phrase:
+                    hi -= len(phrase)
+                    changed = True
+                    break
+        return tokens[lo:hi]
+
+    def normalize(self, text: str) -> Normalized:
+        tokens = self._strip_fillers(self._numbers(self._tokenize(text)))
+        chars: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        previous_end = 0
+        for k, tok in enumerate(tokens):
+            if k:
+                chars.append(" ")
+                starts.append(previous_end)
+                ends.append(tok.start)
+            exact = len(tok.text) == tok.end - tok.start
+            for j, ch in enumerate(tok.text):
+                chars.append(ch)
+                if exact:
+                    starts.append(tok.start + j)
+                    ends.append(tok.start + j + 1)
+                else:
+                    starts.append(tok.start)
+                    ends.append(tok.end)
+            previous_end = tok.end
+        return Normalized(
+            original=text,
+            text="".join(chars),
+            tokens=tuple(tokens),
+            starts=tuple(starts),
+            ends=tuple(ends),
+        )

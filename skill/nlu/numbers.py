@@ -1,0 +1,185 @@
+"""Spoken numbers to digits: "forty five" -> 45, "one hundred and six" -> 106,
+"ninety six point five" -> 96.5, "one oh seven point five" -> 107.5, "two thirds" -> 2/3.
+
+The word tables are data (``data/entities/numbers.yaml``); this module only holds the
+arithmetic. A :class:`NumberReader` consumes a run of number words from a token list and
+says how many tokens it used, so the normaliser can replace them with one digit token
+whose span covers the whole spoken phrase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class NumberWords:
+    """The vocabulary of spoken numbers."""
+
+    #: "zero".."nineteen" (and "oh" as a digit inside digit strings) -> value
+    units: Mapping[str, int]
+    #: "twenty".."ninety" -> value
+    tens: Mapping[str, int]
+    #: "hundred", "thousand", "million" -> multiplier
+    scales: Mapping[str, int]
+    #: "half", "halves", "third", "thirds", "quarter", "quarters" -> denominator
+    fractions: Mapping[str, int]
+    #: words that join parts of one number ("and" in "one hundred and six")
+    joiners: frozenset[str]
+    #: words that start a decimal part ("point")
+    points: frozenset[str]
+    #: unit words that may only appear inside a run of digits ("oh", "o")
+    digit_only: frozenset[str]
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object]) -> NumberWords:
+        def table(key: str) -> dict[str, int]:
+            raw = data.get(key, {})
+            if not isinstance(raw, Mapping):
+                raise ValueError(f"numbers: {key} must be a mapping")
+            return {str(k): int(v) for k, v in raw.items()}
+
+        def words(key: str) -> frozenset[str]:
+            raw = data.get(key, [])
+            if not isinstance(raw, Sequence) or isinstance(raw, str):
+                raise ValueError(f"numbers: {key} must be a list")
+            return frozenset(str(w) for w in raw)
+
+        return cls(
+            units=table("units"),
+            tens=table("tens"),
+            scales=table("scales"),
+            fractions=table("fractions"),
+            joiners=words("joiners"),
+            points=words("points"),
+            digit_only=words("digit_only"),
+        )
+
+    def is_number_word(self, word: str) -> bool:
+        return word in self.units or word in self.tens or word in self.scales
+
+
+@dataclass(frozen=True, slots=True)
+class SpokenNumber:
+    """A number read from tokens."""
+
+    #: the value; a Fraction for "two thirds", a float-like string is kept in ``text``
+    value: Fraction
+    #: how many tokens were consumed
+    used: int
+    #: the digit form that replaces the words ("45", "96.5", "2/3")
+    text: str
+
+
+class NumberReader:
+    """Reads the longest spoken number at a position of a token list."""
+
+    def __init__(self, words: NumberWords) -> None:
+        self.words = words
+
+    def _integer(self, tokens: Sequence[str], i: int) -> tuple[int, int] | None:
+        """An integer phrase starting at ``i`` -> (value, tokens used)."""
+        w = self.words
+        total = 0
+        current = 0
+        used = 0
+        j = i
+        last_kind = ""
+        while j < len(tokens):
+            tok = tokens[j]
+            if tok in w.units and tok not in w.digit_only:
+                if last_kind in ("unit", "teen"):
+                    break
+                current += w.units[tok]
+                last_kind = "teen" if w.units[tok] >= 10 else "unit"
+            elif tok in w.tens:
+                if last_kind in ("unit", "teen", "tens"):
+                    break
+                current += w.tens[tok]
+                last_kind = "tens"
+            elif tok in w.scales and last_kind in ("unit", "teen", "tens", "scale"):
+                scale = w.scales[tok]
+                if scale == 100:
+                    current = max(current, 1) * 100
+                else:
+                    total += max(current, 1) * scale
+                    current = 0
+                last_kind = "scale"
+            elif (
+                tok in w.joiners
+                and last_kind == "scale"
+                and j + 1 < len(tokens)
+                and (tokens[j + 1] in w.units or tokens[j + 1] in w.tens)
+                and tokens[j + 1] not in w.digit_only
+            ):
+                last_kind = "joiner"
+            else:
+                break
+            j += 1
+            used = j - i
+        if used == 0 or last_kind == "joiner":
+            return None
+        return total + current, used
+
+    def _digit_string(self, tokens: Sequence[str], i: int) -> tuple[str, int] | None:
+        """Digit by digit ("one oh seven") -> ("107", 3); needs at least three tokens."""
+        w = self.words
+        digits: list[str] = []
+        j = i
+        while j < len(tokens):
+            tok = tokens[j]
+            value = w.units.get(tok)
+            if value is None or value > 9:
+                break
+            digits.append(str(value))
+            j += 1
+        if len(digits) < 3 or not any(t in w.digit_only for t in tokens[i:j]):
+            return None
+        return "".join(digits), j - i
+
+    def read(self, tokens: Sequence[str], i: int) -> SpokenNumber | None:
+        """The number starting at token ``i``, or None when ``tokens[i]`` starts none."""
+        w = self.words
+        tok = tokens[i]
+        if tok.isdigit():
+            whole: tuple[int, int] | None = (int(tok), 1)
+            digit_text = tok
+        else:
+            digit_string = self._digit_string(tokens, i)
+            if digit_string is not None:
+                digit_text, n = digit_string
+                whole = (int(digit_text), n)
+            else:
+                whole = self._integer(tokens, i)
+                if whole is None:
+                    return None
+                digit_text = str(whole[0])
+        value, used = whole
+        j = i + used
+        # a decimal part: "point five", "point two five"
+        if j + 1 < len(tokens) and tokens[j] in w.points:
+            decimals: list[str] = []
+            k = j + 1
+            while k < len(tokens) and tokens[k] in w.units and w.units[tokens[k]] <= 9:
+                decimals.append(str(w.units[tokens[k]]))
+                k += 1
+            if decimals:
+                text = f"{digit_text}.{''.join(decimals)}"
+                return SpokenNumber(Fraction(text), k - i, text)
+        # a fraction: "two thirds", "one half", "three quarters"
+        if j < len(tokens) and tokens[j] in w.fractions and 0 < value < w.fractions[tokens[j]]:
+            denominator = w.fractions[tokens[j]]
+            return SpokenNumber(Fraction(value, denominator), used + 1, f"{value}/{denominator}")
+        if used == 1 and not tok.isdigit() and tok in w.units and w.units[tok] == 1:
+            # a lone "one" is a word ("the first one", "one direction"), not a number
+            return None
+        if tok.isdigit():
+            return None  # already digits: nothing to replace
+        return SpokenNumber(Fraction(value), used, digit_text)
+
+
+def percent_of(value: Fraction) -> int:
+    """A fraction of the whole as a rounded percentage: 2/3 -> 67."""
+    return int(round(value * 100)) if value < 1 else int(round(value))

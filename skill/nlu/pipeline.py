@@ -1,0 +1,220 @@
+"""The intent pipeline: normalise -> grammar match -> typed slots -> refinement -> Intent.
+
+Build it once (``Parser.default()`` reads ``grammars/`` and ``data/entities/`` of the
+repository) and call :meth:`Parser.parse` per utterance. Parsing is pure CPU, allocation-light
+and thread-safe. The spaCy entity matcher is built on the first utterance that needs it (or by
+:meth:`Parser.warm`), so a plain "pause" never imports spaCy.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from skill.errors import InvalidRequest
+from skill.nlu.entities import EntityMatcher, Gazetteers
+from skill.nlu.grammar import Grammar, Match, slot_of
+from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
+from skill.nlu.normalize import Normalized, Normalizer
+from skill.nlu.numbers import NumberWords
+from skill.nlu import slots as convert
+
+#: utterances longer than this are refused with InvalidRequest (a spoken command is < 200)
+MAX_CHARS = 500
+#: confidence of ``none`` when no pattern matched at all
+NO_MATCH_CONFIDENCE = 0.6
+
+
+def repo_root() -> Path:
+    """The repository root: ``grammars/`` and ``data/entities/`` live there."""
+    import skill
+
+    return Path(skill.__file__).resolve().parents[1]
+
+
+@dataclass
+class Draft:
+    """The intent under construction, handed to refinement steps."""
+
+    intent: str
+    slots: dict[str, SlotValue]
+    #: slot -> (start, end) in the NORMALISED text
+    spans: dict[str, tuple[int, int]]
+    norm: Normalized
+    match: Match
+    parser: Parser
+    confidence: float
+
+    def text_of(self, slot: str) -> str:
+        """The normalised text a slot was read from."""
+        a, b = self.spans[slot]
+        return self.norm.text[a:b]
+
+    def set_text(self, slot: str, start: int, end: int) -> None:
+        """Set a string slot from a range of the normalised text (value from the original)."""
+        if end <= start:
+            self.drop(slot)
+            return
+        self.spans[slot] = (start, end)
+        self.slots[slot] = self.norm.original_slice(start, end)
+
+    def drop(self, slot: str) -> None:
+        self.slots.pop(slot, None)
+        self.spans.pop(slot, None)
+
+
+Refiner = Callable[[Draft], None]
+
+
+def _refiners() -> dict[str, Refiner]:
+    from skill.nlu.media import REFINERS
+
+    return dict(REFINERS)
+
+
+class Parser:
+    """Text -> :class:`Intent`. See the module docstring."""
+
+    def __init__(
+        self,
+        grammar: Grammar,
+        normalizer: Normalizer,
+        gazetteers: Gazetteers,
+        refiners: Mapping[str, Refiner],
+    ) -> None:
+        self.grammar = grammar
+        self.normalizer = normalizer
+        self.gazetteers = gazetteers
+        self.refiners = dict(refiners)
+        self._entities: EntityMatcher | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_paths(cls, grammars: Path, entities: Path) -> Parser:
+        fillers: Any = yaml.safe_load((entities / "fillers.yaml").read_text(encoding="utf-8"))
+        numbers: Any = yaml.safe_load((entities / "numbers.yaml").read_text(encoding="utf-8"))
+        normalizer = Normalizer(
+            numbers=NumberWords.from_mapping(numbers),
+            wake=fillers.get("wake", ()),
+            leading=fillers.get("leading", ()),
+            trailing=fillers.get("trailing", ()),
+            anywhere=fillers.get("anywhere", ()),
+        )
+        gazetteers = Gazetteers.load(entities)
+        refiners = _refiners()
+        grammar = Grammar.load(grammars, gazetteers.regex_lists(), refiners=refiners)
+        return cls(grammar, normalizer, gazetteers, refiners)
+
+    @classmethod
+    def default(cls) -> Parser:
+        """The parser over the repository's ``grammars/`` and ``data/entities/``."""
+        root = repo_root()
+        return cls.from_paths(root / "grammars", root / "data" / "entities")
+
+    @property
+    def entities(self) -> EntityMatcher:
+        """The spaCy entity matcher, built on first use."""
+        if self._entities is None:
+            with self._lock:
+                if self._entities is None:
+                    self._entities = EntityMatcher(self.gazetteers)
+        return self._entities
+
+    def warm(self) -> Parser:
+        """Build everything that is otherwise built lazily (the spaCy matcher)."""
+        _ = self.entities
+        return self
+
+    def parse(self, text: str) -> Intent:
+        """Understand one utterance. Raises InvalidRequest past :data:`MAX_CHARS`."""
+        if not isinstance(text, str):
+            raise InvalidRequest("The text must be a string.")
+        if len(text) > MAX_CHARS:
+            raise InvalidRequest(
+                f"The text is too long ({len(text)} characters; at most {MAX_CHARS}).",
+                details={"max_chars": MAX_CHARS, "length": len(text)},
+            )
+        norm = self.normalizer.normalize(text)
+        if not norm.text:
+            return Intent.none(NO_MATCH_CONFIDENCE)
+        match = self.grammar.best(norm.text)
+        if match is None:
+            return Intent.none(NO_MATCH_CONFIDENCE)
+        pattern = match.pattern
+        if pattern.intent == "none":
+            return Intent.none(0.9, pattern.id)
+        draft = self._draft(match, norm)
+        if draft is None:
+            return Intent.none(NO_MATCH_CONFIDENCE, pattern.id)
+        if pattern.refine:
+            self.refiners[pattern.refine](draft)
+        return self._finish(draft)
+
+    def _draft(self, match: Match, norm: Normalized) -> Draft | None:
+        pattern = match.pattern
+        slots: dict[str, SlotValue] = {}
+        spans: dict[str, tuple[int, int]] = {}
+        sign = int(pattern.options.get("sign", 1))
+        for group, (a, b) in match.groups.items():
+            if group.startswith("x_") or b <= a:
+                continue
+            slot = slot_of(group)
+            text = norm.text[a:b]
+            value: SlotValue | None
+            if slot == "kind_word":
+                kind = self.gazetteers.lookup("KIND", text)
+                if kind is None:
+                    continue
+                slot, value = "kind", kind
+            elif slot == "level":
+                value = convert.level(text)
+            elif slot == "delta":
+                found = convert.amount(text)
+                value = None if found is None else sign * found
+            elif slot == "delta_ms":
+                found = convert.duration_ms(text)
+                value = None if found is None else sign * found
+            elif slot == "position_ms":
+                value = convert.clock_ms(text)
+            elif slot == "index":
+                value = convert.ordinal(text)
+            else:
+                value = norm.original_slice(a, b)
+            if value is None:
+                return None
+            slots[slot] = value
+            spans[slot] = (a, b)
+        for slot, fixed in pattern.slots.items():
+            if slot not in slots:
+                slots[slot] = fixed
+        literal = match.literal / max(1, len(norm.text))
+        confidence = round(0.55 + 0.45 * literal, 3)
+        return Draft(pattern.intent, slots, spans, norm, match, self, confidence)
+
+    def _finish(self, draft: Draft) -> Intent:
+        allowed = INTENT_SLOTS[draft.intent]
+        slots: dict[str, SlotValue] = {}
+        spans: dict[str, tuple[int, int]] = {}
+        for slot, value in draft.slots.items():
+            if slot not in allowed:
+                continue
+            if slot in BOOL_SLOTS:
+                value = bool(value)
+            elif slot in INT_SLOTS:
+                value = int(value)
+            elif isinstance(value, bool):
+                value = "on" if value else "off"
+            else:
+                value = str(value)
+            slots[slot] = value
+            if slot in draft.spans:
+                a, b = draft.spans[slot]
+                spans[slot] = draft.norm.span(a, b)
+        return Intent(
+            draft.intent, slots, draft.confidence, spans, draft.match.pattern.id
+        )
