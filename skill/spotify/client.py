@@ -228,6 +228,9 @@ class SpotifyClient(PlayerAPI, ContentAPI):
     ) -> None:
         if not self._retry.should_retry(attempt=attempt, safety=safety, outcome=outcome):
             raise error
+        if self._breakers.api.state == "open":
+            # This failure opened the breaker: say so now instead of sleeping towards a refusal.
+            self._breakers.api.before_call()
         delay = self._retry.delay(attempt - 1)
         if not deadline.fits(delay):
             raise error
