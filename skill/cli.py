@@ -20,6 +20,9 @@ from skill.errors import ConfigError, SkillError
 #: command name -> (module path, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "settings": ("skill.commands.settings", "print the settings table (or the values in force)"),
+    "serve": ("skill.commands.serve", "run the HTTP service"),
+    "users": ("skill.commands.users", "create, list, rotate or revoke users and their API keys"),
+    "jobs": ("skill.commands.jobs", "run a background job once (refresh: renew expiring tokens)"),
     "sandbox": ("skill.sandbox.cli", "run the Spotify sandbox (Accounts + Web API simulator)"),
 }
 

@@ -176,6 +176,10 @@ class SQLiteStore:
 
         return await asyncio.to_thread(locked)
 
+    async def ping(self) -> None:
+        """Raise if the database cannot be read (health checks)."""
+        await self._run(lambda conn: conn.execute("SELECT 1").fetchone())
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
