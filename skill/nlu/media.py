@@ -115,10 +115,54 @@ def _device_tail(draft: Draft, slot: str) -> None:
             return
 
 
+_YEAR_TAIL = re.compile(
+    r"(?: (?:music|songs|song|tunes|tracks|stuff))?(?: (?:released )?(?:from|of|in|during) "
+    r"(?:the )?(?:year |decade |era )?)(?P<year>[a-z0-9]+)$"
+)
+_ARTIST_NOISE = re.compile(r"^(?:(?:a|an|some|any|more) )|(?:'s)?(?: (?:music|songs|tunes|stuff|hits))?$")
+
+
+def _year_tail(draft: Draft, slot: str) -> None:
+    """"X from the eighties" -> X, year "eighties"."""
+    if slot not in draft.spans:
+        return
+    a, b = draft.spans[slot]
+    text = draft.norm.text[a:b]
+    m = _YEAR_TAIL.search(text)
+    if not m or m.start() == 0:
+        return
+    word = m.group("year")
+    is_year = (word.isdigit() and len(word) == 4) or draft.parser.gazetteers.lookup(
+        "DECADE", word
+    )
+    if not is_year:
+        return
+    if "year" not in draft.slots:
+        draft.set_text("year", a + m.start("year"), a + m.end("year"))
+    draft.set_text(slot, a, a + m.start())
+
+
+def _artist_noise(draft: Draft) -> None:
+    """"some Queen music" -> "Queen"; "Dave Seaman's" -> "Dave Seaman"."""
+    if "artist" not in draft.spans:
+        return
+    a, b = draft.spans["artist"]
+    text = draft.norm.text[a:b]
+    start, end = 0, len(text)
+    for m in _ARTIST_NOISE.finditer(text):
+        if m.start() == 0 and m.end() > 0 and m.end() < len(text):
+            start = m.end()
+        elif m.end() == len(text) and m.start() > start:
+            end = m.start()
+    draft.set_text("artist", a + start, a + end)
+
+
 def refine_media(draft: Draft) -> None:
     for slot in _FREE:
         _trim(draft, slot)
         _device_tail(draft, slot)
+        _year_tail(draft, slot)
+    _artist_noise(draft)
     for slot in ("query", "artist", "track"):
         if _entity_only(draft, slot):
             break
