@@ -284,10 +284,11 @@ def translate_accounts_error(response: httpx.Response, *, upstream: str = "accou
         return RateLimited(retry_after=retry_after_seconds(response.headers), details=details)
     if response.status_code >= 500:
         return UpstreamUnavailable(details=details)
+    if "redirect" in failure.message.lower():
+        # Spotify answers invalid_grant "Invalid redirect URI" for a code/redirect mismatch.
+        return OAuthInvalidRedirect(details=details)
     if failure.error in ACCOUNTS_ERRORS:
         return ACCOUNTS_ERRORS[failure.error](details=details)
-    if "redirect" in failure.message.lower():
-        return OAuthInvalidRedirect(details=details)
     if failure.error is not None:
         return OAuthInvalidGrant(details=details)
     return InternalError("The Spotify Accounts service gave an unexpected answer.", details=details)
