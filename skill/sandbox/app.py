@@ -60,12 +60,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def sandbox_routes() -> list[BaseRoute]:
-    from skill.sandbox import routes_player
+    from skill.sandbox import control_player, routes_player
 
     return [
         Route("/healthz", healthz, methods=["GET"]),
         *accounts.routes,
         *control.routes,
+        *control_player.routes,
         *routes_player.routes,
     ]
 
