@@ -202,13 +202,28 @@ class OAuthFlow:
         code: str | None,
         error: str | None,
         browser_nonce: str | None,
+        expected_user: str | None = None,
     ) -> Linked | NeedsConfirmation:
+        """Complete a flow from its callback parameters.
+
+        ``browser_nonce`` is the binding cookie the callback arrived with; ``expected_user``
+        is the authenticated caller when the callback URL is handed in over the API (a
+        headless set-up): the state must be theirs, and then no confirmation is needed.
+        """
         if not state:
             raise OAuthInvalidState(
                 "The callback carries no state; start the link again.",
                 details={"reason": "missing"},
             )
         flow = await self._states.consume_state(state, now=self._clock())
+        if expected_user is not None and flow.user_id != expected_user:
+            # Someone else's link attempt: refuse, and the state stays spent.
+            log.warning("user %s presented a link state of another user; refused",
+                        expected_user)
+            raise OAuthInvalidState(
+                "This link attempt was started by another user.",
+                details={"reason": "foreign_user"},
+            )
         if error is not None:
             cls = _AUTHORIZE_ERRORS.get(error, OAuthInvalidGrant)
             details: dict[str, Any] = {"user": flow.user_id}
@@ -232,8 +247,10 @@ class OAuthFlow:
         scopes = tokens.scopes if tokens.scopes is not None else frozenset(flow.scopes)
         await self._check_same_account(flow, profile)
         now = self._clock()
-        bound = flow.browser_hash is not None and browser_nonce is not None and (
-            secret_hash(browser_nonce) == flow.browser_hash
+        bound = expected_user is not None or (
+            flow.browser_hash is not None
+            and browser_nonce is not None
+            and secret_hash(browser_nonce) == flow.browser_hash
         )
         if bound:
             return await self._store_link(flow.user_id, tokens, profile, scopes, flow.purpose)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -128,6 +129,42 @@ async def callback(request: Request) -> Response:
     return _confirmation(request, result)
 
 
+async def complete(request: Request) -> Response:
+    """Headless set-ups: hand in the URL Spotify redirected to (``{"callback_url": ...}``) or
+    its ``code``/``state``; the API key must belong to the user who started the flow."""
+    user = await require_user(request)
+    try:
+        body = await request.json()
+    except ValueError:
+        raise InvalidRequest("The body must be JSON.") from None
+    if not isinstance(body, dict):
+        raise InvalidRequest("The body must be a JSON object.")
+    unknown = sorted(set(body) - {"callback_url", "code", "state", "error"})
+    if unknown:
+        raise InvalidRequest("Unknown fields.", status=422, details={"unknown": unknown})
+    params: dict[str, str] = {}
+    if "callback_url" in body:
+        if not isinstance(body["callback_url"], str):
+            raise InvalidRequest("callback_url must be a string.", status=422)
+        query = parse_qs(urlsplit(body["callback_url"]).query)
+        params = {k: v[0] for k, v in query.items() if v}
+    for key in ("code", "state", "error"):
+        value = body.get(key)
+        if value is not None:
+            if not isinstance(value, str):
+                raise InvalidRequest(f"{key} must be a string.", status=422)
+            params[key] = value
+    result = await services_of(request).flow.finish(
+        state=params.get("state"),
+        code=params.get("code"),
+        error=params.get("error"),
+        browser_nonce=None,
+        expected_user=user.user_id,
+    )
+    assert isinstance(result, Linked)
+    return JSONResponse(_linked_json(result), headers={"Cache-Control": "no-store"})
+
+
 def _linked_json(result: Linked) -> dict[str, Any]:
     return {
         "linked": True,
@@ -236,6 +273,7 @@ routes = [
     Route("/v1/spotify/auth/login", login, methods=["GET"]),
     Route("/v1/spotify/auth/callback", callback, methods=["GET"]),
     Route("/v1/spotify/auth/confirm", confirm, methods=["POST"], name="spotify_confirm"),
+    Route("/v1/spotify/auth/complete", complete, methods=["POST"]),
     Route("/v1/spotify/auth/unlink", unlink, methods=["POST"]),
     Route("/v1/integrations/spotify/status", status, methods=["GET"]),
 ]
