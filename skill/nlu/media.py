@@ -173,6 +173,27 @@ def refine_media(draft: Draft) -> None:
                 break
 
 
+def refine_queue(draft: Draft) -> None:
+    """Queue items name a track unless they say otherwise: "hurt by johnny cash" ->
+    query/track "hurt", artist "johnny cash"; "sleeptime playlist" -> kind playlist."""
+    refine_media(draft)
+    if "query" not in draft.spans:
+        return
+    a, b = draft.spans["query"]
+    text = draft.norm.text[a:b]
+    by = text.find(" by ")
+    if by > 0:
+        draft.set_text("artist", a + by + 4, b)
+        draft.set_text("query", a, a + by)
+        draft.set_text("track", a, a + by)
+        return
+    kinds = draft.parser.entities.find(text, ("KIND",))
+    if kinds and kinds[-1].end == len(text):
+        draft.slots["kind"] = kinds[-1].value
+        return
+    draft.set_text("track", a, b)
+
+
 _OWNER = re.compile(r"^(?:[a-z0-9]+(?: [a-z0-9]+)?'s )(?=\S)")
 
 
@@ -215,4 +236,5 @@ def refine_playlist(draft: Draft) -> None:
 REFINERS: dict[str, Callable[[Draft], None]] = {
     "media": refine_media,
     "playlist": refine_playlist,
+    "queue": refine_queue,
 }

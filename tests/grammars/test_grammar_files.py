@@ -1,0 +1,75 @@
+"""The grammar test files next to each grammar, and a sampler that finds dead alternatives.
+
+Runs without ../shared: only grammars/, data/entities/ and tests/grammars/*.yaml are read.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from skill.nlu import Parser
+from skill.nlu.sample import sample
+
+HERE = Path(__file__).parent
+GRAMMARS = HERE.parents[1] / "grammars"
+FILES = sorted(HERE.glob("*.yaml"))
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for path in FILES:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for n, case in enumerate(data["tests"]):
+            cases.append(pytest.param(case, id=f"{path.stem}-{n}-{case['text'][:30]}"))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def parser() -> Parser:
+    return Parser.default()
+
+
+def test_every_grammar_file_has_a_test_file() -> None:
+    families = {
+        p.stem for p in GRAMMARS.glob("*.yaml") if "patterns" in yaml.safe_load(p.read_text())
+    }
+    tested = {yaml.safe_load(p.read_text())["grammar"] for p in FILES}
+    assert families == tested
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_utterance(parser: Parser, case: dict[str, Any]) -> None:
+    intent = parser.parse(case["text"])
+    assert (intent.name, dict(intent.slots)) == (case["intent"], case["slots"]), intent.source
+    for slot, (start, end) in intent.spans.items():
+        assert 0 <= start < end <= len(case["text"]), slot
+    for slot, value in intent.slots.items():
+        if isinstance(value, str) and slot in intent.spans and slot not in ("kind", "state", "index"):
+            start, end = intent.spans[slot]
+            assert case["text"][start:end] == value
+
+
+def test_no_dead_alternative(parser: Parser) -> None:
+    """Every alternative of every pattern wins for at least one sentence sampled from it.
+
+    An alternative whose every sample is taken by a pattern of another intent can never
+    produce its intent: it is dead (shadowed) and must be fixed or removed.
+    """
+    rng = random.Random(20261124)
+    dead = []
+    for pattern in parser.grammar.patterns:
+        for _ in range(40):
+            text = sample(pattern.regex, rng)
+            if not pattern.regex.fullmatch(text):
+                continue
+            best = parser.grammar.best(text)
+            if best is not None and best.pattern.intent == pattern.intent:
+                break
+        else:
+            dead.append(f"{pattern.id}: {pattern.source}")
+    assert dead == []
