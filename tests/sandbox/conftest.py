@@ -13,6 +13,8 @@ shares one :class:`Sandbox` and resets it between tests:
   token minted through the real scripted PKCE flow (``/authorize`` → 302 with a code →
   ``POST /api/token``). Tokens survive resets but not a clock moved past their expiry, so mint
   them inside the test.
+* ``api`` (function): a :class:`tests.sandbox.player_support.Api` for the demo user with
+  ``PLAYER_SCOPES`` (``api.get/put/post(path, json=..., **query)``, ``api.play(...)``).
 * :func:`pkce_tokens` does the same flow on any client and returns the whole token response.
 
 Helpers for tests: :func:`advance_clock` (``POST /control/clock``), :func:`player_state`
@@ -34,6 +36,7 @@ import pytest
 from skill.sandbox.app import create_sandbox_app
 from skill.sandbox.config import SandboxConfig
 from skill.sandbox.state import Sandbox
+from tests.sandbox.player_support import Api
 from tests.servers import serve_app
 
 SANDBOX_CLIENT = "skill-sandbox"
@@ -168,3 +171,9 @@ def user_token(http: httpx.Client) -> TokenFactory:
         return token
 
     return mint
+
+
+@pytest.fixture
+def api(http: httpx.Client, user_token: TokenFactory) -> Api:
+    """The demo user's Web API client (Premium, player scopes), on a clean sandbox."""
+    return Api(http, user_token())
