@@ -1,0 +1,89 @@
+"""Any input gives a valid result or the documented refusal; no regex blow-ups."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from skill.errors import InvalidRequest
+from skill.nlu import INTENT_SLOTS, MAX_CHARS, Parser
+from skill.nlu.models import BOOL_SLOTS, INT_SLOTS
+
+_PARSER = Parser.default().warm()
+
+
+def _check(text: str) -> None:
+    try:
+        intent = _PARSER.parse(text)
+    except InvalidRequest:
+        assert len(text) > MAX_CHARS
+        return
+    assert len(text) <= MAX_CHARS
+    assert intent.name in INTENT_SLOTS
+    assert set(intent.slots) <= INTENT_SLOTS[intent.name]
+    assert 0.0 <= intent.confidence <= 1.0
+    for slot, value in intent.slots.items():
+        if slot in BOOL_SLOTS:
+            assert isinstance(value, bool)
+        elif slot in INT_SLOTS:
+            assert isinstance(value, int) and not isinstance(value, bool)
+        else:
+            assert isinstance(value, str) and value
+    for start, end in intent.spans.values():
+        assert 0 <= start < end <= len(text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=10_000))
+def test_any_unicode(text: str) -> None:
+    _check(text)
+
+
+_WORDS = st.sampled_from(
+    "play pause the by to on in volume up down skip next one two forty five percent song "
+    "album playlist radio podcast from of some rock 80s kitchen tv add this my resume and "
+    "please hey what is it mute repeat shuffle queue after first last number".split()
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_WORDS, max_size=60).map(" ".join))
+def test_command_like_word_salad(text: str) -> None:
+    _check(text)
+
+
+ADVERSARIAL = [
+    "play " + "by " * 160,
+    "play " + "a by b " * 70,
+    "add " + "to " * 160 + "playlist",
+    "add " + "x to " * 95,
+    "turn up " * 62,
+    "what is " * 62 + "playing",
+    "play " + "some " * 99,
+    "skip " * 99,
+    "play " + "song " * 99 + "by",
+    "play the " + "album " * 80 + "by x",
+    "a" * 500,
+    " ".join(["9"] * 250),
+    "one " * 125,
+    "play " + "in the kitchen " * 33,
+    "resume " + "where i left off " * 29,
+    "i want " * 71,
+]
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+def test_adversarial_inputs_stay_fast(text: str) -> None:
+    text = text[:MAX_CHARS]
+    _PARSER.parse(text)
+    best = min(_timed(text) for _ in range(3))
+    assert best < 0.005, f"{best * 1000:.2f} ms"
+
+
+def _timed(text: str) -> float:
+    start = time.perf_counter()
+    _PARSER.parse(text)
+    return time.perf_counter() - start

@@ -1,0 +1,51 @@
+"""Scores on the shared NLU sets. The grammars were tuned on dev.jsonl only; test.jsonl is
+measured, never read for tuning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skill.nlu import Parser
+from skill.nlu.evaluate import evaluate
+
+pytestmark = pytest.mark.shared
+
+#: floors under the dev scores measured when these grammars were committed (a regression guard)
+DEV_FLOORS = {
+    "intent_accuracy": 0.90,
+    "none_recall": 0.92,
+    "none_precision": 0.76,
+    "slot_f1": 0.66,
+}
+#: the issue's targets on test.jsonl
+TEST_TARGETS = {
+    "intent_accuracy": 0.93,
+    "none_precision": 0.95,
+    "none_recall": 0.90,
+    "slot_f1": 0.85,
+}
+
+
+def test_dev_floors(parser: Parser, shared_nlu: Path) -> None:
+    metrics = evaluate(parser, shared_nlu / "dev.jsonl", repeat=1).metrics
+    for name, floor in DEV_FLOORS.items():
+        assert metrics[name] >= floor, (name, metrics[name])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 5 targets not reached yet: test.jsonl measured intent 0.85, none P 0.67 / "
+    "R 0.89, slot F1 0.57 (see the NLU report); strict, so reaching them flips this test",
+)
+def test_test_set_targets(parser: Parser, shared_nlu: Path) -> None:
+    metrics = evaluate(parser, shared_nlu / "test.jsonl", repeat=1).metrics
+    for name, target in TEST_TARGETS.items():
+        assert metrics[name] >= target, (name, metrics[name])
+
+
+def test_test_set_latency(parser: Parser, shared_nlu: Path) -> None:
+    """p50 <= 100 µs and p99 <= 1 ms warm (best of 3 runs per line; 1.5x slack for CI)."""
+    latency = evaluate(parser, shared_nlu / "test.jsonl", repeat=3).metrics["latency_us"]
+    assert latency["p50"] <= 150 and latency["p99"] <= 1500, latency
