@@ -1,0 +1,176 @@
+"""The score that orders catalog candidates for one request (higher is better, about 0..100).
+
+Every name is compared after :func:`skill.music.names.normalize` with rapidfuzz, as the
+best of the plain ratio, the ratio of the :func:`~skill.music.names.compact` forms (``ac dc`` /
+``acdc``) and, for a title, the same against its core without the version suffix
+(``Bohemian Rhapsody - Remastered 2011`` → ``Bohemian Rhapsody``). Similarities are 0..100.
+
+``score = match + rank - penalties``
+
+* **match** (0..90):
+  - title and artist asked: ``0.55 × title + 0.35 × artist`` (artist = the best of the
+    candidate's credited artists, a leading "the" optional);
+  - only a title (or an album, artist or playlist name): ``0.90 × title``;
+  - free text of unknown shape ("the weeknd blinding lights"): ``0.90 ×`` the best of the
+    title similarity and the token-set similarity of the text with "title artists" and
+    "artists title".
+* **rank** (0..10): Spotify's popularity / 10 when the API gives it; otherwise the position
+  in Spotify's result order, ``10 − position`` (the best position over the queries that
+  returned the candidate). Development-mode apps get no popularity, so the order is the
+  popularity signal.
+* **penalties**: 15 for each unasked version marker among karaoke, cover, tribute,
+  instrumental, live, remix, sped up, slowed (at most 30); 5 for an unasked acoustic or demo;
+  10 when the user asked for a version (e.g. "live") the candidate is not.
+* **library bonus**: +5 for the user's own and followed playlists.
+
+Candidates for the same work (same normalised core title and primary artist and the same
+penalised markers, e.g. a single and its album version) collapse to the best scoring one.
+
+**Ambiguity**: the top two distinct works are too close to call when their scores differ by
+less than :data:`AMBIGUITY_MARGIN` (1.5, i.e. less than two positions in Spotify's order
+with equal names) and the runner-up still matches well (at least :data:`AMBIGUITY_FLOOR`).
+Two different artists or albums of the same name count as different works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from skill.music.names import MILD, PENALIZED, compact, normalize, split_version
+
+TITLE_AND_ARTIST = (0.55, 0.35)
+NAME_ONLY = 0.90
+RANK_MAX = 10.0
+MARKER_PENALTY = 15.0
+MARKER_PENALTY_MAX = 30.0
+MILD_PENALTY = 5.0
+MISSING_ASKED_PENALTY = 10.0
+LIBRARY_BONUS = 5.0
+AMBIGUITY_MARGIN = 1.5
+AMBIGUITY_FLOOR = 70.0
+#: below this nothing is considered a match
+MATCH_FLOOR = 50.0
+
+
+def similarity(asked: str, name: str) -> float:
+    """0..100: how well the normalised ``asked`` matches ``name``."""
+    a, b = normalize(asked), normalize(name)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 100.0
+    ca, cb = a.replace(" ", ""), b.replace(" ", "")
+    best = max(fuzz.ratio(a, b), fuzz.ratio(ca, cb) if ca and cb else 0.0)
+    return float(best)
+
+
+def title_similarity(asked: str, title: str) -> float:
+    """The best of the full title and its core without the version suffix."""
+    core, version = split_version(title)
+    best = similarity(asked, title)
+    if version and best < 100:
+        best = max(best, similarity(asked, core))
+    return best
+
+
+def artist_similarity(asked: str, artists: Sequence[str]) -> float:
+    """The best credited artist; a leading "the" on either side is optional."""
+    best = 0.0
+    asked_bare = _without_the(asked)
+    for artist in artists:
+        best = max(best, similarity(asked, artist), similarity(asked_bare, _without_the(artist)))
+        if best == 100:
+            break
+    # "simon and garfunkel" against the credits "Simon & Garfunkel" or two credited names
+    if len(artists) > 1 and best < 100:
+        best = max(best, similarity(asked, " and ".join(artists)) - 5)
+    return best
+
+
+def free_similarity(text: str, title: str, artists: Sequence[str]) -> float:
+    """Free text of unknown shape against a title and its artists."""
+    core = split_version(title)[0]
+    best = title_similarity(text, title)
+    asked = normalize(text)
+    names = " ".join(normalize(a) for a in artists)
+    for combined in (f"{normalize(core)} {names}", f"{names} {normalize(core)}"):
+        best = max(best, float(fuzz.token_set_ratio(asked, combined)) - 2.0)
+        best = max(best, float(fuzz.ratio(asked, combined)))
+    return best
+
+
+def _without_the(name: str) -> str:
+    words = normalize(name).split()
+    return " ".join(words[1:]) if len(words) > 1 and words[0] == "the" else " ".join(words)
+
+
+def rank_bonus(position: int | None, popularity: int | None) -> float:
+    if popularity is not None:
+        return max(0.0, min(RANK_MAX, popularity / 10))
+    if position is None:
+        return 0.0
+    return max(0.0, RANK_MAX - position)
+
+
+def penalties(markers: Iterable[str], asked: Iterable[str]) -> tuple[float, list[str]]:
+    """Total penalty and its reasons for a candidate with ``markers`` when the user asked
+    for the versions ``asked``."""
+    marks = set(markers)
+    wanted = set(asked)
+    total = 0.0
+    reasons: list[str] = []
+    hard = sorted((marks & PENALIZED) - wanted)
+    if hard:
+        total += min(MARKER_PENALTY_MAX, MARKER_PENALTY * len(hard))
+        reasons.extend(f"penalty {m}" for m in hard)
+    for mark in sorted((marks & MILD) - wanted):
+        total += MILD_PENALTY
+        reasons.append(f"penalty {mark}")
+    for mark in sorted((wanted & (PENALIZED | MILD)) - marks):
+        total += MISSING_ASKED_PENALTY
+        reasons.append(f"not {mark}")
+    return total, reasons
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A score and the reasons that make it up (for debug output)."""
+
+    score: float
+    reasons: tuple[str, ...]
+
+
+def compose(
+    match: float,
+    match_reasons: Sequence[str],
+    *,
+    position: int | None,
+    popularity: int | None,
+    markers: Iterable[str],
+    asked_markers: Iterable[str],
+    library: bool = False,
+) -> Scored:
+    """``match + rank - penalties (+ library bonus)`` with readable reasons."""
+    rank = rank_bonus(position, popularity)
+    penalty, penalty_reasons = penalties(markers, asked_markers)
+    score = match + rank - penalty + (LIBRARY_BONUS if library else 0.0)
+    reasons = [*match_reasons]
+    reasons.append(f"popularity {popularity}" if popularity is not None else f"rank {position}")
+    if library:
+        reasons.append("library")
+    reasons.extend(penalty_reasons)
+    return Scored(round(score, 2), tuple(reasons))
+
+
+def work_key(
+    kind: str, name: str, artists: Sequence[str], markers: Iterable[str]
+) -> tuple[str, ...]:
+    """What makes two candidates the same work (duplicates collapse to the best)."""
+    primary = normalize(artists[0]) if artists else ""
+    if kind == "track":
+        title = compact(split_version(name)[0])
+        return (kind, title, primary, ",".join(sorted(set(markers) & PENALIZED)))
+    return (kind, compact(name), primary)
