@@ -2,7 +2,7 @@
 
 Routes are the same whether it runs alone at ``/`` or is mounted under a prefix: Accounts
 (``/authorize``, ``/api/token``), Web API (``/v1/...``), ``/healthz`` and the control plane
-(``/control/...``). Middleware, outermost first: request counters, fault injection.
+(``/control/...``). Middleware, outermost first: own root path, request counters, fault injection.
 """
 
 from __future__ import annotations
@@ -20,6 +20,22 @@ from skill.sandbox.config import SandboxConfig
 from skill.sandbox.faults import FaultMiddleware, route_path
 from skill.sandbox.responses import ApiError, TokenError
 from skill.sandbox.state import Sandbox
+
+
+class OwnRootMiddleware:
+    """Makes ``request.base_url`` the sandbox's own base URL, mount prefix included.
+
+    Starlette builds ``base_url`` from the outermost app's root path, so a sandbox mounted
+    at ``/sandbox`` would otherwise write ``href``s and paging links without its prefix.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope = {**scope, "app_root_path": scope.get("root_path", "")}
+        await self.app(scope, receive, send)
 
 
 class StatsMiddleware:
@@ -79,6 +95,7 @@ def create_sandbox_app(
     app = Starlette(
         routes=sandbox_routes(),
         middleware=[
+            Middleware(OwnRootMiddleware),
             Middleware(StatsMiddleware, sandbox=state),
             Middleware(FaultMiddleware, sandbox=state),
         ],
