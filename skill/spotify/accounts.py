@@ -80,13 +80,11 @@ class AccountsClient:
         return self._secret is not None
 
     async def exchange_code(self, code: str, *, redirect_uri: str, verifier: str) -> TokenResponse:
-        """Trade an authorization code (with its PKCE verifier) for tokens."""
-        form = {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": redirect_uri,
-            "code_verifier": verifier,
-        }
+        """Trade an authorization code for tokens (with the PKCE verifier for a public
+        client; a confidential client authenticates with its secret instead)."""
+        form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        if not self.confidential:
+            form["code_verifier"] = verifier
         return await self._token(form)
 
     async def refresh(self, refresh_token: str) -> TokenResponse:

@@ -168,9 +168,12 @@ class OAuthFlow:
             "response_type": "code",
             "redirect_uri": redirect_uri,
             "state": state,
-            "code_challenge_method": "S256",
-            "code_challenge": s256_challenge(verifier),
         }
+        if not self._accounts.confidential:
+            # Public clients prove the code is theirs with PKCE. A client with a secret uses
+            # Spotify's documented authorization-code flow (secret, non-rotating refresh).
+            query["code_challenge_method"] = "S256"
+            query["code_challenge"] = s256_challenge(verifier)
         if wanted:
             query["scope"] = " ".join(wanted)
         base = (authorize_base or self._authorize_base).rstrip("/")
