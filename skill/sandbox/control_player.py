@@ -120,8 +120,14 @@ def _int(body: dict[str, Any], key: str, low: int, high: int | None = None) -> i
     return value
 
 
+_ACTIONS = frozenset({"play", "transfer", "volume", "disconnect", "resume", "pause", "next",
+                      "previous", "seek", "shuffle", "repeat", "queue"})  # fmt: skip
+
+
 def _apply(player: PlayerState, body: dict[str, Any]) -> None:
     action = body.get("action")
+    if action not in _ACTIONS:
+        raise ControlError(400, f"unknown action {action!r}; one of {sorted(_ACTIONS)}")
     device_id = body.get("device_id")
     if device_id is not None and not isinstance(device_id, str):
         raise ControlError(400, "'device_id' must be a string")
@@ -178,8 +184,6 @@ def _simple(player: PlayerState, action: Any, body: dict[str, Any], device: Any)
         if not isinstance(uri, str):
             raise ControlError(400, "'uri' must be a string")
         player.add_to_queue(uri)
-    else:
-        raise ControlError(400, f"unknown action {action!r}")
 
 
 async def user_player(request: Request) -> Response:
