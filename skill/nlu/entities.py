@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from skill.nlu.normalize import fold
+from skill.nlu.yamlio import load_yaml
 
 #: file name -> label, for the plain phrase lists
 LIST_FILES: Mapping[str, str] = {
@@ -75,7 +74,7 @@ class Gazetteers:
                 if line:
                     key = phrase_key(line)
                     table[key] = key
-        kinds: Any = yaml.safe_load((directory / KIND_FILE).read_text(encoding="utf-8"))
+        kinds: Any = load_yaml((directory / KIND_FILE).read_text(encoding="utf-8"))
         table = tables.setdefault("KIND", {})
         for value, words in kinds.items():
             for word in words:
@@ -108,7 +107,7 @@ class EntityMatcher:
         for label in LABEL_ORDER:
             phrases = gazetteers.phrases(label)
             if phrases:
-                self.matcher.add(label, list(self.nlp.tokenizer.pipe(phrases)))
+                self.matcher.add(label, [self.nlp.make_doc(p) for p in phrases])
         self._rank = {label: i for i, label in enumerate(LABEL_ORDER)}
 
     def find(self, text: str, labels: Iterable[str] | None = None) -> list[Entity]:

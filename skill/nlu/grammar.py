@@ -34,9 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from skill.nlu.models import INTENT_SLOTS
+from skill.nlu.yamlio import load_yaml
 
 _MACRO = re.compile(r"\{(@?[a-z_][a-z0-9_]*)\}")
 _GROUP = re.compile(r"\(\?P<([a-zA-Z_][a-zA-Z0-9_]*)>")
@@ -143,7 +142,7 @@ class Grammar:
         macros: dict[str, str] = {}
         documents: list[tuple[Path, dict[str, Any]]] = []
         for path in files:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = load_yaml(path.read_text(encoding="utf-8")) or {}
             if not isinstance(data, dict):
                 raise GrammarError(f"{path.name}: not a mapping")
             if "macros" in data:

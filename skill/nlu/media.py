@@ -119,7 +119,9 @@ _YEAR_TAIL = re.compile(
     r"(?: (?:music|songs|song|tunes|tracks|stuff))?(?: (?:released )?(?:from|of|in|during) "
     r"(?:the )?(?:year |decade |era )?)(?P<year>[a-z0-9]+)$"
 )
-_ARTIST_NOISE = re.compile(r"^(?:(?:a|an|some|any|more) )|(?:'s)?(?: (?:music|songs|tunes|stuff|hits))?$")
+_ARTIST_NOISE = re.compile(
+    r"^(?:(?:a|an|some|any|more) )|(?:'s)?(?: (?:music|songs|tunes|stuff|hits))?$"
+)
 
 
 def _year_tail(draft: Draft, slot: str) -> None:
@@ -213,7 +215,8 @@ def refine_playlist(draft: Draft) -> None:
         a, b = draft.spans["query"]
         text = draft.norm.text[a:b]
         m = re.fullmatch(
-            r"(?:(?:the|a|an|this|some|another|my) )?(?:(?:artist|band|singer|song|track|tune|album)"
+            r"(?:(?:the|a|an|this|some|another|my) )?"
+            r"(?:(?:artist|band|singer|song|track|tune|album)"
             r" (?:by )?)?(?P<name>.+?)(?: (?P<kind>song|songs|track|tune|album|record|ep))?",
             text,
         )
@@ -226,11 +229,14 @@ def refine_playlist(draft: Draft) -> None:
             if kind_word or by or re.match(r"(?:some|the artist|the band|artist|band) ", lead):
                 draft.drop("query")
                 draft.set_text("artist", name_a, name_b)
-                kind = draft.parser.gazetteers.lookup("KIND", kind_word or lead.split()[-2 if by else -1])
+                word = kind_word or lead.split()[-2 if by else -1]
+                kind = draft.parser.gazetteers.lookup("KIND", word)
                 if kind:
                     draft.slots["kind"] = kind
             else:
-                draft.set_text("query", name_a if lead.startswith(("the ", "a ", "an ")) is False else a, name_b)
+                # "the" belongs to titles ("The Stars and Stripes Forever"); "this/some" do not
+                keep_article = lead in ("the ", "a ", "an ")
+                draft.set_text("query", a if keep_article else name_a, name_b)
 
 
 REFINERS: dict[str, Callable[[Draft], None]] = {

@@ -156,6 +156,7 @@ class NumberReader:
                 if whole is None:
                     return None
                 digit_text = str(whole[0])
+        assert whole is not None
         value, used = whole
         j = i + used
         # a decimal part: "point five", "point two five"

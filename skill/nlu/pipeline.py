@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from skill.errors import InvalidRequest
+from skill.nlu import slots as convert
 from skill.nlu.entities import EntityMatcher, Gazetteers
 from skill.nlu.grammar import Grammar, Match, slot_of
 from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
 from skill.nlu.normalize import Normalized, Normalizer
 from skill.nlu.numbers import NumberWords
-from skill.nlu import slots as convert
+from skill.nlu.yamlio import load_yaml
 
 #: utterances longer than this are refused with InvalidRequest (a spoken command is < 200)
 MAX_CHARS = 500
@@ -96,8 +95,8 @@ class Parser:
 
     @classmethod
     def from_paths(cls, grammars: Path, entities: Path) -> Parser:
-        fillers: Any = yaml.safe_load((entities / "fillers.yaml").read_text(encoding="utf-8"))
-        numbers: Any = yaml.safe_load((entities / "numbers.yaml").read_text(encoding="utf-8"))
+        fillers: Any = load_yaml((entities / "fillers.yaml").read_text(encoding="utf-8"))
+        numbers: Any = load_yaml((entities / "numbers.yaml").read_text(encoding="utf-8"))
         normalizer = Normalizer(
             numbers=NumberWords.from_mapping(numbers),
             wake=fillers.get("wake", ()),

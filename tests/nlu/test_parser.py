@@ -9,7 +9,7 @@ import pytest
 
 from skill.cli import main
 from skill.errors import InvalidRequest
-from skill.nlu import MAX_CHARS, INTENT_SLOTS, Intent, Parser
+from skill.nlu import INTENT_SLOTS, MAX_CHARS, Intent, Parser
 
 
 def test_intent_is_frozen_and_serialises(parser: Parser) -> None:
