@@ -216,12 +216,3 @@ def test_shipped_default_catalog(tmp_path: Path) -> None:
     assert all(len(p.track_ids) >= 1 for p in catalog.playlists.values())
     assert all(t.album_id in catalog.albums for t in catalog.tracks.values())
     assert all(a in catalog.artists for t in catalog.tracks.values() for a in t.artist_ids)
-
-
-@pytest.mark.shared
-def test_full_shared_catalog(shared_dir: Path, tmp_path: Path) -> None:
-    catalog = Catalog.load(shared_dir / "data" / "catalog" / "tracks.csv.gz", cache_dir=tmp_path)
-    assert len(catalog) == 120_000
-    blinding = catalog.track("0sf12qNH5qcw8qpgymFOqD")
-    assert blinding is not None and blinding.artist_names == ("The Weeknd",)
-    assert catalog.artist_track_ids("1Xyo4u8uXC1ZmMpatF05PJ")[0] == "0sf12qNH5qcw8qpgymFOqD"

@@ -1,0 +1,397 @@
+"""In-memory search over the catalog: an approximation of Spotify's search, not a copy.
+
+Spotify does not publish how it ranks. The sandbox approximates what clients observe:
+
+* every query word must match (AND), each in the fields it may match: free words in the
+  track/album/artist names, filter words only in their field (``search_query`` parses ``q``);
+* a word matches a token exactly, as a prefix (``blind`` → ``blinding``, words of 3+
+  characters) or, only when nothing matches otherwise, with one typo (one insertion,
+  deletion, substitution or swap; words of 3+ characters). If still nothing matches, one word
+  may be left unmatched (a free word when there are two or more, or one word of a multi-word
+  filter value);
+* results are ordered by match quality (how well the words matched, how much of the core
+  title and of the primary artist's name they cover, rare words counting more than common
+  ones) in buckets of 0.25, then by popularity,
+  then by id, so duplicates of one song come back most popular first.
+
+Typo candidates come from a symmetric-deletion index (every vocabulary token and its
+one-character deletions), verified with the optimal-string-alignment distance.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import math
+import weakref
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz.distance import OSA
+
+from skill.sandbox.catalog import Catalog
+from skill.sandbox.search_query import Query, core_title, joined_token, parse_query, tokens
+
+Kind = Literal["track", "artist", "album", "playlist"]
+KINDS: tuple[Kind, ...] = ("album", "artist", "playlist", "track")
+_FIELD_WEIGHT = {"name": 1.0, "artist": 1.0, "album": 0.9, "genre": 0.8}
+TRACK_FILTERS = {"track": "name", "artist": "artist", "album": "album", "genre": "genre"}
+_PREFIX_MIN, _TYPO_MIN, _PREFIX_CAP = 3, 3, 200
+
+
+@dataclass(frozen=True, slots=True)
+class Hits:
+    """One page of results: ids in rank order and the total number of matches."""
+
+    ids: list[str]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """What an index needs of one searchable item."""
+
+    id: str
+    popularity: int
+    fields: Mapping[str, str | Sequence[str]]
+    """field -> text (or several texts, e.g. every artist of a track; the first is primary)."""
+    year: int | None = None
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class TextIndex:
+    """Inverted index over the fields of one kind of item (tracks, artists, ...)."""
+
+    def __init__(
+        self,
+        docs: Iterable[Doc],
+        free_fields: Sequence[str],
+        filters: Mapping[str, str] | None = None,
+    ) -> None:
+        """``filters`` maps a query filter (``artist``) to the field it searches; filters
+        of other names do not apply to this kind and are ignored."""
+        self.free_fields = tuple(free_fields)
+        self.filters = dict(filters or {})
+        self.ids: list[str] = []
+        self.popularity: list[int] = []
+        self.years: list[int | None] = []
+        self.core_len: list[int] = []
+        self.primary_len: list[int] = []
+        self.fields: dict[str, list[tuple[int, ...]]] = defaultdict(list)
+        self.vocab: dict[str, int] = {}
+        self.words: list[str] = []
+        postings: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        self._text_ids: dict[tuple[str, bool], tuple[int, ...]] = {}
+        self._multi_ids: dict[tuple[tuple[str, ...], bool], tuple[int, ...]] = {}
+        for number, doc in enumerate(docs):
+            self.ids.append(doc.id)
+            self.popularity.append(doc.popularity)
+            self.years.append(doc.year)
+            core = primary = 0
+            for name, value in doc.fields.items():
+                texts = (value,) if isinstance(value, str) else value
+                joined = name in ("name", "artist")
+                if len(texts) == 1:
+                    ids = self._ids(texts[0], joined)
+                else:
+                    multi_key = (tuple(texts), joined)
+                    ids = self._multi_ids.get(multi_key) or self._multi_ids.setdefault(
+                        multi_key, tuple(i for text in texts for i in self._ids(text, joined))
+                    )
+                if name == "name" and texts:
+                    core = len(tokens(core_title(texts[0])))
+                elif name == "artist" and texts:
+                    primary = len(tokens(texts[0]))
+                self.fields[name].append(ids)
+                by_token = postings[name]
+                for token_id in dict.fromkeys(ids):
+                    by_token[token_id].append(number)
+            self.core_len.append(core)
+            self.primary_len.append(primary)
+        for name, per_doc in self.fields.items():
+            if len(per_doc) != len(self.ids):
+                raise ValueError(f"every document needs the field {name!r}")
+        self.postings = {name: dict(by_token) for name, by_token in postings.items()}
+        self.df = [0] * len(self.words)
+        for by_token in self.postings.values():
+            for token_id, posting in by_token.items():
+                self.df[token_id] += len(posting)
+        count = max(1, len(self.ids))
+        self.idf = [math.log(1 + count / max(1, df)) for df in self.df]
+        self.sorted_words = sorted(self.words)
+        # Deletion key -> token id, or -(1 + n) for the n-th list of several ids (most keys
+        # have one token; a list per key would double the index's memory).
+        self.typo_keys: dict[str, int] = {}
+        self.typo_lists: list[list[int]] = []
+        for token_id, word in enumerate(self.words):
+            if len(word) < _TYPO_MIN - 1:
+                continue
+            keys = _deletions(word) if len(word) >= _TYPO_MIN else set()
+            keys.add(word)
+            for deletion in keys:
+                known = self.typo_keys.get(deletion)
+                if known is None:
+                    self.typo_keys[deletion] = token_id
+                elif known >= 0:
+                    self.typo_lists.append([known, token_id])
+                    self.typo_keys[deletion] = -len(self.typo_lists)
+                else:
+                    self.typo_lists[-known - 1].append(token_id)
+        del self._text_ids, self._multi_ids
+
+    def _ids(self, text: str, joined: bool) -> tuple[int, ...]:
+        """Token ids of ``text`` (plus its joined form, see ``joined_token``), memoised."""
+        key = (text, joined)
+        ids = self._text_ids.get(key)
+        if ids is None:
+            words = tokens(text)
+            extra = joined_token(text) if joined else None
+            if extra:
+                words.append(extra)
+            ids = self._text_ids[key] = tuple(self._word_id(w) for w in words)
+        return ids
+
+    def _word_id(self, word: str) -> int:
+        token_id = self.vocab.get(word)
+        if token_id is None:
+            token_id = self.vocab[word] = len(self.words)
+            self.words.append(word)
+        return token_id
+
+    # -- expansion ------------------------------------------------------------------------
+
+    def expand(self, word: str, *, typos: bool) -> dict[int, float]:
+        """Vocabulary tokens ``word`` may stand for, with a match quality in (0, 1]."""
+        found: dict[int, float] = {}
+        exact = self.vocab.get(word)
+        if exact is not None:
+            found[exact] = 1.0
+        if len(word) >= _PREFIX_MIN:
+            start = bisect.bisect_left(self.sorted_words, word)
+            end = bisect.bisect_left(self.sorted_words, word + "\U0010ffff", start)
+            candidates = self.sorted_words[start:end]
+            if len(candidates) > _PREFIX_CAP:
+                candidates = heapq.nlargest(
+                    _PREFIX_CAP, candidates, key=lambda w: self.df[self.vocab[w]]
+                )
+            for other in candidates:
+                if other != word:
+                    found[self.vocab[other]] = 0.55 + 0.35 * len(word) / len(other)
+        if typos and len(word) >= _TYPO_MIN:
+            seen: set[int] = set()
+            for key in _deletions(word) | {word}:
+                known = self.typo_keys.get(key)
+                if known is None:
+                    continue
+                if known >= 0:
+                    seen.add(known)
+                else:
+                    seen.update(self.typo_lists[-known - 1])
+            for token_id in seen:
+                if token_id not in found and OSA.distance(word, self.words[token_id]) <= 1:
+                    found[token_id] = 0.6
+        return found
+
+    # -- search ---------------------------------------------------------------------------
+
+    def search(self, query: Query, *, limit: int, offset: int) -> Hits:
+        terms: list[tuple[str, Sequence[str]]] = [(w, self.free_fields) for w in query.free]
+        droppable = [len(query.free) >= 2] * len(query.free)
+        for name, words in query.fields.items():
+            field = self.filters.get(name)
+            if field is None:
+                continue
+            allowed = (field,) if field in self.postings else ()
+            terms.extend((w, allowed) for w in words)
+            droppable.extend([len(words) >= 2] * len(words))
+        if query.impossible or not terms and query.years is None:
+            return Hits([], 0)
+        if not terms:  # year only: everything from those years, most popular first
+            matched = [(0.0, n) for n in range(len(self.ids)) if self._year_ok(n, query)]
+            return self._page(matched, limit, offset)
+        for typos, missing in ((False, 0), (True, 0), (True, 1)):
+            if missing and not any(droppable):
+                break
+            expanded: list[tuple[dict[int, float], Sequence[str]]] = [
+                (self.expand(w, typos=typos), fields) for w, fields in terms
+            ]
+            matched = self._match(expanded, query, missing=missing, droppable=droppable)
+            if matched:
+                return self._page(matched, limit, offset)
+        return Hits([], 0)
+
+    def _year_ok(self, doc: int, query: Query) -> bool:
+        if query.years is None:
+            return True
+        year = self.years[doc]
+        return year is not None and query.years[0] <= year <= query.years[1]
+
+    def _postings_size(self, expansion: dict[int, float], fields: Sequence[str]) -> int:
+        return sum(len(self.postings.get(f, {}).get(t, ())) for f in fields for t in expansion)
+
+    def _candidates(self, expansion: dict[int, float], fields: Sequence[str]) -> set[int]:
+        docs: set[int] = set()
+        for field in fields:
+            by_token = self.postings.get(field, {})
+            for token_id in expansion:
+                docs.update(by_token.get(token_id, ()))
+        return docs
+
+    def _match(
+        self,
+        terms: list[tuple[dict[int, float], Sequence[str]]],
+        query: Query,
+        *,
+        missing: int,
+        droppable: list[bool],
+    ) -> list[tuple[float, int]]:
+        order = sorted(range(len(terms)), key=lambda i: self._postings_size(*terms[i]))
+        seeds = order[: missing + 1] if missing else order[:1]
+        candidates: set[int] = set()
+        for index in seeds:
+            candidates |= self._candidates(*terms[index])
+        matched: list[tuple[float, int]] = []
+        for doc in candidates:
+            if not self._year_ok(doc, query):
+                continue
+            quality = self._quality(doc, terms, missing=missing, droppable=droppable)
+            if quality is not None:
+                matched.append((quality, doc))
+        return matched
+
+    def _quality(
+        self,
+        doc: int,
+        terms: list[tuple[dict[int, float], Sequence[str]]],
+        *,
+        missing: int,
+        droppable: list[bool],
+    ) -> float | None:
+        total = 0.0
+        unmatched = 0
+        name_hits: dict[int, float] = {}
+        artist_hits: dict[int, float] = {}
+        for index, (expansion, fields) in enumerate(terms):
+            best = 0.0
+            for field in fields:
+                hits = name_hits if field == "name" else artist_hits if field == "artist" else None
+                for position, token_id in enumerate(self.fields[field][doc]):
+                    quality = expansion.get(token_id)
+                    if quality is None:
+                        continue
+                    best = max(best, quality * _FIELD_WEIGHT[field])
+                    if hits is not None and quality > hits.get(position, 0.0):
+                        hits[position] = quality
+            if best == 0.0:
+                unmatched += 1
+                if unmatched > missing or not droppable[index]:
+                    return None
+            total += best
+        score = total / len(terms)
+        if name_hits:
+            score += 0.5 * self._coverage(self.fields["name"][doc][: self.core_len[doc]], name_hits)
+        if artist_hits:
+            primary = self.fields["artist"][doc][: self.primary_len[doc]]
+            score += 0.5 * self._coverage(primary, artist_hits)
+        return score * (0.7 if unmatched else 1.0)
+
+    def _coverage(self, token_ids: Sequence[int], hits: dict[int, float]) -> float:
+        """How much of a name the query covers, weighting rare words (idf) over common ones:
+        ``the`` covers little of "The Hills", ``hills`` most of it."""
+        whole = sum(self.idf[t] for t in token_ids)
+        covered = sum(self.idf[t] * hits[p] for p, t in enumerate(token_ids) if p in hits)
+        return covered / whole if whole else 0.0
+
+    def _page(self, matched: list[tuple[float, int]], limit: int, offset: int) -> Hits:
+        def key(item: tuple[float, int]) -> tuple[int, int, str]:
+            return (-round(item[0] * 4), -self.popularity[item[1]], self.ids[item[1]])
+
+        wanted = offset + limit
+        top = (
+            heapq.nsmallest(wanted, matched, key=key)
+            if wanted < len(matched)
+            else sorted(matched, key=key)
+        )
+        return Hits([self.ids[doc] for _, doc in top[offset:wanted]], len(matched))
+
+
+class SearchIndex:
+    """Tracks, artists and albums of one catalog; playlists are searched per call."""
+
+    _cache: weakref.WeakKeyDictionary[Catalog, SearchIndex] = weakref.WeakKeyDictionary()
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.tracks = TextIndex(
+            (
+                Doc(
+                    t.id,
+                    t.popularity,
+                    {
+                        "name": t.name,
+                        "artist": t.artist_names,
+                        "album": _album_name(catalog, t.album_id),
+                        "genre": t.genres,
+                    },
+                    t.release_year,
+                )
+                for t in catalog.tracks.values()
+            ),
+            free_fields=("name", "artist", "album"),
+            filters=TRACK_FILTERS,
+        )
+        self.artists = TextIndex(
+            (
+                Doc(a.id, a.popularity, {"name": a.name, "genre": a.genres})
+                for a in catalog.artists.values()
+            ),
+            free_fields=("name",),
+            filters={"artist": "name", "genre": "genre"},
+        )
+        self.albums = TextIndex(
+            (
+                Doc(
+                    a.id,
+                    max((catalog.tracks[t].popularity for t in a.track_ids), default=0),
+                    {"name": a.name, "artist": [_artist_name(catalog, x) for x in a.artist_ids]},
+                    a.release_year,
+                )
+                for a in catalog.albums.values()
+            ),
+            free_fields=("name", "artist"),
+            filters={"album": "name", "artist": "artist"},
+        )
+
+    @classmethod
+    def for_catalog(cls, catalog: Catalog) -> SearchIndex:
+        """The index of ``catalog``, built once per catalog object."""
+        index = cls._cache.get(catalog)
+        if index is None:
+            index = cls._cache[catalog] = cls(catalog)
+        return index
+
+    def search(self, q: str | Query, kind: Kind, *, limit: int, offset: int = 0) -> Hits:
+        query = parse_query(q) if isinstance(q, str) else q
+        target = {"track": self.tracks, "artist": self.artists, "album": self.albums}[kind]
+        return target.search(query, limit=limit, offset=offset)
+
+
+def search_docs(q: str | Query, docs: Iterable[Doc], *, limit: int, offset: int = 0) -> Hits:
+    """Search a small, changing collection (playlists) without keeping an index."""
+    query = parse_query(q) if isinstance(q, str) else q
+    return TextIndex(docs, free_fields=("name",)).search(query, limit=limit, offset=offset)
+
+
+def _album_name(catalog: Catalog, album_id: str) -> str:
+    album = catalog.album(album_id)
+    return album.name if album else ""
+
+
+def _artist_name(catalog: Catalog, artist_id: str) -> str:
+    artist = catalog.artist(artist_id)
+    return artist.name if artist else ""
