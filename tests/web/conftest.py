@@ -84,6 +84,8 @@ class SandboxEnv:
     url: str
     sandbox: Sandbox
     http: httpx.Client
+    initial: dict[str, Any] = field(default_factory=dict)
+    """The run-time config at start, restored before every test."""
 
     def stats(self) -> dict[str, Any]:
         body: dict[str, Any] = self.http.get("/control/stats").json()
@@ -115,13 +117,23 @@ class SandboxEnv:
         return self.sandbox.world.users[user].account_id
 
 
-@pytest.fixture
-def sandbox_env() -> Iterator[SandboxEnv]:
+@pytest.fixture(scope="module")
+def _sandbox_server() -> Iterator[SandboxEnv]:
     sandbox = Sandbox()
     with serve_app(create_sandbox_app(sandbox=sandbox)) as url, httpx.Client(
         base_url=url, timeout=30
     ) as http:
-        yield SandboxEnv(url, sandbox, http)
+        yield SandboxEnv(url, sandbox, http, http.get("/control/config").json())
+
+
+@pytest.fixture
+def sandbox_env(_sandbox_server: SandboxEnv) -> SandboxEnv:
+    """The module's sandbox, reset (faults, counters, world, run-time config) for this test.
+    Its clock only moves forward; every test links fresh, so old tokens do not matter."""
+    env = _sandbox_server
+    assert env.http.post("/control/reset").status_code == 204
+    env.config(**env.initial)
+    return env
 
 
 @dataclass
