@@ -1,0 +1,290 @@
+"""Play and queue what the user named, ask when unsure, and finish with ``music.choose``.
+
+Play policy (USER-DEMANDS #17): a track plays by its URI (``uris``); an album, artist,
+playlist or the liked songs play as a context (``context_uri``) so "next" stays inside it;
+a genre resolved to tracks plays them as a list. Shuffle: on when the user said "shuffle"
+and for an artist (shuffle across the artist); off for an album, a playlist or the liked
+songs unless asked — it is only sent when the player's state differs. Shuffle is set before
+the play call so a shuffled context starts on a random track.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from skill.errors import InvalidRequest, NotFound
+from skill.music import replies
+from skill.music.devices import Target
+from skill.music.handlers.base import Turn
+from skill.music.handlers.transport import playing_of
+from skill.music.outcome import Choice, Clarification, Outcome, Playing
+from skill.music.providers.base import PlaybackInfo
+from skill.music.resolve import Candidate, MediaRequest, Resolution
+from skill.nlu.models import Intent
+
+CHOICE = "choice"
+"""The store's context name of a pending clarification."""
+MAX_CHOICES = 3
+_CONTEXT_KINDS = {"album", "artist", "playlist", "collection", "show"}
+_MEDIA_SLOTS = ("query", "track", "artist", "album", "playlist", "genre", "kind")
+
+
+def spoken(candidate: Candidate, request: MediaRequest | None = None) -> str:
+    """How a reply names what plays."""
+    if candidate.kind == "track":
+        return replies.describe(candidate.name, candidate.artists)
+    if candidate.kind == "album":
+        return "the album " + replies.describe(candidate.name, candidate.artists[:1])
+    if candidate.kind == "playlist":
+        return f"the playlist {candidate.name}"
+    if candidate.kind == "collection":
+        return "your Liked Songs"
+    return candidate.name
+
+
+def from_uri(uri: str) -> Candidate:
+    """A candidate for a URI the caller already knows (REST ``uri``)."""
+    parts = uri.split(":")
+    if len(parts) < 3 or parts[0] != "spotify":
+        raise InvalidRequest("That is not a Spotify URI.", details={"uri": uri})
+    kind = "collection" if parts[-1] == "collection" else parts[1]
+    if kind not in {"track", "episode", *_CONTEXT_KINDS}:
+        raise InvalidRequest("Spotify cannot play that kind of URI.", details={"uri": uri})
+    return Candidate(uri=uri, kind=kind, name="your Liked Songs" if kind == "collection" else uri)
+
+
+def candidate_of(data: dict[str, Any]) -> Candidate:
+    return Candidate(
+        uri=str(data["uri"]),
+        kind=str(data["kind"]),
+        name=str(data["name"]),
+        artists=tuple(str(a) for a in data.get("artists") or ()),
+        album=data.get("album"),
+        score=float(data.get("score") or 0.0),
+        reasons=tuple(str(r) for r in data.get("reasons") or ()),
+    )
+
+
+def has_media(turn: Turn) -> bool:
+    return any(turn.slot_str(name) for name in _MEDIA_SLOTS) or bool(turn.command.uri)
+
+
+async def resolve(turn: Turn, request: MediaRequest) -> Resolution:
+    try:
+        resolution: Resolution = await turn.deps.resolver.resolve(turn.user_id, request)
+    except NotFound as exc:
+        raise NotFound(
+            exc.message,
+            details={**exc.details, "reason": "no_match", "query": request.describe()},
+        ) from None
+    turn.details["candidates"] = [c.to_dict() for c in resolution.candidates[:5]]
+    return resolution
+
+
+def _labels(choices: Sequence[Candidate]) -> list[str]:
+    labels = [c.label() for c in choices]
+    if len(set(labels)) < len(labels):  # "Hello by Adele" twice: say the albums
+        labels = [f"{c.label()} from {c.album}" if c.album else c.label() for c in choices]
+    return labels
+
+
+async def clarify(turn: Turn, resolution: Resolution) -> Outcome:
+    """Ask which one, and keep the action waiting for ``music.choose``."""
+    choices = resolution.choices(MAX_CHOICES)
+    if len(choices) < 2:
+        choices = resolution.candidates[:2]
+    labels = _labels(choices)
+    question = replies.question(labels)
+    await turn.deps.store.put_context(
+        turn.user_id,
+        CHOICE,
+        {
+            "intent": turn.intent.name,
+            "slots": dict(turn.slots),
+            "device": turn.command.device,
+            "source": turn.command.source,
+            "choices": [c.to_dict() for c in choices],
+            "labels": labels,
+        },
+        ttl=turn.deps.choice_ttl,
+    )
+    clarification = Clarification(
+        question, tuple(Choice(label, c.uri) for label, c in zip(labels, choices, strict=True))
+    )
+    return turn.ok("clarify", question, clarification=clarification)
+
+
+def _wanted_shuffle(turn: Turn, candidate: Candidate, uris: Sequence[str]) -> bool | None:
+    """True/False to set, None to leave alone (a single track)."""
+    asked = turn.slot_str("shuffle")
+    if asked is not None:
+        return asked != "off"
+    if uris:
+        return True  # a genre mix: tracks in popularity order, better shuffled
+    if candidate.kind in ("track", "episode"):
+        return None
+    return candidate.kind == "artist"
+
+
+async def start(
+    turn: Turn,
+    target: Target,
+    candidate: Candidate,
+    uris: Sequence[str] = (),
+    state: PlaybackInfo | None = None,
+) -> Outcome:
+    """Play ``candidate`` on ``target`` (transfer first, verified)."""
+    device = target.device
+    await turn.make_active(device)
+    shuffle = _wanted_shuffle(turn, candidate, uris)
+    if shuffle or (shuffle is False and state is not None and state.shuffle):
+        await turn.on_device(device, lambda d: turn.act(
+            turn.provider.set_shuffle(turn.user_id, shuffle, device_id=d.id)))
+    if uris:
+        kwargs: dict[str, Any] = {"uris": list(uris)}
+    elif candidate.kind in ("track", "episode"):
+        kwargs = {"uris": [candidate.uri]}
+    else:
+        kwargs = {"context_uri": candidate.uri}
+    _, device = await turn.on_device(device, lambda d: turn.act(
+        turn.provider.play(turn.user_id, device_id=d.id, **kwargs)))
+    playing = Playing(candidate.uri, candidate.name, candidate.artists, candidate.album,
+                      device.name)
+    turn.changed("play", device=device, playing=playing, is_playing=True)
+    await turn.deps.devices.remember(turn.user_id, target, source=turn.command.source)
+    genre = turn.slot_str("genre") or turn.slot_str("query") or "music"
+    what = f"some {genre}" if uris else spoken(candidate)
+    said_shuffle = turn.slot_str("shuffle") == "on"
+    return turn.ok(
+        "play",
+        replies.playing(what, device.name, shuffle=said_shuffle),
+        playing=playing,
+        target=target.reason,
+        shuffle=shuffle,
+    )
+
+
+async def play(turn: Turn) -> Outcome:
+    if not has_media(turn):
+        from skill.music.handlers.transport import resume
+
+        return await resume(turn)
+    state = await turn.playback()
+    target = await turn.target(active_first=False, playback=state)
+    if turn.command.uri:
+        return await start(turn, target, from_uri(turn.command.uri), state=state)
+    resolution = await resolve(turn, MediaRequest.from_slots(turn.slots))
+    if resolution.ambiguous:
+        return await clarify(turn, resolution)
+    best = resolution.best
+    assert best is not None
+    return await start(turn, target, best, resolution.uris, state)
+
+
+def _tracks_only(resolution: Resolution) -> Resolution:
+    tracks = tuple(c for c in resolution.candidates if c.kind in ("track", "episode"))
+    if not tracks:
+        raise InvalidRequest(
+            "Only songs and episodes can be added to the queue.",
+            details={"reason": "queue_tracks_only"},
+        )
+    return dataclasses.replace(resolution, candidates=tracks, uris=())
+
+
+async def enqueue(turn: Turn, candidate: Candidate) -> Outcome:
+    state = await turn.playback()
+    target = await turn.target(active_first=True, playback=state)
+    device = target.device
+    await turn.on_device(device, lambda d: turn.act(
+        turn.provider.add_to_queue(turn.user_id, candidate.uri, device_id=d.id)))
+    turn.changed("queue", device=device, playing=playing_of(state))
+    queued = Playing(candidate.uri, candidate.name, candidate.artists, candidate.album,
+                     device.name)
+    return turn.ok("queue", replies.queued(spoken(candidate)), playing=queued,
+                   target=target.reason)
+
+
+async def queue(turn: Turn) -> Outcome:
+    if turn.command.uri:
+        return await enqueue(turn, from_uri(turn.command.uri))
+    request = MediaRequest.from_slots(turn.slots)
+    if request.kind is None and not (request.album or request.playlist or request.genre):
+        request = dataclasses.replace(request, kind="track")
+    resolution = _tracks_only(await resolve(turn, request))
+    if resolution.ambiguous:
+        return await clarify(turn, resolution)
+    best = resolution.best
+    assert best is not None
+    return await enqueue(turn, best)
+
+
+# ---------------------------------------------------------------------- music.choose
+
+def pick(pending: dict[str, Any], turn: Turn) -> int | None:
+    """Which pending choice the answer designates (0-based), or None."""
+    from skill.music import ranking
+
+    choices = [candidate_of(c) for c in pending.get("choices") or []]
+    labels = [str(label) for label in pending.get("labels") or [c.label() for c in choices]]
+    if not choices:
+        return None
+    index = turn.slot_int("index")
+    if index is not None:
+        position = index - 1 if index > 0 else len(choices) + index
+        return position if 0 <= position < len(choices) else None
+    artist = turn.slot_str("artist")
+    text = turn.slot_str("text")
+    scores: list[float]
+    if artist:
+        scores = [ranking.artist_similarity(artist, c.artists) for c in choices]
+    elif text:
+        scores = [
+            max(ranking.free_similarity(text, c.name, c.artists), ranking.similarity(text, label))
+            for c, label in zip(choices, labels, strict=True)
+        ]
+    else:
+        return None
+    best = max(range(len(choices)), key=lambda i: scores[i])
+    runner_up = max((s for i, s in enumerate(scores) if i != best), default=0.0)
+    if scores[best] < 70 or scores[best] - runner_up < 5:
+        return None
+    return best
+
+
+async def choose(turn: Turn) -> Outcome:
+    store = turn.deps.store
+    pending = await store.get_context(turn.user_id, CHOICE)
+    if pending is None:
+        raise NotFound("There is nothing to choose from.", details={"reason": "no_pending_choice"})
+    index = pick(pending, turn)
+    if index is None:
+        raise NotFound("That answer does not match any choice.",
+                       details={"reason": "no_such_choice", "choices": pending.get("labels")})
+    await store.drop_context(turn.user_id, CHOICE)
+    chosen = candidate_of(pending["choices"][index])
+    original = Intent(str(pending["intent"]), pending.get("slots") or {})
+    follow = Turn(
+        command=dataclasses.replace(
+            turn.command, intent=original, device=pending.get("device"),
+            source=pending.get("source") or turn.command.source, uri=None,
+        ),
+        deps=turn.deps,
+        deadline=turn.deadline,
+        details=turn.details,
+    )
+    try:
+        if original.name == "music.queue":
+            outcome = await enqueue(follow, chosen)
+        elif original.name == "playlist.add":
+            from skill.music.handlers.playlists import add_to_named
+
+            outcome = await add_to_named(follow, chosen)
+        else:
+            state = await follow.playback()
+            target = await follow.target(active_first=False, playback=state)
+            outcome = await start(follow, target, chosen, (), state)
+    finally:
+        turn.wrote = turn.wrote or follow.wrote
+    return dataclasses.replace(outcome, intent=turn.intent, text=turn.command.text)
