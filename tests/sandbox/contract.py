@@ -16,6 +16,12 @@ The spec's known gaps (BEHAVIOR.md §11) are handled here, explicitly and nowher
 5. Each operation lists only some error statuses; every error uses the same envelope, so an
    unlisted error status is validated against ``{"error": ErrorObject}``; plain-text error
    bodies (development-mode gates) are accepted for 403.
+6. Development mode removes deprecated fields the spec still lists as required
+   (BEHAVIOR.md §6): ``available_markets`` (albums), album ``popularity``, discography
+   ``album_group``; they are dropped from ``required``.
+7. Null entries Spotify sends (BEHAVIOR.md §5, §6): hidden Spotify-owned playlists in
+   ``playlists.items`` of search and ``/me/playlists``, and ``item``/``track`` of a playlist
+   entry whose track is unavailable.
 """
 
 from __future__ import annotations
@@ -87,6 +93,15 @@ def spec() -> dict[str, Any]:
     }
     # Gap 4: the player reason.
     schemas["ErrorObject"]["properties"]["reason"] = {"type": "string"}
+    # Gap 6: deprecated fields development mode removes are not required.
+    schemas["AlbumBase"]["required"].remove("available_markets")
+    schemas["AlbumObject"]["required"].remove("popularity")
+    schemas["ArtistDiscographyAlbumObject"]["allOf"][1]["required"].remove("album_group")
+    # Gap 7: null entries.
+    playlist_items = schemas["PagingPlaylistObject"]["allOf"][1]["properties"]["items"]
+    playlist_items["items"] = {**playlist_items["items"], "nullable": True}
+    for key in ("item", "track"):
+        schemas["PlaylistTrackObject"]["properties"][key]["nullable"] = True
     converted: dict[str, Any] = _to_json_schema(patched)
     return converted
 
