@@ -21,6 +21,7 @@ _PARAM_RE = re.compile(
 )
 _BEARER_RE = re.compile(r"(?P<pre>\bBearer\s+)[A-Za-z0-9\-._~+/]+=*", re.IGNORECASE)
 _API_KEY_RE = re.compile(r"\bsk_[A-Za-z0-9_\-]{20,}")
+_COOKIE_RE = re.compile(r"(?P<pre>\bskill_link=)[^;\s'\"]+")
 MASK = "[redacted]"
 
 
@@ -28,6 +29,7 @@ def redact_url(text: str) -> str:
     """``/cb?code=abc&x=1`` → ``/cb?code=[redacted]&x=1``; bearer tokens and API keys too."""
     text = _PARAM_RE.sub(lambda m: m.group("pre") + (MASK if m.group("value") else ""), text)
     text = _BEARER_RE.sub(lambda m: m.group("pre") + MASK, text)
+    text = _COOKIE_RE.sub(lambda m: m.group("pre") + MASK, text)
     return _API_KEY_RE.sub(MASK, text)
 
 
@@ -53,8 +55,12 @@ def _redact_arg(value: object) -> object:
     return value if cleaned == text else cleaned
 
 
-#: Loggers that print request URLs written by others.
-URL_LOGGERS = ("uvicorn.access", "uvicorn.error", "httpx", "skill.web.access")
+#: Loggers that print request URLs or headers written by others (a logger's filters only
+#: see records logged on that very logger, so each one is listed).
+URL_LOGGERS = (
+    "uvicorn.access", "uvicorn.error", "httpx", "httpcore.http11", "httpcore.http2",
+    "httpcore.connection", "httpcore.proxy", "skill.web.access",
+)
 
 
 def install_redaction() -> None:
