@@ -23,6 +23,7 @@ import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -51,6 +52,20 @@ ConsentUrl = Callable[[str, list[str]], "str | Awaitable[str]"]
 """``(user_id, missing_scopes) -> authorize URL`` asking for those scopes only."""
 
 DEFAULT_ATTEMPT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class _Exchange:
+    """Everything one call's send loop needs."""
+
+    user_id: str
+    endpoint: Endpoint
+    path: str
+    query: dict[str, Any]
+    json: Any
+    rule: ScopeRule
+    safety: Safety
+    deadline: Deadline
 
 
 class SpotifyClient(PlayerAPI, ContentAPI):
@@ -87,6 +102,7 @@ class SpotifyClient(PlayerAPI, ContentAPI):
         self._attempt_timeout = attempt_timeout
         self._consent_url = consent_url
         self.search_limit_max = search_limit_max
+        self._inflight: dict[tuple[object, ...], asyncio.Future[httpx.Response]] = {}
 
     @property
     def breakers(self) -> Breakers:
@@ -121,6 +137,51 @@ class SpotifyClient(PlayerAPI, ContentAPI):
         await self._check_scopes(user_id, endpoint, rule, token)
         path = endpoint.path.format(**{k: quote(v, safe="") for k, v in (ids or {}).items()})
         query = {k: v for k, v in (params or {}).items() if v is not None}
+        exchange = _Exchange(user_id, endpoint, path, query, json, rule, safety, deadline)
+        if safety is not Safety.READ or json is not None:
+            return await self._exchange(exchange, token)
+        # Identical reads of one user in flight at the same moment share one upstream call
+        # (a burst of "what's playing?" costs Spotify's app-wide budget once).
+        key = (user_id, endpoint.method, path, tuple(sorted((k, str(v)) for k, v in query.items())))
+        while (shared := self._inflight.get(key)) is not None:
+            try:
+                return await self._follow(shared, deadline)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if shared.cancelled() and task is not None and not task.cancelling():
+                    continue  # the leader was cancelled, not us: lead or follow anew
+                raise
+        future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            response = await self._exchange(exchange, token)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no "never retrieved" noise without followers
+            raise
+        else:
+            future.set_result(response)
+            return response
+        finally:
+            if self._inflight.get(key) is future:
+                del self._inflight[key]
+
+    async def _follow(
+        self, shared: asyncio.Future[httpx.Response], deadline: Deadline
+    ) -> httpx.Response:
+        try:
+            async with asyncio.timeout(deadline.remaining()):
+                return await asyncio.shield(shared)
+        except TimeoutError:
+            raise UpstreamTimeout(details={"upstream": "api", "error": "deadline"}) from None
+
+    async def _exchange(self, call: _Exchange, token: AccessToken) -> httpx.Response:
+        """The send loop of one call: budget, breaker, send, translate, retry."""
+        user_id, endpoint, path, query = call.user_id, call.endpoint, call.path, call.query
+        json, rule, safety, deadline = call.json, call.rule, call.safety, call.deadline
         breaker = self._breakers.api
         refreshed = False
         maybe_acted = False

@@ -257,3 +257,49 @@ async def test_a_repeated_pause_that_finds_the_player_paused_is_success(
     await pause
     state = await client.get_playback_state("alice")
     assert state is not None and not state.is_playing
+
+
+async def test_identical_concurrent_reads_share_one_upstream_call(
+    client: SpotifyClient, control: Control, tokens: SandboxTokens
+) -> None:
+    await tokens.link("bob", sandbox_user="guest")
+    await control.fault(path="/v1/me/player/devices", latency_ms=200, count=2)
+    results = await asyncio.gather(
+        *(client.devices("alice") for _ in range(50)), *(client.devices("bob") for _ in range(5))
+    )
+    assert all(r == results[0] for r in results[:50])
+    assert {d.name for d in results[50]} == {"Guest Room Speaker"}
+    assert await control.api_requests("/v1/me/player/devices") == 2  # one per user
+
+
+async def test_writes_are_never_shared(client: SpotifyClient, control: Control) -> None:
+    await start(client)
+    await control.fault(path="/v1/me/player/volume", latency_ms=100, count=3)
+    await asyncio.gather(*(client.volume("alice", 20 + n) for n in range(3)))
+    assert await control.api_requests("/v1/me/player/volume") == 3
+
+
+async def test_a_shared_read_failure_reaches_every_caller(
+    make_client: ClientFactory, control: Control
+) -> None:
+    client = make_client(retry=RetryPolicy(max_attempts=1))
+    await control.fault(path="/v1/me/player/devices", latency_ms=100, status=502, count=1)
+    results = await asyncio.gather(
+        *(client.devices("alice") for _ in range(5)), return_exceptions=True
+    )
+    assert all(isinstance(r, UpstreamUnavailable) for r in results)
+    assert await control.api_requests("/v1/me/player/devices") == 1
+    assert len(await client.devices("alice")) > 0  # nothing stuck in flight
+
+
+async def test_a_cancelled_leader_does_not_fail_its_followers(
+    client: SpotifyClient, control: Control
+) -> None:
+    await control.fault(path="/v1/me/player/devices", latency_ms=300, count=1)
+    leader = asyncio.create_task(client.devices("alice"))
+    await asyncio.sleep(0.05)
+    follower = asyncio.create_task(client.devices("alice"))
+    await asyncio.sleep(0.05)
+    leader.cancel()
+    devices = await follower
+    assert devices and leader.cancelled()
