@@ -21,6 +21,7 @@ from skill.errors import ConfigError, SkillError
 COMMANDS: dict[str, tuple[str, str]] = {
     "parse": ("skill.nlu.cli_parse", "understand a command: print its intent and slots"),
     "eval": ("skill.nlu.cli_eval", "score the intent parser on a labelled JSONL file"),
+    "say": ("skill.commands.say", "run a spoken command end to end and print the outcome"),
     "settings": ("skill.commands.settings", "print the settings table (or the values in force)"),
     "serve": ("skill.commands.serve", "run the HTTP service"),
     "users": ("skill.commands.users", "create, list, rotate or revoke users and their API keys"),

@@ -31,38 +31,61 @@ def _nothing_playing() -> NotFound:
 async def _active(turn: Turn) -> tuple[PlaybackInfo, DeviceInfo]:
     """The player state and the device a command on "what is playing" goes to."""
     state = await turn.playback()
+    if (state is None or state.item is None) and turn.named_device() is None:
+        raise _nothing_playing()
     target = await turn.target(active_first=True, playback=state)
     if state is None or state.device is None or state.device.id != target.device.id:
         # A device that is not the one playing: nothing plays there.
-        raise _nothing_playing() if state is None or state.item is None else Conflict(
-            "Nothing is playing on that device.",
-            details={"reason": "NOT_PLAYING_LOCALLY", "device": target.device.name},
+        raise (
+            _nothing_playing()
+            if state is None or state.item is None
+            else Conflict(
+                "Nothing is playing on that device.",
+                details={"reason": "NOT_PLAYING_LOCALLY", "device": target.device.name},
+            )
         )
     return state, target.device
 
 
 async def pause(turn: Turn) -> Outcome:
     state = await turn.playback()
+    if (state is None or not state.is_playing) and turn.named_device() is None:
+        if state is None or state.item is None:
+            return turn.ok("pause", replies.now_playing(None, None, False), already=True)
+        device = state.device.name if state.device is not None else None
+        return turn.ok("pause", replies.paused(device, already=True), already=True,
+                       playing=playing_of(state))
     target = await turn.target(active_first=True, playback=state)
     device = target.device
     playing_here = (
-        state is not None and state.is_playing and state.device is not None
+        state is not None
+        and state.is_playing
+        and state.device is not None
         and state.device.id == device.id
     )
     if not playing_here:
-        return turn.ok("pause", replies.paused(device.name, already=True), already=True,
-                       playing=playing_of(state))
+        return turn.ok(
+            "pause",
+            replies.paused(device.name, already=True),
+            already=True,
+            playing=playing_of(state),
+        )
     try:
-        await turn.on_device(device, lambda d: turn.act(
-            turn.provider.pause(turn.user_id, device_id=d.id)))
+        await turn.on_device(
+            device, lambda d: turn.act(turn.provider.pause(turn.user_id, device_id=d.id))
+        )
     except Conflict as exc:
         if exc.details.get("reason") not in _ALREADY:
             raise
         after = await turn.playback()
         if after is not None and after.is_playing:
             raise
-        return turn.ok("pause", replies.paused(device.name, already=True), already=True,
-                       playing=playing_of(after))
+        return turn.ok(
+            "pause",
+            replies.paused(device.name, already=True),
+            already=True,
+            playing=playing_of(after),
+        )
     turn.changed("pause", device=device, playing=playing_of(state), is_playing=False)
     return turn.ok("pause", replies.paused(device.name), playing=playing_of(state))
 
@@ -73,8 +96,12 @@ async def resume(turn: Turn) -> Outcome:
     device = target.device
     here = state is not None and state.device is not None and state.device.id == device.id
     if here and state is not None and state.is_playing:
-        return turn.ok("resume", replies.resumed(device.name, already=True), already=True,
-                       playing=playing_of(state))
+        return turn.ok(
+            "resume",
+            replies.resumed(device.name, already=True),
+            already=True,
+            playing=playing_of(state),
+        )
     if not here and state is not None and state.item is not None:
         # "resume in the kitchen": bring what was playing there and keep it going.
         await turn.make_active(device, play=True)
@@ -82,16 +109,21 @@ async def resume(turn: Turn) -> Outcome:
         await turn.deps.devices.remember(turn.user_id, target, source=turn.command.source)
         return turn.ok("resume", replies.resumed(device.name), playing=playing_of(state))
     try:
-        await turn.on_device(device, lambda d: turn.act(
-            turn.provider.resume(turn.user_id, device_id=d.id)))
+        await turn.on_device(
+            device, lambda d: turn.act(turn.provider.resume(turn.user_id, device_id=d.id))
+        )
     except Conflict as exc:
         if exc.details.get("reason") not in _ALREADY:
             raise
         after = await turn.playback()
         if after is None or not after.is_playing:
             raise
-        return turn.ok("resume", replies.resumed(device.name, already=True), already=True,
-                       playing=playing_of(after))
+        return turn.ok(
+            "resume",
+            replies.resumed(device.name, already=True),
+            already=True,
+            playing=playing_of(after),
+        )
     turn.changed("resume", device=device, playing=playing_of(state), is_playing=True)
     return turn.ok("resume", replies.resumed(device.name), playing=playing_of(state))
 
@@ -100,11 +132,13 @@ async def _skip(turn: Turn, forward: bool) -> Outcome:
     state, device = await _active(turn)
     action = "next" if forward else "previous"
     if forward:
-        await turn.on_device(device, lambda d: turn.act(
-            turn.provider.next(turn.user_id, device_id=d.id)))
+        await turn.on_device(
+            device, lambda d: turn.act(turn.provider.next(turn.user_id, device_id=d.id))
+        )
     else:
-        await turn.on_device(device, lambda d: turn.act(
-            turn.provider.previous(turn.user_id, device_id=d.id)))
+        await turn.on_device(
+            device, lambda d: turn.act(turn.provider.previous(turn.user_id, device_id=d.id))
+        )
     turn.changed(action, device=device, is_playing=True)
     return turn.ok(action, replies.skipped(forward))
 
@@ -130,18 +164,21 @@ async def seek(turn: Turn) -> Outcome:
     duration = state.item.duration_ms if state.item is not None else 0
     if duration and position >= duration:
         position = max(0, duration - 1000)
-    await turn.on_device(device, lambda d: turn.act(
-        turn.provider.seek(turn.user_id, position, device_id=d.id)))
+    await turn.on_device(
+        device, lambda d: turn.act(turn.provider.seek(turn.user_id, position, device_id=d.id))
+    )
     turn.changed("seek", device=device, playing=playing_of(state), is_playing=state.is_playing)
-    return turn.ok("seek", replies.seeked(position), playing=playing_of(state),
-                   position_ms=position)
+    return turn.ok(
+        "seek", replies.seeked(position), playing=playing_of(state), position_ms=position
+    )
 
 
 async def shuffle(turn: Turn) -> Outcome:
     state, device = await _active(turn)
     wanted = turn.slot_str("state") != "off"
-    await turn.on_device(device, lambda d: turn.act(
-        turn.provider.set_shuffle(turn.user_id, wanted, device_id=d.id)))
+    await turn.on_device(
+        device, lambda d: turn.act(turn.provider.set_shuffle(turn.user_id, wanted, device_id=d.id))
+    )
     turn.changed("shuffle", device=device, playing=playing_of(state))
     return turn.ok("shuffle", replies.shuffle(wanted), playing=playing_of(state))
 
@@ -150,7 +187,8 @@ async def repeat(turn: Turn) -> Outcome:
     state, device = await _active(turn)
     raw = turn.slot_str("state") or "context"
     mode: RepeatMode = "track" if raw == "track" else "off" if raw == "off" else "context"
-    await turn.on_device(device, lambda d: turn.act(
-        turn.provider.set_repeat(turn.user_id, mode, device_id=d.id)))
+    await turn.on_device(
+        device, lambda d: turn.act(turn.provider.set_repeat(turn.user_id, mode, device_id=d.id))
+    )
     turn.changed("repeat", device=device, playing=playing_of(state))
     return turn.ok("repeat", replies.repeat(mode), playing=playing_of(state))
