@@ -189,6 +189,9 @@ class SpotifyClient(PlayerAPI, ContentAPI):
         while True:
             attempt += 1
             await self._budget.admit(user_id, deadline, sleep=self._sleep)
+            if deadline.remaining() <= 0:
+                # Nothing was sent, so this says nothing about Spotify's health.
+                raise UpstreamTimeout(details={"upstream": "api", "error": "deadline"})
             breaker.before_call()
             started = time.perf_counter()
             try:
@@ -262,9 +265,7 @@ class SpotifyClient(PlayerAPI, ContentAPI):
         token: AccessToken,
         deadline: Deadline,
     ) -> httpx.Response:
-        timeout = min(self._attempt_timeout, deadline.remaining())
-        if timeout <= 0:
-            raise TimeoutError("the call's deadline passed before it could be sent")
+        timeout = min(self._attempt_timeout, deadline.remaining())  # > 0: checked by the caller
         headers = {"Authorization": f"Bearer {token.value}", "Accept": "application/json"}
         # Body-less PUT/POST still send Content-Length: 0 (Spotify once answered 411).
         content = None if body is not None else (b"" if method in ("PUT", "POST") else None)

@@ -252,3 +252,17 @@ async def test_the_shared_http_client_is_not_closed(
 ) -> None:
     make_client()
     assert not http.is_closed
+
+
+async def test_a_deadline_spent_waiting_sends_nothing_and_spares_the_breaker(
+    make_client: ClientFactory, control: Control, clock: ManualClock
+) -> None:
+    async def slow_sleep(seconds: float) -> None:  # the wait overruns (a busy event loop)
+        await clock.sleep(seconds + 30)
+
+    client = make_client(sleep=slow_sleep)
+    await control.fault(path=ME, retry_after=2, count=1)
+    with pytest.raises(UpstreamTimeout):
+        await client.me("alice")
+    assert await control.api_requests(ME) == 1
+    assert client.breakers.api.snapshot()["consecutive_failures"] == 0
