@@ -303,3 +303,47 @@ async def test_a_cancelled_leader_does_not_fail_its_followers(
     leader.cancel()
     devices = await follower
     assert devices and leader.cancelled()
+
+
+async def test_bad_arguments_fail_before_sending(client: SpotifyClient, control: Control) -> None:
+    from skill.errors import InvalidRequest
+
+    bad_calls = [
+        client.play("alice", context_uri="spotify:album:x", uris=TRACKS),
+        client.play("alice", offset=2),
+        client.play("alice", uris=[]),
+        client.play("alice", uris=TRACKS, offset=-1),
+        client.volume("alice", 101),
+        client.seek("alice", -5),
+        client.repeat("alice", "forever"),  # type: ignore[arg-type]
+        client.recently_played("alice", limit=51),
+        client.recently_played("alice", after=1, before=2),
+    ]
+    for call in bad_calls:
+        with pytest.raises(InvalidRequest):
+            await call
+    assert await control.api_requests() == 0
+
+
+async def test_body_less_commands_send_content_length_zero(
+    client: SpotifyClient, control: Control, http: Any
+) -> None:
+    seen: list[tuple[str, str | None, str | None]] = []
+
+    async def record(request: Any) -> None:
+        seen.append(
+            (
+                request.url.path,
+                request.headers.get("content-length"),
+                request.headers.get("transfer-encoding"),
+            )
+        )
+
+    await start(client)
+    http.event_hooks["request"].append(record)
+    await client.next("alice")
+    await client.pause("alice")
+    await client.play("alice", uris=TRACKS, offset=1)
+    assert seen[0] == ("/v1/me/player/next", "0", None)
+    assert seen[1] == ("/v1/me/player/pause", "0", None)
+    assert seen[2][0] == "/v1/me/player/play" and int(seen[2][1] or 0) > 0
