@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -27,10 +28,24 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from skill.config import Settings
 from skill.jobs.refresh import PeriodicRefresh
 from skill.spotify.pkce import new_nonce
-from skill.web import routes_music, routes_spotify
+from skill.web import (
+    routes_library,
+    routes_music,
+    routes_ops,
+    routes_player,
+    routes_rasa,
+    routes_spotify,
+    routes_text,
+    ws,
+)
 from skill.web.auth import services_of
+from skill.web.bodylimit import BodyLimitMiddleware
 from skill.web.errors import CatchAllMiddleware, handlers
+from skill.web.live import LivePolicy
+from skill.web.metrics import Metrics, MetricsMiddleware
+from skill.web.openapi import openapi_route
 from skill.web.redact import install_redaction, redact_url
+from skill.web.runtime import open_runtime
 from skill.web.services import EMBEDDED_BASE, Services, open_services, request_base
 
 log = logging.getLogger("skill.web")
@@ -129,16 +144,29 @@ def create_app(
     transport: httpx.AsyncBaseTransport | None = None,
     sandbox: Any = None,
     link_demo: bool = True,
+    live_policy: LivePolicy | None = None,
+    rasa_actions: Sequence[Any] = (),
+    rasa_packages: Sequence[str] = (),
 ) -> Starlette:
     """The service. ``clock``/``monotonic``/``transport`` are injected by tests; ``sandbox``
-    shares a ``skill.sandbox.Sandbox`` state with the mounted sandbox app."""
+    shares a ``skill.sandbox.Sandbox`` state with the mounted sandbox app. ``live_policy``
+    sets the live-state poll intervals; ``rasa_actions``/``rasa_packages`` add a Rasa
+    developer's own actions to the webhook's executor."""
     install_redaction()
     sandbox_app = None
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         *routes_spotify.routes,
         *routes_music.routes,
+        *routes_player.routes,
+        *routes_library.routes,
+        *routes_text.routes,
+        *ws.routes,
+        *routes_rasa.routes,
+        *routes_ops.routes,
     ]
+    routes.append(openapi_route(routes))
+    metrics = Metrics()
     if settings.sandbox or settings.spotify_client_id is None:
         from skill.sandbox import SandboxConfig, create_sandbox_app
 
@@ -159,27 +187,40 @@ def create_app(
             if services.embedded and link_demo:
                 await link_demo_user(services)
 
-            async def purge() -> int:
-                return await services.store.purge_expired(now=clock())
+            async with open_runtime(services, metrics, live_policy=live_policy,
+                                    rasa_actions=rasa_actions,
+                                    rasa_packages=rasa_packages) as runtime:
+                app.state.runtime = runtime
 
-            job = PeriodicRefresh(
-                services.tokens,
-                services.store,
-                interval=settings.refresh_interval_seconds,
-                horizon=settings.refresh_ahead_seconds + settings.refresh_interval_seconds,
-                clock=clock,
-                purge=purge,
-            )
-            app.state.refresh_job = job
-            job.start()
-            try:
-                yield
-            finally:
-                await job.stop()
+                async def purge() -> int:
+                    purged = await services.store.purge_expired(now=clock())
+                    purged += await runtime.idempotency.purge()
+                    return purged + await runtime.music_store.purge()
+
+                job = PeriodicRefresh(
+                    services.tokens,
+                    services.store,
+                    interval=settings.refresh_interval_seconds,
+                    horizon=settings.refresh_ahead_seconds + settings.refresh_interval_seconds,
+                    clock=clock,
+                    purge=purge,
+                )
+                app.state.refresh_job = job
+                job.start()
+                try:
+                    yield
+                finally:
+                    await job.stop()
 
     return Starlette(
         routes=routes,
-        middleware=[Middleware(CatchAllMiddleware), Middleware(RequestContextMiddleware)],
+        middleware=[
+            Middleware(CatchAllMiddleware),
+            Middleware(MetricsMiddleware, metrics=metrics, router=SimpleNamespace(routes=routes)),
+            Middleware(RequestContextMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
+                       overrides={"/webhook": routes_rasa.WEBHOOK_MAX_BYTES}),
+        ],
         exception_handlers=handlers(),
         lifespan=lifespan,
     )
