@@ -225,6 +225,18 @@ class TokenManager:
             try:
                 answer = await self._accounts.refresh(record.refresh_token)
             except (OAuthInvalidGrant, OAuthInvalidRedirect) as exc:
+                latest = await self._store.get_token(user_id, self._provider)
+                if (
+                    latest is not None
+                    and latest.version != record.version
+                    and latest.refresh_token != record.refresh_token
+                    and latest.link_state != RELINK_REQUIRED
+                ):
+                    # Another process (a cron refresh job, another worker) rotated the token
+                    # while we used the old one: that is not a revoked grant.
+                    log.info("user %s: the refresh token was rotated elsewhere meanwhile",
+                             user_id)
+                    return _Refreshed(latest, refreshed=False)
                 reason = str(exc.details.get("spotify_message") or exc.code)
                 log.warning(
                     "user %s: Spotify refused the refresh token (%s); relink required",

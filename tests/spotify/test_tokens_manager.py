@@ -243,3 +243,39 @@ async def test_consent_expiry_is_warned_about_once(
         await harness.tokens.get("alice")
     warnings = [r for r in caplog.records if "consent ends" in r.getMessage()]
     assert len(warnings) == 1
+
+
+async def test_a_rotation_by_another_process_is_not_mistaken_for_a_revoked_grant(
+    harness: Harness,
+) -> None:
+    await harness.link("alice")
+    stale = await harness.store.get_token("alice")
+    assert stale is not None
+    accounts = harness.tokens._accounts
+    # Another process (the cron job, with its own locks) refreshes and stores the rotation.
+    harness.clock.now += 3400
+    fresh = await TokenManager(harness.store, accounts, LocalLocks(), clock=harness.clock).get(
+        "alice")
+
+    class StaleReads:
+        """Our process read the record (twice: before and under its lock) just before the
+        other process wrote it; later reads see the store as it is."""
+
+        def __init__(self) -> None:
+            self.stale_reads = 2
+
+        async def get_token(self, user_id: str, provider: str = "spotify") -> Any:
+            if self.stale_reads:
+                self.stale_reads -= 1
+                return stale
+            return await harness.store.get_token(user_id, provider)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(harness.store, name)
+
+    racing = TokenManager(StaleReads(), accounts, LocalLocks(), clock=harness.clock)  # type: ignore[arg-type]
+    got = await racing.get("alice")  # its refresh with the spent token gets invalid_grant
+    assert got.value == fresh.value
+    assert harness.refreshes() == 2
+    record = await harness.store.get_token("alice")
+    assert record is not None and record.link_state == "linked"
