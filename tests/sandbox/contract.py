@@ -20,8 +20,14 @@ The spec's known gaps (BEHAVIOR.md §11) are handled here, explicitly and nowher
    (BEHAVIOR.md §6): ``available_markets`` (albums), album ``popularity``, discography
    ``album_group``; they are dropped from ``required``.
 7. Null entries Spotify sends (BEHAVIOR.md §5, §6): hidden Spotify-owned playlists in
-   ``playlists.items`` of search and ``/me/playlists``, and ``item``/``track`` of a playlist
-   entry whose track is unavailable.
+   ``playlists.items`` of search and ``/me/playlists``, ``item``/``track`` of a playlist
+   entry whose track is unavailable, and unknown ids in the batch ``GET /tracks|albums|
+   artists?ids=`` answers.
+8. Properties whose description says "Can be `null`" (playback ``context``, ``item``,
+   ``progress_ms``, the queue's ``currently_playing``) are not marked ``nullable``.
+9. Cursor pages: ``next`` is ``null`` on the last page (its description says so), and
+   ``cursors`` is ``null`` when the page is empty (recently played with no history; tekore
+   models it as optional).
 """
 
 from __future__ import annotations
@@ -102,6 +108,21 @@ def spec() -> dict[str, Any]:
     playlist_items["items"] = {**playlist_items["items"], "nullable": True}
     for key in ("item", "track"):
         schemas["PlaylistTrackObject"]["properties"][key]["nullable"] = True
+    for name, key in (
+        ("ManyTracks", "tracks"),
+        ("ManyAlbums", "albums"),
+        ("ManyArtists", "artists"),
+    ):
+        listed = patched["components"]["responses"][name]["content"]["application/json"]
+        listed["schema"]["properties"][key]["items"]["nullable"] = True
+    # Gap 8: "Can be `null`" in the description, without ``nullable``.
+    for schema in schemas.values():
+        for prop in (schema.get("properties") or {}).values():
+            if "can be `null`" in " ".join(str(prop.get("description", "")).split()).lower():
+                prop["nullable"] = True
+    # Gap 9: cursor pages end with next null; an empty one has no cursors.
+    for key in ("next", "cursors"):
+        schemas["CursorPagingObject"]["properties"][key]["nullable"] = True
     converted: dict[str, Any] = _to_json_schema(patched)
     return converted
 
