@@ -136,10 +136,13 @@ def _apply(player: PlayerState, body: dict[str, Any]) -> None:
         target = device or player.active_device
         if target is None:
             raise no_active_device()
-        fields = {k: body.get(k) for k in ("context_uri", "uris", "offset", "position_ms")}
-        check_play_fields(*fields.values())
-        player.wake(target)
-        player.play(**fields)
+        context_uri, uris = body.get("context_uri"), body.get("uris")
+        offset, position_ms = body.get("offset"), body.get("position_ms")
+        check_play_fields(context_uri, uris, offset, position_ms)
+        player.run_on(target, lambda moved: player.play(
+            context_uri=context_uri, uris=uris, offset=offset, position_ms=position_ms,
+            moved=moved,
+        ))
     elif action == "transfer":
         if device is None:
             raise ControlError(400, "'device_id' is required")
@@ -156,10 +159,12 @@ def _apply(player: PlayerState, body: dict[str, Any]) -> None:
 
 
 def _simple(player: PlayerState, action: Any, body: dict[str, Any], device: Any) -> None:
-    if device is not None:
-        player.wake(device)
-    elif player.active_device is None:
+    if device is None and player.active_device is None:
         raise no_active_device()
+    player.run_on(device, lambda _: _simple_action(player, action, body))
+
+
+def _simple_action(player: PlayerState, action: Any, body: dict[str, Any]) -> None:
     if action == "resume":
         player.resume()
     elif action == "pause":

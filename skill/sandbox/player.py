@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -424,6 +424,23 @@ class PlayerState:
             self.device_id = device.id
             self.timestamp_ms = now
 
+    def run_on(self, device: Device | None, action: Callable[[bool], None]) -> None:
+        """Run a command, first waking ``device`` if the caller named one.
+
+        ``action`` gets whether the command moved playback to another device. A refused
+        command (any exception) leaves the devices as they were.
+        """
+        self.sync()
+        before = (self.device_id, self.pending, self.timestamp_ms)
+        moved = device is not None and device.id != self.device_id
+        if device is not None:
+            self.wake(device)
+        try:
+            action(moved)
+        except Exception:
+            self.device_id, self.pending, self.timestamp_ms = before
+            raise
+
     def transfer(self, device: Device, *, play: bool, delay_ms: int) -> None:
         """Move playback to ``device``; takes effect ``delay_ms`` later (BEHAVIOR.md §4.1)."""
         now = self.sync()
@@ -466,16 +483,18 @@ class PlayerState:
         uris: list[str] | None = None,
         offset: dict[str, object] | None = None,
         position_ms: int | None = None,
+        moved: bool = False,
     ) -> None:
         """``PUT /me/player/play``: start a context or a list of items, or resume.
 
-        The caller has validated the field types; this checks what depends on the world.
+        The caller has validated the field types (:func:`check_play_fields`); this checks
+        what depends on the world. ``moved``: the call also moved playback to a named device.
         """
         if context_uri is None and uris is None:
             if offset is not None or position_ms is not None:
                 self._replay_current(offset, position_ms)
                 return
-            self.resume()
+            self.resume(moved=moved)
             return
         if context_uri is not None:
             ids = self.sandbox.context_track_ids(context_uri, self.user_id)
@@ -536,12 +555,15 @@ class PlayerState:
         if position_ms:
             self._seek_to(items, position_ms, now)
 
-    def resume(self) -> None:
+    def resume(self, *, moved: bool = False) -> None:
+        """Resume; already playing is refused unless the call moved playback to a device."""
         now = self.sync()
         if self.current is None:
             raise restriction_violated()
         if self.is_playing:
-            raise self._already(True)
+            if not moved:
+                raise self._already(True)
+            return
         self.is_playing = True
         self.anchor_ms = self.timestamp_ms = now
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from skill.sandbox.catalog import Catalog, Track
+from skill.sandbox.objects import track_object
 from skill.sandbox.player import PlayerState, parse_item_uri
 from skill.sandbox.world import Device
 
@@ -45,34 +45,6 @@ def context_object(context_uri: str | None, *, api: str) -> JSON | None:
         "external_urls": {"spotify": f"{OPEN}/{kind}/{item_id}"},
         "uri": context_uri,
     }
-
-
-def _ref(kind: str, id: str, api: str) -> JSON:
-    return {"external_urls": {"spotify": f"{OPEN}/{kind}/{id}"}, "href": f"{api}/{kind}s/{id}",
-            "id": id, "type": kind, "uri": f"spotify:{kind}:{id}"}
-
-
-def track_object(catalog: Catalog, track: Track, *, api: str, dev_mode: bool) -> JSON:
-    """A full TrackObject (interim: to be replaced by the catalog's ``objects.track_object``)."""
-    artists = [{**_ref("artist", a, api), "name": n}
-               for a, n in zip(track.artist_ids, track.artist_names, strict=True)]
-    album = catalog.album(track.album_id)
-    obj: JSON = {**_ref("track", track.id, api), "artists": artists, "disc_number": 1,
-                 "duration_ms": track.duration_ms, "explicit": bool(track.explicit),
-                 "is_local": False, "name": track.name, "preview_url": None,
-                 "track_number": track.track_number, "external_ids": {}}
-    if album is not None:
-        obj["album"] = {
-            **_ref("album", album.id, api), "album_type": "album",
-            "artists": [{**_ref("artist", a, api), "name": catalog.artists[a].name}
-                        for a in album.artist_ids if a in catalog.artists],
-            "images": [], "name": album.name,
-            "release_date": str(album.release_year) if album.release_year else "0000",
-            "release_date_precision": "year", "total_tracks": len(album.track_ids),
-        }
-    if not dev_mode:
-        obj["popularity"] = track.popularity
-    return obj
 
 
 def item_object(player: PlayerState, uri: str | None, *, api: str) -> JSON | None:

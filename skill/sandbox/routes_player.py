@@ -41,7 +41,6 @@ from skill.sandbox.responses import (
     player_error,
     spotify_json,
 )
-from skill.sandbox.world import Device
 
 READ_STATE = "user-read-playback-state"
 READ_CURRENT = "user-read-currently-playing"
@@ -167,25 +166,20 @@ def _commander(request: Request) -> Caller:
     return authenticate(request, scopes=[MODIFY], premium=True)
 
 
-def _command_context(
-    request: Request, caller: Caller, *, wake: bool = True
-) -> tuple[PlayerState, Device]:
-    """The caller's player and the command's device (``device_id`` or the active one).
-
-    A restricted device takes no Web API commands (403 ``Restriction violated``, as Spotify
-    answers for such devices). ``wake``: a named idle device becomes the active one.
+def _execute(
+    request: Request, caller: Caller, action: Callable[[PlayerState, bool], None]
+) -> PlayerState:
+    """Run a command on its device: the named one (``device_id``, woken if idle) or the
+    active one. A restricted device takes no Web API commands (403 ``Restriction
+    violated``, as Spotify answers for such devices). ``action(player, moved)``.
     """
     player = player_for(get_sandbox(request), caller.require_user().id)
-    return player, _device(request, player, wake=wake)
-
-
-def _device(request: Request, player: PlayerState, *, wake: bool) -> Device:
-    device = player.target(request.query_params.get("device_id") or None)
+    named = request.query_params.get("device_id") or None
+    device = player.target(named)
     if device.is_restricted:
         raise restriction_violated()
-    if wake:
-        player.wake(device)
-    return device
+    player.run_on(device if named else None, lambda moved: action(player, moved))
+    return player
 
 
 def _ok(request: Request) -> Response:
@@ -302,30 +296,27 @@ async def play(request: Request) -> Response:
     offset = body.get("offset")
     position_ms = body.get("position_ms")
     check_play_fields(context_uri, uris, offset, position_ms)
-    player = player_for(get_sandbox(request), caller.require_user().id)
-    _device(request, player, wake=True)
-    player.play(context_uri=context_uri, uris=uris, offset=offset, position_ms=position_ms)
+    _execute(request, caller, lambda player, moved: player.play(
+        context_uri=context_uri, uris=uris, offset=offset, position_ms=position_ms, moved=moved
+    ))
     return _ok(request)
 
 
 @logged
 async def pause(request: Request) -> Response:
-    player, _ = _command_context(request, _commander(request))
-    player.pause()
+    _execute(request, _commander(request), lambda player, _: player.pause())
     return _ok(request)
 
 
 @logged
 async def next_track(request: Request) -> Response:
-    player, _ = _command_context(request, _commander(request))
-    player.next()
+    _execute(request, _commander(request), lambda player, _: player.next())
     return _ok(request)
 
 
 @logged
 async def previous_track(request: Request) -> Response:
-    player, _ = _command_context(request, _commander(request))
-    player.previous()
+    _execute(request, _commander(request), lambda player, _: player.previous())
     return _ok(request)
 
 
@@ -334,8 +325,7 @@ async def seek(request: Request) -> Response:
     """``PUT /me/player/seek?position_ms=``: past the end of the track → the next one."""
     caller = _commander(request)
     position_ms = _int_param(request, "position_ms", low=0)
-    player, _ = _command_context(request, caller)
-    player.seek(position_ms)
+    _execute(request, caller, lambda player, _: player.seek(position_ms))
     return _ok(request)
 
 
@@ -344,10 +334,13 @@ async def volume(request: Request) -> Response:
     """``PUT /me/player/volume?volume_percent=``: 403 ``VOLUME_CONTROL_DISALLOW`` on phones."""
     caller = _commander(request)
     percent = _int_param(request, "volume_percent", low=0, high=100)
-    player, device = _command_context(request, caller, wake=False)
+    player = player_for(get_sandbox(request), caller.require_user().id)
+    device = player.target(request.query_params.get("device_id") or None)
+    if device.is_restricted:
+        raise restriction_violated()
     if not device.supports_volume:
         raise player_error(403, "Cannot control device volume", "VOLUME_CONTROL_DISALLOW")
-    player.set_volume(device, percent)
+    player.set_volume(device, percent)  # a named idle device is not woken
     return _ok(request)
 
 
@@ -357,8 +350,7 @@ async def shuffle(request: Request) -> Response:
     state = request.query_params.get("state")
     if state not in {"true", "false"}:
         raise bad_request("Required parameter state missing" if state is None else "Invalid state")
-    player, _ = _command_context(request, caller)
-    player.set_shuffle(state == "true")
+    _execute(request, caller, lambda player, _: player.set_shuffle(state == "true"))
     return _ok(request)
 
 
@@ -369,8 +361,7 @@ async def repeat(request: Request) -> Response:
     choice = next((s for s in REPEAT_STATES if s == state), None)
     if choice is None:
         raise bad_request("Required parameter state missing" if state is None else "Invalid state")
-    player, _ = _command_context(request, caller)
-    player.set_repeat(choice)
+    _execute(request, caller, lambda player, _: player.set_repeat(choice))
     return _ok(request)
 
 
@@ -381,8 +372,7 @@ async def add_to_queue(request: Request) -> Response:
     uri = request.query_params.get("uri")
     if not uri:
         raise bad_request("Required parameter uri missing")
-    player, _ = _command_context(request, caller)
-    player.add_to_queue(uri)
+    _execute(request, caller, lambda player, _: player.add_to_queue(uri))
     return _ok(request)
 
 

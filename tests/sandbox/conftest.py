@@ -143,18 +143,25 @@ def _initial_config(sandbox_url: str) -> dict[str, Any]:
     return config
 
 
+def reset_sandbox(client: httpx.Client, config: dict[str, Any]) -> None:
+    """Back to the loaded world (players, logs, faults, counters) and the given config."""
+    assert client.post("/control/config", json=config).status_code == 200
+    assert client.post("/control/reset").status_code == 204
+
+
 @pytest.fixture
 def clean_sandbox(sandbox_url: str, _initial_config: dict[str, Any]) -> str:
     """The shared sandbox, reset to its loaded world and start-of-session config."""
     with httpx.Client(base_url=sandbox_url) as client:
-        assert client.post("/control/config", json=_initial_config).status_code == 200
-        assert client.post("/control/reset").status_code == 204
+        reset_sandbox(client, _initial_config)
     return sandbox_url
 
 
 @pytest.fixture
-def http(clean_sandbox: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=clean_sandbox, timeout=10) as client:
+def http(sandbox_url: str, _initial_config: dict[str, Any]) -> Iterator[httpx.Client]:
+    """A client on the shared sandbox, reset first (as ``clean_sandbox`` does)."""
+    with httpx.Client(base_url=sandbox_url, timeout=10) as client:
+        reset_sandbox(client, _initial_config)
         yield client
 
 

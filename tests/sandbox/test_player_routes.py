@@ -231,6 +231,25 @@ def test_resume_when_playing_and_pause_when_paused(api: Api, http: httpx.Client)
     assert_error(api.play(), 403, "Player command failed: Already playing", "ALREADY_PLAYING")
 
 
+def test_resume_naming_another_device_moves_playback_there(api: Api) -> None:
+    api.play(context_uri=ROAD_TRIP_URI)
+    assert api.play(device_id=TV).status_code == 204, "not 'already playing': it moved"
+    state = api.state()
+    assert state["device"]["id"] == TV and state["is_playing"] is True
+    assert state["item"]["uri"] == ROAD_TRIP_TRACKS[0]
+    assert_error(api.play(device_id=TV), 403, RESTRICTED, "UNKNOWN")
+
+
+def test_a_refused_command_does_not_move_playback(api: Api) -> None:
+    api.play(context_uri=ROAD_TRIP_URI, offset={"position": 4})
+    answer = api.post("/me/player/next", device_id=BEDROOM)
+    assert_error(answer, 403, "Player command failed: No next track", "NO_NEXT_TRACK")
+    assert api.state()["device"]["id"] == KITCHEN
+    assert_error(api.play(device_id=TV, context_uri="spotify:album:" + "0" * 22), 400,
+                 "Invalid context uri")
+    assert api.state()["device"]["id"] == KITCHEN
+
+
 def test_pause_freezes_progress_and_resume_continues(api: Api, http: httpx.Client) -> None:
     api.play(uris=ROAD_TRIP_TRACKS[3:4])  # a 354 s track
     advance_clock(http, 10_000)

@@ -19,10 +19,11 @@ from tests.sandbox.player_support import KITCHEN, PHONE, ROAD_TRIP_TRACKS, ROAD_
 
 
 @pytest.fixture
-def spotify(clean_sandbox: str, user_token: TokenFactory) -> Iterator[spotipy.Spotify]:
+def spotify(sandbox_url: str, user_token: TokenFactory) -> Iterator[spotipy.Spotify]:
+    """spotipy on the (reset) sandbox with a demo user token."""
     client = spotipy.Spotify(auth=user_token(), requests_timeout=10, retries=0,
                              status_retries=0)
-    client.prefix = f"{clean_sandbox}/v1/"
+    client.prefix = f"{sandbox_url}/v1/"
     yield client
     client._session.close()
 
