@@ -76,7 +76,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def sandbox_routes() -> list[BaseRoute]:
-    from skill.sandbox import control_player, routes_player
+    from skill.sandbox import (
+        control_player,
+        routes_catalog,
+        routes_library,
+        routes_player,
+        routes_playlists,
+    )
 
     return [
         Route("/healthz", healthz, methods=["GET"]),
@@ -84,6 +90,9 @@ def sandbox_routes() -> list[BaseRoute]:
         *control.routes,
         *control_player.routes,
         *routes_player.routes,
+        *routes_catalog.routes,
+        *routes_playlists.routes,
+        *routes_library.routes,
     ]
 
 
