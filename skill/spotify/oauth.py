@@ -221,8 +221,7 @@ class OAuthFlow:
         flow = await self._states.consume_state(state, now=self._clock())
         if expected_user is not None and flow.user_id != expected_user:
             # Someone else's link attempt: refuse, and the state stays spent.
-            log.warning("user %s presented a link state of another user; refused",
-                        expected_user)
+            log.warning("user %s presented a link state of another user; refused", expected_user)
             raise OAuthInvalidState(
                 "This link attempt was started by another user.",
                 details={"reason": "foreign_user"},
@@ -232,16 +231,27 @@ class OAuthFlow:
             details: dict[str, Any] = {"user": flow.user_id}
             if error in _AUTHORIZE_ERRORS:
                 details["error"] = error
-            log.info("user %s: link flow ended by Spotify (%s)", flow.user_id,
-                     details.get("error", "unknown error"))
+            log.info(
+                "user %s: link flow ended by Spotify (%s)",
+                flow.user_id,
+                details.get("error", "unknown error"),
+            )
             raise cls(details=details)
         if not code:
             raise OAuthInvalidGrant(
                 "The callback carries no authorization code.", details={"user": flow.user_id}
             )
-        tokens = await self._accounts.exchange_code(
-            code, redirect_uri=flow.redirect_uri, verifier=flow.verifier
-        )
+        try:
+            tokens = await self._accounts.exchange_code(
+                code, redirect_uri=flow.redirect_uri, verifier=flow.verifier
+            )
+        except OAuthInvalidRedirect as exc:
+            exc.message = (
+                "Spotify refused the redirect URI. The app's settings in the Spotify "
+                f"Developer Dashboard must list exactly {flow.redirect_uri}"
+            )
+            exc.details["redirect_uri"] = flow.redirect_uri
+            raise
         if tokens.refresh_token is None:
             raise OAuthInvalidGrant(
                 "Spotify issued no refresh token for this link.", details={"user": flow.user_id}
@@ -273,10 +283,15 @@ class OAuthFlow:
                 expires_at_pending=now + PENDING_TTL,
             ),
         )
-        log.info("user %s: link waits for confirmation (callback from another browser)",
-                 flow.user_id)
+        log.info(
+            "user %s: link waits for confirmation (callback from another browser)", flow.user_id
+        )
         return NeedsConfirmation(
-            confirm, flow.user_id, profile.account_id, profile.display_name, scopes,
+            confirm,
+            flow.user_id,
+            profile.account_id,
+            profile.display_name,
+            scopes,
             now + PENDING_TTL,
         )
 
@@ -313,8 +328,11 @@ class OAuthFlow:
             raise Conflict(
                 "Those permissions were granted by a different Spotify account than the one "
                 "linked; sign in to Spotify with the linked account and try again.",
-                details={"user": flow.user_id, "linked_account_id": current.account_id,
-                         "account_id": profile.account_id},
+                details={
+                    "user": flow.user_id,
+                    "linked_account_id": current.account_id,
+                    "account_id": profile.account_id,
+                },
             )
 
     async def _store_link(
@@ -342,8 +360,13 @@ class OAuthFlow:
                 last_refresh_result=None,
             )
         )
-        log.info("user %s: linked to Spotify account %s (%s, %d scopes)", user_id,
-                 profile.account_id, purpose, len(scopes))
+        log.info(
+            "user %s: linked to Spotify account %s (%s, %d scopes)",
+            user_id,
+            profile.account_id,
+            purpose,
+            len(scopes),
+        )
         return Linked(user_id, profile.account_id, profile.display_name, scopes, purpose)
 
 

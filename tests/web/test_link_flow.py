@@ -236,6 +236,9 @@ def test_code_issued_for_another_redirect_maps_to_oauth_invalid_redirect(
         )
         assert r.status_code == 400
         assert r.json()["error"]["code"] == "oauth_invalid_redirect"
+        assert r.json()["error"]["details"]["redirect_uri"] == (
+            service.settings.spotify_redirect_uri)
+        assert service.settings.spotify_redirect_uri in r.json()["error"]["message"]
         assert service.status("alice")["linked"] is False
 
 
@@ -265,3 +268,24 @@ def test_unlink_removes_the_link(
         assert service.status("alice")["linked"] is False
         state = service.get("/v1/music/state", "alice")
         assert state.status_code == 409 and state.json()["error"]["code"] == "not_linked"
+
+
+def test_each_user_has_their_own_link(
+    service_factory: ServiceFactory, sandbox_env: SandboxEnv
+) -> None:
+    with service_factory() as service:
+        service.user("alice")
+        service.user("bob")
+        alice, bob = Browser(), Browser()
+        try:
+            assert alice.link(service, "alice", spotify_user="guest").status_code == 200
+            assert bob.link(service, "bob", spotify_user="demo").status_code == 200
+        finally:
+            alice.close()
+            bob.close()
+        assert service.status("alice")["account_id"] == sandbox_env.account_id("guest")
+        assert service.status("bob")["account_id"] == sandbox_env.account_id("demo")
+        assert service.post("/v1/spotify/auth/unlink", "alice").json()["unlinked"] is True
+        assert service.status("bob")["linked"] is True
+        assert service.get("/v1/music/state", "bob").status_code == 200
+        assert service.get("/v1/music/state", "alice").json()["error"]["code"] == "not_linked"
