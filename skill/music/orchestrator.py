@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -60,6 +61,14 @@ SHORT_BUDGET = 10.0
 NORMAL_BUDGET = 30.0
 RUNNING_POLL = 0.1
 """How often a request waits on a key another instance is executing."""
+
+
+@functools.cache
+def default_parser() -> Any:
+    """The repository's parser, built once per process (grammars and gazetteers)."""
+    from skill.nlu import Parser
+
+    return Parser.default()
 
 
 def fingerprint(command: Command) -> str:
@@ -141,9 +150,7 @@ class MusicOrchestrator:
     @property
     def parser(self) -> Any:
         if self._parser is None:
-            from skill.nlu import Parser
-
-            self._parser = Parser.default()
+            self._parser = default_parser()
         return self._parser
 
     # ------------------------------------------------------------------ entrances

@@ -46,9 +46,9 @@ def about_seconds(seconds: float) -> str:
     if seconds < 90:
         value = int(math.ceil(seconds))
         if value > 10:
-            value = int(5 * math.ceil(value / 5))
+            value = max(10, int(5 * round(seconds / 5)))
         return f"about {value} seconds"
-    minutes = int(math.ceil(seconds / 60))
+    minutes = max(2, int(round(seconds / 60)))
     if minutes < 90:
         return f"about {minutes} minute{'s' if minutes != 1 else ''}"
     return f"about {int(math.ceil(minutes / 60))} hours"

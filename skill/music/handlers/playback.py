@@ -44,15 +44,16 @@ def spoken(candidate: Candidate, request: MediaRequest | None = None) -> str:
     return candidate.name
 
 
-def from_uri(uri: str) -> Candidate:
-    """A candidate for a URI the caller already knows (REST ``uri``)."""
+async def from_uri(turn: Turn, uri: str) -> Candidate:
+    """A candidate for a URI the caller already knows (REST ``uri``), named by the provider."""
     parts = uri.split(":")
     if len(parts) < 3 or parts[0] != "spotify":
         raise InvalidRequest("That is not a Spotify URI.", details={"uri": uri})
     kind = "collection" if parts[-1] == "collection" else parts[1]
     if kind not in {"track", "episode", *_CONTEXT_KINDS}:
         raise InvalidRequest("Spotify cannot play that kind of URI.", details={"uri": uri})
-    return Candidate(uri=uri, kind=kind, name="your Liked Songs" if kind == "collection" else uri)
+    item = await turn.provider.describe(turn.user_id, uri)
+    return Candidate(uri=uri, kind=kind, name=item.name, artists=item.artists, album=item.album)
 
 
 def candidate_of(data: dict[str, Any]) -> Candidate:
@@ -174,7 +175,7 @@ async def play(turn: Turn) -> Outcome:
     state = await turn.playback()
     target = await turn.target(active_first=False, playback=state)
     if turn.command.uri:
-        return await start(turn, target, from_uri(turn.command.uri), state=state)
+        return await start(turn, target, await from_uri(turn, turn.command.uri), state=state)
     resolution = await resolve(turn, MediaRequest.from_slots(turn.slots))
     if resolution.ambiguous:
         return await clarify(turn, resolution)
@@ -208,7 +209,7 @@ async def enqueue(turn: Turn, candidate: Candidate) -> Outcome:
 
 async def queue(turn: Turn) -> Outcome:
     if turn.command.uri:
-        return await enqueue(turn, from_uri(turn.command.uri))
+        return await enqueue(turn, await from_uri(turn, turn.command.uri))
     request = MediaRequest.from_slots(turn.slots)
     if request.kind is None and not (request.album or request.playlist or request.genre):
         request = dataclasses.replace(request, kind="track")

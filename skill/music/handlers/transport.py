@@ -52,8 +52,8 @@ async def pause(turn: Turn) -> Outcome:
     if (state is None or not state.is_playing) and turn.named_device() is None:
         if state is None or state.item is None:
             return turn.ok("pause", replies.now_playing(None, None, False), already=True)
-        device = state.device.name if state.device is not None else None
-        return turn.ok("pause", replies.paused(device, already=True), already=True,
+        where = state.device.name if state.device is not None else None
+        return turn.ok("pause", replies.paused(where, already=True), already=True,
                        playing=playing_of(state))
     target = await turn.target(active_first=True, playback=state)
     device = target.device

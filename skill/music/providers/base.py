@@ -94,6 +94,10 @@ class MusicProvider(Protocol):
 
     async def account(self, user_id: str) -> AccountInfo: ...
 
+    async def describe(self, user_id: str, uri: str) -> ItemInfo:
+        """The name (and artists, album) of a track, album, artist or playlist URI."""
+        ...
+
     async def devices(self, user_id: str) -> list[DeviceInfo]: ...
 
     async def playback(self, user_id: str) -> PlaybackInfo | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from skill.errors import InvalidRequest
 from skill.music.providers.base import (
     AccountInfo,
     DeviceInfo,
@@ -83,6 +84,24 @@ class SpotifyProvider:
         me = await self.client.me(user_id)
         uri = me.uri or (f"spotify:user:{me.id}" if me.id else None)
         return AccountInfo(user_uri=uri, product=me.product, display_name=me.display_name)
+
+    async def describe(self, user_id: str, uri: str) -> ItemInfo:
+        parts = uri.split(":")
+        kind, item_id = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
+        if kind == "track":
+            return item_info(await self.client.track(user_id, item_id))
+        if kind == "album":
+            album = await self.client.album(user_id, item_id)
+            return ItemInfo(album.uri, album.name, tuple(a.name for a in album.artists))
+        if kind == "artist":
+            artist = await self.client.artist(user_id, item_id)
+            return ItemInfo(artist.uri, artist.name)
+        if kind == "playlist":
+            playlist = await self.client.playlist(user_id, item_id)
+            return ItemInfo(playlist.uri, playlist.name)
+        if uri.endswith(":collection"):
+            return ItemInfo(uri, "Liked Songs")
+        raise InvalidRequest("Spotify cannot describe that kind of URI.", details={"uri": uri})
 
     async def devices(self, user_id: str) -> list[DeviceInfo]:
         return [device_info(d) for d in await self.client.devices(user_id)]
