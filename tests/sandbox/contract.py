@@ -28,6 +28,8 @@ The spec's known gaps (BEHAVIOR.md §11) are handled here, explicitly and nowher
 9. Cursor pages: ``next`` is ``null`` on the last page (its description says so), and
    ``cursors`` is ``null`` when the page is empty (recently played with no history; tekore
    models it as optional).
+10. The 400 answers of ``/me/library`` and ``/me/library/contains`` are described as a bare
+    ``ErrorObject``; on the wire they carry the usual ``{"error": ...}`` envelope.
 """
 
 from __future__ import annotations
@@ -123,6 +125,18 @@ def spec() -> dict[str, Any]:
     # Gap 9: cursor pages end with next null; an empty one has no cursors.
     for key in ("next", "cursors"):
         schemas["CursorPagingObject"]["properties"][key]["nullable"] = True
+    # Gap 10: the /me/library 400s use the envelope.
+    for method, path in (
+        ("put", "/me/library"),
+        ("delete", "/me/library"),
+        ("get", "/me/library/contains"),
+    ):
+        bad = patched["paths"][path][method]["responses"]["400"]
+        bad["content"]["application/json"]["schema"] = {
+            "type": "object",
+            "required": ["error"],
+            "properties": {"error": {"$ref": "#/components/schemas/ErrorObject"}},
+        }
     converted: dict[str, Any] = _to_json_schema(patched)
     return converted
 
