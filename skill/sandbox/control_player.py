@@ -28,13 +28,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from skill.sandbox.auth import get_sandbox
-from skill.sandbox.player import (
-    REPEAT_STATES,
-    PlayerState,
-    check_play_fields,
-    no_active_device,
-    player_for,
-)
+from skill.sandbox.player import REPEAT_STATES, PlayerState, player_for
+from skill.sandbox.player_checks import check_play_fields, no_active_device
 from skill.sandbox.responses import ApiError
 
 _DEVICE_FLAGS = ("visible", "is_restricted", "supports_volume", "is_private_session")

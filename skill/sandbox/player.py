@@ -8,27 +8,26 @@ what happened since the last call: tracks ending one after the other (queue firs
 context in play order, honouring shuffle and repeat), the end of the context, and transfers
 that were accepted earlier and take effect ``transfer_delay_ms`` later.
 
-Play order. Contexts are resolved afresh on every step (``Sandbox.context_track_ids``), so a
-playlist edited by another route shows in what plays next. Each entry gets a sort key: its
-index when shuffle is off; with shuffle on, a hash of (user, shuffle round, uri, occurrence),
-with the entry that was playing when shuffle was switched on (or the offset of a play call)
-first. Hash keys make the shuffled order deterministic, complete (a permutation) and stable
-when entries are added or removed. "Next" is the entry with the smallest key above the
-current entry's key; a current entry that was removed keeps its old key, so playback goes on
-from where it was.
+The play order (what comes next, shuffle, edits of the playing context) is ``play_order.py``;
+refusals shared with the control plane are ``player_checks.py``.
 
 Choices where Spotify is not documented (BEHAVIOR.md §4) are marked [inf] in the docstrings.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from skill.sandbox.ids import is_base62_id
+from skill.sandbox.play_order import Cursor, PlayOrder
+from skill.sandbox.player_checks import (
+    device_not_found,
+    no_active_device,
+    parse_item_uri,
+    restriction_violated,
+)
 from skill.sandbox.responses import ApiError, bad_request, player_error
 
 if TYPE_CHECKING:
@@ -47,8 +46,6 @@ MIN_DURATION_MS = 1000
 QUEUE_VIEW_LIMIT = 20
 """``GET /me/player/queue`` lists about 20 upcoming items."""
 
-Key = tuple[int, int]
-
 
 @dataclass(frozen=True)
 class Played:
@@ -66,62 +63,6 @@ class PendingTransfer:
     device_id: str
     play: bool
     at_ms: int
-
-
-def restriction_violated() -> ApiError:
-    """403 ``UNKNOWN`` "Restriction violated": Spotify's catch-all refusal (BEHAVIOR.md §4.8)."""
-    return player_error(403, "Restriction violated", "UNKNOWN")
-
-
-def no_active_device() -> ApiError:
-    return player_error(404, "No active device found", "NO_ACTIVE_DEVICE")
-
-
-def device_not_found() -> ApiError:
-    return ApiError(404, "Device not found")
-
-
-def parse_item_uri(uri: str) -> tuple[str, str] | None:
-    """``(kind, id)`` of a ``spotify:track:<id>`` or ``spotify:episode:<id>`` URI, else None."""
-    parts = uri.split(":")
-    if len(parts) == 3 and parts[0] == "spotify" and parts[1] in {"track", "episode"}:
-        if is_base62_id(parts[2]):
-            return parts[1], parts[2]
-    return None
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def check_play_fields(
-    context_uri: object, uris: object, offset: object, position_ms: object
-) -> None:
-    """The 400s of ``PUT /me/player/play`` that need no world lookup (BEHAVIOR.md §3.4)."""
-    if context_uri is not None and uris is not None:
-        raise bad_request('Only one of either "context_uri" or "uris" can be specified')
-    if context_uri is not None and not isinstance(context_uri, str):
-        raise bad_request("Invalid context uri")
-    if uris is not None and (
-        not isinstance(uris, list) or not uris or not all(isinstance(u, str) for u in uris)
-    ):
-        raise bad_request("Invalid track uri")
-    if offset is not None:
-        if not isinstance(offset, dict):
-            raise bad_request("Invalid offset")
-        position, uri = offset.get("position"), offset.get("uri")
-        if position is None and uri is None:
-            raise bad_request('At least one of "uri" or "position" should be specified')
-        if position is not None and not _is_int(position):
-            raise bad_request("position out of range")
-        if position is None and not isinstance(uri, str):
-            raise bad_request("Invalid offset uri")
-        if isinstance(context_uri, str) and context_uri.startswith("spotify:artist:"):
-            raise bad_request("Offset is not supported with an artist context")  # [inf]
-    if position_ms is not None and (
-        isinstance(position_ms, bool) or not isinstance(position_ms, int) or position_ms < 0
-    ):
-        raise bad_request("Invalid position_ms")
 
 
 class PlayerState:
@@ -211,79 +152,27 @@ class PlayerState:
 
     # -- play order --------------------------------------------------------------------------
 
-    def _hash(self, uri: str, occurrence: int) -> int:
-        seed = f"{self.user_id}|{self.shuffle_round}|{uri}|{occurrence}".encode()
-        return int.from_bytes(hashlib.sha1(seed).digest()[:8], "big")
+    def order(self, items: Sequence[str]) -> PlayOrder:
+        return PlayOrder(items, shuffle=self.shuffle, seed=f"{self.user_id}|{self.shuffle_round}",
+                         first=self.shuffle_first)
 
-    def _keys(self, items: Sequence[str]) -> list[Key]:
-        if not self.shuffle:
-            return [(1, 2 * i) for i in range(len(items))]
-        seen: Counter[str] = Counter()
-        keys: list[Key] = []
-        for uri in items:
-            occurrence = seen[uri]
-            seen[uri] += 1
-            first = self.shuffle_first == (uri, occurrence)
-            keys.append((0, 0) if first else (1, self._hash(uri, occurrence)))
-        return keys
-
-    def _find(self, items: Sequence[str]) -> int | None:
-        """Where the context item is now: its old index if unchanged, else the nearest copy."""
-        if self.context_item is None:
-            return None
-        if 0 <= self.index < len(items) and items[self.index] == self.context_item:
-            return self.index
-        spots = [i for i, uri in enumerate(items) if uri == self.context_item]
-        return min(spots, key=lambda i: abs(i - self.index)) if spots else None
-
-    def _current_key(self, items: Sequence[str], keys: Sequence[Key]) -> Key:
-        if self.context_item is None:
-            return (-1, 0)
-        found = self._find(items)
-        if found is not None:
-            return keys[found]
-        if not self.shuffle:
-            return (1, 2 * self.index - 1)  # just before what moved into its place
-        if self.shuffle_first == (self.context_item, self.occurrence):
-            return (0, 0)
-        return (1, self._hash(self.context_item, self.occurrence))
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.context_item, self.index, self.occurrence)
 
     def _step(self, items: Sequence[str], direction: int, *, wrap: bool) -> int | None:
-        """Index of the next (``direction`` 1) or previous (-1) entry in play order."""
-        if not items:
-            return None
-        keys = self._keys(items)
-        current = self._current_key(items, keys)
-        indices = range(len(items))
-        if direction > 0:
-            after = [i for i in indices if keys[i] > current]
-            if after:
-                return min(after, key=lambda i: keys[i])
-            return min(indices, key=lambda i: keys[i]) if wrap else None
-        before = [i for i in indices if keys[i] < current]
-        if before:
-            return max(before, key=lambda i: keys[i])
-        return max(indices, key=lambda i: keys[i]) if wrap else None
-
-    def _first(self, items: Sequence[str]) -> int:
-        keys = self._keys(items)
-        return min(range(len(items)), key=lambda i: keys[i])
+        return self.order(items).step(self.cursor, direction, wrap=wrap)
 
     def upcoming(self, limit: int = QUEUE_VIEW_LIMIT) -> list[str]:
         """What plays next, as ``GET /me/player/queue`` shows it: the queue, then the context."""
         self.sync()
         out = list(self.queue[:limit])
         items = self.items()
-        if not items or self.current is None:
-            return out
-        keys = self._keys(items)
-        current = self._current_key(items, keys)
-        ordered = sorted(range(len(items)), key=lambda i: keys[i])
-        following = [items[i] for i in ordered if keys[i] > current]
-        if self.repeat != "off":
-            while len(following) < limit:
-                following.extend(items[i] for i in ordered)
-        out.extend(following[: max(0, limit - len(out))])
+        if items and self.current is not None and len(out) < limit:
+            following = self.order(items).following(
+                self.cursor, limit - len(out), wrap=self.repeat != "off"
+            )
+            out.extend(following)
         return out
 
     # -- time ----------------------------------------------------------------------------
@@ -355,7 +244,7 @@ class PlayerState:
         """The context ran out (repeat off): back to its first item, paused [inf]."""
         self.is_playing = False
         if items:
-            self._load(items, self._first(items), at_ms)
+            self._load(items, self.order(items).first_index(), at_ms)
         else:
             self.current = self.context_item = None
             self.from_queue = False
@@ -520,7 +409,7 @@ class PlayerState:
         self.shuffle_first = None
         if start is not None and self.shuffle:
             self.shuffle_first = (new_items[start], new_items[:start].count(new_items[start]))
-        index = start if start is not None else self._first(new_items)
+        index = start if start is not None else self.order(new_items).first_index()
         self._load(new_items, index, now)
         self.is_playing = True
         if position_ms:
@@ -599,7 +488,7 @@ class PlayerState:
             return
         items = self.items()
         if self.from_queue:
-            found = self._find(items)
+            found = self.order(items).find(self.cursor)
             if found is None:
                 raise player_error(403, "No previous track", "NO_PREV_TRACK")
             self._load(items, found, now)

@@ -6,7 +6,8 @@ import time
 from typing import Any
 
 from skill.sandbox.objects import track_object
-from skill.sandbox.player import PlayerState, parse_item_uri
+from skill.sandbox.player import PlayerState
+from skill.sandbox.player_checks import parse_item_uri
 from skill.sandbox.world import Device
 
 JSON = dict[str, Any]

@@ -19,13 +19,8 @@ from starlette.routing import Route
 
 from skill.sandbox.auth import Caller, authenticate, get_sandbox
 from skill.sandbox.faults import route_path
-from skill.sandbox.player import (
-    REPEAT_STATES,
-    PlayerState,
-    check_play_fields,
-    player_for,
-    restriction_violated,
-)
+from skill.sandbox.player import REPEAT_STATES, PlayerState, player_for
+from skill.sandbox.player_checks import check_play_fields, restriction_violated
 from skill.sandbox.player_view import (
     currently_playing,
     device_object,
