@@ -14,7 +14,7 @@ import spotipy
 from spotipy.cache_handler import MemoryCacheHandler
 from spotipy.oauth2 import SpotifyOAuth, SpotifyPKCE
 
-from tests.sandbox.conftest import PLAYER_SCOPES, TokenFactory, user_log
+from tests.sandbox.conftest import PLAYER_SCOPES, TokenFactory, advance_clock, user_log
 from tests.sandbox.player_support import KITCHEN, PHONE, ROAD_TRIP_TRACKS, ROAD_TRIP_URI, TV
 
 
@@ -54,6 +54,10 @@ def test_spotipy_drives_the_player(spotify: spotipy.Spotify, http: httpx.Client)
     spotify.start_playback(uris=ROAD_TRIP_TRACKS[2:4], offset={"position": 1})
     assert spotify.current_playback()["item"]["uri"] == ROAD_TRIP_TRACKS[3]
     spotify.transfer_playback(TV, force_play=True)
+    advance_clock(http, 400_000)
+    played = spotify.current_user_recently_played(limit=5)
+    assert played["items"][0]["track"]["uri"] == ROAD_TRIP_TRACKS[3]
+    assert spotify.current_playback()["device"]["id"] == TV
     log = user_log(http)
     assert [e["path"].rsplit("/", 1)[1] for e in log] == [
         "play", "next", "previous", "volume", "shuffle", "repeat", "queue", "seek", "pause",
