@@ -92,8 +92,9 @@ def start_service(db_path: Path, key: str, *, users: bool = True,
                   **create: Any) -> Iterator[Svc]:
     settings = settings_for(db_path, key)
     create.setdefault("live_policy", FAST_LIVE)
+    wrap = create.pop("wrap", None)
     app = create_app(settings, **create)
-    with serve_app(app) as url:
+    with serve_app(wrap(app) if wrap else app) as url:
         svc = Svc(url, settings, app)
         if users:
             svc.keys["demo"] = api_key(settings, "demo")
