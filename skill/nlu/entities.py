@@ -29,10 +29,11 @@ LIST_FILES: Mapping[str, str] = {
     "decades.txt": "DECADE",
     "devices.txt": "DEVICE",
     "services.txt": "SERVICE",
+    "given_names.txt": "PERSON",
 }
 KIND_FILE = "kinds.yaml"
 #: when two phrases overlap, the longer wins; on equal length, the earlier label here
-LABEL_ORDER = ("KIND", "SERVICE", "DEVICE", "DECADE", "GENRE", "MOOD")
+LABEL_ORDER = ("KIND", "SERVICE", "DEVICE", "DECADE", "GENRE", "MOOD", "PERSON")
 _NON_WORD = re.compile(r"[^\w']+|_")
 
 

@@ -13,6 +13,11 @@ A grammar file holds one intent family::
         match:                                # regexes over the normalised text (fullmatch)
           - 'pause(?: the music)?{device_tail}'
 
+A family may declare ``prefix`` (a regex matched once at the start, e.g. the play verb) and
+``suffix`` (matched once at the end, e.g. " on spotify in the kitchen", may be empty): its
+patterns are then matched against the words between them, which keeps every pattern small
+(compiling is the bulk of the build time) and the prefix group is available as ``x_verb``.
+
 ``macros.yaml`` holds ``macros: {name: regex}``; ``{name}`` in a pattern (or a macro) expands to
 ``(?:regex)``. ``{@label}`` expands to a trie regex of every phrase of that gazetteer label
 (data/entities). Named groups become slots; ``artist__2`` fills ``artist`` too, so one regex may
@@ -35,7 +40,6 @@ from pathlib import Path
 from typing import Any
 
 from skill.nlu.models import INTENT_SLOTS
-from skill.nlu.prefilter import literal_start, required
 from skill.nlu.yamlio import load_yaml
 
 _MACRO = re.compile(r"\{(@?[a-z_][a-z0-9_]*)\}")
@@ -99,9 +103,7 @@ class Pattern:
     order: int
     #: other pattern options (sign: -1, ...)
     options: Mapping[str, Any] = field(default_factory=dict)
-    #: for patterns that start with a wildcard: a search regex over literals one of which
-    #: every match contains (None: no prefilter); see prefilter.py
-    required: re.Pattern[str] | None = None
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,43 @@ class Family:
     name: str
     trigger: re.Pattern[str] | None
     patterns: tuple[Pattern, ...]
+    #: matched once before the patterns ("play", "i want to hear"): the patterns see the rest
+    prefix: re.Pattern[str] | None = None
+    #: matched once after the patterns (" on deezer in the kitchen"); may match empty
+    suffix: re.Pattern[str] | None = None
+
+    def splits(self, text: str) -> list[tuple[int, int, dict[str, tuple[int, int]]]]:
+        """(body start, body end, groups of prefix and suffix) for every way the prefix and
+        suffix can frame ``text``. Both split only at spaces."""
+        spaces = [i for i, ch in enumerate(text) if ch == " "]
+        starts: list[tuple[int, dict[str, tuple[int, int]]]] = []
+        if self.prefix is None:
+            starts.append((0, {}))
+        else:
+            for i in spaces:
+                m = self.prefix.fullmatch(text, 0, i)
+                if m is not None:
+                    starts.append((i + 1, {"x_verb": (0, i), **_spans(m)}))
+        if not starts:
+            return []
+        ends: list[tuple[int, dict[str, tuple[int, int]]]] = []
+        if self.suffix is None:
+            ends.append((len(text), {}))
+        else:
+            for j in [*spaces, len(text)]:
+                m = self.suffix.fullmatch(text, j)
+                if m is not None:
+                    ends.append((j, _spans(m)))
+        return [
+            (start, end, {**pre, **post})
+            for start, pre in starts
+            for end, post in ends
+            if start < end
+        ]
+
+
+def _spans(m: re.Match[str]) -> dict[str, tuple[int, int]]:
+    return {g: m.span(g) for g, v in m.groupdict().items() if v is not None}
 
 
 class Grammar:
@@ -197,11 +236,15 @@ class Grammar:
                             refine=refine,
                             order=order,
                             options=options,
-                            required=_prefilter(regex),
                         )
                     )
                     order += 1
-            families.append(Family(name, trigger, tuple(patterns)))
+            frame = {}
+            for key in ("prefix", "suffix"):
+                if data.get(key):
+                    where = f"{path.name}:{key}"
+                    frame[key] = _compile(expander.expand(str(data[key]), where), where)
+            families.append(Family(name, trigger, tuple(patterns), **frame))
         return cls(families)
 
     def matches(self, text: str) -> Iterator[Match]:
@@ -209,23 +252,18 @@ class Grammar:
         for family in self.families:
             if family.trigger is not None and family.trigger.search(text) is None:
                 continue
+            frames = family.splits(text)
             for pattern in family.patterns:
-                required = pattern.required
-                if required is not None and required.search(text) is None:
-                    continue
-                m = pattern.regex.fullmatch(text)
-                if m is None:
-                    continue
-                groups: dict[str, tuple[int, int]] = {}
-                wild = 0
-                for group, value in m.groupdict().items():
-                    if value is None:
+                for start, end, framed in frames:
+                    m = pattern.regex.fullmatch(text, start, end)
+                    if m is None:
                         continue
-                    span = m.span(group)
-                    groups[group] = span
-                    if slot_of(group) in WILDCARD_SLOTS or group.startswith("x_any"):
-                        wild += span[1] - span[0]
-                yield Match(pattern, groups, len(text) - wild)
+                    groups = {**framed, **_spans(m)}
+                    wild = 0
+                    for group, (a, b) in groups.items():
+                        if slot_of(group) in WILDCARD_SLOTS or group.startswith("x_any"):
+                            wild += b - a
+                    yield Match(pattern, groups, len(text) - wild)
 
     def best(self, text: str, accept: Callable[[Match], bool] | None = None) -> Match | None:
         """The winning match by :meth:`Match.key`, among those ``accept`` keeps."""
@@ -262,16 +300,6 @@ class _Expander:
             return "(?:" + self.expand(self.macros[name], f"{where}/{name}", depth + 1) + ")"
 
         return _MACRO.sub(replace, source)
-
-
-def _prefilter(regex: re.Pattern[str]) -> re.Pattern[str] | None:
-    """A literal prefilter, only for patterns that can start anywhere (a leading wildcard):
-    a pattern with a literal start already fails in a fraction of a microsecond."""
-    if literal_start(regex):
-        return None
-    found = required(regex)
-    return None if found is None else re.compile(trie_regex(found))
-
 
 
 def _unique_groups(source: str) -> str:

@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from skill.nlu.content import read_content
+
 if TYPE_CHECKING:
     from skill.nlu.pipeline import Draft
 
@@ -159,14 +161,45 @@ def _artist_noise(draft: Draft) -> None:
     draft.set_text("artist", a + start, a + end)
 
 
+#: words that describe rather than name: a query made only of them names nothing
+_DESCRIPTORS = frozenset(
+    """the a an my this that these some any more me us of from for on in at to with by new
+    latest last newest recent recently played most favorite favourite favourites favorites
+    preferred current currently today's yesterday's todays yesterdays point time file player
+    app list one ones again now next previous good best great nice all only particular some
+    day which i heard listen listening playback started start starting where left off it
+    them what whatever episode episodes""".split()
+)
+_QUERY_LEAD = re.compile(
+    r"^(?:(?:me|us|some|more|of|about|on|for|called|named|the programs? (?:of|about)|"
+    r"frequency|channel for|station for|my favorite|my favourite|favorite|favourite) )+"
+)
+
+
+def _query_noise(draft: Draft) -> None:
+    """Drop a query of descriptor words only ("new", "from this point"); cut "me some more"."""
+    if "query" not in draft.spans:
+        return
+    a, b = draft.spans["query"]
+    text = draft.norm.text[a:b]
+    if all(word in _DESCRIPTORS for word in text.split()):
+        draft.drop("query")
+        return
+    m = _QUERY_LEAD.match(text)
+    if m and m.end() < len(text):
+        draft.set_text("query", a + m.end(), b)
+
+
 def refine_media(draft: Draft) -> None:
     for slot in _FREE:
         _trim(draft, slot)
         _device_tail(draft, slot)
         _year_tail(draft, slot)
     _artist_noise(draft)
+    _query_noise(draft)
+    spoken_kind = draft.slots.get("kind") in ("audiobook", "podcast", "episode")
     for slot in ("query", "artist", "track"):
-        if _entity_only(draft, slot):
+        if not spoken_kind and _entity_only(draft, slot):
             break
     if "kind" not in draft.slots and "query" in draft.spans:
         for entity in draft.parser.entities.find(draft.text_of("query"), ("KIND",)):
@@ -233,13 +266,57 @@ def refine_playlist(draft: Draft) -> None:
                 kind = draft.parser.gazetteers.lookup("KIND", word)
                 if kind:
                     draft.slots["kind"] = kind
+            elif (
+                2 <= len(text[m.start("name") : m.end("name")].split()) <= 4
+                and draft.parser.gazetteers.lookup(
+                    "PERSON", text[m.start("name") :].split()[0]
+                )
+            ):
+                draft.drop("query")
+                draft.set_text("artist", name_a, name_b)
             else:
                 # "the" belongs to titles ("The Stars and Stripes Forever"); "this/some" do not
                 keep_article = lead in ("the ", "a ", "an ")
                 draft.set_text("query", a if keep_article else name_a, name_b)
 
 
+def _person_query(draft: Draft) -> None:
+    """A two-to-four word query that starts with a given name is an artist ("Kevin Cadogan")."""
+    if "query" not in draft.spans or "kind" in draft.slots:
+        return
+    a, b = draft.spans["query"]
+    words = draft.norm.text[a:b].split()
+    if 2 <= len(words) <= 4 and draft.parser.gazetteers.lookup("PERSON", words[0]):
+        draft.drop("query")
+        draft.set_text("artist", a, b)
+
+
+def refine_content(draft: Draft) -> None:
+    """Re-read everything after the play verb with :func:`read_content`."""
+    verb = draft.match.groups.get("x_verb")
+    start = 0 if verb is None else verb[1] + 1
+    text = draft.norm.text[start:]
+    if not text:
+        refine_media(draft)
+        return
+    content = read_content(text, draft.parser.entities.find(text))
+    for slot in ("query", "track", "album", "artist", "playlist", "genre", "year", "device"):
+        draft.drop(slot)
+    for slot, (a, b) in content.spans.items():
+        draft.set_text(slot, start + a, start + b)
+    if content.kind and "kind" not in draft.match.pattern.slots:
+        draft.slots["kind"] = content.kind
+    _query_noise(draft)
+    _person_query(draft)
+    if "kind" not in draft.slots and "query" in draft.spans:
+        for entity in draft.parser.entities.find(draft.text_of("query"), ("KIND",)):
+            if entity.value in ("radio", "podcast", "audiobook"):
+                draft.slots["kind"] = entity.value
+                break
+
+
 REFINERS: dict[str, Callable[[Draft], None]] = {
+    "content": refine_content,
     "media": refine_media,
     "playlist": refine_playlist,
     "queue": refine_queue,

@@ -63,11 +63,23 @@ def test_no_dead_alternative(parser: Parser) -> None:
     """
     rng = random.Random(20261124)
     dead = []
+    family_of = {p.id: f for f in parser.grammar.families for p in f.patterns}
     for pattern in parser.grammar.patterns:
+        family = family_of[pattern.id]
         for _ in range(40):
-            text = sample(pattern.regex, rng)
-            if not pattern.regex.fullmatch(text):
+            body = sample(pattern.regex, rng)
+            if not pattern.regex.fullmatch(body):
                 continue
+            text = body
+            if family.prefix is not None:
+                prefix = sample(family.prefix, rng)
+                if not family.prefix.fullmatch(prefix):
+                    continue
+                text = f"{prefix} {body}"
+            if family.suffix is not None:
+                suffix = sample(family.suffix, rng)
+                if family.suffix.fullmatch(suffix):
+                    text += suffix
             best = parser.grammar.best(text)
             if best is not None and best.pattern.intent == pattern.intent:
                 break

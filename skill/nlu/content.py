@@ -1,0 +1,181 @@
+"""The content phrase of a play request, read word by word into typed slots.
+
+"play a 1998 sound track from Sam The Kid on Last Fm" has a structure that regexes only cover
+by enumerating every order: [descriptors] [year] [kind] [title] [by/from artist] [year]
+[on service] [in device]. :func:`read_content` takes the words after the play verb and fills
+``track``/``album``/``artist``/``playlist``/``genre``/``year``/``query``/``kind``/``device``
+with the gazetteers (through the spaCy matcher) and these rules:
+
+* a service mention ("on deezer", "with spotify", a bare "Netflix") is dropped;
+* a device at the end ("in the kitchen") becomes ``device``;
+* a decade or a four-digit year becomes ``year``, with its "from the" / "in" / "of";
+* the text after the last " by " (or " from ", when it does not start a year) is ``artist``;
+* kind words ("song", "album", "soundtrack") set ``kind``; descriptor words ("the newest",
+  "top ten", "some") around them are dropped;
+* what is left is the title: typed by a kind word in front of it ("the album X"), else a
+  track when an artist was named, else an artist when followed by "music"/"songs", else a
+  genre when it is one, else a free ``query``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from skill.nlu.entities import Entity
+
+_SERVICE_PREP = frozenset("on with using from off of via in at through over use".split())
+_YEAR_PREP = frozenset("from of in the year around during released decade era".split())
+_DESCRIPTORS = frozenset(
+    """a an the some any me us for my this that his her their its good great nice best top
+    ten fifty 50 20 10 5 twenty most popular newest new latest last greatest hottest recent
+    famous biggest first full whole entire certain particular something anything few
+    sort sorted by""".split()
+)
+_MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
+_TITLE_KINDS = {"track": "track", "album": "album", "playlist": "playlist", "artist": "artist"}
+
+
+@dataclass
+class Content:
+    """Slots read from a content phrase: slot -> (start, end) in the phrase, plus kind."""
+
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    kind: str | None = None
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+
+
+def read_content(text: str, entities: Sequence[Entity]) -> Content:
+    """Read ``text`` (normalised, the words after the verb) with its gazetteer entities."""
+    out = Content()
+    words = _words(text)
+    n = len(words)
+    used = [False] * n
+    start_of = {s: i for i, (_, s, _) in enumerate(words)}
+    end_of = {e: i for i, (_, _, e) in enumerate(words)}
+
+    def span_words(entity: Entity) -> tuple[int, int] | None:
+        a = start_of.get(entity.start)
+        b = end_of.get(entity.end)
+        return None if a is None or b is None else (a, b)
+
+    # services and devices
+    for entity in entities:
+        idx = span_words(entity)
+        if idx is None:
+            continue
+        a, b = idx
+        if entity.label == "SERVICE":
+            while a > 0 and words[a - 1][0] in _SERVICE_PREP:
+                a -= 1
+            for i in range(a, b + 1):
+                used[i] = True
+            if b + 1 < n and words[b + 1][0] in ("app", "service", "music", "radio", "to"):
+                used[b + 1] = True
+        elif entity.label == "DEVICE" and b >= n - 2 and a > 0:
+            prep = a - 1
+            if words[prep][0] in ("the", "my") and prep > 0:
+                prep -= 1
+            if words[prep][0] in ("in", "on", "at", "through", "via"):
+                out.spans["device"] = (entity.start, entity.end)
+                for i in range(prep, b + 1):
+                    used[i] = True
+    # years and decades
+    for i, (word, _, _) in enumerate(words):
+        if used[i]:
+            continue
+        is_year = (word.isdigit() and len(word) == 4) or any(
+            e.label == "DECADE" and e.start == words[i][1] for e in entities
+        )
+        if not is_year:
+            continue
+        if "year" not in out.spans:
+            out.spans["year"] = (words[i][1], words[i][2])
+        used[i] = True
+        j = i - 1
+        while j >= 0 and not used[j] and words[j][0] in _YEAR_PREP:
+            used[j] = True
+            j -= 1
+    # "by X" / "from X": the artist runs to the next used word or the end
+    split = -1
+    for i in range(n - 1, 0, -1):
+        if not used[i] and words[i][0] == "by" and i + 1 < n and not used[i + 1]:
+            split = i
+            break
+    if split < 0:
+        for i in range(n - 1, 0, -1):
+            if not used[i] and words[i][0] == "from" and i + 1 < n and not used[i + 1]:
+                split = i
+                break
+    if split > 0:
+        end = split + 1
+        while end < n and not used[end]:
+            end += 1
+        last = end - 1
+        while last > split and words[last][0] in _MUSIC_WORDS:
+            last -= 1
+        if last > split:
+            out.spans["artist"] = (words[split + 1][1], _strip_possessive(words[last]))
+        for i in range(split, end):
+            used[i] = True
+    # kind words
+    kind_at: list[int] = []
+    for entity in entities:
+        if entity.label != "KIND":
+            continue
+        idx = span_words(entity)
+        if idx is None or any(used[i] for i in range(idx[0], idx[1] + 1)):
+            continue
+        out.kind = entity.value
+        kind_at.append(idx[0])
+        for i in range(idx[0], idx[1] + 1):
+            used[i] = True
+    # the title: the longest run of unused words, without descriptors at its edges
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        if used[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and not used[j]:
+            j += 1
+        a, b = i, j - 1
+        while a <= b and words[a][0] in _DESCRIPTORS:
+            a += 1
+        while b >= a and (words[b][0] in _DESCRIPTORS or words[b][0] in _MUSIC_WORDS):
+            b -= 1
+        if a <= b:
+            runs.append((a, b))
+        i = j
+    if not runs:
+        return out
+    a, b = max(runs, key=lambda r: r[1] - r[0])
+    trailing_music = b + 1 < n and words[b + 1][0] in _MUSIC_WORDS
+    title = (words[a][1], words[b][2])
+    kind_before = any(k < a for k in kind_at)
+    kind_after = any(k > b for k in kind_at)
+    genre = any(
+        e.label in ("GENRE",) and e.start == title[0] and e.end == title[1] for e in entities
+    )
+    if genre:
+        out.spans["genre"] = title
+    elif out.kind in _TITLE_KINDS and kind_before:
+        out.spans[_TITLE_KINDS[out.kind]] = title
+    elif "artist" in out.spans:
+        slot = "album" if out.kind == "album" else "track"
+        out.spans[slot] = title
+    elif kind_after or trailing_music or (out.kind in ("track", "album") and not kind_before):
+        out.spans["artist"] = (title[0], _strip_possessive(words[b]))
+    else:
+        out.spans["query"] = title
+    return out
+
+
+def _strip_possessive(word: tuple[str, int, int]) -> int:
+    text, _, end = word
+    return end - 2 if text.endswith("'s") and len(text) > 2 else end
