@@ -16,7 +16,8 @@ A grammar file holds one intent family::
 A family may declare ``prefix`` (a regex matched once at the start, e.g. the play verb) and
 ``suffix`` (matched once at the end, e.g. " on spotify in the kitchen", may be empty): its
 patterns are then matched against the words between them, which keeps every pattern small
-(compiling is the bulk of the build time) and the prefix group is available as ``x_verb``.
+(compiling is the bulk of the build time) and the prefix range is available as the group ``x_prefix``. A prefix that can match the
+empty string also lets the patterns start at the first word.
 
 ``macros.yaml`` holds ``macros: {name: regex}``; ``{name}`` in a pattern (or a macro) expands to
 ``(?:regex)``. ``{@label}`` expands to a trie regex of every phrase of that gazetteer label
@@ -137,13 +138,13 @@ class Family:
         suffix can frame ``text``. Both split only at spaces."""
         spaces = [i for i, ch in enumerate(text) if ch == " "]
         starts: list[tuple[int, dict[str, tuple[int, int]]]] = []
-        if self.prefix is None:
+        if self.prefix is None or self.prefix.fullmatch(text, 0, 0) is not None:
             starts.append((0, {}))
-        else:
+        if self.prefix is not None:
             for i in spaces:
                 m = self.prefix.fullmatch(text, 0, i)
                 if m is not None:
-                    starts.append((i + 1, {"x_verb": (0, i), **_spans(m)}))
+                    starts.append((i + 1, {"x_prefix": (0, i), **_spans(m)}))
         if not starts:
             return []
         ends: list[tuple[int, dict[str, tuple[int, int]]]] = []

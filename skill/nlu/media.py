@@ -293,7 +293,7 @@ def _person_query(draft: Draft) -> None:
 
 def refine_content(draft: Draft) -> None:
     """Re-read everything after the play verb with :func:`read_content`."""
-    verb = draft.match.groups.get("x_verb")
+    verb = draft.match.groups.get("x_prefix") or draft.match.groups.get("x_verb")
     start = 0 if verb is None else verb[1] + 1
     text = draft.norm.text[start:]
     if not text:
