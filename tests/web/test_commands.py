@@ -68,6 +68,7 @@ def test_jobs_refresh_refuses_to_run_without_a_spotify(
     assert "inside `skill serve`" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_skill_serve_runs_the_service(tmp_path: Path) -> None:
     port = free_port()
     env = {
