@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from skill.config import DEFAULT_SCOPES
 from skill.errors import InsufficientScope
 from skill.spotify.accounts import AccountsClient
 from skill.spotify.breaker import Breaker
@@ -53,6 +54,8 @@ def test_feature_scopes() -> None:
     )
     every = scopes_for(FEATURE_SCOPES)
     assert len(every) == len(set(every)) == 10
+    # The link asks for what the enabled features need (the SPOTIFY_SCOPES default).
+    assert every == tuple(sorted(DEFAULT_SCOPES))
     with pytest.raises(KeyError):
         scopes_for(["time_travel"])
     assert missing_scopes({"a", "b"}, ["b", "c", "c"]) == ("c",)

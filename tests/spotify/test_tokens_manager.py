@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from skill.errors import NotLinked, RateLimited, RelinkRequired, UpstreamUnavailable
-from skill.jobs.refresh import refresh_expiring
+from skill.jobs.refresh import PeriodicRefresh, refresh_expiring
 from skill.sandbox.app import create_sandbox_app
 from skill.sandbox.state import Sandbox, Stats
 from skill.spotify.accounts import AccountsClient
@@ -279,3 +279,30 @@ async def test_a_rotation_by_another_process_is_not_mistaken_for_a_revoked_grant
     assert harness.refreshes() == 2
     record = await harness.store.get_token("alice")
     assert record is not None and record.link_state == "linked"
+
+
+async def test_the_service_runs_the_refresh_job_periodically(harness: Harness) -> None:
+    await harness.link("alice")
+    purged: list[int] = []
+
+    async def purge() -> int:
+        purged.append(1)
+        return 0
+
+    job = PeriodicRefresh(harness.tokens, harness.store, interval=0.02, horizon=600,
+                          clock=harness.clock, purge=purge)
+    job.start()
+    try:
+        await asyncio.sleep(0.1)
+        assert harness.refreshes() == 0  # nothing expiring yet
+        harness.clock.now += 3400
+        for _ in range(100):
+            if harness.refreshes():
+                break
+            await asyncio.sleep(0.02)
+        assert harness.refreshes() == 1
+        await asyncio.sleep(0.1)
+        assert harness.refreshes() == 1  # renewed once, then fresh
+    finally:
+        await job.stop()
+    assert job.runs >= 3 and purged
