@@ -39,6 +39,8 @@ class Field:
     min_items: int | None = None
     max_items: int | None = None
     nullable: bool = False
+    words: bool = False
+    """A string must contain a letter or digit (a query of only symbols finds nothing)."""
 
     def check(self, name: str, value: Any) -> Any:
         """The value if it fits, else ``invalid_request`` (422) naming the field."""
@@ -55,6 +57,8 @@ class Field:
                 raise _invalid(name, f"must have at most {self.max_length} characters")
             if self.enum is not None and value not in self.enum:
                 raise _invalid(name, "must be one of " + ", ".join(self.enum), allowed=self.enum)
+            if self.words and not re.search(r"[^\W_]", value):
+                raise _invalid(name, "must contain a letter or a digit")
             if self.pattern is not None and not re.fullmatch(self.pattern, value):
                 raise _invalid(name, "has the wrong format", pattern=self.pattern)
             return value
@@ -91,7 +95,7 @@ class Field:
             # Blank strings count as empty: say so with a pattern needing one visible char.
             schema["minLength"] = self.min_length
             if self.pattern is None:
-                schema["pattern"] = r"\S"
+                schema["pattern"] = r"[A-Za-z0-9]" if self.words else r"\S"
         if self.max_length is not None:
             schema["maxLength"] = self.max_length
         if self.enum is not None:
@@ -228,7 +232,7 @@ LIBRARY_URI = r"spotify:(track|album|artist|playlist|episode|show|audiobook|user
 
 DEVICE = Field("string", "a device name, room word or device id", min_length=1, max_length=200)
 URI = Field("string", "a Spotify URI", pattern=URI_PATTERN)
-QUERY = Field("string", "what to look for", min_length=1, max_length=300)
+QUERY = Field("string", "what to look for", min_length=1, max_length=300, words=True)
 KIND = Field(
     "string",
     "what kind of thing the query names",
@@ -236,7 +240,7 @@ KIND = Field(
           "radio", "liked"),
 )
 UTTERANCE = Field("string", "a spoken phrase ('some jazz in the kitchen')", min_length=1,
-                  max_length=500)
+                  max_length=500, words=True)
 EMPTY = Body(description="no fields (an empty body or {})")
 DEVICE_ONLY = Body({"device": DEVICE}, description="optionally the device to act on")
 
