@@ -3,8 +3,9 @@
 - :class:`Deadline`: every call has one (30 s by default, 10 s when the caller's budget is
   short, as a voice request's is). Nothing waits past it.
 - :class:`Cooldown`: Spotify rate-limits per app, so a 429 opens one app-wide cooldown for
-  ``Retry-After`` (plus a small margin) during which nothing is sent to that upstream. Without
-  ``Retry-After`` the cooldown grows exponentially (1, 2, 4 … 60 s) until a call succeeds.
+  ``Retry-After`` plus a margin (1 s: retrying exactly on time often meets another 429,
+  BEHAVIOR.md §7), during which nothing is sent to that upstream. Without ``Retry-After``
+  the cooldown grows exponentially (1, 2, 4 … 60 s) until a call succeeds.
 - :class:`UserBudgets`: a token bucket per user so one busy user cannot starve the others;
   the table is bounded (LRU) and idle buckets expire (TTL), so nothing is kept forever.
 - :class:`Budget`: the three together, with :meth:`Budget.admit` that a call awaits before
@@ -95,7 +96,7 @@ class Cooldown:
         name: str = "api",
         *,
         clock: Callable[[], float] = time.monotonic,
-        margin: float = 0.25,
+        margin: float = 1.0,
         backoff_cap: float = BACKOFF_CAP,
     ) -> None:
         self.name = name
@@ -222,7 +223,7 @@ class Budget:
         default_deadline: float = DEFAULT_DEADLINE,
         short_deadline: float = SHORT_DEADLINE,
         users: UserBudgets | None = None,
-        cooldown_margin: float = 0.25,
+        cooldown_margin: float = 1.0,
     ) -> None:
         self.clock = clock
         self.default_deadline = default_deadline

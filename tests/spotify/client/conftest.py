@@ -84,10 +84,21 @@ def sandbox_url() -> Iterator[str]:
 
 @pytest.fixture
 async def control(sandbox_url: str) -> AsyncIterator[Control]:
+    """A clean sandbox (world, players, logs, counters, faults) for each test; the next
+    test's reset cleans up after this one."""
     async with httpx.AsyncClient(base_url=sandbox_url, timeout=10) as http:
         await http.post("/control/reset")
         yield Control(http)
-        await http.post("/control/reset")
+
+
+@pytest.fixture
+async def faults_only(sandbox_url: str) -> AsyncIterator[Control]:
+    """A cheaper ``control`` for tests that only serve faults and count nothing: clears the
+    fault rules before and after instead of resetting the whole world."""
+    async with httpx.AsyncClient(base_url=sandbox_url, timeout=10) as http:
+        await http.delete("/control/faults")
+        yield Control(http)
+        await http.delete("/control/faults")
 
 
 @pytest.fixture
@@ -103,7 +114,7 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def tokens(sandbox_url: str, http: httpx.AsyncClient, control: Control) -> SandboxTokens:
+async def tokens(sandbox_url: str, http: httpx.AsyncClient) -> SandboxTokens:
     source = SandboxTokens(http, sandbox_url)
     await source.link("alice", sandbox_user="demo")
     return source

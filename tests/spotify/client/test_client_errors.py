@@ -86,8 +86,9 @@ def test_the_reason_table_matches_the_expected_classes() -> None:
 
 @pytest.mark.parametrize("reason", sorted(EXPECTED))
 async def test_each_player_reason_from_the_wire(
-    make_client: ClientFactory, control: Control, reason: str
+    make_client: ClientFactory, faults_only: Control, reason: str
 ) -> None:
+    control = faults_only
     client = make_client(retry=RetryPolicy(max_attempts=1))
     status = 404 if reason == "NO_ACTIVE_DEVICE" else 403
     await control.fault(path=PAUSE, status=status, body=player_body(status, "x", reason))
@@ -150,12 +151,13 @@ CASES: list[tuple[int, Any, type[SkillError], str | None]] = [
 @pytest.mark.parametrize(("status", "body", "expected", "reason"), CASES)
 async def test_status_and_message_shapes(
     make_client: ClientFactory,
-    control: Control,
+    faults_only: Control,
     status: int,
     body: Any,
     expected: type[SkillError],
     reason: str | None,
 ) -> None:
+    control = faults_only
     client = make_client(retry=RetryPolicy(max_attempts=1))
     rule: dict[str, Any] = {"path": PAUSE, "status": status}
     if body != "":
@@ -220,8 +222,9 @@ async def test_a_missing_scope_fails_before_anything_is_sent(
 
 @pytest.mark.parametrize("mode", ["204", "200-text", "202-empty", "200-json"])
 async def test_any_2xx_is_success_for_player_commands(
-    client: Any, control: Control, mode: str
+    client: Any, faults_only: Control, mode: str
 ) -> None:
+    control = faults_only
     if mode == "200-text":
         await control.fault(path=PAUSE, status=200, body="oPClBVDzidwlAlSqmFF-zKNO62E")
     elif mode == "202-empty":
