@@ -31,7 +31,7 @@ _DESCRIPTORS = frozenset(
     """a an the some any me us for my this that his her their its good great nice best top
     ten fifty 50 20 10 5 twenty most popular newest new latest last greatest hottest recent
     famous biggest first full whole entire certain particular something anything few
-    sort sorted by""".split()
+    sort sorted by all every""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
 _TITLE_KINDS = {"track": "track", "album": "album", "playlist": "playlist", "artist": "artist"}
@@ -172,6 +172,9 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
     elif kind_after or trailing_music or (out.kind in ("track", "album") and not kind_before):
         out.spans["artist"] = (title[0], _strip_possessive(words[b]))
     else:
+        # "the" belongs to a free title ("the two towers")
+        if a > 0 and words[a - 1][0] == "the" and not used[a - 1]:
+            title = (words[a - 1][1], title[1])
         out.spans["query"] = title
     return out
 
