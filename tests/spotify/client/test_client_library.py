@@ -96,7 +96,7 @@ async def test_library_arguments_are_checked_before_sending(
         with pytest.raises(InvalidRequest):
             await client.save_to_library("alice", bad)
     with pytest.raises(InvalidRequest):
-        await client.save_to_library("alice", "spotify:track:x")  # type: ignore[arg-type]
+        await client.save_to_library("alice", "spotify:track:x")
     with pytest.raises(InvalidRequest):
         await client.add_playlist_items("alice", "p", [f"spotify:track:{n}" for n in range(101)])
     with pytest.raises(InvalidRequest):
