@@ -13,7 +13,7 @@ import asyncio
 import base64
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from skill.errors import (
     OAuthInvalidRedirect,
     RateLimited,
     SkillError,
+    UpstreamTimeout,
     UpstreamUnavailable,
 )
 from skill.spotify.breaker import Breaker
@@ -64,8 +65,10 @@ class AccountsClient:
         timeout: float = 30.0,
         short_timeout: float = 10.0,
         monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._http = http
+        self._sleep = sleep
         self._url = base.rstrip("/") + TOKEN_PATH
         self.client_id = client_id
         self._secret = client_secret
@@ -105,8 +108,9 @@ class AccountsClient:
         deadline = self._deadline()
         grant = form["grant_type"]
         attempt = 0
+        rate_limited_once = False
         while True:
-            self._wait_allowed(deadline)
+            await self._wait_allowed(deadline)
             self.breaker.before_call()
             started = self._monotonic()
             try:
@@ -125,7 +129,7 @@ class AccountsClient:
                 if attempt < CONNECT_RETRIES and deadline.fits(delay):
                     attempt += 1
                     log.info("accounts %s: connection failed, retrying in %.2fs", grant, delay)
-                    await asyncio.sleep(delay)
+                    await self._sleep(delay)
                     continue
                 raise translate_exception(exc, upstream="accounts") from None
             except (httpx.HTTPError, TimeoutError) as exc:
@@ -151,19 +155,25 @@ class AccountsClient:
             if isinstance(error, RateLimited):
                 remaining = self.cooldown.open(error.retry_after)
                 error.retry_after = remaining
+                # A 429 proves Spotify did not act: send again once the cooldown is over,
+                # if that still fits the deadline (at most once more).
+                if not rate_limited_once and deadline.fits(remaining):
+                    rate_limited_once = True
+                    continue
             raise error
 
-    def _wait_allowed(self, deadline: Deadline) -> None:
+    async def _wait_allowed(self, deadline: Deadline) -> None:
         remaining = self.cooldown.remaining()
         if remaining > 0:
-            # Rate limits are per app: inside the cooldown nothing is sent. A token call
-            # does not sleep through it either; the caller learns when to come back.
-            raise RateLimited(
-                retry_after=remaining, details={"upstream": "accounts", "limit": "app"}
-            )
+            # Rate limits are per app: inside the cooldown nothing is sent. Wait it out only
+            # when that fits the deadline; otherwise the caller learns when to come back.
+            if not deadline.fits(remaining):
+                raise RateLimited(
+                    retry_after=remaining, details={"upstream": "accounts", "limit": "app"}
+                )
+            log.info("accounts: waiting %.2fs for the app-wide cooldown", remaining)
+            await self._sleep(remaining)
         if deadline.expired:
-            from skill.errors import UpstreamTimeout
-
             raise UpstreamTimeout(details={"upstream": "accounts"})
 
 

@@ -115,7 +115,10 @@ class Keyring:
                 "add that key to SKILL_ENCRYPTION_KEYS (after the newest one).",
                 details={"key_id": kid, "configured_key_ids": list(self.key_ids)},
             )
-        raw = base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4))
+        try:
+            raw = base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4))
+        except (binascii.Error, ValueError) as exc:
+            raise KeyMismatch(details={"key_id": kid, "reason": "corrupt"}) from exc
         try:
             plain = key.aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
         except InvalidTag as exc:

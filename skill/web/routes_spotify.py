@@ -105,7 +105,8 @@ async def login(request: Request) -> Response:
         path=COOKIE_PATH,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=request.url.scheme == "https"
+        or services.settings.public_url.startswith("https://"),
     )
     return response
 
@@ -252,6 +253,7 @@ async def status(request: Request) -> Response:
                 "account_id": record.account_id,
                 "display_name": record.display_name,
                 "scopes": sorted(record.scopes),
+                "missing_scopes": sorted(set(services.flow.default_scopes) - record.scopes),
                 "expires_at": _iso(record.expires_at),
                 "expires_in": round(record.expires_at - now, 1),
                 "consented_at": _iso(record.consented_at),

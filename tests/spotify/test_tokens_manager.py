@@ -64,6 +64,7 @@ class Harness:
     breaker: Breaker
     cooldown: Cooldown
     transport: FlakyConnect
+    slept: list[float]
 
     async def link(self, user: str, spotify_user: str = "guest") -> None:
         nonce = new_nonce()
@@ -101,6 +102,12 @@ async def harness(tmp_path: Path, _sandbox: Sandbox) -> AsyncIterator[Harness]:
     clock, mono = Clock(sandbox.clock.now()), Clock(1000.0)
     store = SQLiteStore(tmp_path / "db.sqlite3", Keyring.from_strings([generate_key()], "t"))
     breaker, cooldown = Breaker("accounts", clock=mono), Cooldown("accounts", clock=mono)
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        mono.now += seconds  # time passes only on the injected clock
+        slept.append(seconds)
+
     async with httpx.AsyncClient(transport=transport) as http:
         accounts = AccountsClient(
             http,
@@ -110,6 +117,7 @@ async def harness(tmp_path: Path, _sandbox: Sandbox) -> AsyncIterator[Harness]:
             breaker=breaker,
             cooldown=cooldown,
             monotonic=mono,
+            sleep=sleep,
         )
         tokens = TokenManager(
             store,
@@ -128,7 +136,9 @@ async def harness(tmp_path: Path, _sandbox: Sandbox) -> AsyncIterator[Harness]:
             default_scopes=["user-read-playback-state"],
             clock=clock,
         )
-        yield Harness(sandbox, http, store, tokens, flow, clock, mono, breaker, cooldown, transport)
+        yield Harness(
+            sandbox, http, store, tokens, flow, clock, mono, breaker, cooldown, transport, slept
+        )
     store.close()
 
 
@@ -224,12 +234,23 @@ async def test_a_429_opens_the_accounts_cooldown(harness: Harness) -> None:
     assert await harness.tokens.get("alice")
 
 
+async def test_a_short_429_is_waited_out_within_the_deadline(harness: Harness) -> None:
+    await harness.link("alice")
+    harness.clock.now += 3700
+    await harness.fault(path="/api/token", status=429, retry_after=2, count=1)
+    token = await harness.tokens.get("alice")
+    assert token.expires_at > harness.clock.now
+    assert harness.refreshes() == 1 and harness.sandbox.stats.faults_served == 1
+    assert len(harness.slept) == 1 and 2 <= harness.slept[0] <= 3.5  # Retry-After + margin
+
+
 async def test_refused_connections_are_tried_again(harness: Harness) -> None:
     await harness.link("alice")
     harness.clock.now += 3400
     harness.transport.failures = 1
     await harness.tokens.get("alice")
     assert harness.refreshes() == 1 and harness.transport.failures == 0
+    assert harness.slept == [0.25]
 
 
 async def test_consent_expiry_is_warned_about_once(

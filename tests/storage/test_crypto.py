@@ -36,6 +36,14 @@ def test_a_value_is_bound_to_its_place() -> None:
     assert "secret-value" not in str(err.value)
 
 
+def test_corrupt_values_fail_closed() -> None:
+    ring = Keyring.from_strings([generate_key()], "t")
+    sealed = ring.seal("secret-value", "ctx")
+    for broken in (sealed[:-4], sealed.replace(".", "", 1), "v2." + sealed[3:], sealed + "!!"):
+        with pytest.raises(KeyMismatch):
+            ring.open(broken, "ctx")
+
+
 def test_bad_keys_are_refused_with_a_hint() -> None:
     with pytest.raises(ConfigError, match="32 bytes"):
         Keyring.from_strings(["c2hvcnQ="], "SKILL_ENCRYPTION_KEYS")
