@@ -179,6 +179,9 @@ async def test_no_double_next_after_a_timeout(
     # The client sent it once; whether the sandbox then acted on the abandoned request
     # (Spotify may), it can have skipped at most once.
     assert len(commands(await control.log("demo"), NEXT)) <= 1
+    state = await client.get_playback_state("alice")
+    assert state is not None and state.item is not None
+    assert state.item.uri in TRACKS[:2]
 
 
 async def test_no_double_next_after_a_dropped_connection(
