@@ -176,12 +176,25 @@ _QUERY_LEAD = re.compile(
 )
 
 
+_WHEN_TAIL = re.compile(
+    r" (?:(?:after|in|at|when it is|when|for|from|until|this) (?:\S+ ){0,3}"
+    r"(?:min|mins|minutes?|hours?|seconds?|pm|am|o'clock|morning|evening|tonight|year|week)"
+    r"|where i am|on the way to \S+(?: \S+)?|in the car|right now|with no commercials)$"
+)
+
+
 def _query_noise(draft: Draft) -> None:
-    """Drop a query of descriptor words only ("new", "from this point"); cut "me some more"."""
+    """Drop a query of descriptor words only ("new", "from this point"); cut "me some more"
+    and trailing time phrases ("after thirty min", "when it is one pm")."""
     if "query" not in draft.spans:
         return
     a, b = draft.spans["query"]
     text = draft.norm.text[a:b]
+    m = _WHEN_TAIL.search(text)
+    if m and m.start() > 0:
+        b = a + m.start()
+        draft.set_text("query", a, b)
+        text = draft.norm.text[a:b]
     if all(word in _DESCRIPTORS for word in text.split()):
         draft.drop("query")
         return
