@@ -52,6 +52,8 @@ ConsentUrl = Callable[[str, list[str]], "str | Awaitable[str]"]
 """``(user_id, missing_scopes) -> authorize URL`` asking for those scopes only."""
 
 DEFAULT_ATTEMPT_TIMEOUT = 10.0
+SAME_TOKEN_DELAY = 0.5
+"""Pause before repeating a 401'd call with the same token (no fresh one was issued)."""
 
 
 @dataclass(frozen=True)
@@ -219,8 +221,14 @@ class SpotifyClient(PlayerAPI, ContentAPI):
                 return response
             if status == 401 and not refreshed:
                 refreshed = True
+                rejected = token
                 token = await self._within(deadline, self._tokens.refresh_after_401(user_id, token))
                 await self._check_scopes(user_id, endpoint, rule, token)
+                if token.value == rejected.value and deadline.fits(SAME_TOKEN_DELAY):
+                    # The token layer would not refresh again so soon (each refresh rotates
+                    # the chain): Spotify's 401s are sometimes transient, so wait a moment
+                    # and repeat with the same token (BEHAVIOR.md §10).
+                    await self._sleep(SAME_TOKEN_DELAY)
                 continue
             if status == 429:
                 # App-wide: nothing goes out until it passes; admit() waits or fails fast.

@@ -17,6 +17,7 @@ from skill.errors import (
 from skill.spotify.breaker import Breakers
 from skill.spotify.budget import Budget
 from skill.spotify.retry import RetryPolicy
+from skill.spotify.seams import AccessToken
 from tests.servers import free_port
 from tests.spotify.client.conftest import ClientFactory, Control, ManualClock
 from tests.spotify.client.sandbox_tokens import SandboxTokens
@@ -266,3 +267,27 @@ async def test_a_deadline_spent_waiting_sends_nothing_and_spares_the_breaker(
         await client.me("alice")
     assert await control.api_requests(ME) == 1
     assert client.breakers.api.snapshot()["consecutive_failures"] == 0
+
+
+class GatedTokens(SandboxTokens):
+    """The token layer's forced-refresh gate: a 401 within the gate gets the same token."""
+
+    async def refresh_after_401(self, user_id: str, rejected: AccessToken) -> AccessToken:
+        return await self.get(user_id)
+
+
+async def test_a_401_inside_the_refresh_gate_is_repeated_after_a_pause(
+    make_client: ClientFactory,
+    control: Control,
+    clock: ManualClock,
+    sandbox_url: str,
+    http: httpx.AsyncClient,
+) -> None:
+    gated = GatedTokens(http, sandbox_url)
+    await gated.link("alice")
+    client = make_client(tokens=gated)
+    await control.fault(path=ME, status=401, count=1)  # Spotify's transient 401 glitch
+    assert (await client.me("alice")).id == "demo"
+    assert clock.sleeps == [0.5]
+    assert gated.refreshes == 0
+    assert await control.api_requests(ME) == 2
