@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skill.sandbox.clock import SandboxClock
@@ -21,6 +23,18 @@ from skill.sandbox.world import (
 if TYPE_CHECKING:
     from skill.sandbox.catalog import Catalog
     from skill.sandbox.player import PlayerState
+
+
+@functools.lru_cache(maxsize=4)
+def shared_catalog(path: Path | None) -> Catalog:
+    """One loaded catalog per file per process.
+
+    A catalog never changes after it is built (extending one builds a new object), so every
+    sandbox of a process — the tests make many — shares the load and its search index.
+    """
+    from skill.sandbox.catalog import Catalog
+
+    return Catalog.load(path)
 
 
 @dataclass
@@ -120,11 +134,10 @@ class Sandbox:
         clock: SandboxClock | None = None,
         world_doc: dict[str, Any] | None = None,
     ) -> None:
-        from skill.sandbox.catalog import Catalog
 
         self.config = config or SandboxConfig()
         self.clock = clock or SandboxClock()
-        self.catalog: Catalog = catalog or Catalog.load(self.config.catalog)
+        self.catalog: Catalog = catalog or shared_catalog(self.config.catalog)
         self.stats = Stats()
         self.faults = FaultRules()
         self.limiter = RollingWindowLimiter(
