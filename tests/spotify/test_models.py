@@ -194,3 +194,19 @@ def test_queue_recently_played_and_saved_tracks() -> None:
     saved = SavedTrack.from_json({"added_at": "t", "track": TRACK})
     assert saved is not None and saved.track.id == TRACK["id"]
     assert SavedTrack.from_json({"added_at": "t"}) is None
+
+
+def test_the_package_exports_every_model() -> None:
+    import inspect
+
+    import skill.spotify.models as models
+    from skill.spotify.models import catalog, player
+
+    defined = {
+        name
+        for module in (catalog, player)
+        for name, obj in vars(module).items()
+        if inspect.isclass(obj) and obj.__module__ == module.__name__ and not name.startswith("_")
+    }
+    assert defined <= set(models.__all__)
+    assert all(hasattr(models, name) for name in models.__all__)
