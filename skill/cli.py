@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "users": ("skill.commands.users", "create, list, rotate or revoke users and their API keys"),
     "jobs": ("skill.commands.jobs", "run a background job once (refresh: renew expiring tokens)"),
     "sandbox": ("skill.sandbox.cli", "run the Spotify sandbox (Accounts + Web API simulator)"),
+    "rasa-senders": ("skill.rasa.cli", "map Rasa conversations (sender_id) to users"),
 }
 
 

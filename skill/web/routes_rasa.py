@@ -3,11 +3,15 @@
 
 Rasa's ``action_endpoint`` sends a token as the ``token`` query parameter
 (``url: http://host:8000/webhook?token=<API key>``): it is one of this service's API keys, and
-the actions act as that key's user. ``/webhook`` and ``/actions`` refuse a missing or wrong
-token with 401 ``{"error": …}``; ``/health`` needs none. See ``docs/rasa.md``.
+the actions act as that key's user — or, for a multi-user assistant, as the user an
+administrator mapped the conversation's ``sender_id`` to (``skill rasa-senders``).
+``/webhook`` and ``/actions`` refuse a missing or wrong token with 401 ``{"error": …}``;
+``/health`` needs none. See ``docs/rasa.md``.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -43,8 +47,30 @@ async def webhook(request: Request) -> Response:
     if isinstance(decoded, tuple):
         status, body = decoded
         return JSONResponse(body, status_code=status)
-    status, answer = await runtime_of(request).rasa.run(user_id, decoded)
+    acting = await _acting_user(request, user_id, decoded)
+    if acting is None:
+        return _refused()
+    status, answer = await runtime_of(request).rasa.run(acting, decoded)
     return JSONResponse(answer, status_code=status)
+
+
+async def _acting_user(request: Request, gateway: str, call: Any) -> str | None:
+    """The token's user, or the user an administrator mapped this ``sender_id`` to for that
+    token (``skill rasa-senders``); None when the mapped user was revoked since."""
+    sender = None
+    if isinstance(call, dict):
+        sender = call.get("sender_id")
+        tracker = call.get("tracker")
+        if not isinstance(sender, str) and isinstance(tracker, dict):
+            sender = tracker.get("sender_id")
+    if not isinstance(sender, str) or not sender:
+        return gateway
+    runtime = runtime_of(request)
+    mapped = await runtime.senders.user_for(gateway, sender)
+    if mapped is None:
+        return gateway
+    user = await runtime.services.store.get_user(mapped)
+    return mapped if user is not None and user.active else None
 
 
 async def actions(request: Request) -> Response:

@@ -24,6 +24,7 @@ from starlette.requests import HTTPConnection
 from skill.music.orchestrator import MusicOrchestrator
 from skill.music.outcome import Command, Outcome
 from skill.music.store import MusicStore
+from skill.rasa.senders import SenderMap
 from skill.web.idempotency import IdempotencyStore
 from skill.web.live import LiveHub, LivePolicy
 from skill.web.metrics import Metrics
@@ -59,6 +60,7 @@ class Runtime:
     tickets: Tickets
     rasa: Any
     """The :class:`skill.rasa.server.RasaServer` (an ``ActionExecutor`` and its actions)."""
+    senders: SenderMap
 
 
 def runtime_of(conn: HTTPConnection) -> Runtime:
@@ -149,11 +151,13 @@ async def open_runtime(
         live=live,
         tickets=Tickets(),
         rasa=None,
+        senders=SenderMap(settings.db_path, clock=services.clock),
     )
     runtime.rasa = RasaServer(runtime, extra_actions=rasa_actions, packages=rasa_packages)
     try:
         yield runtime
     finally:
         await live.close()
+        runtime.senders.close()
         idempotency.close()
         music_store.close()

@@ -215,3 +215,39 @@ def test_actions_act_as_the_token_user_and_refuse_missing_tokens(svc: Svc) -> No
 def _a_track(svc: Svc) -> str:
     found = svc.call("GET", "/v1/music/search", params={"q": "queen", "limit": 1}).json()
     return str(found["tracks"]["items"][0]["uri"])
+
+
+def test_sender_mapping_for_a_multi_user_assistant(svc: Svc,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from argparse import Namespace
+
+    from skill.rasa import cli
+
+    call = fixture("rasa3_remote_action_request.json")
+    call["next_action"] = "action_who_am_i"
+    call["sender_id"] = call["tracker"]["sender_id"] = "tablet-of-bob"
+
+    def who(user: str = "demo") -> httpx.Response:
+        return httpx.post(svc.url + "/webhook", params={"token": svc.keys[user]}, json=call)
+
+    assert who().json()["responses"][0]["text"] == "You are demo."  # unmapped: the gateway
+    assert cli.run(Namespace(action="map", gateway="demo", sender="tablet-of-bob",
+                             user="bob"), svc.settings) == 0
+    assert who().json()["responses"][0]["text"] == "You are bob."
+    # the mapping belongs to demo's token: bob's own token still acts as bob, and a mapping
+    # never lets another gateway borrow it
+    assert who("bob").json()["responses"][0]["text"] == "You are bob."
+    assert cli.run(Namespace(action="map", gateway="demo", sender="tablet-of-bob",
+                             user="nobody"), svc.settings) == 1
+    assert cli.run(Namespace(action="list", gateway=None), svc.settings) == 0
+    assert "tablet-of-bob" in capsys.readouterr().out
+    # a mapped user whose key was revoked is refused
+    assert cli.run(Namespace(action="map", gateway="demo", sender="tablet-of-bob",
+                             user="eve"), svc.settings) == 0
+    from tests.web.service_support import revoke
+
+    revoke(svc.settings, "eve")
+    assert who().status_code == 401
+    assert cli.run(Namespace(action="unmap", gateway="demo", sender="tablet-of-bob"),
+                   svc.settings) == 0
+    assert who().json()["responses"][0]["text"] == "You are demo."

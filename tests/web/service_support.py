@@ -102,3 +102,15 @@ def start_service(db_path: Path, key: str, *, users: bool = True,
             svc.keys["eve"] = api_key(settings, "eve")
             link(url, svc.keys["bob"], "guest")
         yield svc
+
+
+async def _revoke(settings: Settings, name: str) -> None:
+    store = open_store(settings)
+    try:
+        await store.revoke_user(name, at=time.time())
+    finally:
+        store.close()
+
+
+def revoke(settings: Settings, name: str) -> None:
+    asyncio.run(_revoke(settings, name))
