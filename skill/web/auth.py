@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from skill.errors import Unauthorized
 from skill.storage.base import ServiceUser
+from skill.web.audit import acting_user
 from skill.web.services import Services
 
 
@@ -35,4 +36,5 @@ async def require_user(request: Request) -> ServiceUser:
     user = await services_of(request).store.authenticate(key)
     if user is None:
         raise Unauthorized("The API key is unknown or was revoked.")
+    acting_user.set(user.user_id)  # the audit log's "user" for this request's Spotify calls
     return user

@@ -27,10 +27,11 @@ from skill.spotify.content import SEARCH_TYPES
 from skill.spotify.models import Paging
 from skill.storage.base import ServiceUser
 from skill.web import schemas
+from skill.web.audit import audit
 from skill.web.auth import require_user
 from skill.web.inputs import post_json
 from skill.web.routes_music import jsonable
-from skill.web.runtime import audit, runtime_of
+from skill.web.runtime import runtime_of
 
 T = TypeVar("T")
 

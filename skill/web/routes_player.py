@@ -22,11 +22,12 @@ from skill.music.outcome import Command, Outcome
 from skill.nlu.models import Intent
 from skill.storage.base import ServiceUser
 from skill.web import schemas
+from skill.web.audit import audit
 from skill.web.auth import require_user
 from skill.web.idempotency import REPLAYED_HEADER
 from skill.web.inputs import idempotency_key, post_json
 from skill.web.routes_music import jsonable
-from skill.web.runtime import audit, run_command, runtime_of, shared_parser
+from skill.web.runtime import run_command, runtime_of, shared_parser
 
 
 def outcome_response(outcome: Outcome) -> Response:

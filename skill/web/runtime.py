@@ -10,8 +10,6 @@ client. :func:`run_command` is the one place a command enters the orchestrator f
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -25,14 +23,14 @@ from skill.music.orchestrator import MusicOrchestrator
 from skill.music.outcome import Command, Outcome
 from skill.music.store import MusicStore
 from skill.rasa.senders import SenderMap
+from skill.web import audit as audit_module
+from skill.web.audit import acting_user, audit
 from skill.web.idempotency import IdempotencyStore
 from skill.web.live import LiveHub, LivePolicy
 from skill.web.metrics import Metrics
 from skill.web.routes_music import state_body
 from skill.web.services import Services
 from skill.web.ws import Tickets
-
-audit_log = logging.getLogger("skill.audit")
 
 _parser_lock = threading.Lock()
 _parser: Any = None
@@ -68,24 +66,11 @@ def runtime_of(conn: HTTPConnection) -> Runtime:
     return runtime
 
 
-def audit(user_id: str, action: str, outcome: str, started: float, **facts: Any) -> None:
-    """One structured line per Spotify operation: who, what, how it ended, how long.
-    Facts are codes and names; never a token, key or raw upstream message."""
-    line = {
-        "event": "spotify_operation",
-        "user": user_id,
-        "action": action,
-        "outcome": outcome,
-        "latency_ms": round((time.perf_counter() - started) * 1000, 1),
-        **facts,
-    }
-    audit_log.info(json.dumps(line, separators=(",", ":"), default=str))
-
-
 async def run_command(runtime: Runtime, command: Command, *, entrance: str,
                       text: bool = False) -> Outcome:
     """Hand ``command`` to the orchestrator (parsing ``command.text`` first when ``text``)."""
     started = time.perf_counter()
+    acting_user.set(command.user_id)
     orchestrator = runtime.orchestrator
     if text:
         assert command.text is not None
@@ -125,6 +110,8 @@ async def open_runtime(
     metrics.watch(services)
     metrics.instrument(services.http, api_base=services.api_base,
                        accounts_base=services.accounts_base)
+    audit_module.instrument(services.http, api_base=services.api_base,
+                            accounts_base=services.accounts_base)
     parser = await asyncio.to_thread(shared_parser)
     if warm_parser:
         await asyncio.to_thread(parser.warm)
@@ -133,6 +120,7 @@ async def open_runtime(
     orchestrator = MusicOrchestrator.for_spotify(services.client, music_store, parser=parser)
 
     async def fetch(user_id: str) -> dict[str, Any]:
+        acting_user.set(user_id)
         return state_body(await services.client.get_playback_state(user_id))
 
     live = LiveHub(

@@ -191,3 +191,28 @@ def test_readyz_and_every_route_documented(svc: Svc) -> None:
                 continue
             assert (method, route.path) in docs, (method, route.path)
     assert httpx.get(svc.url + "/healthz").status_code == 200
+
+
+def test_audit_lines_for_every_spotify_operation(svc: Svc,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="skill.audit"):
+        r = svc.call("POST", "/v1/skill/command", json={"text": "set the volume to 21"})
+        assert r.status_code == 200, r.text
+        svc.call("GET", "/v1/music/search", "bob", params={"q": "queen"})
+        svc.call("GET", "/v1/music/state", "bob")
+        time.sleep(0.2)
+    lines = [json.loads(rec.getMessage()) for rec in caplog.records
+             if rec.name == "skill.audit"]
+    ops = [line for line in lines if line["event"] == "spotify_operation"]
+    calls = [line for line in lines if line["event"] == "spotify_call"]
+    assert {"user": "demo", "action": "volume", "outcome": "ok"}.items() <= next(
+        op for op in ops if op["action"] == "volume").items()
+    assert any(op["user"] == "bob" and op["action"] == "search" for op in ops)
+    assert any(c["user"] == "demo" and c["action"] == "volume" and c["status"] in (200, 202, 204)
+               for c in calls)
+    assert any(c["user"] == "bob" and c["action"] == "playback_state" for c in calls)
+    assert all(isinstance(line["latency_ms"], float | int) for line in lines)
+    text = "\n".join(rec.getMessage() for rec in caplog.records)
+    for secret in svc.keys.values():
+        assert secret not in text
+    assert "Bearer" not in text and "access_token" not in text
