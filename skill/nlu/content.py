@@ -34,6 +34,8 @@ _DESCRIPTORS = frozenset(
     sort sorted by all every""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
+_EDGE_WORDS = frozenset("from of off on with music".split())
+_KIND_WORDS = frozenset("playlist album record ep list radio station podcast".split())
 _TITLE_KINDS = {"track": "track", "album": "album", "playlist": "playlist", "artist": "artist"}
 
 
@@ -109,6 +111,9 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
     if split < 0:
         for i in range(n - 1, 0, -1):
             if not used[i] and words[i][0] == "from" and i + 1 < n and not used[i + 1]:
+                after = [w for w, _, _ in words[i + 1 : i + 3]]
+                if after and (after[0] in _KIND_WORDS or after[-1] in _KIND_WORDS):
+                    continue  # "from the playlist X" names a playlist, not an artist
                 split = i
                 break
     if split > 0:
@@ -145,16 +150,21 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
         while j < n and not used[j]:
             j += 1
         a, b = i, j - 1
-        while a <= b and words[a][0] in _DESCRIPTORS:
+        while a <= b and (words[a][0] in _DESCRIPTORS or words[a][0] in _EDGE_WORDS):
             a += 1
-        while b >= a and (words[b][0] in _DESCRIPTORS or words[b][0] in _MUSIC_WORDS):
+        while b >= a and (
+            words[b][0] in _DESCRIPTORS or words[b][0] in _MUSIC_WORDS or words[b][0] in _EDGE_WORDS
+        ):
             b -= 1
         if a <= b:
             runs.append((a, b))
         i = j
     if not runs:
         return out
-    a, b = max(runs, key=lambda r: r[1] - r[0])
+    # a run right after a kind word ("the playlist Get Lit") is the title; else the longest
+    after_kind = [r for r in runs if any(k < r[0] and all(used[x] or words[x][0] in
+                  _DESCRIPTORS for x in range(k + 1, r[0])) for k in kind_at)]
+    a, b = max(after_kind or runs, key=lambda r: r[1] - r[0])
     trailing_music = b + 1 < n and words[b + 1][0] in _MUSIC_WORDS
     title = (words[a][1], words[b][2])
     kind_before = any(k < a for k in kind_at)
@@ -164,7 +174,7 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
     )
     if genre:
         out.spans["genre"] = title
-    elif out.kind in _TITLE_KINDS and kind_before:
+    elif out.kind in _TITLE_KINDS and kind_before or (out.kind == "playlist" and kind_after):
         out.spans[_TITLE_KINDS[out.kind]] = title
     elif "artist" in out.spans:
         slot = "album" if out.kind == "album" else "track"

@@ -250,7 +250,9 @@ def refine_playlist(draft: Draft) -> None:
         a, b = draft.spans["playlist"]
         text = draft.norm.text[a:b]
         m = _OWNER.match(text)
-        if m and m.end() < len(text):
+        # an owner is cut only in front of a name of two words or more ("cassie's Punk Rock
+        # Workout"); "Assassin's Creed" and "Women's Lit" are names themselves
+        if m and len(text[m.end() :].split()) >= 2:
             a += m.end()
         text = draft.norm.text[a:b]
         m2 = re.search(r" (?:playlist|play list|list)$", text)
