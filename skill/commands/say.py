@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from skill.config import Settings
 from skill.errors import InvalidRequest, NotLinked, OAuthInvalidGrant, SkillError
-from skill.music.orchestrator import MusicOrchestrator
+from skill.music.orchestrator import MusicOrchestrator, default_parser
 from skill.music.outcome import Outcome
 from skill.music.store import MusicStore
 from skill.web.services import Services, open_services
@@ -109,6 +109,8 @@ async def session(
     settings: Settings, args: argparse.Namespace
 ) -> AsyncIterator[tuple[MusicOrchestrator, str]]:
     """The orchestrator and the user to act for, sandboxed or real."""
+    # Build the parser (grammars, spaCy gazetteers) before the first command's clock runs.
+    await asyncio.to_thread(lambda: default_parser().warm())
     if settings.spotify_client_id is not None:
         async with open_services(settings) as services:
             store = MusicStore(settings.db_path)

@@ -9,10 +9,12 @@ Sentences are short, say what happened, and — for failures — what to do next
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from skill.errors import SkillError
+from skill.music.names import split_version
 
 
 def join(items: Sequence[str], word: str = "and") -> str:
@@ -25,9 +27,23 @@ def join(items: Sequence[str], word: str = "and") -> str:
     return ", ".join(listed[:-1]) + f" {word} " + listed[-1]
 
 
+_UNSPOKEN_VERSION = re.compile(r"remaster|^(?:feat|ft|with)\b|mono|stereo|single version",
+                               re.IGNORECASE)
+
+
+def title(name: str) -> str:
+    """A title as spoken: without a suffix that only says remastered or featuring
+    ("Bohemian Rhapsody - Remastered 2011" → "Bohemian Rhapsody"); "- Live" stays."""
+    core, version = split_version(name)
+    if version and core and _UNSPOKEN_VERSION.search(version):
+        return core
+    return name
+
+
 def describe(name: str, artists: Sequence[str] = ()) -> str:
     """``Blinding Lights by The Weeknd``."""
-    return f"{name} by {join(list(artists[:2]))}" if artists else name
+    spoken = title(name)
+    return f"{spoken} by {join(list(artists[:2]))}" if artists else spoken
 
 
 def question(labels: Sequence[str]) -> str:
