@@ -12,8 +12,8 @@
    ``volume`` take their written short forms (``mr``, ``dr``, ``pt``, ``vol``); spoken numbers
    become digits (``twenty two`` → ``22``, ``nineteen eighty nine`` → ``1989``, ``five oh
    five`` → ``505``, ``two thousand two`` → ``2002``); roman numerals ``ii``..``xx`` become
-   digits; two or more single letters in a row are one word (``a c d c`` → ``acdc``,
-   ``r e m`` → ``rem``).
+   digits; decades read as digits (``seventies``, ``70's`` → ``70s``); two or more single
+   letters in a row are one word (``a c d c`` → ``acdc``, ``r e m`` → ``rem``).
 3. **aliases** from ``data/entities/aliases.yaml`` (homophones and nicknames: ``the
    weekend`` → ``the weeknd``, ``tupac`` → ``2pac``) replace whole phrases.
 
@@ -43,7 +43,9 @@ _IN_WORD = {"!": "i", "$": "s", "@": "a"}
 _APOSTROPHES = frozenset("'’‘ʼ`´")
 _AND_SYMBOLS = frozenset("&+")
 _WORD_FORMS = {"n": "and", "mister": "mr", "missus": "mrs", "doctor": "dr", "part": "pt",
-               "volume": "vol", "okay": "ok", "versus": "vs"}  # fmt: skip
+               "volume": "vol", "okay": "ok", "versus": "vs", "twenties": "20s",
+               "thirties": "30s", "forties": "40s", "fifties": "50s", "sixties": "60s",
+               "seventies": "70s", "eighties": "80s", "nineties": "90s"}  # fmt: skip
 
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
           "seven": 7, "eight": 8, "nine": 9}  # fmt: skip
@@ -226,9 +228,22 @@ def _letters(words: list[str]) -> list[str]:
     return out
 
 
+def _decades(words: list[str]) -> list[str]:
+    """ "70 s" (from "70's" or "seventy s") → "70s"; "19 90s" → "1990s"."""
+    out: list[str] = []
+    for word in words:
+        if word == "s" and out and out[-1].isdigit() and out[-1][-1] == "0":
+            out[-1] += "s"
+        elif len(word) == 3 and word.endswith("0s") and out and out[-1] in ("19", "20"):
+            out[-1] += word  # "nineteen nineties" → "1990s"
+        else:
+            out.append(word)
+    return out
+
+
 def _base(text: str) -> list[str]:
     words = [_WORD_FORMS.get(w, w) for w in _words(text)]
-    return _letters(_numbers(words))
+    return _letters(_decades(_numbers(words)))
 
 
 # -- aliases -----------------------------------------------------------------------------
@@ -301,14 +316,15 @@ def compact(text: str) -> str:
 
 
 def search_forms(text: str) -> list[str]:
-    """Ways to send ``text`` to a search engine that matches words, not sounds: the text as
-    said (diacritics folded), then with aliases in catalog spelling ("the weekend blinding
-    lights" → "The Weeknd blinding lights") and then with spoken numbers as digits ("twenty
-    two" → "22"), each only when it differs. Punctuation is kept out of the result."""
+    """Ways to send ``text`` to a search engine that matches words, not sounds, best guess
+    first: with aliases in catalog spelling ("the weekend blinding lights" → "the weeknd
+    blinding lights") when there are any, the text as said (diacritics folded), then with
+    spoken numbers as digits and letters spoken apart joined ("twenty two" → "22", "a c d c"
+    → "acdc"); each only once. Punctuation is kept out of the result."""
     plain = _words(text)
-    forms = [" ".join(plain)]
+    forms: list[str] = []
     based = _base(text)
-    replaced, hits = aliases().apply(based)
+    _, hits = aliases().apply(based)
     if hits:
         parts: list[str] = []
         cursor = 0
@@ -318,10 +334,10 @@ def search_forms(text: str) -> list[str]:
             cursor = end
         parts.extend(based[cursor:])
         forms.append(" ".join(parts))
-    numeric = [_WORD_FORMS.get(w, w) if w != "n" else w for w in plain]
-    digits = _numbers(numeric)
-    if digits != numeric:
-        forms.append(" ".join(digits))
+    forms.append(" ".join(plain))
+    spoken = _letters(_numbers(plain))
+    if spoken != plain:
+        forms.append(" ".join(spoken))
     return [form for form in dict.fromkeys(forms) if form]
 
 
@@ -375,7 +391,6 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _ALBUM_MARKERS = frozenset({"karaoke", "tribute", "cover", "instrumental", "sped_up", "slowed"})
 _ALBUM_LIVE = re.compile(r"^live\b|\blive (at|in|from|on)\b|\blive$|\bunplugged\b|\bin concert\b")
 _ARTIST_MARKERS = frozenset({"karaoke", "tribute", "cover"})
-_ARTIST_COVER = re.compile(r"\bcover band\b|\bcovers\b|\btribute\b|\bkaraoke\b")
 
 #: markers that make a version worse than the original unless asked for
 PENALIZED = frozenset(
@@ -383,6 +398,29 @@ PENALIZED = frozenset(
 )
 #: markers of a legitimate but less expected version (small penalty)
 MILD = frozenset({"acoustic", "demo"})
+
+
+_TRAILING = frozenset(
+    {"live", "karaoke", "remix", "remixed", "acoustic", "instrumental", "cover", "demo",
+     "unplugged", "version", "slowed", "reverb", "nightcore", "sped", "up", "speed", "and",
+     "the", "a"}
+)  # fmt: skip
+
+
+def asked_version(text: str) -> tuple[str, frozenset[str]]:
+    """A request's text without the version words it ends with, and the markers they ask
+    for: "bohemian rhapsody live" → ("bohemian rhapsody", {"live"}), "blinding lights sped up"
+    → ("blinding lights", {"sped_up"}). Only trailing words count, so "live forever" asks
+    for no live version; text that would become empty is kept whole."""
+    words = _words(text)
+    cut = len(words)
+    while cut > 0 and words[cut - 1] in _TRAILING:
+        cut -= 1
+    tail = " ".join(words[cut:])
+    markers = frozenset(_found(tail)) if tail else frozenset()
+    if not markers or cut == 0:
+        return text, frozenset()
+    return " ".join(words[:cut]), markers
 
 
 def _found(text: str, allowed: frozenset[str] | None = None) -> set[str]:
@@ -419,6 +457,4 @@ def version_markers(
             found.add("live")
     for artist in artists:
         found |= _found(artist, _ARTIST_MARKERS)
-        if _ARTIST_COVER.search(" ".join(_words(artist))):
-            found.add("cover" if "karaoke" not in found else "karaoke")
     return frozenset(found)

@@ -22,6 +22,9 @@ best of the plain ratio, the ratio of the :func:`~skill.music.names.compact` for
   instrumental, live, remix, sped up, slowed (at most 30); 5 for an unasked acoustic or demo;
   10 when the user asked for a version (e.g. "live") the candidate is not.
 * **library bonus**: +5 for the user's own and followed playlists.
+* **kind**: for free text of unknown kind, −2 for a track, −3 for an album and −5 for a
+  playlist, so "play queen" is the artist and "play blinding lights" the song rather than
+  the single of the same name.
 
 Candidates for the same work (same normalised core title and primary artist and the same
 penalised markers, e.g. a single and its album version) collapse to the best scoring one.
@@ -49,6 +52,10 @@ MARKER_PENALTY_MAX = 30.0
 MILD_PENALTY = 5.0
 MISSING_ASKED_PENALTY = 10.0
 LIBRARY_BONUS = 5.0
+#: free text of unknown kind: what else a name may be, after a track or an artist
+KIND_PENALTY = {"track": 2.0, "album": 3.0, "playlist": 5.0}
+#: a genre playlist loses this much per word beyond the genre's (at most 15)
+EXTRA_WORD_PENALTY = 2.0
 AMBIGUITY_MARGIN = 1.5
 AMBIGUITY_FLOOR = 70.0
 #: below this nothing is considered a match
@@ -100,6 +107,17 @@ def free_similarity(text: str, title: str, artists: Sequence[str]) -> float:
         best = max(best, float(fuzz.token_set_ratio(asked, combined)) - 2.0)
         best = max(best, float(fuzz.ratio(asked, combined)))
     return best
+
+
+def contains_similarity(asked: str, name: str) -> float:
+    """Like :func:`similarity`, but a name holding every asked word scores 100 less 2 per
+    extra word ("jazz" in "Smooth Jazz Classics": 96)."""
+    a, b = normalize(asked), normalize(name)
+    if not a or not b:
+        return 0.0
+    extra = len(set(b.split()) - set(a.split()))
+    held = float(fuzz.token_set_ratio(a, b)) - min(15.0, EXTRA_WORD_PENALTY * extra)
+    return max(similarity(asked, name), held)
 
 
 def _without_the(name: str) -> str:
@@ -170,7 +188,5 @@ def work_key(
 ) -> tuple[str, ...]:
     """What makes two candidates the same work (duplicates collapse to the best)."""
     primary = normalize(artists[0]) if artists else ""
-    if kind == "track":
-        title = compact(split_version(name)[0])
-        return (kind, title, primary, ",".join(sorted(set(markers) & PENALIZED)))
-    return (kind, compact(name), primary)
+    title = compact(split_version(name)[0])
+    return (kind, title, primary, ",".join(sorted(set(markers) & PENALIZED)))

@@ -26,176 +26,65 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from skill.errors import NotFound, SkillError
 from skill.music import ranking
-from skill.music.names import PENALIZED, normalize, search_forms, version_markers
+from skill.music.candidates import (
+    GOOD_ENOUGH,
+    SEARCH_LIMIT,
+    Hit,
+    Query,
+    Want,
+    by_splits,
+    collect,
+    playlist_hit,
+    quote,
+    rank,
+    strong,
+    track_queries,
+    weak,
+    without_version,
+    year_filter,
+)
+from skill.music.media import Candidate, MediaRequest, Resolution
+from skill.music.names import PENALIZED, search_forms, version_markers
 from skill.spotify.client import SpotifyClient
-from skill.spotify.models import Album, Artist, Playlist, SearchResult, Track
+from skill.spotify.models import Playlist, SearchResult
+
+__all__ = ["Candidate", "MediaRequest", "Resolution", "Resolver"]
 
 log = logging.getLogger("skill.music.resolve")
 
 T = TypeVar("T")
-SEARCH_LIMIT = 10
-#: a best score below this triggers the second wave of searches
-GOOD_ENOUGH = 80.0
 CACHE_SIZE = 512
 PROFILE_TTL = 3600.0
-_FIELD_QUOTE = re.compile(r'["]')
-_DECADE = re.compile(r"^(\d{2}|\d{4})s$")
 
 
-@dataclass(frozen=True)
-class MediaRequest:
-    """What to find, from the intent's slots (every field optional)."""
-
-    kind: str | None = None
-    query: str | None = None
-    track: str | None = None
-    artist: str | None = None
-    album: str | None = None
-    playlist: str | None = None
-    genre: str | None = None
-    year: str | None = None
-
-    @classmethod
-    def from_slots(cls, slots: Mapping[str, object]) -> MediaRequest:
-        def text(name: str) -> str | None:
-            value = slots.get(name)
-            if value is None or isinstance(value, bool):
-                return None
-            value = str(value).strip()
-            return value or None
-
-        return cls(
-            kind=text("kind"),
-            query=text("query"),
-            track=text("track"),
-            artist=text("artist"),
-            album=text("album"),
-            playlist=text("playlist"),
-            genre=text("genre"),
-            year=text("year"),
-        )
-
-    def describe(self) -> str:
-        """What was asked, in words ("blinding lights by the weekend")."""
-        name = self.track or self.album or self.playlist or self.genre or self.query
-        if name and self.artist:
-            return f"{name} by {self.artist}"
-        if name:
-            return name
-        if self.artist:
-            return self.artist
-        return "your liked songs" if self.kind == "liked" else "that"
-
-    def to_dict(self) -> dict[str, str]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One ranked answer."""
-
-    uri: str
-    kind: str
-    """``track``, ``album``, ``artist``, ``playlist`` or ``collection`` (liked songs)."""
-    name: str
-    artists: tuple[str, ...] = ()
-    album: str | None = None
-    score: float = 0.0
-    reasons: tuple[str, ...] = ()
-    """How the score was made: ``("title 100", "artist 95", "rank 0", "penalty live")``."""
-
-    def label(self) -> str:
-        """What the user hears: "Hello by Adele", "25 by Adele", "Queen", "Road Trip"."""
-        if self.kind in ("track", "album") and self.artists:
-            return f"{self.name} by {self.artists[0]}"
-        if self.kind == "collection":
-            return "your Liked Songs"
-        return self.name
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "uri": self.uri,
-            "kind": self.kind,
-            "name": self.name,
-            "artists": list(self.artists),
-            "album": self.album,
-            "label": self.label(),
-            "score": self.score,
-            "reasons": list(self.reasons),
-        }
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """The ranked candidates of one request."""
-
-    candidates: tuple[Candidate, ...]
-    """Best first; duplicates of one work already collapsed."""
-    request: MediaRequest = field(default_factory=MediaRequest)
-    queries: int = 0
-    """Web API calls this resolution made (cache hits not counted)."""
-    uris: tuple[str, ...] = ()
-    """For a genre resolved to tracks: the track URIs to play as a list (else empty)."""
-
-    @property
-    def best(self) -> Candidate | None:
-        return self.candidates[0] if self.candidates else None
-
-    @property
-    def ambiguous(self) -> bool:
-        """The top two are different works too close to call (ranking.AMBIGUITY_MARGIN)."""
-        if len(self.candidates) < 2 or self.uris:
-            return False
-        first, second = self.candidates[0], self.candidates[1]
-        return (
-            second.score >= ranking.AMBIGUITY_FLOOR
-            and first.score - second.score < ranking.AMBIGUITY_MARGIN
-        )
-
-    def choices(self, count: int = 2) -> tuple[Candidate, ...]:
-        """The candidates to offer when asking (the top ones within the margin)."""
-        if not self.candidates:
-            return ()
-        top = self.candidates[0].score
-        close = [
-            c
-            for c in self.candidates[:count]
-            if top - c.score < ranking.AMBIGUITY_MARGIN and c.score >= ranking.AMBIGUITY_FLOOR
-        ]
-        return tuple(close) or self.candidates[:1]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "request": self.request.to_dict(),
-            "ambiguous": self.ambiguous,
-            "queries": self.queries,
-            "candidates": [c.to_dict() for c in self.candidates],
-            "uris": list(self.uris),
-        }
-
-
-# -- internals ---------------------------------------------------------------------------
-
-
-@dataclass
-class _Hit:
-    kind: str
-    uri: str
-    name: str
-    artists: tuple[str, ...]
-    album: str | None
-    popularity: int | None
-    position: int
-    library: bool = False
+def _looked_for(request: MediaRequest) -> str:
+    """What kind of thing the request names (see :attr:`Resolution.kind`)."""
+    kind = request.kind
+    if kind == "liked":
+        return "liked"
+    if request.playlist or kind == "playlist":
+        return "playlist"
+    if request.genre or kind == "genre":
+        return "genre"
+    if request.album or kind == "album":
+        return "album"
+    if kind in ("podcast", "episode", "audiobook"):
+        return "unsupported"
+    if kind == "artist" or (request.artist and not (request.track or request.query)):
+        return "artist" if kind != "track" else "track"
+    if request.track or kind == "track" or (request.query and request.artist):
+        return "track"
+    if request.query:
+        return "any"
+    return "nothing"
 
 
 @dataclass
@@ -203,43 +92,6 @@ class _Calls:
     """Web API calls of one resolution."""
 
     count: int = 0
-
-
-@dataclass(frozen=True)
-class _Want:
-    """One reading of the request: a name, maybe an artist, or free text."""
-
-    name: str | None = None
-    artist: str | None = None
-    free: str | None = None
-
-
-def _quote(value: str) -> str:
-    return '"' + _FIELD_QUOTE.sub(" ", value).strip() + '"'
-
-
-def _year_filter(year: str | None) -> str:
-    if not year:
-        return ""
-    value = normalize(year).replace(" ", "")
-    if value.isdigit() and len(value) == 4:
-        return f" year:{value}"
-    decade = _DECADE.match(value)
-    if decade:
-        start = int(decade.group(1))
-        start = start + (1900 if start >= 30 else 2000) if start < 100 else start
-        return f" year:{start}-{start + 9}"
-    return ""
-
-
-def _by_splits(text: str) -> list[_Want]:
-    """ "stand by me" → the whole as a title, and ("stand", "me") as title by artist."""
-    wants = [_Want(free=text)]
-    words = text.split()
-    for index, word in enumerate(words):
-        if word.lower() == "by" and 0 < index < len(words) - 1:
-            wants.append(_Want(" ".join(words[:index]), " ".join(words[index + 1 :])))
-    return wants
 
 
 class _Cache:
@@ -290,26 +142,24 @@ class Resolver:
         """The ranked candidates; raises ``NotFound`` when nothing matches."""
         calls = _Calls()
         uris: tuple[str, ...] = ()
-        kind = request.kind
-        if kind == "liked":
+        looked = _looked_for(request)
+        if looked == "liked":
             candidates = [await self._liked(user_id, calls)]
-        elif request.playlist or kind == "playlist":
+        elif looked == "playlist":
             candidates = await self._playlists(user_id, request, calls)
-        elif request.genre or kind == "genre":
+        elif looked == "genre":
             candidates, uris = await self._genre(user_id, request, calls)
-        elif request.album or kind == "album":
+        elif looked == "album":
             candidates = await self._albums(user_id, request, calls)
-        elif kind in ("podcast", "episode", "audiobook"):
+        elif looked == "artist":
+            candidates = await self._artists(user_id, request, calls)
+        elif looked in ("track", "any"):
+            candidates = await self._tracks(user_id, request, calls)
+        elif looked == "unsupported":
             raise NotFound(
                 "Podcasts and audiobooks cannot be searched yet.",
                 details={"request": request.to_dict()},
             )
-        elif kind == "artist" or (
-            request.artist and not (request.track or request.query) and kind != "track"
-        ):
-            candidates = await self._artists(user_id, request, calls)
-        elif request.track or request.query or request.artist:
-            candidates = await self._tracks(user_id, request, calls)
         else:
             raise NotFound("Nothing was named to look for.", details={"request": {}})
         candidates = [c for c in candidates if c.score >= ranking.MATCH_FLOOR]
@@ -318,7 +168,7 @@ class Resolver:
                 f"Nothing on Spotify matches {request.describe()!r}.",
                 details={"request": request.to_dict(), "queries": calls.count},
             )
-        resolution = Resolution(tuple(candidates), request, calls.count, uris)
+        resolution = Resolution(tuple(candidates), request, calls.count, uris, looked)
         log.debug("resolved %s -> %s", request.to_dict(), resolution.to_dict()["candidates"][:3])
         return resolution
 
@@ -365,7 +215,7 @@ class Resolver:
         )
 
     async def _searches(
-        self, user_id: str, queries: Sequence[tuple[str, Sequence[str]]], calls: _Calls
+        self, user_id: str, queries: Sequence[Query], calls: _Calls
     ) -> list[SearchResult]:
         """Several searches at once; a failed one is skipped unless all fail."""
         unique = list(dict.fromkeys((q, tuple(t)) for q, t in queries if q.strip()))
@@ -398,92 +248,116 @@ class Resolver:
     # -- tracks --------------------------------------------------------------------------
 
     async def _tracks(self, user_id: str, request: MediaRequest, calls: _Calls) -> list[Candidate]:
-        wants: list[_Want] = []
-        year = _year_filter(request.year)
+        request, asked = without_version(request)
+        wants: list[Want] = []
+        year = year_filter(request.year)
         if request.track:
-            wants.append(_Want(request.track, request.artist))
+            wants.append(Want(request.track, request.artist))
             if request.artist:
-                wants.append(_Want(f"{request.track} by {request.artist}"))
-            wants.extend(w for w in _by_splits(request.track)[1:] if not request.artist)
+                wants.append(Want(f"{request.track} by {request.artist}"))
+            wants.extend(w for w in by_splits(request.track)[1:] if not request.artist)
         elif request.query:
             if request.artist:
-                wants.append(_Want(request.query, request.artist))
+                wants.append(Want(request.query, request.artist))
             else:
-                wants.extend(_by_splits(request.query))
+                wants.extend(by_splits(request.query))
         elif request.artist:
-            wants.append(_Want(free=request.artist))
-        asked = _asked_markers(request)
-        queries: list[tuple[str, Sequence[str]]] = []
-        free_kinds = ["track"]
+            wants.append(Want(free=request.artist))
+        free_kinds: tuple[str, ...] = ("track",)
         if request.kind is None and not request.track and not request.artist:
-            free_kinds = ["track", "artist", "album", "playlist"]
-        for want in wants:
-            queries.extend(_track_queries(want, year, free_kinds))
-        hits = _collect(await self._searches(user_id, queries, calls))
-        candidates = _rank(hits, wants, asked)
-        if _weak(candidates):
-            more = await self._artist_first(user_id, wants, year, calls)
-            if more:
-                hits.update({k: v for k, v in more.items() if k not in hits})
-                candidates = _rank(hits, wants, asked)
+            free_kinds = ("track", "artist", "album", "playlist")
+        mixed = len(free_kinds) > 1
+        # first the precise search of each title-by-artist reading (or of every reading when
+        # there is no split); the rest only if no name matched (almost) exactly
+        splits = [w for w in wants if w.name and w.artist] or wants
+        first: list[Query] = []
+        more: list[Query] = []
+        for want in [*splits, *(w for w in wants if w not in splits)]:
+            precise, others = track_queries(want, year, free_kinds, asked)
+            (first if want in splits else more).extend(precise)
+            more += others
+            if asked:  # the asked version may not exist: the original is the fallback
+                more += track_queries(want, year, free_kinds)[0]
+        hits = collect(await self._searches(user_id, first, calls))
+        candidates = rank(hits, wants, asked, mixed=mixed)
+        if not strong(candidates):
+            sent = set(first)
+            found = await self._searches(user_id, [q for q in more if q not in sent], calls)
+            hits.update({k: v for k, v in collect(found).items() if k not in hits})
+            candidates = rank(hits, wants, asked, mixed=mixed)
+        if weak(candidates):
+            found_more = await self._artist_first(user_id, wants, year, calls)
+            if found_more:
+                hits.update({k: v for k, v in found_more.items() if k not in hits})
+                candidates = rank(hits, wants, asked, mixed=mixed)
         return candidates
 
     async def _artist_first(
-        self, user_id: str, wants: Sequence[_Want], year: str, calls: _Calls
-    ) -> dict[str, _Hit]:
+        self, user_id: str, wants: Sequence[Want], year: str, calls: _Calls
+    ) -> dict[str, Hit]:
         """Resolve the artist's catalog spelling, then search its tracks by that name."""
         split = [w for w in wants if w.name and w.artist]
-        queries: list[tuple[str, Sequence[str]]] = []
-        for want in split:
-            assert want.artist is not None and want.name is not None
-            found = await self._searches(
-                user_id, [(f, ["artist"]) for f in search_forms(want.artist)[-1:]], calls
+        found = await asyncio.gather(
+            *(
+                self._searches(user_id, [(search_forms(w.artist or "")[0], ("artist",))], calls)
+                for w in split
             )
-            artists = [a for r in found if r.artists for a in r.artists.items]
+        )
+        queries: list[Query] = []
+        for want, results in zip(split, found, strict=True):
+            asked, name = want.artist or "", want.name or ""
+            artists = [a for r in results if r.artists for a in r.artists.items]
             best = max(
-                artists[:SEARCH_LIMIT],
-                key=lambda a: ranking.artist_similarity(want.artist or "", [a.name]),
-                default=None,
+                artists, key=lambda a: ranking.artist_similarity(asked, [a.name]), default=None
             )
-            if best is None or ranking.artist_similarity(want.artist, [best.name]) < 70:
+            if best is None or ranking.artist_similarity(asked, [best.name]) < 70:
                 continue
-            for form in search_forms(want.name)[-1:]:
-                queries.append(
-                    (f"track:{_quote(form)} artist:{_quote(best.name)}{year}", ["track"])
-                )
-                queries.append((f"{form} artist:{_quote(best.name)}{year}", ["track"]))
+            for form in search_forms(name)[:2]:
+                queries.append((f"track:{quote(form)} artist:{quote(best.name)}{year}", ("track",)))
+            queries.append((f"{search_forms(name)[0]} artist:{quote(best.name)}{year}", ("track",)))
         if not queries:
             free = [w.free or f"{w.name} {w.artist or ''}" for w in wants[:1]]
-            queries = [(f"{search_forms(t)[-1]}{year}", ["track"]) for t in free]
-            queries += [(f"{t}{year}", ["track"]) for t in free]
-        return _collect(await self._searches(user_id, queries, calls))
+            queries = [
+                (f"{form}{year}", ("track",)) for text in free for form in search_forms(text)
+            ]
+        return collect(await self._searches(user_id, queries, calls))
 
     # -- artists -------------------------------------------------------------------------
 
     async def _artists(self, user_id: str, request: MediaRequest, calls: _Calls) -> list[Candidate]:
         name = request.artist or request.query or ""
-        queries = [(form, ["artist"]) for form in search_forms(name)]
-        hits = _collect(await self._searches(user_id, queries, calls))
-        return _rank(hits, [_Want(name)], frozenset())
+        forms = search_forms(name)
+        hits = collect(await self._searches(user_id, [(forms[0], ("artist",))], calls))
+        candidates = rank(hits, [Want(name)], frozenset())
+        if weak(candidates) and len(forms) > 1:
+            more = await self._searches(user_id, [(f, ("artist",)) for f in forms[1:]], calls)
+            hits.update({k: v for k, v in collect(more).items() if k not in hits})
+            candidates = rank(hits, [Want(name)], frozenset())
+        return candidates
 
     # -- albums --------------------------------------------------------------------------
 
     async def _albums(self, user_id: str, request: MediaRequest, calls: _Calls) -> list[Candidate]:
+        request, asked = without_version(request)
         name = request.album or request.query or ""
-        year = _year_filter(request.year)
-        wants = [_Want(name, request.artist)]
-        queries: list[tuple[str, Sequence[str]]] = []
-        for form in search_forms(name):
-            if request.artist:
-                artist = search_forms(request.artist)[-1]
-                queries.append((f"album:{_quote(form)} artist:{_quote(artist)}{year}", ["album"]))
-                queries.append((f"{form} {artist}{year}", ["album"]))
+        year = year_filter(request.year)
+        wants = [Want(name, request.artist)]
+        forms = search_forms(name)
+        artist = search_forms(request.artist)[0] if request.artist else None
+        queries: list[Query] = []
+        for form in forms:
+            if artist:
+                queries.append((f"album:{quote(form)} artist:{quote(artist)}{year}", ("album",)))
             else:
-                queries.append((f"album:{_quote(form)}{year}", ["album"]))
-        if not request.artist:
-            queries.append((f"{search_forms(name)[-1]}{year}", ["album"]))
-        hits = _collect(await self._searches(user_id, queries, calls))
-        return _rank(hits, wants, _asked_markers(request))
+                queries.append((f"album:{quote(form)}{year}", ("album",)))
+        queries.append((f"{forms[-1]} {artist or ''}".strip() + year, ("album",)))
+        hits = collect(await self._searches(user_id, queries[:1], calls))
+        candidates = rank(hits, wants, asked)
+        if weak(candidates):
+            more = await self._searches(user_id, queries[1:], calls)
+            hits.update({k: v for k, v in collect(more).items() if k not in hits})
+            candidates = rank(hits, wants, asked)
+        return candidates
 
     # -- playlists -----------------------------------------------------------------------
 
@@ -510,12 +384,12 @@ class Resolver:
         forms = search_forms(name)
         mine, found = await asyncio.gather(
             self._my_playlists(user_id, calls),
-            self._searches(user_id, [(form, ["playlist"]) for form in forms], calls),
+            self._searches(user_id, [(form, ("playlist",)) for form in forms], calls),
         )
-        hits = _collect(found)
+        hits = collect(found)
         for position, playlist in enumerate(mine):
-            hits[playlist.uri] = _playlist_hit(playlist, position, library=True)
-        return _rank(hits, [_Want(name)], frozenset())
+            hits[playlist.uri] = playlist_hit(playlist, position, library=True)
+        return rank(hits, [Want(name)], frozenset())
 
     # -- genres --------------------------------------------------------------------------
 
@@ -523,20 +397,20 @@ class Resolver:
         self, user_id: str, request: MediaRequest, calls: _Calls
     ) -> tuple[list[Candidate], tuple[str, ...]]:
         genre = request.genre or request.query or ""
-        year = _year_filter(request.year)
+        year = year_filter(request.year)
         playlists, tracks = await asyncio.gather(
-            self._searches(user_id, [(search_forms(genre)[0], ["playlist"])], calls),
-            self._searches(user_id, [(f"genre:{_quote(genre)}{year}", ["track"])], calls),
+            self._searches(user_id, [(search_forms(genre)[0], ("playlist",))], calls),
+            self._searches(user_id, [(f"genre:{quote(genre)}{year}", ("track",))], calls),
         )
-        playlist_hits = _collect(playlists)
+        playlist_hits = collect(playlists)
         lists = [
             replace(c, reasons=(*c.reasons, f"genre {genre}"))
-            for c in _rank(playlist_hits, [_Want(free=genre)], frozenset())
+            for c in rank(playlist_hits, [Want(free=genre)], frozenset(), contains=True)
             if c.score >= GOOD_ENOUGH and not year
         ]
         if lists:
             return lists, ()
-        track_hits = _collect(tracks)
+        track_hits = collect(tracks)
         ranked = sorted(
             track_hits.values(),
             key=lambda h: (h.popularity is None, -(h.popularity or 0), h.position),
@@ -555,162 +429,3 @@ class Resolver:
             if not (version_markers(h.name, album=h.album, artists=h.artists) & PENALIZED)
         ]
         return candidates, tuple(c.uri for c in candidates)
-
-
-# -- ranking helpers ---------------------------------------------------------------------
-
-
-def _asked_markers(request: MediaRequest) -> frozenset[str]:
-    text = " ".join(v for v in (request.track, request.query, request.album) if v)
-    return version_markers(text, whole=True) if text else frozenset()
-
-
-def _weak(candidates: Sequence[Candidate]) -> bool:
-    return not candidates or candidates[0].score < GOOD_ENOUGH
-
-
-def _track_queries(
-    want: _Want, year: str, free_kinds: list[str]
-) -> list[tuple[str, Sequence[str]]]:
-    queries: list[tuple[str, Sequence[str]]] = []
-    if want.free is not None:
-        forms = search_forms(want.free)
-        queries.append((f"track:{_quote(forms[-1])}{year}", ["track"]))
-        for form in forms:
-            queries.append((f"{form}{year}", free_kinds))
-        return queries
-    assert want.name is not None
-    names = search_forms(want.name)
-    if want.artist:
-        artists = search_forms(want.artist)
-        queries.append((f"track:{_quote(names[0])} artist:{_quote(artists[-1])}{year}", ["track"]))
-        if len(names) > 1:
-            queries.append(
-                (f"track:{_quote(names[-1])} artist:{_quote(artists[-1])}{year}", ["track"])
-            )
-        queries.append((f"{names[-1]} {artists[-1]}{year}", ["track"]))
-    else:
-        for form in names:
-            queries.append((f"track:{_quote(form)}{year}", ["track"]))
-    return queries
-
-
-def _collect(results: Sequence[SearchResult]) -> dict[str, _Hit]:
-    """Every item of every result by URI, keeping its best position."""
-    hits: dict[str, _Hit] = {}
-
-    def add(hit: _Hit) -> None:
-        if not hit.uri:
-            return
-        known = hits.get(hit.uri)
-        if known is None or hit.position < known.position:
-            hits[hit.uri] = hit
-
-    for result in results:
-        for position, track in enumerate(result.tracks.items if result.tracks else ()):
-            add(_track_hit(track, position))
-        for position, artist in enumerate(result.artists.items if result.artists else ()):
-            add(_artist_hit(artist, position))
-        for position, album in enumerate(result.albums.items if result.albums else ()):
-            add(_album_hit(album, position))
-        for position, playlist in enumerate(result.playlists.items if result.playlists else ()):
-            add(_playlist_hit(playlist, position))
-    return hits
-
-
-def _track_hit(track: Track, position: int) -> _Hit:
-    return _Hit(
-        "track",
-        track.uri,
-        track.name,
-        tuple(a.name for a in track.artists),
-        track.album.name if track.album else None,
-        track.popularity,
-        position,
-    )
-
-
-def _artist_hit(artist: Artist, position: int) -> _Hit:
-    return _Hit("artist", artist.uri, artist.name, (), None, artist.popularity, position)
-
-
-def _album_hit(album: Album, position: int) -> _Hit:
-    return _Hit(
-        "album", album.uri, album.name, tuple(a.name for a in album.artists), None, None, position
-    )
-
-
-def _playlist_hit(playlist: Playlist, position: int, *, library: bool = False) -> _Hit:
-    owner = playlist.owner.display_name or playlist.owner.id if playlist.owner else None
-    return _Hit(
-        "playlist",
-        playlist.uri,
-        playlist.name,
-        (owner,) if owner else (),
-        None,
-        None,
-        position,
-        library,
-    )
-
-
-def _match(hit: _Hit, want: _Want) -> tuple[float, list[str]]:
-    if want.free is not None:
-        if hit.kind == "track" or hit.kind == "album":
-            value = ranking.free_similarity(want.free, hit.name, hit.artists)
-        else:
-            value = ranking.similarity(want.free, hit.name)
-        return ranking.NAME_ONLY * value, [f"text {value:.0f}"]
-    assert want.name is not None
-    if hit.kind in ("track", "album"):
-        title = ranking.title_similarity(want.name, hit.name)
-    else:
-        title = ranking.similarity(want.name, hit.name)
-    if want.artist and hit.kind in ("track", "album"):
-        artist = ranking.artist_similarity(want.artist, hit.artists)
-        w_title, w_artist = ranking.TITLE_AND_ARTIST
-        return w_title * title + w_artist * artist, [f"title {title:.0f}", f"artist {artist:.0f}"]
-    return ranking.NAME_ONLY * title, [f"{'title' if hit.kind == 'track' else 'name'} {title:.0f}"]
-
-
-def _rank(
-    hits: Mapping[str, _Hit], wants: Sequence[_Want], asked: frozenset[str]
-) -> list[Candidate]:
-    best_by_work: dict[tuple[str, ...], tuple[Candidate, int]] = {}
-    for hit in hits.values():
-        match, reasons = max((_match(hit, want) for want in wants), key=lambda m: m[0])
-        markers = (
-            version_markers(hit.name, album=hit.album, artists=hit.artists)
-            if hit.kind == "track"
-            else version_markers("", album=hit.name)
-            if hit.kind == "album"
-            else frozenset()
-        )
-        scored = ranking.compose(
-            match,
-            reasons,
-            position=hit.position,
-            popularity=hit.popularity,
-            markers=markers,
-            asked_markers=asked if hit.kind in ("track", "album") else (),
-            library=hit.library,
-        )
-        candidate = Candidate(
-            uri=hit.uri,
-            kind=hit.kind,
-            name=hit.name,
-            artists=hit.artists,
-            album=hit.album,
-            score=scored.score,
-            reasons=scored.reasons,
-        )
-        key = (
-            ranking.work_key(hit.kind, hit.name, hit.artists, markers)
-            if hit.kind in ("track", "album")
-            else (hit.kind, hit.uri)
-        )
-        known = best_by_work.get(key)
-        if known is None or (candidate.score, -hit.position) > (known[0].score, -known[1]):
-            best_by_work[key] = (candidate, hit.position)
-    kept = (candidate for candidate, _ in best_by_work.values())
-    return sorted(kept, key=lambda c: (-c.score, c.kind, c.uri))

@@ -1,0 +1,286 @@
+"""Candidates from search results: the queries to send for a reading of a request, what
+came back (by URI, with its best position), and the ranking of it into :class:`Candidate`
+objects with :mod:`skill.music.ranking` (duplicates of one work collapsed)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from skill.music import ranking
+from skill.music.media import Candidate, MediaRequest
+from skill.music.names import asked_version, normalize, search_forms, version_markers
+from skill.spotify.models import Album, Artist, Playlist, SearchResult, Track
+
+_FIELD_QUOTE = re.compile(r'["]')
+_DECADE = re.compile(r"^(\d{2}|\d{4})s$")
+Query = tuple[str, tuple[str, ...]]
+"""One search: ``(q, types)``."""
+_MARKER_WORDS = {"karaoke": "karaoke", "cover": "cover", "tribute": "tribute",
+                 "instrumental": "instrumental", "live": "live", "remix": "remix",
+                 "sped_up": "sped up", "slowed": "slowed", "acoustic": "acoustic",
+                 "demo": "demo", "remaster": "remaster"}  # fmt: skip
+SEARCH_LIMIT = 10
+#: a best score below this sends the next wave of searches
+GOOD_ENOUGH = 90.0
+#: a best name match at least this good ends the search after the first wave
+STRONG_MATCH = 88.0
+
+
+@dataclass
+class Hit:
+    kind: str
+    uri: str
+    name: str
+    artists: tuple[str, ...]
+    album: str | None
+    popularity: int | None
+    position: int
+    library: bool = False
+
+
+@dataclass(frozen=True)
+class Want:
+    """One reading of the request: a name, maybe an artist, or free text."""
+
+    name: str | None = None
+    artist: str | None = None
+    free: str | None = None
+
+
+def quote(value: str) -> str:
+    return '"' + _FIELD_QUOTE.sub(" ", value).strip() + '"'
+
+
+def year_filter(year: str | None) -> str:
+    if not year:
+        return ""
+    value = normalize(year).replace(" ", "")
+    if value.isdigit() and len(value) == 4:
+        return f" year:{value}"
+    decade = _DECADE.match(value)
+    if decade:
+        start = int(decade.group(1))
+        start = start + (1900 if start >= 30 else 2000) if start < 100 else start
+        return f" year:{start}-{start + 9}"
+    return ""
+
+
+def by_splits(text: str) -> list[Want]:
+    """ "stand by me" → the whole as a title, and ("stand", "me") as title by artist."""
+    wants = [Want(free=text)]
+    words = text.split()
+    for index, word in enumerate(words):
+        if word.lower() == "by" and 0 < index < len(words) - 1:
+            wants.append(Want(" ".join(words[:index]), " ".join(words[index + 1 :])))
+    return wants
+
+
+def without_version(request: MediaRequest) -> tuple[MediaRequest, frozenset[str]]:
+    """The request with trailing version words ("… live", "… sped up") taken out of its
+    names, and the version markers they ask for."""
+    asked: set[str] = set()
+    changes: dict[str, str] = {}
+    for name in ("track", "query", "album"):
+        value = getattr(request, name)
+        if value:
+            text, markers = asked_version(value)
+            if markers:
+                changes[name] = text
+                asked |= markers
+    return replace(request, **changes), frozenset(asked)
+
+
+def weak(candidates: Sequence[Candidate]) -> bool:
+    """Nothing good yet: worth more searches."""
+    return not candidates or candidates[0].score < GOOD_ENOUGH
+
+
+def strong(candidates: Sequence[Candidate]) -> bool:
+    """The names match (almost) exactly: no need for the other spellings and readings."""
+    return bool(candidates) and candidates[0].match >= STRONG_MATCH
+
+
+def track_queries(
+    want: Want, year: str, free_kinds: tuple[str, ...], asked: frozenset[str] = frozenset()
+) -> tuple[list[Query], list[Query]]:
+    """The searches for one reading: ``(first, more)``. ``first`` is the precise one (field
+    filters in the best-guess spelling, or the free text); ``more`` holds the other
+    spellings (as said, numbers as digits) and free text, sent only when ``first`` finds
+    nothing good. Asked versions ("live") go along as free words, so they may match a title
+    suffix or an album."""
+    if asked:
+        year = f" {' '.join(sorted(_MARKER_WORDS[m] for m in asked))}{year}"
+    if want.free is not None:
+        forms = search_forms(want.free)
+        first = [(f"{forms[0]}{year}", free_kinds)]
+        more: list[Query] = [(f"track:{quote(form)}{year}", ("track",)) for form in forms]
+        more += [(f"{form}{year}", free_kinds) for form in forms[1:]]
+        return first, more
+    assert want.name is not None
+    names = search_forms(want.name)
+    if not want.artist:
+        first = [(f"track:{quote(names[0])}{year}", ("track",))]
+        more = [(f"track:{quote(form)}{year}", ("track",)) for form in names[1:]]
+        more.append((f"{names[-1]}{year}", ("track",)))
+        return first, more
+    artists = search_forms(want.artist)
+    first = [(f"track:{quote(names[0])} artist:{quote(artists[0])}{year}", ("track",))]
+    pairs = [(n, a) for n in names for a in artists if (n, a) != (names[0], artists[0])]
+    more = [(f"track:{quote(n)} artist:{quote(a)}{year}", ("track",)) for n, a in pairs[:3]]
+    more.append((f"{names[-1]} {artists[-1]}{year}", ("track",)))
+    return first, more
+
+
+def collect(results: Sequence[SearchResult]) -> dict[str, Hit]:
+    """Every item of every result by URI, keeping its best position."""
+    hits: dict[str, Hit] = {}
+
+    def add(hit: Hit) -> None:
+        if not hit.uri:
+            return
+        known = hits.get(hit.uri)
+        if known is None or hit.position < known.position:
+            hits[hit.uri] = hit
+
+    for result in results:
+        for position, track in enumerate(result.tracks.items if result.tracks else ()):
+            add(track_hit(track, position))
+        for position, artist in enumerate(result.artists.items if result.artists else ()):
+            add(artist_hit(artist, position))
+        for position, album in enumerate(result.albums.items if result.albums else ()):
+            add(album_hit(album, position))
+        for position, playlist in enumerate(result.playlists.items if result.playlists else ()):
+            add(playlist_hit(playlist, position))
+    return hits
+
+
+def track_hit(track: Track, position: int) -> Hit:
+    return Hit(
+        "track",
+        track.uri,
+        track.name,
+        tuple(a.name for a in track.artists),
+        track.album.name if track.album else None,
+        track.popularity,
+        position,
+    )
+
+
+def artist_hit(artist: Artist, position: int) -> Hit:
+    return Hit("artist", artist.uri, artist.name, (), None, artist.popularity, position)
+
+
+def album_hit(album: Album, position: int) -> Hit:
+    return Hit(
+        "album", album.uri, album.name, tuple(a.name for a in album.artists), None, None, position
+    )
+
+
+def playlist_hit(playlist: Playlist, position: int, *, library: bool = False) -> Hit:
+    owner = playlist.owner.display_name or playlist.owner.id if playlist.owner else None
+    return Hit(
+        "playlist",
+        playlist.uri,
+        playlist.name,
+        (owner,) if owner else (),
+        None,
+        None,
+        position,
+        library,
+    )
+
+
+def match_score(hit: Hit, want: Want, *, contains: bool = False) -> tuple[float, list[str]]:
+    """How well ``hit`` matches one reading of the request (before rank and penalties);
+    ``contains``: a name that holds all the asked words counts (genre playlists)."""
+    if want.free is not None:
+        if hit.kind == "track" or hit.kind == "album":
+            value = ranking.free_similarity(want.free, hit.name, hit.artists)
+        elif contains:
+            value = ranking.contains_similarity(want.free, hit.name)
+        elif hit.kind == "playlist":
+            value = ranking.title_similarity(want.free, hit.name)
+        else:
+            value = ranking.similarity(want.free, hit.name)
+        return ranking.NAME_ONLY * value, [f"text {value:.0f}"]
+    assert want.name is not None
+    if hit.kind == "artist":
+        title = ranking.similarity(want.name, hit.name)
+    else:
+        title = ranking.title_similarity(want.name, hit.name)
+    if want.artist and hit.kind in ("track", "album"):
+        artist = ranking.artist_similarity(want.artist, hit.artists)
+        w_title, w_artist = ranking.TITLE_AND_ARTIST
+        return w_title * title + w_artist * artist, [f"title {title:.0f}", f"artist {artist:.0f}"]
+    return ranking.NAME_ONLY * title, [f"{'title' if hit.kind == 'track' else 'name'} {title:.0f}"]
+
+
+def rank(
+    hits: Mapping[str, Hit],
+    wants: Sequence[Want],
+    asked: frozenset[str],
+    *,
+    mixed: bool = False,
+    contains: bool = False,
+) -> list[Candidate]:
+    """Score every hit under its best reading, collapse duplicates of one work, best first.
+    ``mixed``: the kind was not said, so albums and playlists yield to tracks and artists."""
+    best_by_work: dict[tuple[str, ...], tuple[Candidate, int]] = {}
+    for hit in hits.values():
+        value, reasons = max(
+            (match_score(hit, want, contains=contains) for want in wants), key=lambda m: m[0]
+        )
+        if mixed and hit.kind in ranking.KIND_PENALTY:
+            value -= ranking.KIND_PENALTY[hit.kind]
+            reasons = [*reasons, f"kind {hit.kind}"]
+        markers = (
+            version_markers(hit.name, album=hit.album, artists=hit.artists)
+            if hit.kind == "track"
+            else version_markers("", album=hit.name)
+            if hit.kind == "album"
+            else frozenset()
+        )
+        scored = ranking.compose(
+            value,
+            reasons,
+            position=hit.position,
+            popularity=hit.popularity,
+            markers=markers,
+            asked_markers=asked if hit.kind in ("track", "album") else (),
+            library=hit.library,
+        )
+        candidate = Candidate(
+            uri=hit.uri,
+            kind=hit.kind,
+            name=hit.name,
+            artists=hit.artists,
+            album=hit.album,
+            score=scored.score,
+            reasons=scored.reasons,
+            match=value,
+        )
+        key = (
+            ranking.work_key(
+                "track" if mixed and hit.kind == "album" else hit.kind,
+                hit.name,
+                hit.artists,
+                markers,
+            )
+            if hit.kind in ("track", "album")
+            else (hit.kind, hit.uri)
+        )
+        known = best_by_work.get(key)
+        if known is None:
+            best_by_work[key] = (candidate, hit.position)
+        elif known[0].kind != candidate.kind:
+            # a song and the single of the same name: the song, with the better score
+            track, other = (
+                (known[0], candidate) if known[0].kind == "track" else (candidate, known[0])
+            )
+            best_by_work[key] = (replace(track, score=max(track.score, other.score)), 0)
+        elif (candidate.score, -hit.position) > (known[0].score, -known[1]):
+            best_by_work[key] = (candidate, hit.position)
+    kept = (candidate for candidate, _ in best_by_work.values())
+    return sorted(kept, key=lambda c: (-c.score, c.kind, c.uri))

@@ -1,0 +1,258 @@
+"""Resolution against the real sandbox (shipped catalog subset) over HTTP, through the
+service's real SpotifyClient and TokenManager (``music`` in ``tests/music/conftest.py``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.errors import NotFound
+from skill.music.media import Candidate, Resolution
+from skill.music.ranking import AMBIGUITY_MARGIN
+from skill.music.resolve import MediaRequest, Resolver
+from tests.music.conftest import Music, World
+from tests.music.resolve_fixtures import (
+    ALL_ROWS,
+    BLINDING_LIGHTS,
+    BOHEMIAN_RHAPSODY,
+    SAME_TITLE,
+    VERSIONS,
+    FakeClock,
+    explain,
+    top,
+)
+
+USER = "demo"
+
+
+@pytest.fixture
+def resolver(music: Music) -> Resolver:
+    return Resolver(music.services.client)
+
+
+@pytest.fixture
+def fixtures(world: World) -> World:
+    """The fixture rows in the catalog (added once per sandbox)."""
+    if world.sandbox.catalog.track(SAME_TITLE[0]["track_id"]) is None:
+        world.extend({"tracks": ALL_ROWS})
+    return world
+
+
+async def resolve(resolver: Resolver, **slots: str) -> Resolution:
+    return await resolver.resolve(USER, MediaRequest.from_slots(slots))
+
+
+# -- the value types ----------------------------------------------------------------------
+
+
+def test_media_request_reads_intent_slots() -> None:
+    request = MediaRequest.from_slots(
+        {"query": "  hello  ", "artist": "adele", "kind": "track", "shuffle": "on", "year": ""}
+    )
+    assert request == MediaRequest(kind="track", query="hello", artist="adele")
+    assert request.describe() == "hello by adele"
+    assert MediaRequest.from_slots({"kind": "liked"}).describe() == "your liked songs"
+    assert MediaRequest.from_slots({"mute": True}) == MediaRequest()
+
+
+def test_candidate_labels_and_resolution_properties() -> None:
+    hello = Candidate("spotify:track:a", "track", "Hello", ("Adele",), score=100.0)
+    richie = Candidate("spotify:track:b", "track", "Hello", ("Lionel Richie",), score=99.0)
+    queen = Candidate("spotify:artist:c", "artist", "Queen", score=100.0)
+    liked = Candidate("spotify:user:u:collection", "collection", "Liked Songs", score=100.0)
+    assert [hello.label(), queen.label(), liked.label()] == [
+        "Hello by Adele", "Queen", "your Liked Songs"
+    ]  # fmt: skip
+    close = Resolution((hello, richie), kind="track")
+    assert close.best == hello and close.ambiguous
+    assert [c.label() for c in close.choices()] == ["Hello by Adele", "Hello by Lionel Richie"]
+    far = Resolution((hello, Candidate("u", "track", "Hallo", ("X",), score=90.0)), kind="track")
+    assert not far.ambiguous and far.choices() == (hello,)
+    assert not Resolution((hello, richie), kind="genre").ambiguous
+    assert Resolution(()).best is None and not Resolution(()).ambiguous
+    assert close.to_dict()["candidates"][0]["label"] == "Hello by Adele"
+    assert 100.0 - 99.0 < AMBIGUITY_MARGIN
+
+
+# -- tracks ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slots", "expected"),
+    [
+        ({"track": "bohemian rhapsody", "artist": "queen"}, BOHEMIAN_RHAPSODY),
+        ({"track": "crazy in love", "artist": "beyonce"}, "Crazy In Love (feat. Jay-Z) by Beyoncé"),
+        ({"track": "back in black", "artist": "a c d c"}, "Back In Black by AC/DC"),
+        ({"track": "lose controll", "artist": "tiesto"}, "Lose Control by Tiësto"),
+        ({"track": "twenty two", "artist": "tini"}, "spotify:track:07L6tEZIfCX3GZAWCpGj0e"),
+        ({"query": "the weekend blinding lights"}, BLINDING_LIGHTS),
+        ({"query": "blinding lights by the weekend"}, BLINDING_LIGHTS),
+        ({"track": "blinding lights", "artist": "the weekend"}, BLINDING_LIGHTS),
+        ({"query": "bohemian rhapsody by queen"}, BOHEMIAN_RHAPSODY),
+    ],
+)
+async def test_spoken_track_requests_find_the_track(
+    resolver: Resolver, slots: dict[str, str], expected: str
+) -> None:
+    """Typos, missing diacritics, homophones, letters and numbers spoken, "by" splits."""
+    resolution = await resolve(resolver, **slots)
+    best = resolution.best
+    assert best is not None, explain(resolution)
+    got = best.uri if expected.startswith("spotify:") else best.label()
+    assert got == expected, explain(resolution)
+    assert best.kind == "track" and not resolution.ambiguous, explain(resolution)
+    assert resolution.kind in ("track", "any")
+    assert 1 <= resolution.queries <= 6
+
+
+async def test_versions_lose_to_the_original_unless_asked_for(
+    resolver: Resolver, fixtures: World
+) -> None:
+    original, karaoke, live, sped = (f"spotify:track:{r['track_id']}" for r in VERSIONS)
+    plain = await resolve(resolver, track="marrow lantern")
+    assert top(plain) == original, explain(plain)
+    penalised = {c.uri: c.reasons for c in plain.candidates}
+    assert "penalty karaoke" in penalised[karaoke]
+    assert "penalty live" in penalised[live]
+    assert "penalty sped_up" in penalised[sped]
+    asked_live = await resolve(resolver, track="marrow lantern live")
+    assert top(asked_live) == live, explain(asked_live)
+    asked_sped = await resolve(resolver, query="marrow lantern sped up")
+    assert top(asked_sped) == sped, explain(asked_sped)
+
+
+async def test_a_title_containing_by_is_tried_whole_and_split(
+    resolver: Resolver, fixtures: World
+) -> None:
+    whole = await resolve(resolver, query="stand by the water")
+    assert top(whole) == "spotify:track:0RsvStandByTheWaterA01", explain(whole)
+    split = await resolve(resolver, track="stand", artist="the water")
+    assert top(split) == "spotify:track:0RsvStandByTheWaterA01", explain(split)
+
+
+async def test_two_songs_of_one_title_by_different_artists_are_ambiguous(
+    resolver: Resolver, fixtures: World
+) -> None:
+    resolution = await resolve(resolver, track="quillmore harbour")
+    assert resolution.ambiguous, explain(resolution)
+    labels = sorted(c.label() for c in resolution.choices())
+    assert labels == ["Quillmore Harbour by Ada Brightwater",
+                      "Quillmore Harbour by The Fenwick Choir"]  # fmt: skip
+    named = await resolve(resolver, track="quillmore harbour", artist="the fenwick choir")
+    assert top(named) == "spotify:track:0RsvTwinQuillmoreBbb02", explain(named)
+    assert not named.ambiguous
+
+
+async def test_duplicates_of_one_work_collapse(resolver: Resolver, fixtures: World) -> None:
+    resolution = await resolve(resolver, track="glasshouse hymn", artist="perrin ash")
+    tracks = [c for c in resolution.candidates if c.name == "Glasshouse Hymn"]
+    assert len(tracks) == 1, explain(resolution)
+    assert not resolution.ambiguous
+
+
+# -- artists, albums, playlists, genres, liked songs ------------------------------------------
+
+
+async def test_artist_requests(resolver: Resolver) -> None:
+    for spoken, name in [("beyonce", "Beyoncé"), ("a c d c", "AC/DC"), ("tiesto", "Tiësto"),
+                         ("the weekend", "The Weeknd"), ("queen", "Queen")]:  # fmt: skip
+        resolution = await resolve(resolver, artist=spoken, kind="artist")
+        best = resolution.best
+        assert best is not None and best.kind == "artist", explain(resolution)
+        assert best.name == name, explain(resolution)
+        assert best.uri.startswith("spotify:artist:")
+
+
+async def test_free_text_naming_an_artist_finds_the_artist(resolver: Resolver) -> None:
+    resolution = await resolve(resolver, query="beyonce")
+    assert resolution.best is not None and resolution.best.kind == "artist", explain(resolution)
+    assert resolution.kind == "any"
+
+
+async def test_album_requests(resolver: Resolver) -> None:
+    resolution = await resolve(resolver, album="back in black", artist="acdc", kind="album")
+    best = resolution.best
+    assert best is not None and best.kind == "album", explain(resolution)
+    assert best.name == "Back In Black" and best.artists[0] == "AC/DC"
+    assert best.uri == "spotify:album:6mUdeDZCsExyJLMdAfDuwh"
+
+
+async def test_the_users_own_playlist_comes_first(resolver: Resolver) -> None:
+    resolution = await resolve(resolver, playlist="road trip")
+    best = resolution.best
+    assert best is not None and best.kind == "playlist", explain(resolution)
+    assert best.name == "Road Trip" and "library" in best.reasons
+    private = await resolve(resolver, playlist="diner jazz")  # private, and a typo
+    assert private.best is not None and private.best.name == "Dinner Jazz", explain(private)
+
+
+async def test_a_genre_plays_something_sensible(resolver: Resolver) -> None:
+    resolution = await resolve(resolver, genre="jazz")
+    best = resolution.best
+    assert best is not None, explain(resolution)
+    assert resolution.kind == "genre" and not resolution.ambiguous
+    if best.kind == "playlist":
+        assert "jazz" in best.name.lower()
+    else:
+        assert resolution.uris and resolution.uris[0] == best.uri
+
+
+async def test_liked_songs_are_the_users_collection(resolver: Resolver, music: Music) -> None:
+    resolution = await resolve(resolver, kind="liked")
+    assert top(resolution) == "spotify:user:demo:collection"
+    assert resolution.best is not None and resolution.best.label() == "your Liked Songs"
+    again = await resolve(resolver, kind="liked")
+    assert again.queries == 0  # the profile is cached
+
+
+async def test_nothing_matching_raises_not_found(resolver: Resolver) -> None:
+    with pytest.raises(NotFound) as caught:
+        await resolve(resolver, track="qxzvvjk wplmrr", artist="zzgrth")
+    assert caught.value.code == "not_found"
+    assert "qxzvvjk wplmrr by zzgrth" in caught.value.message
+    with pytest.raises(NotFound):
+        await resolve(resolver)
+    with pytest.raises(NotFound, match="Podcasts"):
+        await resolve(resolver, query="the daily", kind="podcast")
+
+
+# -- cache and budget -----------------------------------------------------------------------
+
+
+async def test_results_are_cached_briefly_and_boundedly(music: Music, world: World) -> None:
+    clock = FakeClock()
+    resolver = Resolver(music.services.client, clock=clock, cache_ttl=60.0, cache_size=4)
+    before = world.stats()["api_requests"]
+    first = await resolve(resolver, track="bohemian rhapsody", artist="queen")
+    sent = world.stats()["api_requests"] - before
+    assert sent == first.queries >= 1
+    again = await resolve(resolver, track="bohemian rhapsody", artist="queen")
+    assert again.queries == 0 and top(again) == top(first)
+    assert world.stats()["api_requests"] - before == sent
+    clock.now += 61
+    expired = await resolve(resolver, track="bohemian rhapsody", artist="queen")
+    assert expired.queries == first.queries
+    for title in ("back in black", "crazy in love", "lose control", "morph", "money longer"):
+        await resolve(resolver, track=title)
+    evicted = await resolve(resolver, track="bohemian rhapsody", artist="queen")
+    assert evicted.queries >= 1  # pushed out by the newer searches (4 entries at most)
+
+
+async def test_concurrent_identical_requests_share_one_search(
+    resolver: Resolver, world: World
+) -> None:
+    import asyncio
+
+    before = world.stats()["api_requests"]
+    results = await asyncio.gather(
+        *(resolve(resolver, track="back in black", artist="ac dc") for _ in range(5))
+    )
+    assert {top(r) for r in results} == {"spotify:track:08mG3Y1vljYA6bvDt4Wqkj"}
+    sent = world.stats()["api_requests"] - before
+    assert sent == max(r.queries for r in results) <= 3
+
+
+async def test_a_failing_search_surfaces_its_error(resolver: Resolver, world: World) -> None:
+    world.fault(path="/v1/search", status=503, count=50)
+    with pytest.raises(Exception) as caught:
+        await resolve(resolver, track="bohemian rhapsody", artist="queen")
+    assert getattr(caught.value, "code", None) in ("upstream_unavailable", "upstream_timeout")
