@@ -154,6 +154,9 @@ class Catalog:
         self.albums = albums
         self.artists = artists
         self.playlists = playlists
+        self.cache_file: Path | None = None
+        """Where :meth:`load` keeps this catalog's pickle; derived data (the search index)
+        may be cached next to it. None for catalogs built in memory."""
         by_artist: dict[str, list[str]] = defaultdict(list)
         for track in tracks.values():
             for artist_id in dict.fromkeys(track.artist_ids):
@@ -234,6 +237,7 @@ class Catalog:
                 with cache_file.open("rb") as handle:
                     cached = pickle.load(handle)
                 if isinstance(cached, Catalog):
+                    cached.cache_file = cache_file
                     return cached
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
                 pass
@@ -250,6 +254,7 @@ class Catalog:
         catalog = cls.from_rows(rows, playlists, artists=artists)
         if cache_file is not None:
             _write_cache(cache_file, catalog)
+            catalog.cache_file = cache_file
         return catalog
 
     @classmethod
@@ -284,13 +289,19 @@ def _restore(
 
 
 def _write_cache(cache_file: Path, catalog: Catalog) -> None:
+    write_pickle(cache_file, catalog)
+
+
+def write_pickle(path: Path, value: object) -> None:
+    """Write ``value`` atomically (temp file + rename); a cache that cannot be written is
+    simply not written."""
+    tmp = path.with_name(f"{path.name}.{id(value)}.tmp")
     try:
-        tmp = cache_file.with_suffix(f".{id(catalog)}.tmp")
         with tmp.open("wb") as handle:
-            pickle.dump(catalog, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(cache_file)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
     except OSError:
-        pass
+        tmp.unlink(missing_ok=True)
 
 
 class _Builder:

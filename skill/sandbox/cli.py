@@ -38,8 +38,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         rate_limit=args.rate_limit,
         api_mode=args.api_mode,
     )
+    from skill.sandbox.search import SearchIndex
+
     started = time.perf_counter()
     sandbox = Sandbox(config)
+    SearchIndex.for_catalog(sandbox.catalog)  # build the search index now, not on first search
     print(
         f"sandbox: {len(sandbox.catalog.tracks)} tracks, {len(sandbox.world.users)} users, "
         f"ready in {time.perf_counter() - started:.1f}s on http://{args.host}:{args.port}",

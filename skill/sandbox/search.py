@@ -21,24 +21,32 @@ one-character deletions), verified with the optimal-string-alignment distance.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import heapq
 import math
+import pickle
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from rapidfuzz.distance import OSA
 
-from skill.sandbox.catalog import Catalog
-from skill.sandbox.search_query import Query, core_title, joined_token, parse_query, tokens
+from skill.sandbox import search_query
+from skill.sandbox.catalog import Catalog, write_pickle
+from skill.sandbox.search_query import Query, core_title, joined_from, parse_query, tokens
 
 Kind = Literal["track", "artist", "album", "playlist"]
 KINDS: tuple[Kind, ...] = ("album", "artist", "playlist", "track")
 _FIELD_WEIGHT = {"name": 1.0, "artist": 1.0, "album": 0.9, "genre": 0.8}
 TRACK_FILTERS = {"track": "name", "artist": "artist", "album": "album", "genre": "genre"}
 _PREFIX_MIN, _TYPO_MIN, _PREFIX_CAP = 3, 3, 200
+#: Identifies the index code: a cached index built by other code is never reused.
+_CODE_KEY = hashlib.sha256(
+    Path(__file__).read_bytes() + Path(search_query.__file__).read_bytes()
+).hexdigest()[:12]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +80,12 @@ class TextIndex:
         docs: Iterable[Doc],
         free_fields: Sequence[str],
         filters: Mapping[str, str] | None = None,
+        lazy_fields: Iterable[str] = (),
     ) -> None:
         """``filters`` maps a query filter (``artist``) to the field it searches; filters
-        of other names do not apply to this kind and are ignored."""
+        of other names do not apply to this kind and are ignored. ``lazy_fields`` (rarely
+        searched, e.g. genres) get their postings on first use; they never count in the
+        word statistics, so ranking does not depend on what was searched before."""
         self.free_fields = tuple(free_fields)
         self.filters = dict(filters or {})
         self.ids: list[str] = []
@@ -85,31 +96,39 @@ class TextIndex:
         self.fields: dict[str, list[tuple[int, ...]]] = defaultdict(list)
         self.vocab: dict[str, int] = {}
         self.words: list[str] = []
+        self.lazy_fields = frozenset(lazy_fields)
         postings: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-        self._text_ids: dict[tuple[str, bool], tuple[int, ...]] = {}
-        self._multi_ids: dict[tuple[tuple[str, ...], bool], tuple[int, ...]] = {}
+        self._texts: dict[tuple[str, bool], tuple[tuple[int, ...], tuple[int, ...], int]] = {}
+        self._multi: dict[
+            tuple[tuple[str, ...], bool], tuple[tuple[int, ...], tuple[int, ...]]
+        ] = {}
+        self._cores: dict[str, int] = {}
         for number, doc in enumerate(docs):
             self.ids.append(doc.id)
             self.popularity.append(doc.popularity)
             self.years.append(doc.year)
             core = primary = 0
             for name, value in doc.fields.items():
-                texts = (value,) if isinstance(value, str) else value
                 joined = name in ("name", "artist")
-                if len(texts) == 1:
-                    ids = self._ids(texts[0], joined)
+                if isinstance(value, str):
+                    ids, unique, plain = self._text(value, joined)
+                    if name == "name":
+                        core = self._core_len(value)
+                    elif name == "artist":
+                        primary = plain
+                elif len(value) == 1:
+                    ids, unique, plain = self._text(value[0], joined)
+                    if name == "artist":
+                        primary = plain
                 else:
-                    multi_key = (tuple(texts), joined)
-                    ids = self._multi_ids.get(multi_key) or self._multi_ids.setdefault(
-                        multi_key, tuple(i for text in texts for i in self._ids(text, joined))
-                    )
-                if name == "name" and texts:
-                    core = len(tokens(core_title(texts[0])))
-                elif name == "artist" and texts:
-                    primary = len(tokens(texts[0]))
+                    ids, unique = self._several(tuple(value), joined)
+                    if name == "artist" and value:
+                        primary = self._text(value[0], joined)[2]
                 self.fields[name].append(ids)
+                if name in self.lazy_fields:
+                    continue
                 by_token = postings[name]
-                for token_id in dict.fromkeys(ids):
+                for token_id in unique:
                     by_token[token_id].append(number)
             self.core_len.append(core)
             self.primary_len.append(primary)
@@ -142,19 +161,51 @@ class TextIndex:
                     self.typo_keys[deletion] = -len(self.typo_lists)
                 else:
                     self.typo_lists[-known - 1].append(token_id)
-        del self._text_ids, self._multi_ids
+        del self._texts, self._multi, self._cores
 
-    def _ids(self, text: str, joined: bool) -> tuple[int, ...]:
-        """Token ids of ``text`` (plus its joined form, see ``joined_token``), memoised."""
+    def _text(self, text: str, joined: bool) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+        """``(token ids, distinct ids, number of plain tokens)`` of ``text``, memoised; with
+        ``joined`` the name written as one word (``joined_token``) is added as a last token."""
         key = (text, joined)
-        ids = self._text_ids.get(key)
-        if ids is None:
+        cached = self._texts.get(key)
+        if cached is None:
             words = tokens(text)
-            extra = joined_token(text) if joined else None
+            plain = len(words)
+            extra = joined_from(words) if joined else None
             if extra:
                 words.append(extra)
-            ids = self._text_ids[key] = tuple(self._word_id(w) for w in words)
-        return ids
+            ids = tuple(self._word_id(w) for w in words)
+            cached = self._texts[key] = (ids, tuple(dict.fromkeys(ids)), plain)
+        return cached
+
+    def _several(
+        self, texts: tuple[str, ...], joined: bool
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        key = (texts, joined)
+        cached = self._multi.get(key)
+        if cached is None:
+            ids = tuple(i for text in texts for i in self._text(text, joined)[0])
+            cached = self._multi[key] = (ids, tuple(dict.fromkeys(ids)))
+        return cached
+
+    def _core_len(self, name: str) -> int:
+        core = self._cores.get(name)
+        if core is None:
+            core = self._cores[name] = len(tokens(core_title(name)))
+        return core
+
+    def _postings(self, field: str) -> dict[int, list[int]]:
+        """The field's postings; a lazy field's are built on first use."""
+        found = self.postings.get(field)
+        if found is None:
+            if field not in self.fields:
+                return {}
+            built: dict[int, list[int]] = defaultdict(list)
+            for number, ids in enumerate(self.fields[field]):
+                for token_id in dict.fromkeys(ids):
+                    built[token_id].append(number)
+            found = self.postings[field] = dict(built)
+        return found
 
     def _word_id(self, word: str) -> int:
         token_id = self.vocab.get(word)
@@ -206,7 +257,7 @@ class TextIndex:
             field = self.filters.get(name)
             if field is None:
                 continue
-            allowed = (field,) if field in self.postings else ()
+            allowed = (field,) if field in self.fields else ()
             terms.extend((w, allowed) for w in words)
             droppable.extend([len(words) >= 2] * len(words))
         if query.impossible or not terms and query.years is None:
@@ -232,12 +283,12 @@ class TextIndex:
         return year is not None and query.years[0] <= year <= query.years[1]
 
     def _postings_size(self, expansion: dict[int, float], fields: Sequence[str]) -> int:
-        return sum(len(self.postings.get(f, {}).get(t, ())) for f in fields for t in expansion)
+        return sum(len(self._postings(f).get(t, ())) for f in fields for t in expansion)
 
     def _candidates(self, expansion: dict[int, float], fields: Sequence[str]) -> set[int]:
         docs: set[int] = set()
         for field in fields:
-            by_token = self.postings.get(field, {})
+            by_token = self._postings(field)
             for token_id in expansion:
                 docs.update(by_token.get(token_id, ()))
         return docs
@@ -344,6 +395,7 @@ class SearchIndex:
             ),
             free_fields=("name", "artist", "album"),
             filters=TRACK_FILTERS,
+            lazy_fields=("genre",),
         )
         self.artists = TextIndex(
             (
@@ -352,6 +404,7 @@ class SearchIndex:
             ),
             free_fields=("name",),
             filters={"artist": "name", "genre": "genre"},
+            lazy_fields=("genre",),
         )
         self.albums = TextIndex(
             (
@@ -369,10 +422,36 @@ class SearchIndex:
 
     @classmethod
     def for_catalog(cls, catalog: Catalog) -> SearchIndex:
-        """The index of ``catalog``, built once per catalog object."""
+        """The index of ``catalog``, built once per catalog object.
+
+        A catalog loaded from a file keeps a pickle of its index next to its own cache
+        (keyed by the catalog and by this module's source, so a code change rebuilds it):
+        unpickling is several times faster than building.
+        """
         index = cls._cache.get(catalog)
         if index is None:
-            index = cls._cache[catalog] = cls(catalog)
+            index = cls._cache[catalog] = cls._cached(catalog)
+        return index
+
+    @classmethod
+    def _cached(cls, catalog: Catalog) -> SearchIndex:
+        if catalog.cache_file is None:
+            return cls(catalog)
+        path = catalog.cache_file.with_name(f"{catalog.cache_file.stem}.search-{_CODE_KEY}.pkl")
+        try:
+            with path.open("rb") as handle:
+                parts = pickle.load(handle)
+            if isinstance(parts, tuple) and all(isinstance(p, TextIndex) for p in parts):
+                index = cls.__new__(cls)
+                index.catalog = catalog
+                index.tracks, index.artists, index.albums = parts
+                return index
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            pass
+        index = cls(catalog)
+        for stale in path.parent.glob(f"{catalog.cache_file.stem}.search-*.pkl"):
+            stale.unlink(missing_ok=True)  # built by older code
+        write_pickle(path, (index.tracks, index.artists, index.albums))
         return index
 
     def search(self, q: str | Query, kind: Kind, *, limit: int, offset: int = 0) -> Hits:

@@ -51,7 +51,11 @@ def tokens(text: str) -> list[str]:
 def joined_token(text: str) -> str | None:
     """``AC/DC`` → ``acdc``, ``Jay-Z`` → ``jayz``, ``P!nk`` → ``pnk``: the name written without
     its inner punctuation, for names people type as one word; None when nothing joins."""
-    parts = tokens(text)
+    return joined_from(tokens(text))
+
+
+def joined_from(parts: list[str]) -> str | None:
+    """:func:`joined_token` of already folded tokens."""
     if len(parts) < 2 or len(parts) > 3 or any(len(p) > 3 for p in parts):
         return None
     return "".join(parts)

@@ -211,3 +211,26 @@ def test_search_docs_for_playlists() -> None:
     assert search_docs("jazz", docs, limit=5).ids == ["p2", "p3"]
     assert search_docs("roadtrip", docs, limit=5).ids == []
     assert search_docs("road trp", docs, limit=5).ids == ["p1"]
+
+
+def test_index_of_a_loaded_catalog_is_cached_beside_it(tmp_path: Path) -> None:
+    source = tmp_path / "tracks.csv"
+    source.write_text((FIXTURES / "tracks.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    first = Catalog.load(source, cache_dir=cache)
+    assert first.cache_file is not None
+    stale = first.cache_file.with_name(f"{first.cache_file.stem}.search-oldcode.pkl")
+    stale.write_bytes(b"from older code")
+    built = SearchIndex.for_catalog(first)
+    (pickled,) = cache.glob("*.search-*.pkl")
+    assert pickled != stale and not stale.exists()
+    second = Catalog.load(source, cache_dir=cache)
+    assert second is not first
+    loaded = SearchIndex.for_catalog(second)
+    assert loaded is not built and loaded.catalog is second
+    for q in ("blindng lights weeknd", "artist:queen", "genre:k-pop"):
+        assert loaded.search(q, "track", limit=10) == built.search(q, "track", limit=10)
+    pickled.write_bytes(b"garbage")
+    third = Catalog.load(source, cache_dir=cache)
+    assert SearchIndex.for_catalog(third).search("halo", "track", limit=1).total == 1
