@@ -231,6 +231,8 @@ class Budget:
         self.api_cooldown = Cooldown("api", clock=clock, margin=cooldown_margin)
         self.accounts_cooldown = Cooldown("accounts", clock=clock, margin=cooldown_margin)
         self.users = users if users is not None else UserBudgets(clock=clock)
+        self.on_wait: Callable[[float], None] | None = None
+        """Told the seconds of every wait for a cooldown or a user's budget (metrics)."""
 
     def deadline(self, mode: BudgetMode | None = None) -> Deadline:
         """A new deadline for one call (``mode`` defaults to the task's :func:`budget_mode`)."""
@@ -258,6 +260,8 @@ class Budget:
                             details={"limit": "user"},
                         )
                     raise self._rate_limited(self.api_cooldown, wait)
+                if self.on_wait is not None:
+                    self.on_wait(wait)
                 await sleep(wait)
                 # Another call may have hit a 429 meanwhile and pushed the cooldown out.
                 wait = self.api_cooldown.remaining()
@@ -271,6 +275,8 @@ class Budget:
         while (wait := self.accounts_cooldown.remaining()) > 0:
             if not deadline.fits(wait):
                 raise self._rate_limited(self.accounts_cooldown, wait)
+            if self.on_wait is not None:
+                self.on_wait(wait)
             await sleep(wait)
 
     def snapshot(self) -> dict[str, object]:

@@ -9,7 +9,7 @@ What is counted, and where:
   — httpx event hooks on the shared client (:meth:`Metrics.instrument`);
 * playback commands by action and outcome (the error code, or ``ok``) — :meth:`Metrics.command`;
 * OAuth flow starts and completions — from the link routes' answers;
-* rate-limit waits (the budget sleeping before a send) — :meth:`Metrics.counting_sleep`;
+* rate-limit waits (the budget sleeping before a send) — :meth:`Metrics.rate_limit_wait`;
 * breaker state and cooldowns — read at scrape time from the live objects.
 
 Labels never carry a user id, an API key, a token or a raw path: only templates, names,
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -114,8 +114,10 @@ class Metrics:
     # ------------------------------------------------------------------ sources
 
     def watch(self, services: Any) -> None:
-        """Read breaker and cooldown state from ``services`` at scrape time."""
+        """Read breaker and cooldown state from ``services`` at scrape time; count the
+        budget's waits."""
         self._live.services = services
+        services.budget.on_wait = self.rate_limit_wait
 
     def instrument(self, http: httpx.AsyncClient, *, api_base: str, accounts_base: str) -> None:
         """Count every Spotify call made through ``http`` (httpx event hooks)."""
@@ -152,18 +154,10 @@ class Metrics:
         http.event_hooks["request"].append(on_request)
         http.event_hooks["response"].append(on_response)
 
-    def counting_sleep(
-        self, sleep: Callable[[float], Awaitable[None]]
-    ) -> Callable[[float], Awaitable[None]]:
-        """Wrap the budget's sleep so waits for the rate limit are counted."""
-
-        async def counted(seconds: float) -> None:
-            if seconds > 0:
-                self.rate_limit_waits.inc()
-                self.rate_limit_wait_seconds.inc(seconds)
-            await sleep(seconds)
-
-        return counted
+    def rate_limit_wait(self, seconds: float) -> None:
+        """The budget is about to wait ``seconds`` for a cooldown or a user's budget."""
+        self.rate_limit_waits.inc()
+        self.rate_limit_wait_seconds.inc(max(0.0, seconds))
 
     def command(self, action: str | None, outcome: str, entrance: str) -> None:
         self.commands.labels(action or "none", outcome, entrance).inc()

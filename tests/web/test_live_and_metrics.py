@@ -216,3 +216,21 @@ def test_audit_lines_for_every_spotify_operation(svc: Svc,
     for secret in svc.keys.values():
         assert secret not in text
     assert "Bearer" not in text and "access_token" not in text
+
+
+def test_rate_limit_waits_and_429s_are_counted(svc: Svc) -> None:
+    before = svc.call("GET", "/metrics", None).text
+    r = svc.sandbox("POST", "/control/faults", json={
+        "path": "/v1/me/player", "method": "GET", "status": 429, "retry_after": 0, "count": 1})
+    assert r.status_code == 201, r.text
+    started = time.monotonic()
+    r = svc.call("GET", "/v1/music/state", "bob")
+    assert r.status_code == 200, r.text  # waited out the cooldown, then resent
+    assert time.monotonic() - started >= 0.9
+    text = svc.call("GET", "/metrics", None).text
+    assert _metric(text, "skill_rate_limit_waits_total") >= _metric(
+        before, "skill_rate_limit_waits_total") + 1
+    assert _metric(text, "skill_rate_limit_wait_seconds_total") >= _metric(
+        before, "skill_rate_limit_wait_seconds_total") + 0.9
+    assert _metric(text, "skill_upstream_rate_limited_total", upstream="api") == _metric(
+        before, "skill_upstream_rate_limited_total", upstream="api") + 1
