@@ -157,12 +157,20 @@ def clean_sandbox(sandbox_url: str, _initial_config: dict[str, Any]) -> str:
     return sandbox_url
 
 
-@pytest.fixture
-def http(sandbox_url: str, _initial_config: dict[str, Any]) -> Iterator[httpx.Client]:
-    """A client on the shared sandbox, reset first (as ``clean_sandbox`` does)."""
+@pytest.fixture(scope="session")
+def _session_client(sandbox_url: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=sandbox_url, timeout=10) as client:
-        reset_sandbox(client, _initial_config)
         yield client
+
+
+@pytest.fixture
+def http(_session_client: httpx.Client, _initial_config: dict[str, Any]) -> httpx.Client:
+    """A client on the shared sandbox, reset first (as ``clean_sandbox`` does).
+
+    One connection-pooling client serves the whole session; pass headers per request.
+    """
+    reset_sandbox(_session_client, _initial_config)
+    return _session_client
 
 
 @pytest.fixture
