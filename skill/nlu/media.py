@@ -54,7 +54,7 @@ def _trim(draft: Draft, slot: str) -> None:
     m2 = _TRAILING_SORT.search(draft.norm.text[a:b])
     if m2 and m2.start() > 0:
         b = a + m2.start()
-    entities = draft.parser.entities.find(draft.norm.text[a:b], ("SERVICE",))
+    entities = draft.entities_in(a, b, ("SERVICE",))
     text = draft.norm.text[a:b]
     for entity in reversed(entities):
         before = text[: entity.start].rstrip()
@@ -74,7 +74,7 @@ def _entity_only(draft: Draft, slot: str) -> bool:
         return False
     a, b = draft.spans[slot]
     text = draft.norm.text[a:b]
-    entities = draft.parser.entities.find(text)
+    entities = draft.entities_in(a, b)
     if not entities:
         return False
     covered = [False] * len(text)
@@ -106,7 +106,7 @@ def _device_tail(draft: Draft, slot: str) -> None:
         return
     a, b = draft.spans[slot]
     text = draft.norm.text[a:b]
-    for entity in draft.parser.entities.find(text, ("DEVICE",)):
+    for entity in draft.entities_in(a, b, ("DEVICE",)):
         if entity.end != len(text):
             continue
         head = text[: entity.start]
@@ -215,7 +215,7 @@ def refine_media(draft: Draft) -> None:
         if not spoken_kind and _entity_only(draft, slot):
             break
     if "kind" not in draft.slots and "query" in draft.spans:
-        for entity in draft.parser.entities.find(draft.text_of("query"), ("KIND",)):
+        for entity in draft.entities_in(*draft.spans["query"], ("KIND",)):
             if entity.value in ("radio", "podcast", "audiobook"):
                 draft.slots["kind"] = entity.value
                 break
@@ -235,7 +235,7 @@ def refine_queue(draft: Draft) -> None:
         draft.set_text("query", a, a + by)
         draft.set_text("track", a, a + by)
         return
-    kinds = draft.parser.entities.find(text, ("KIND",))
+    kinds = draft.entities_in(a, b, ("KIND",))
     if kinds and kinds[-1].end == len(text):
         draft.slots["kind"] = kinds[-1].value
         return
@@ -314,7 +314,7 @@ def refine_content(draft: Draft) -> None:
     if not text:
         refine_media(draft)
         return
-    content = read_content(text, draft.parser.entities.find(text))
+    content = read_content(text, draft.entities_in(start, len(draft.norm.text)))
     for slot in ("query", "track", "album", "artist", "playlist", "genre", "year", "device"):
         draft.drop(slot)
     for slot, (a, b) in content.spans.items():
@@ -324,7 +324,7 @@ def refine_content(draft: Draft) -> None:
     _query_noise(draft)
     _person_query(draft)
     if "kind" not in draft.slots and "query" in draft.spans:
-        for entity in draft.parser.entities.find(draft.text_of("query"), ("KIND",)):
+        for entity in draft.entities_in(*draft.spans["query"], ("KIND",)):
             if entity.value in ("radio", "podcast", "audiobook"):
                 draft.slots["kind"] = entity.value
                 break

@@ -9,6 +9,7 @@ a regex match on the normalised text maps back to an exact slice of what the use
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from skill.nlu.numbers import NumberReader, NumberWords
 _INNER = {"'", "’", "‘", "ʼ", "`", "´"}
 #: characters replaced by a word of their own
 _SYMBOL_WORDS = {"%": "percent", "&": "and", "+": "plus", "#": "number", "@": "at"}
+#: an ASCII word: letters and digits, inner apostrophes, digit groups ("96.5", "1,000")
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:(?<=[0-9])[.,](?=[0-9])[0-9]+|['`][a-z0-9]+)*|[%&+#@]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,27 @@ class Normalizer:
 
     # -- stage 1: characters -> raw tokens -------------------------------------------------
     def _tokenize(self, text: str) -> list[Token]:
+        if text.isascii():
+            return self._tokenize_ascii(text)
+        return self._tokenize_unicode(text)
+
+    @staticmethod
+    def _tokenize_ascii(text: str) -> list[Token]:
+        """The same tokens as :meth:`_tokenize_unicode` for ASCII text, by one regex pass."""
+        tokens: list[Token] = []
+        for m in _ASCII_TOKEN.finditer(text.lower()):
+            word = m.group()
+            if word in _SYMBOL_WORDS:
+                tokens.append(Token(_SYMBOL_WORDS[word], m.start(), m.end()))
+                continue
+            if "`" in word:
+                word = word.replace("`", "'")
+            if "," in word:
+                word = word.replace(",", "")
+            tokens.append(Token(word, m.start(), m.end()))
+        return tokens
+
+    def _tokenize_unicode(self, text: str) -> list[Token]:
         tokens: list[Token] = []
         buf: list[str] = []
         start = -1

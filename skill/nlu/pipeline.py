@@ -9,14 +9,14 @@ and thread-safe. The spaCy entity matcher is built on the first utterance that n
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from skill.errors import InvalidRequest
 from skill.nlu import slots as convert
-from skill.nlu.entities import EntityMatcher, Gazetteers
+from skill.nlu.entities import Entity, EntityMatcher, Gazetteers
 from skill.nlu.grammar import Grammar, Match, slot_of
 from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
 from skill.nlu.normalize import Normalized, Normalizer
@@ -48,6 +48,7 @@ class Draft:
     match: Match
     parser: Parser
     confidence: float
+    _entities: list[Entity] | None = None
 
     def text_of(self, slot: str) -> str:
         """The normalised text a slot was read from."""
@@ -65,6 +66,20 @@ class Draft:
     def drop(self, slot: str) -> None:
         self.slots.pop(slot, None)
         self.spans.pop(slot, None)
+
+    def entities_in(
+        self, start: int, end: int, labels: Iterable[str] | None = None
+    ) -> list[Entity]:
+        """Gazetteer entities lying inside ``[start, end)`` of the normalised text, with
+        offsets relative to ``start``. The spaCy matcher runs once per utterance."""
+        if self._entities is None:
+            self._entities = self.parser.entities.find(self.norm.text)
+        wanted = None if labels is None else frozenset(labels)
+        return [
+            Entity(e.label, e.start - start, e.end - start, e.text, e.value)
+            for e in self._entities
+            if start <= e.start and e.end <= end and (wanted is None or e.label in wanted)
+        ]
 
 
 Refiner = Callable[[Draft], None]

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skill.nlu import Parser
+
+_PARSER = Parser.default()
 
 
 @pytest.mark.parametrize(
@@ -45,3 +49,10 @@ def test_folding_that_changes_length_keeps_whole_token_spans(parser: Parser) -> 
     assert norm.text == "play strasse"
     start = norm.text.index("strasse")
     assert norm.original_slice(start, start + 3) == "Straße"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_fast_path_matches_the_general_tokenizer(text: str) -> None:
+    normalizer = _PARSER.normalizer
+    assert normalizer._tokenize_ascii(text) == normalizer._tokenize_unicode(text)
