@@ -19,16 +19,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import httpx
-
 from skill.errors import (
     Conflict,
-    InternalError,
     OAuthDenied,
     OAuthInvalidClient,
     OAuthInvalidGrant,
@@ -37,9 +34,8 @@ from skill.errors import (
     SkillError,
 )
 from skill.spotify.accounts import AccountsClient, TokenResponse
-from skill.spotify.breaker import Breaker
 from skill.spotify.pkce import new_nonce, new_state, new_verifier, s256_challenge
-from skill.spotify.translate import translate_exception, translate_response
+from skill.spotify.profile import Profile, ProfileFetcher, profile_fetcher
 from skill.storage.base import (
     SPOTIFY,
     OAuthState,
@@ -69,16 +65,9 @@ _AUTHORIZE_ERRORS: dict[str, type[SkillError]] = {
 
 
 @dataclass(frozen=True)
-class Profile:
-    """What ``GET /me`` tells about the linked account."""
-
-    account_id: str | None
-    spotify_id: str | None
-    display_name: str | None
-
-
-@dataclass(frozen=True)
 class AuthorizeStart:
+    """A started flow: where to send the user, until when."""
+
     authorize_url: str = field(repr=False)
     expires_at: float
     scopes: tuple[str, ...]
@@ -106,9 +95,6 @@ class NeedsConfirmation:
     display_name: str | None
     scopes: frozenset[str]
     expires_at: float
-
-
-ProfileFetcher = Callable[[str], Awaitable[Profile]]
 
 
 class OAuthFlow:
@@ -370,61 +356,12 @@ class OAuthFlow:
         return Linked(user_id, profile.account_id, profile.display_name, scopes, purpose)
 
 
-def profile_fetcher(
-    http: httpx.AsyncClient,
-    api_base: str,
-    *,
-    breaker: Breaker | None = None,
-    timeout: float = 10.0,
-) -> ProfileFetcher:
-    """``GET {api_base}/me`` with a fresh access token (before any link exists)."""
-
-    async def fetch(access_token: str) -> Profile:
-        if breaker is not None:
-            breaker.before_call()
-        try:
-            response = await http.get(
-                api_base.rstrip("/") + "/me",
-                headers={"Authorization": f"Bearer {access_token}"},
-                timeout=timeout,
-            )
-        except httpx.HTTPError as exc:
-            if breaker is not None:
-                breaker.record_failure()
-            raise translate_exception(exc) from None
-        if breaker is not None:
-            if response.status_code >= 500:
-                breaker.record_failure()
-            else:
-                breaker.record_success()
-        if response.status_code != 200:
-            raise translate_response(response)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            raise InternalError("Spotify's /me answer was not readable.")
-        return Profile(
-            # account_id is the stable link key (2026); older answers only have id.
-            account_id=_str_or_none(body.get("account_id")) or _str_or_none(body.get("id")),
-            spotify_id=_str_or_none(body.get("id")),
-            display_name=_str_or_none(body.get("display_name")),
-        )
-
-    return fetch
-
-
-def _str_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
 __all__ = [
     "AuthorizeStart",
     "Linked",
     "NeedsConfirmation",
     "OAuthFlow",
-    "OAuthInvalidRedirect",
     "Profile",
+    "ProfileFetcher",
     "profile_fetcher",
 ]
