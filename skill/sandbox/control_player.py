@@ -141,7 +141,10 @@ def _apply(player: PlayerState, body: dict[str, Any]) -> None:
     elif action == "transfer":
         if device is None:
             raise ControlError(400, "'device_id' is required")
-        player.transfer(device, play=bool(body.get("play", False)), delay_ms=0)
+        play = body.get("play", False)
+        if not isinstance(play, bool):
+            raise ControlError(400, "'play' must be true or false")
+        player.transfer(device, play=play, delay_ms=0)
     elif action == "volume":
         target = device or player.active_device
         if target is None:

@@ -103,6 +103,8 @@ def test_control_errors(http: httpx.Client) -> None:
     assert app_action(http, action="volume", volume_percent=300).status_code == 400
     assert app_action(http, action="shuffle", state="yes").status_code == 400
     assert app_action(http, action="repeat", state="always").status_code == 400
+    assert app_action(http, action="transfer", device_id=TV, play="yes").status_code == 400
+    assert app_action(http, action="transfer").status_code == 400
 
 
 def test_devices_can_drop_out_and_come_back(api: Api, http: httpx.Client) -> None:
