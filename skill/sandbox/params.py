@@ -97,9 +97,12 @@ def id_list(request: Request, *, maximum: int) -> list[str]:
     return ids
 
 
-async def json_body(request: Request, *, required: bool = False) -> dict[str, Any]:
+async def json_body(
+    request: Request, *, required: bool = False, allow_list: bool = False
+) -> dict[str, Any]:
     """The JSON object body; empty → ``{}`` (or 400 when ``required``); 400 ``Malformed
-    json`` for anything that is not a JSON object."""
+    json`` for anything that is not a JSON object (``allow_list``: a JSON array reads as
+    ``{"uris": [...]}``)."""
     raw = await request.body()
     if not raw.strip():
         if required:
@@ -109,6 +112,8 @@ async def json_body(request: Request, *, required: bool = False) -> dict[str, An
         body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise bad_request("Malformed json") from exc
+    if allow_list and isinstance(body, list):
+        return {"uris": body}
     if not isinstance(body, dict):
         raise bad_request("Malformed json")
     return body

@@ -70,7 +70,8 @@ async def search(request: Request) -> Response:
     back as ``null`` entries in development mode (still counted in ``total``)."""
     authenticate(request, user=False)
     sandbox = get_sandbox(request)
-    q = request.query_params.get("q", "")
+    # Spotify's own paging links spell the query ``query=``, and following them works.
+    q = request.query_params.get("q") or request.query_params.get("query") or ""
     if not q.strip():
         raise bad_request("No search query")
     raw_types = request.query_params.get("type", "")

@@ -278,9 +278,10 @@ def _query_uris(request: Request) -> list[str] | None:
 
 async def _add_items(request: Request, legacy: bool) -> Response:
     """``POST``: 201 ``{"snapshot_id"}``; ``uris`` and ``position`` from the query string
-    (which wins) or the body."""
+    (which wins) or the body; a bare JSON array body is the list of URIs (Spotify accepts
+    it, and spotipy sends it)."""
     sandbox, _, user, found = _editable(request, str(request.path_params["playlist_id"]))
-    body = await json_body(request)
+    body = await json_body(request, allow_list=True)
     raw_uris = _query_uris(request)
     uris = _checked_uris(sandbox, raw_uris if raw_uris is not None else body.get("uris"))
     if not uris:
