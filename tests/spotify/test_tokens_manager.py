@@ -327,3 +327,4 @@ async def test_the_service_runs_the_refresh_job_periodically(harness: Harness) -
     finally:
         await job.stop()
     assert job.runs >= 3 and purged
+

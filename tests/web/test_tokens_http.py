@@ -196,6 +196,29 @@ def test_transient_accounts_failure_keeps_the_still_valid_token(
         assert service.status("alice")["last_refresh_result"] == "ok"
 
 
+def test_dropped_connections_and_timeouts_at_the_token_endpoint_keep_the_link(
+    service_factory: ServiceFactory, sandbox_env: SandboxEnv, browser: Browser
+) -> None:
+    clock = WallClock()
+    with service_factory(clock=clock, timeout_seconds=1.0) as service:
+        service.user("alice")
+        browser.link(service, "alice")
+        before = stored(service.settings, "alice")
+        clock.advance(3400)  # due for a refresh, still valid
+        sandbox_env.fault(path="/api/token", drop=True, count=1)
+        assert service.get("/v1/music/state", "alice").status_code == 200
+        assert service.status("alice")["last_refresh_result"] == "upstream_unavailable"
+        clock.advance(300)  # expired on our clock too: the failure surfaces
+        sandbox_env.fault(path="/api/token", latency_ms=3000, count=1)
+        r = service.get("/v1/music/state", "alice")
+        assert r.status_code in (503, 504), r.text
+        assert r.json()["error"]["code"] in ("upstream_timeout", "upstream_unavailable")
+        after = stored(service.settings, "alice")
+        assert after.link_state == "linked" and after.refresh_token == before.refresh_token
+        assert service.get("/v1/music/state", "alice").status_code == 200  # recovers
+        assert service.status("alice")["last_refresh_result"] == "ok"
+
+
 def test_raw_database_holds_no_token_text(
     service_factory: ServiceFactory, sandbox_env: SandboxEnv, browser: Browser,
     tmp_path: Path,
