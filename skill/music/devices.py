@@ -73,13 +73,23 @@ def _query(text: str) -> str:
     return " ".join(_FILLER.sub(" ", _canon(text)).split())
 
 
+def _word_score(query: str, name: str) -> float:
+    """Each spoken word against its best word of the name ("kichen" ~ "kitchen"), averaged."""
+    words = name.split()
+    spoken = query.split()
+    if not words or not spoken:
+        return 0.0
+    return sum(max(float(fuzz.ratio(w, n)) for n in words) for w in spoken) / len(spoken) - 3.0
+
+
 def match_score(query: str, device: DeviceInfo) -> float:
     """How well the spoken ``query`` names ``device`` (0–100)."""
     q = _query(query)
     if not q:
         return 0.0
     name = _canon(device.name)
-    score = max(float(fuzz.token_set_ratio(q, name)), float(fuzz.ratio(q, name)))
+    score = max(float(fuzz.token_set_ratio(q, name)), float(fuzz.ratio(q, name)),
+                _word_score(q, name))
     # token_set_ratio scores a subset at 100 ("kitchen" ⊂ "kitchen speaker"); prefer the
     # name that says the least beyond the query so "living room" picks "Living Room TV" over
     # a hypothetical "Living Room TV Soundbar".
