@@ -16,8 +16,10 @@ A grammar file holds one intent family::
 A family may declare ``prefix`` (a regex matched once at the start, e.g. the play verb) and
 ``suffix`` (matched once at the end, e.g. " on spotify in the kitchen", may be empty): its
 patterns are then matched against the words between them, which keeps every pattern small
-(compiling is the bulk of the build time) and the prefix range is available as the group ``x_prefix``. A prefix that can match the
-empty string also lets the patterns start at the first word.
+(compiling is the bulk of the build time) and the prefix range is available as the group
+``x_prefix``. A prefix that can match the empty string also lets the patterns start at the
+first word. Within a family, patterns are indexed by the characters their match can start
+with (firstchar.py), so only plausible patterns are tried.
 
 ``macros.yaml`` holds ``macros: {name: regex}``; ``{name}`` in a pattern (or a macro) expands to
 ``(?:regex)``. ``{@label}`` expands to a trie regex of every phrase of that gazetteer label
@@ -40,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from skill.nlu.firstchar import compile_with_first
 from skill.nlu.models import INTENT_SLOTS
 from skill.nlu.yamlio import load_yaml
 
@@ -104,6 +107,10 @@ class Pattern:
     order: int
     #: other pattern options (sign: -1, ...)
     options: Mapping[str, Any] = field(default_factory=dict)
+    #: the regex after macro expansion (the compiled regex does not keep its text)
+    expanded: str = ""
+    #: the characters a match can start with; None for any
+    first: frozenset[str] | None = None
 
 
 
@@ -132,6 +139,33 @@ class Family:
     prefix: re.Pattern[str] | None = None
     #: matched once after the patterns (" on deezer in the kitchen"); may match empty
     suffix: re.Pattern[str] | None = None
+    #: first character -> the patterns that may start with it (see firstchar.py)
+    by_first: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
+    #: the patterns for a character missing from ``by_first`` (those that start anywhere)
+    any_first: tuple[Pattern, ...] = ()
+
+    @classmethod
+    def build(
+        cls,
+        name: str,
+        trigger: re.Pattern[str] | None,
+        patterns: tuple[Pattern, ...],
+        prefix: re.Pattern[str] | None = None,
+        suffix: re.Pattern[str] | None = None,
+    ) -> Family:
+        firsts = [(pattern, pattern.first) for pattern in patterns]
+        chars = set().union(*(f for _, f in firsts if f is not None))
+        by_first = {
+            ch: tuple(p for p, f in firsts if f is None or ch in f) for ch in sorted(chars)
+        }
+        any_first = tuple(p for p, f in firsts if f is None)
+        return cls(name, trigger, patterns, prefix, suffix, by_first, any_first)
+
+    def candidates(self, text: str, start: int) -> tuple[Pattern, ...]:
+        """The patterns that may match ``text`` from ``start`` (kept in grammar order)."""
+        if start >= len(text):
+            return self.any_first
+        return self.by_first.get(text[start], self.any_first)
 
     def splits(self, text: str) -> list[tuple[int, int, dict[str, tuple[int, int]]]]:
         """(body start, body end, groups of prefix and suffix) for every way the prefix and
@@ -219,7 +253,11 @@ class Grammar:
                     matches = [matches]
                 for alt, source in enumerate(matches):
                     where = f"{path.name}#{index}.{alt}"
-                    regex = _compile(expander.expand(str(source), where), where)
+                    expanded = _unique_groups(expander.expand(str(source), where))
+                    try:
+                        regex, first = compile_with_first(expanded)
+                    except re.error as exc:
+                        raise GrammarError(f"{where}: {exc}") from exc
                     for group in regex.groupindex:
                         slot = slot_of(group)
                         allowed = INTENT_SLOTS[intent] | {"kind_word", "device"}
@@ -237,6 +275,8 @@ class Grammar:
                             refine=refine,
                             order=order,
                             options=options,
+                            expanded=expanded,
+                            first=first,
                         )
                     )
                     order += 1
@@ -245,7 +285,7 @@ class Grammar:
                 if data.get(key):
                     where = f"{path.name}:{key}"
                     frame[key] = _compile(expander.expand(str(data[key]), where), where)
-            families.append(Family(name, trigger, tuple(patterns), **frame))
+            families.append(Family.build(name, trigger, tuple(patterns), **frame))
         return cls(families)
 
     def matches(self, text: str) -> Iterator[Match]:
@@ -253,9 +293,8 @@ class Grammar:
         for family in self.families:
             if family.trigger is not None and family.trigger.search(text) is None:
                 continue
-            frames = family.splits(text)
-            for pattern in family.patterns:
-                for start, end, framed in frames:
+            for start, end, framed in family.splits(text):
+                for pattern in family.candidates(text, start):
                     m = pattern.regex.fullmatch(text, start, end)
                     if m is None:
                         continue

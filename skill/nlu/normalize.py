@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -97,6 +97,13 @@ class Normalizer:
         self._leading = self._phrases(leading)
         self._trailing = self._phrases(trailing)
         self._anywhere = frozenset(anywhere)
+        #: leading phrases by their first word, trailing ones by their last (longest first)
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self._wake + self._leading:
+            self._by_first.setdefault(phrase[0], []).append(phrase)
+        self._by_last: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self._trailing:
+            self._by_last.setdefault(phrase[-1], []).append(phrase)
 
     @staticmethod
     def _phrases(phrases: Iterable[str]) -> tuple[tuple[str, ...], ...]:
@@ -174,26 +181,23 @@ class Normalizer:
         return out
 
     # -- stage 3: wake words and fillers --------------------------------------------------
-    @staticmethod
-    def _starts_with(words: Sequence[str], phrase: tuple[str, ...], at: int) -> bool:
-        return tuple(words[at : at + len(phrase)]) == phrase
-
     def _strip_fillers(self, tokens: list[Token]) -> list[Token]:
-        tokens = [t for t in tokens if t.text not in self._anywhere]
+        if self._anywhere:
+            tokens = [t for t in tokens if t.text not in self._anywhere]
         words = [t.text for t in tokens]
         lo, hi = 0, len(tokens)
         changed = True
         while changed and lo < hi:
             changed = False
-            for phrase in self._wake + self._leading:
-                if lo + len(phrase) < hi and self._starts_with(words, phrase, lo):
+            for phrase in self._by_first.get(words[lo], ()):
+                if lo + len(phrase) < hi and tuple(words[lo : lo + len(phrase)]) == phrase:
                     lo += len(phrase)
                     changed = True
                     break
         changed = True
         while changed and lo < hi:
             changed = False
-            for phrase in self._trailing:
+            for phrase in self._by_last.get(words[hi - 1], ()):
                 if hi - len(phrase) > lo and tuple(words[hi - len(phrase) : hi]) == phrase:
                     hi -= len(phrase)
                     changed = True

@@ -69,9 +69,9 @@ def _from_set(items: Any, rng: random.Random) -> str:
     return rng.choice(choices) if choices else "a"
 
 
-def sample(regex: re.Pattern[str], rng: random.Random) -> str:
-    """One string built from ``regex`` (check it with ``regex.fullmatch``)."""
-    tree = _parser.parse(regex.pattern)
+def sample(regex: re.Pattern[str] | str, rng: random.Random) -> str:
+    """One string built from a regex or its source (check it with ``fullmatch``)."""
+    tree = _parser.parse(regex if isinstance(regex, str) else regex.pattern)
     out: list[str] = []
     _emit(tree, rng, out)
     text = "".join(out)
