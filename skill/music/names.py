@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -256,11 +256,15 @@ class Aliases:
     phrases: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
     spelled: Mapping[tuple[str, ...], str]
     """canonical words → the catalog spelling (for search queries)."""
+    respelled: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    """whole names that normalise alike but that a search engine would not match ("pink"
+    for "P!nk") → the catalog spelling."""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Iterable[str]]) -> Aliases:
         pairs: dict[tuple[str, ...], tuple[str, ...]] = {}
         spelled: dict[tuple[str, ...], str] = {}
+        respelled: dict[tuple[str, ...], str] = {}
         for canonical, spoken in data.items():
             target = tuple(_base(str(canonical)))
             spelled[target] = str(canonical)
@@ -268,8 +272,10 @@ class Aliases:
                 source = tuple(_base(str(phrase)))
                 if source and source != target:
                     pairs[source] = target
+                elif source:
+                    respelled[source] = str(canonical)
         ordered = sorted(pairs.items(), key=lambda item: (-len(item[0]), item[0]))
-        return cls(tuple(ordered), spelled)
+        return cls(tuple(ordered), spelled, respelled)
 
     @classmethod
     def load(cls, path: Path = ALIASES_PATH) -> Aliases:
@@ -320,17 +326,22 @@ def search_forms(text: str) -> list[str]:
     first: with aliases in catalog spelling ("the weekend blinding lights" → "the weeknd
     blinding lights") when there are any, the text as said (diacritics folded), then with
     spoken numbers as digits and letters spoken apart joined ("twenty two" → "22", "a c d c"
-    → "acdc"); each only once. Punctuation is kept out of the result."""
+    → "acdc"); each only once. Catalog spellings keep their punctuation ("P!nk" for "pink");
+    elsewhere punctuation is left out."""
     plain = _words(text)
     forms: list[str] = []
     based = _base(text)
-    _, hits = aliases().apply(based)
+    table = aliases()
+    whole = table.respelled.get(tuple(based))
+    if whole is not None:
+        forms.append(whole.replace('"', " "))
+    _, hits = table.apply(based)
     if hits:
         parts: list[str] = []
         cursor = 0
         for start, end, spelling in hits:
             parts.extend(based[cursor:start])
-            parts.append(" ".join(_words(spelling)))
+            parts.append(spelling.replace('"', " "))
             cursor = end
         parts.extend(based[cursor:])
         forms.append(" ".join(parts))

@@ -165,13 +165,15 @@ def test_version_markers(title: str, kwargs: dict[str, object], expected: set[st
 
 def test_search_forms_spell_aliases_and_numbers_for_the_engine() -> None:
     assert search_forms("the weekend blinding lights") == [
-        "the weeknd blinding lights",
+        "The Weeknd blinding lights",
         "the weekend blinding lights",
     ]
     assert search_forms("twenty two") == ["twenty two", "22"]
     assert search_forms("Beyoncé") == ["beyonce"]
-    assert search_forms("tupac changes") == ["2pac changes", "tupac changes"]
+    assert search_forms("tupac changes") == ["2Pac changes", "tupac changes"]
     assert search_forms("a c d c") == ["a c d c", "acdc"]
+    assert search_forms("pink") == ["P!nk", "pink"]
+    assert search_forms("pink floyd") == ["pink floyd"]
     assert search_forms("...") == []
 
 
