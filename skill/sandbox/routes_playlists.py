@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from skill.sandbox import objects
 from skill.sandbox.auth import Caller, authenticate, get_sandbox
+from skill.sandbox.fields import FieldsError, apply_fields, parse_fields
 from skill.sandbox.ids import base62_id
 from skill.sandbox.params import (
     api_base,
@@ -176,16 +177,26 @@ async def playlist(request: Request) -> Response:
     sandbox = get_sandbox(request)
     found = playlist_for(sandbox, str(request.path_params["playlist_id"]))
     owner = sandbox.world.users.get(found.owner_id)
-    return spotify_json(
-        objects.playlist_object(
-            sandbox.catalog,
-            found,
-            owner,
-            api=api_base(request),
-            dev_mode=sandbox.config.dev_mode,
-            with_items=can_edit(caller.user, found),
-        )
+    body = objects.playlist_object(
+        sandbox.catalog,
+        found,
+        owner,
+        api=api_base(request),
+        dev_mode=sandbox.config.dev_mode,
+        with_items=can_edit(caller.user, found),
     )
+    return spotify_json(_filtered(request, body))
+
+
+def _filtered(request: Request, body: dict[str, Any]) -> Any:
+    """``body`` reduced to the ``fields`` parameter, when there is one."""
+    raw = request.query_params.get("fields")
+    if not raw:
+        return body
+    try:
+        return apply_fields(body, parse_fields(raw))
+    except FieldsError as exc:
+        raise bad_request("Invalid fields") from exc
 
 
 async def change_details(request: Request) -> Response:
@@ -254,7 +265,7 @@ async def _get_items(request: Request, legacy: bool) -> Response:
         limit=limit,
         offset=offset,
     )
-    return spotify_json(page)
+    return spotify_json(_filtered(request, page))
 
 
 def _checked_uris(sandbox: Sandbox, uris: Any) -> list[str]:

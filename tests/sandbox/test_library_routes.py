@@ -176,3 +176,17 @@ def test_liked_songs_play_as_a_collection(demo: Client) -> None:
 
 def test_owner_counts_as_following_their_playlist(demo: Client) -> None:
     assert demo.contains(f"spotify:playlist:{ROAD_TRIP}") == [True]
+
+
+def test_saved_albums_and_their_errors(demo: Client, http: httpx.Client) -> None:
+    assert demo.call("GET", "/me/albums", limit=0).status_code == 400
+    assert demo.call("DELETE", "/me/albums", ids="x").status_code == 403  # dev mode: removed
+    demo.call("PUT", "/me/library", uris=STARBOY_ALBUM)
+    page = demo.call("GET", "/me/albums").json()
+    assert page["total"] == 1 and page["items"][0]["album"]["name"] == "Starboy"
+    extended(http)
+    album_id = STARBOY_ALBUM.rsplit(":", 1)[1]
+    assert demo.call("GET", "/me/albums/contains", ids=album_id).json() == [True]
+    assert demo.call("DELETE", "/me/albums", ids=album_id).status_code == 200
+    assert demo.call("GET", "/me/albums/contains", ids=album_id).json() == [False]
+    assert demo.call("GET", "/me/albums/contains").status_code == 400

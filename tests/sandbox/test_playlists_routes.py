@@ -277,6 +277,7 @@ def test_deprecated_paths_are_forbidden_in_development_mode(demo: Client) -> Non
         ("GET", "/users/demo/playlists", None),
         ("POST", "/users/demo/playlists", {"name": "old way"}),
         ("PUT", f"/playlists/{ROAD_TRIP}/followers", None),
+        ("GET", f"/playlists/{ROAD_TRIP}/followers/contains", None),
     ):
         answer = demo.call(method, path, json=body)
         assert answer.status_code == 403, (method, path)
