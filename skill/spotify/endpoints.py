@@ -1,9 +1,10 @@
 """The Web API endpoints the skill calls: path, the scopes each needs, and retry safety.
 
-One table, so that what a feature needs can be derived (``scopes_for``) and a test can see
-that every endpoint declares its scopes. A scope rule is a tuple of groups: every group must
-be satisfied by at least one of its scopes (``(("a", "b"), ("c",))`` = (a or b) and c); the
-first scope of a group is the one asked for in an incremental-consent URL.
+One table, so that a test can see that every endpoint declares its scopes and that the
+scopes a default link requests (``skill.spotify.scopes``) cover them. A scope rule is a
+tuple of groups: every group must be satisfied by at least one of its scopes
+(``(("a", "b"), ("c",))`` = (a or b) and c); the first scope of a group is the one asked
+for in an incremental-consent URL.
 
 Scopes follow BEHAVIOR.md §2. Where Spotify lists alternatives (currently playing, queue,
 playlist modification) any one suffices; where the scope depends on the arguments (public or
@@ -240,13 +241,6 @@ def missing_scopes(rule: ScopeRule, granted: Iterable[str]) -> list[str]:
     """The scope to ask for, per unsatisfied group of ``rule`` (empty when all are met)."""
     have = set(granted)
     return [group[0] for group in rule if group and not have.intersection(group)]
-
-
-def scopes_for(names: Iterable[str]) -> list[str]:
-    """Every scope (first of each group) that the named endpoints need, sorted: what a link
-    must request for features using them."""
-    wanted = {group[0] for name in names for group in ENDPOINTS[name].scopes if group}
-    return sorted(wanted)
 
 
 class Caller(ABC):
