@@ -41,6 +41,7 @@ from skill.web import (
 from skill.web.auth import services_of
 from skill.web.bodylimit import BodyLimitMiddleware
 from skill.web.errors import CatchAllMiddleware, handlers
+from skill.web.idempotency import idempotent
 from skill.web.live import LivePolicy
 from skill.web.metrics import Metrics, MetricsMiddleware
 from skill.web.openapi import openapi_route
@@ -136,6 +137,21 @@ async def link_demo_user(services: Services) -> None:
     )
 
 
+def _with_idempotency(routes: list[Route]) -> list[BaseRoute]:
+    """The link routes, with ``Idempotency-Key`` on their API-key POSTs (unlink, complete;
+    ``confirm`` is a browser form without an API key)."""
+    out: list[BaseRoute] = []
+    for route in routes:
+        if route.path in IDEMPOTENT_LINK_ROUTES:
+            route = Route(route.path, idempotent(route.endpoint), methods=route.methods,
+                          name=route.name)
+        out.append(route)
+    return out
+
+
+IDEMPOTENT_LINK_ROUTES = frozenset({"/v1/spotify/auth/unlink", "/v1/spotify/auth/complete"})
+
+
 def create_app(
     settings: Settings,
     *,
@@ -156,7 +172,7 @@ def create_app(
     sandbox_app = None
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
-        *routes_spotify.routes,
+        *_with_idempotency(routes_spotify.routes),
         *routes_music.routes,
         *routes_player.routes,
         *routes_library.routes,

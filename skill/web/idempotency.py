@@ -273,3 +273,30 @@ def _stored_error(exc: BaseException) -> Stored | None:
     if not isinstance(exc, SkillError):
         return None
     return _stored_response(error_response(exc))
+
+
+Endpoint = Callable[[Any], Awaitable[Response]]
+
+
+def idempotent(endpoint: Endpoint) -> Endpoint:
+    """Give an API-key POST route written without :func:`skill.web.inputs.post_json` the same
+    ``Idempotency-Key`` handling (the link routes ``unlink`` and ``complete``)."""
+    from skill.web.auth import require_user
+
+    async def wrapped(request: Any) -> Response:
+        key = check_key(request.headers.get(HEADER))
+        if key is None:
+            return await endpoint(request)
+        user = await require_user(request)
+        raw = await request.body()  # cached on the request: the endpoint reads it again
+        try:
+            body: Any = json.loads(raw) if raw.strip() else {}
+        except ValueError:
+            body = raw.hex()
+        print_ = fingerprint(request.method, request.url.path, request.url.query, body)
+        store: IdempotencyStore = request.app.state.runtime.idempotency
+        return await store.run_once(user.user_id, key, print_, lambda: endpoint(request))
+
+    wrapped.__name__ = getattr(endpoint, "__name__", "endpoint")
+    wrapped.__doc__ = endpoint.__doc__
+    return wrapped

@@ -334,10 +334,10 @@ def _paths() -> J:
         body={"required": True, "content": {"application/json": {"schema": _obj({
             "callback_url": {"type": "string"}, "code": {"type": "string"},
             "state": {"type": "string"}, "error": {"type": "string"}},
-            additionalProperties=False)}}}, tags=["link"]))
+            additionalProperties=False)}}}, params=[_IDEMPOTENCY], tags=["link"]))
     add("post", "/v1/spotify/auth/unlink", _op("forget the Spotify link", {
         "200": _json(_obj({"unlinked": {"type": "boolean"}, "user": {"type": "string"}})),
-        **_errors(*_AUTH_ERRORS, 413)}, tags=["link"]))
+        **_errors(400, *_AUTH_ERRORS, 409, 413)}, params=[_IDEMPOTENCY], tags=["link"]))
     add("get", "/v1/integrations/spotify/status", _op("the link's status", {
         "200": _json(_obj({"user": {"type": "string"}, "linked": {"type": "boolean"}},
                           ["user", "linked"])), **_errors(*_AUTH_ERRORS)}, tags=["link"]))

@@ -82,6 +82,17 @@ def test_replay_conflict_concurrency_and_restart(tmp_path: Path) -> None:
         assert {r.status_code for r in resumed} == {200}, [r.text for r in resumed]
         assert sum(1 for r in resumed if "idempotent-replayed" not in r.headers) == 1
 
+        # the link routes with an API key take the header too
+        unlinked = svc.call("POST", "/v1/spotify/auth/unlink", "bob",
+                            headers={"Idempotency-Key": "unlink-1"})
+        assert unlinked.status_code == 200 and unlinked.json()["unlinked"] is True
+        again_unlinked = svc.call("POST", "/v1/spotify/auth/unlink", "bob",
+                                  headers={"Idempotency-Key": "unlink-1"})
+        assert again_unlinked.json()["unlinked"] is True  # the first answer, replayed
+        assert again_unlinked.headers["idempotent-replayed"] == "true"
+        fresh = svc.call("POST", "/v1/spotify/auth/unlink", "bob")
+        assert fresh.json()["unlinked"] is False
+
         bad = svc.call("POST", "/v1/music/pause", json={},
                        headers={"Idempotency-Key": "x" * 300})
         assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_request"
