@@ -60,6 +60,8 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     "SKILL_SANDBOX_WORLD": ("data/world.yaml (shipped)", "world file (clients, users, devices)"),
     "SKILL_REFRESH_INTERVAL_SECONDS": ("60", "in-process refresh job period; 0 turns it off"),
     "SKILL_MAX_BODY_BYTES": ("65536", "largest request body accepted"),
+    "SKILL_LIVE_POLL_SECONDS": ("2", "live-state poll period while playing and someone listens"),
+    "SKILL_LIVE_IDLE_SECONDS": ("10", "live-state poll period when paused or idle"),
     "REDIS_URL": ("(unset)", "enables shared mode (tokens, locks, cooldowns in Redis)"),
     "HOME_ASSISTANT_URL": ("(unset)", "Home Assistant base URL for the device fallback"),
     "HOME_ASSISTANT_TOKEN": ("(unset)", "Home Assistant long-lived access token"),
@@ -124,6 +126,8 @@ class Settings:
     sandbox_world: Path | None = None
     refresh_interval_seconds: int = 60
     max_body_bytes: int = 65536
+    live_poll_seconds: float = 2.0
+    live_idle_seconds: float = 10.0
     redis_url: str | None = field(default=None, repr=False)
     home_assistant_url: str | None = None
     home_assistant_token: str | None = field(default=None, repr=False)
@@ -168,6 +172,8 @@ class Settings:
                 env, "SKILL_REFRESH_INTERVAL_SECONDS", _non_negative_int, 60
             ),
             max_body_bytes=_get(env, "SKILL_MAX_BODY_BYTES", _non_negative_int, 65536),
+            live_poll_seconds=_get(env, "SKILL_LIVE_POLL_SECONDS", _positive_float, 2.0),
+            live_idle_seconds=_get(env, "SKILL_LIVE_IDLE_SECONDS", _positive_float, 10.0),
             redis_url=_get(env, "REDIS_URL", str, None),
             home_assistant_url=_get(env, "HOME_ASSISTANT_URL", str, None),
             home_assistant_token=_get(env, "HOME_ASSISTANT_TOKEN", str, None),

@@ -126,7 +126,8 @@ async def open_runtime(
     live = LiveHub(
         fetch,
         events=orchestrator.events,
-        policy=live_policy,
+        policy=live_policy or LivePolicy(active=settings.live_poll_seconds,
+                                         idle=settings.live_idle_seconds),
         on_push=lambda cause: metrics.ws_pushes.labels(cause).inc(),
         on_poll=metrics.live_polls.inc,
     )
