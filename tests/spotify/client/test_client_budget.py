@@ -10,9 +10,10 @@ import pytest
 
 from skill.errors import RateLimited
 from skill.spotify.breaker import Breakers
-from skill.spotify.budget import Budget, budget_mode
+from skill.spotify.budget import Budget, UserBudgets, budget_mode
 from skill.spotify.client import SpotifyClient
 from tests.spotify.client.conftest import ClientFactory, Control, ManualClock
+from tests.spotify.client.sandbox_tokens import SandboxTokens
 
 ME = "/v1/me"
 
@@ -97,3 +98,27 @@ async def test_a_real_wait_in_real_time(make_client: ClientFactory, control: Con
     elapsed = time.monotonic() - started
     assert 1.9 <= elapsed < 6
     assert await control.api_requests(ME) == 2
+
+
+async def test_one_user_cannot_starve_another(
+    make_client: ClientFactory, control: Control, clock: ManualClock, tokens: SandboxTokens
+) -> None:
+    await tokens.link("bob", sandbox_user="guest")
+    client = make_client(
+        budget=Budget(clock=clock, users=UserBudgets(clock=clock, rate=0.1, burst=3))
+    )
+    greedy = [
+        client.me("alice"),
+        client.devices("alice"),
+        client.get_queue("alice"),
+        client.currently_playing("alice"),
+        client.get_playback_state("alice"),
+    ]
+    with budget_mode("short"):
+        results = await asyncio.gather(*greedy, return_exceptions=True)
+        limited = [r for r in results if isinstance(r, RateLimited)]
+        assert len(limited) == 2
+        assert all(r.details == {"limit": "user"} for r in limited)
+        assert (await client.me("bob")).id == "guest"  # bob is not held up by alice
+    assert clock.sleeps == []
+    assert await control.api_requests() == 4
