@@ -72,6 +72,23 @@ class PlayOrder:
         keys = self.keys
         return sorted(range(len(self.items)), key=lambda i: keys[i])
 
+    @cached_property
+    def _occurrences(self) -> list[int]:
+        seen: Counter[str] = Counter()
+        out = []
+        for uri in self.items:
+            out.append(seen[uri])
+            seen[uri] += 1
+        return out
+
+    def cursor_at(self, index: int) -> Cursor:
+        """The cursor of entry ``index``."""
+        return Cursor(self.items[index], index, self._occurrences[index])
+
+    @cached_property
+    def _rank(self) -> dict[int, int]:
+        return {index: rank for rank, index in enumerate(self.ordered)}
+
     def find(self, cursor: Cursor) -> int | None:
         """Where the cursor's entry is now: its old index if unchanged, else the nearest copy."""
         if cursor.uri is None:
@@ -99,6 +116,12 @@ class PlayOrder:
         goes round the end (repeat)."""
         if not self.items:
             return None
+        found = self.find(cursor)
+        if found is not None:  # the common case, without scanning
+            rank = self._rank[found] + direction
+            if 0 <= rank < len(self.ordered):
+                return self.ordered[rank]
+            return self.ordered[rank % len(self.ordered)] if wrap else None
         keys, current = self.keys, self.key_of(cursor)
         if direction > 0:
             after = [i for i in self.ordered if keys[i] > current]

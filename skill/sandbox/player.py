@@ -125,8 +125,8 @@ class PlayerState:
         return device
 
     def duration_ms(self, uri: str) -> int:
-        parsed = parse_item_uri(uri)
-        track = self.sandbox.catalog.track(parsed[1]) if parsed else None
+        kind, _, item_id = uri.removeprefix("spotify:").partition(":")
+        track = self.sandbox.catalog.track(item_id) if kind == "track" else None
         return max(track.duration_ms if track else 0, MIN_DURATION_MS)
 
     def playable(self, uri: str) -> bool:
@@ -160,9 +160,6 @@ class PlayerState:
     def cursor(self) -> Cursor:
         return Cursor(self.context_item, self.index, self.occurrence)
 
-    def _step(self, items: Sequence[str], direction: int, *, wrap: bool) -> int | None:
-        return self.order(items).step(self.cursor, direction, wrap=wrap)
-
     def upcoming(self, limit: int = QUEUE_VIEW_LIMIT) -> list[str]:
         """What plays next, as ``GET /me/player/queue`` shows it: the queue, then the context."""
         self.sync()
@@ -191,18 +188,18 @@ class PlayerState:
         return now
 
     def _advance(self, until_ms: int) -> None:
-        items: list[str] | None = None
+        order: PlayOrder | None = None  # one per replay: the list and shuffle stay put
         skipped = False
         while self.is_playing and self.current is not None:
             duration = self.duration_ms(self.current)
             if self.progress_ms + (until_ms - self.anchor_ms) < duration:
                 return
             end_at = max(self.anchor_ms, self.anchor_ms + duration - self.progress_ms)
-            if items is None:
-                items = self.items()
-            self._finish_track(items, end_at, natural=True)
+            if order is None:
+                order = self.order(self.items())
+            self._finish_track(order, end_at, natural=True)
             if not skipped and self.is_playing:
-                skipped = self._skip_whole_cycles(items, until_ms)
+                skipped = self._skip_whole_cycles(order.items, until_ms)
 
     def _skip_whole_cycles(self, items: Sequence[str], until_ms: int) -> bool:
         """Jump over repeat cycles that leave no trace, so a clock moved by days stays cheap.
@@ -211,11 +208,13 @@ class PlayerState:
         Keeps enough cycles for the last ``HISTORY_LIMIT`` plays to be simulated exactly.
         Returns whether the check could be made (it is made once per advance).
         """
-        if self.queue or self.from_queue or self.current is None or not items:
+        if self.current is None:
             return False
         if self.repeat == "track":
             cycle, length = self.duration_ms(self.current), 1
         elif self.repeat == "context":
+            if self.queue or self.from_queue or not items:
+                return False
             cycle, length = sum(self.duration_ms(uri) for uri in items), len(items)
         else:
             return True
@@ -225,7 +224,7 @@ class PlayerState:
             self.anchor_ms += skip * cycle
         return True
 
-    def _finish_track(self, items: Sequence[str], at_ms: int, *, natural: bool) -> None:
+    def _finish_track(self, order: PlayOrder, at_ms: int, *, natural: bool) -> None:
         """The current item ends at ``at_ms`` (or is skipped past by a seek beyond its end)."""
         self._leave(at_ms, completed=natural)
         if natural and self.repeat == "track":
@@ -234,17 +233,17 @@ class PlayerState:
         if self.queue:
             self._load_queued(self.queue.pop(0), at_ms)
             return
-        following = self._step(items, 1, wrap=self.repeat != "off")
+        following = order.step(self.cursor, 1, wrap=self.repeat != "off")
         if following is None:
-            self._stop_at_end(items, at_ms)
+            self._stop_at_end(order, at_ms)
             return
-        self._load(items, following, at_ms)
+        self._load(order, following, at_ms)
 
-    def _stop_at_end(self, items: Sequence[str], at_ms: int) -> None:
+    def _stop_at_end(self, order: PlayOrder, at_ms: int) -> None:
         """The context ran out (repeat off): back to its first item, paused [inf]."""
         self.is_playing = False
-        if items:
-            self._load(items, self.order(items).first_index(), at_ms)
+        if order.items:
+            self._load(order, order.first_index(), at_ms)
         else:
             self.current = self.context_item = None
             self.from_queue = False
@@ -260,11 +259,10 @@ class PlayerState:
         if completed or listened >= min(COUNTS_AS_PLAYED_MS, self.duration_ms(self.current)):
             self.history.append(Played(self.current, at_ms, self.context_uri))
 
-    def _load(self, items: Sequence[str], index: int, at_ms: int) -> None:
-        uri = items[index]
-        self.index = index
-        self.occurrence = sum(1 for other in items[:index] if other == uri)
-        self.context_item = self.current = uri
+    def _load(self, order: PlayOrder, index: int, at_ms: int) -> None:
+        cursor = order.cursor_at(index)
+        self.index, self.occurrence = index, cursor.occurrence
+        self.context_item = self.current = cursor.uri
         self.from_queue = False
         self.progress_ms, self.anchor_ms, self.timestamp_ms = 0, at_ms, at_ms
 
@@ -409,8 +407,8 @@ class PlayerState:
         self.shuffle_first = None
         if start is not None and self.shuffle:
             self.shuffle_first = (new_items[start], new_items[:start].count(new_items[start]))
-        index = start if start is not None else self.order(new_items).first_index()
-        self._load(new_items, index, now)
+        order = self.order(new_items)
+        self._load(order, start if start is not None else order.first_index(), now)
         self.is_playing = True
         if position_ms:
             self._seek_to(new_items, position_ms, now)
@@ -437,7 +435,7 @@ class PlayerState:
         if offset is not None:
             index = self._offset_index(items, offset)
             self._leave(now)
-            self._load(items, index, now)
+            self._load(self.order(items), index, now)
         self.is_playing = True
         self.anchor_ms = now
         self.timestamp_ms = now
@@ -471,12 +469,13 @@ class PlayerState:
             self._leave(now)
             self._load_queued(self.queue.pop(0), now)
             return
-        items = self.items()
-        following = self._step(items, 1, wrap=self.repeat != "off") if self.current else None
+        order = self.order(self.items())
+        wrap = self.repeat != "off"
+        following = order.step(self.cursor, 1, wrap=wrap) if self.current else None
         if following is None:
             raise player_error(403, "No next track", "NO_NEXT_TRACK")
         self._leave(now)
-        self._load(items, following, now)
+        self._load(order, following, now)
 
     def previous(self) -> None:
         """Back a track within the first 3 s; later, restart the current one."""
@@ -486,17 +485,14 @@ class PlayerState:
         if self.progress_at(now) >= PREVIOUS_RESTARTS_AFTER_MS:
             self._restart(now)
             return
-        items = self.items()
+        order = self.order(self.items())
         if self.from_queue:
-            found = self.order(items).find(self.cursor)
-            if found is None:
-                raise player_error(403, "No previous track", "NO_PREV_TRACK")
-            self._load(items, found, now)
-            return
-        earlier = self._step(items, -1, wrap=self.repeat != "off")
+            earlier = order.find(self.cursor)  # back to the context entry
+        else:
+            earlier = order.step(self.cursor, -1, wrap=self.repeat != "off")
         if earlier is None:
             raise player_error(403, "No previous track", "NO_PREV_TRACK")
-        self._load(items, earlier, now)
+        self._load(order, earlier, now)
 
     def seek(self, position_ms: int) -> None:
         now = self.sync()
@@ -508,7 +504,7 @@ class PlayerState:
         assert self.current is not None
         if position_ms >= self.duration_ms(self.current):
             self.progress_ms = position_ms
-            self._finish_track(items, now, natural=False)
+            self._finish_track(self.order(items), now, natural=False)
         else:
             self.progress_ms, self.anchor_ms = position_ms, now
         self.timestamp_ms = now

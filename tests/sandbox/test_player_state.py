@@ -8,6 +8,7 @@ states, histories and refusals must be identical after every step.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -138,3 +139,22 @@ def test_a_thousand_cycles_of_repeat_are_cheap_and_exact(sandbox: Sandbox) -> No
     assert len(player.history) == 50
     assert [p.uri for p in player.history][-5:] == ROAD_TRIP_TRACKS
     assert abs(player.history[-1].played_at_ms - (now - 10_000)) <= 2
+
+
+def test_a_month_of_a_big_shuffled_playlist_is_cheap(sandbox: Sandbox) -> None:
+    track_ids = sorted(sandbox.catalog.tracks)[:3000]
+    doc = {"playlists": [{"id": "big", "name": "Big", "owner": "demo", "track_ids": track_ids}]}
+    sandbox.world.extend(doc, now=sandbox.clock.now())
+    player = PlayerState(sandbox, "demo")
+    device = sandbox.world.users["demo"].device(KITCHEN)
+    assert device is not None
+    player.wake(device)
+    player.set_shuffle(True)
+    player.play(context_uri="spotify:playlist:big")
+    player.set_repeat("context")
+    sandbox.clock.advance(30 * 24 * 3600)
+    started = time.perf_counter()
+    player.sync()
+    assert time.perf_counter() - started < 2.0
+    assert player.is_playing and len(player.history) == 50
+    assert len({p.uri for p in player.history}) == 50, "50 distinct plays of a 3000-entry order"
