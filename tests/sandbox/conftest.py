@@ -6,9 +6,11 @@ shares one :class:`Sandbox` and resets it between tests:
 * ``sandbox`` (session): the :class:`Sandbox` object itself, for direct looks at its state.
 * ``sandbox_url`` (session): the base URL it is served on, ``http://127.0.0.1:<port>``.
 * ``clean_sandbox`` (function): ``POST /control/reset`` plus the run-time config restored to
-  its start-of-session values, before the test; yields the base URL. Use it (or a fixture
-  built on it) in every test that talks to the sandbox.
-* ``http`` (function): an ``httpx.Client`` with ``base_url`` = the (clean) sandbox.
+  its start-of-session values, before the test; returns the base URL. Use it (or ``http``,
+  which resets the same way) in every test that talks to the sandbox.
+* ``http`` (function): the reset sandbox's ``httpx.Client`` (``base_url`` set; one pooled
+  client for the whole session, so pass headers per request rather than setting them on it).
+* :func:`reset_sandbox` does the reset on any client.
 * ``user_token`` (function): ``user_token("demo", scopes=PLAYER_SCOPES) -> str``, an access
   token minted through the real scripted PKCE flow (``/authorize`` → 302 with a code →
   ``POST /api/token``). Tokens survive resets but not a clock moved past their expiry, so mint
