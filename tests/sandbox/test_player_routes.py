@@ -494,3 +494,11 @@ def test_log_records_executed_commands_only(api: Api, http: httpx.Client) -> Non
     assert log[0]["body"] == {"device_id": KITCHEN, "context_uri": ROAD_TRIP_URI}
     assert log[1]["body"] == {"volume_percent": "20"}
     assert all(isinstance(e["at"], float) for e in log)
+
+
+def test_extended_mode_items_carry_the_removed_fields(api: Api, http: httpx.Client) -> None:
+    api.play(context_uri=ROAD_TRIP_URI)
+    assert "popularity" not in api.state()["item"]
+    config(http, api_mode="extended")
+    item = api.state()["item"]
+    assert isinstance(item["popularity"], int) and item["available_markets"]
