@@ -1,4 +1,4 @@
-"""The characters a regex match can start with, for dispatching patterns by first character.
+"""The first word or characters a regex match can start with, for dispatching patterns.
 
 A grammar family keeps, for every character, only the patterns whose match can start with it
 (plus those that can start with anything), so an utterance that starts with "p" is never
@@ -50,6 +50,70 @@ def _first(items: Any) -> tuple[frozenset[str] | None, bool]:
 
 
 _compiler: Any = importlib.import_module("re._compiler")
+#: largest set of strings kept while expanding literal alternatives
+_LIMIT = 256
+
+
+def _exact(op: Any, arg: Any) -> frozenset[str] | None:
+    """Every string a node can match, when that is a small known set."""
+    name = str(op)
+    if name == "LITERAL":
+        return frozenset({chr(arg)})
+    if name == "SUBPATTERN":
+        return _exact_seq(arg[3])
+    if name == "BRANCH":
+        out: set[str] = set()
+        for branch in arg[1]:
+            sub = _exact_seq(branch)
+            if sub is None:
+                return None
+            out |= sub
+            if len(out) > _LIMIT:
+                return None
+        return frozenset(out)
+    if name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] == 0 and arg[1] == 1:
+        sub = _exact_seq(arg[2])
+        return None if sub is None else sub | {""}
+    return None
+
+
+def _product(a: frozenset[str], b: frozenset[str]) -> frozenset[str] | None:
+    if len(a) * len(b) > _LIMIT:
+        return None
+    return frozenset(x + y for x in a for y in b)
+
+
+def _exact_seq(items: Any) -> frozenset[str] | None:
+    out: frozenset[str] | None = frozenset({""})
+    for op, arg in items:
+        if str(op) in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue
+        sub = _exact(op, arg)
+        if sub is None or out is None:
+            return None
+        out = _product(out, sub)
+    return out
+
+
+def _first_words(items: Any) -> frozenset[str] | None:
+    """The first word of every match (up to the first space), when it is known."""
+    prefixes: frozenset[str] | None = frozenset({""})
+    for op, arg in items:
+        if str(op) in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue
+        sub = _exact(op, arg)
+        if sub is None or prefixes is None:
+            break
+        prefixes = _product(prefixes, sub)
+        if prefixes is not None and all(" " in p for p in prefixes):
+            return frozenset(p.split(" ", 1)[0] for p in prefixes)
+    else:
+        # the whole regex is literal alternatives: every match is one of the strings
+        if prefixes is not None and "" not in prefixes:
+            return frozenset(p.split(" ", 1)[0] for p in prefixes)
+    if prefixes is not None and all(" " in p for p in prefixes if p) and "" not in prefixes:
+        return frozenset(p.split(" ", 1)[0] for p in prefixes)
+    return None
 
 
 def first_chars(source: str) -> frozenset[str] | None:
@@ -64,7 +128,9 @@ def _from_tree(tree: Any) -> frozenset[str] | None:
     return chars
 
 
-def compile_with_first(source: str) -> tuple[re.Pattern[str], frozenset[str] | None]:
+def compile_with_first(
+    source: str,
+) -> tuple[re.Pattern[str], frozenset[str] | None, frozenset[str] | None]:
     """Compile ``source`` and read its first characters from ONE parse of the regex (parsing
     is most of the cost of compiling, and the grammars compile hundreds of large regexes).
 
@@ -73,4 +139,7 @@ def compile_with_first(source: str) -> tuple[re.Pattern[str], frozenset[str] | N
     """
     tree = _parser.parse(source)
     first = _from_tree(tree)
-    return _compiler.compile(tree), first
+    words = _first_words(tree)
+    if words is not None and "" in words:
+        words = None
+    return _compiler.compile(tree), first, words

@@ -19,7 +19,8 @@ patterns are then matched against the words between them, which keeps every patt
 (compiling is the bulk of the build time) and the prefix range is available as the group
 ``x_prefix``. A prefix that can match the empty string also lets the patterns start at the
 first word. Within a family, patterns are indexed by the characters their match can start
-with (firstchar.py), so only plausible patterns are tried.
+with, or by their first word when it is known (firstchar.py), so only plausible patterns
+are tried.
 
 ``macros.yaml`` holds ``macros: {name: regex}``; ``{name}`` in a pattern (or a macro) expands to
 ``(?:regex)``. ``{@label}`` expands to a trie regex of every phrase of that gazetteer label
@@ -52,6 +53,10 @@ _GROUP = re.compile(r"\(\?P<([a-zA-Z_][a-zA-Z0-9_]*)>")
 WILDCARD_SLOTS = frozenset(
     {"query", "track", "artist", "album", "playlist", "name", "text", "device", "genre", "year"}
 )
+
+
+_ANY_HEAD = "(?:{any} )?"
+_ANY_TAIL = "(?: {any})?"
 
 
 class GrammarError(ValueError):
@@ -111,6 +116,10 @@ class Pattern:
     expanded: str = ""
     #: the characters a match can start with; None for any
     first: frozenset[str] | None = None
+    #: the words a match can start with; None when not known
+    first_words: frozenset[str] | None = None
+    #: for a "contains" pattern ``(?:{any} )?BODY(?: {any})?``: BODY, expanded
+    contains: str | None = None
 
 
 
@@ -143,6 +152,11 @@ class Family:
     by_first: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
     #: the patterns for a character missing from ``by_first`` (those that start anywhere)
     any_first: tuple[Pattern, ...] = ()
+    #: one search over the BODY of every "contains" pattern: when it finds nothing, none of
+    #: them can match and they are skipped together
+    contains_gate: re.Pattern[str] | None = None
+    #: first word -> the patterns whose first word is known and is that word
+    by_word: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -153,19 +167,41 @@ class Family:
         prefix: re.Pattern[str] | None = None,
         suffix: re.Pattern[str] | None = None,
     ) -> Family:
-        firsts = [(pattern, pattern.first) for pattern in patterns]
+        by_word: dict[str, list[Pattern]] = {}
+        for pattern in patterns:
+            for word in pattern.first_words or ():
+                by_word.setdefault(word, []).append(pattern)
+        firsts = [(p, p.first) for p in patterns if p.first_words is None]
         chars = set().union(*(f for _, f in firsts if f is not None))
         by_first = {
             ch: tuple(p for p, f in firsts if f is None or ch in f) for ch in sorted(chars)
         }
         any_first = tuple(p for p, f in firsts if f is None)
-        return cls(name, trigger, patterns, prefix, suffix, by_first, any_first)
+        bodies = [p.contains for p in patterns if p.contains is not None]
+        gate = None
+        if bodies:
+            gate = re.compile("(?:^| )(?:" + "|".join(f"(?:{b})" for b in bodies) + ")(?= |$)")
+        return cls(
+            name,
+            trigger,
+            patterns,
+            prefix,
+            suffix,
+            by_first,
+            any_first,
+            gate,
+            {word: tuple(found) for word, found in by_word.items()},
+        )
 
     def candidates(self, text: str, start: int) -> tuple[Pattern, ...]:
         """The patterns that may match ``text`` from ``start`` (kept in grammar order)."""
         if start >= len(text):
             return self.any_first
-        return self.by_first.get(text[start], self.any_first)
+        space = text.find(" ", start)
+        word = text[start:] if space < 0 else text[start:space]
+        by_char = self.by_first.get(text[start], self.any_first)
+        by_word = self.by_word.get(word)
+        return by_char if by_word is None else by_word + by_char
 
     def splits(self, text: str) -> list[tuple[int, int, dict[str, tuple[int, int]]]]:
         """(body start, body end, groups of prefix and suffix) for every way the prefix and
@@ -254,8 +290,14 @@ class Grammar:
                 for alt, source in enumerate(matches):
                     where = f"{path.name}#{index}.{alt}"
                     expanded = _unique_groups(expander.expand(str(source), where))
+                    contains = None
+                    text_source = str(source)
+                    if text_source.startswith(_ANY_HEAD) and text_source.endswith(_ANY_TAIL):
+                        body = text_source[len(_ANY_HEAD) : -len(_ANY_TAIL)]
+                        # named groups are not needed in the gate (and may repeat there)
+                        contains = re.sub(r"\(\?P<[^>]+>", "(?:", expander.expand(body, where))
                     try:
-                        regex, first = compile_with_first(expanded)
+                        regex, first, words = compile_with_first(expanded)
                     except re.error as exc:
                         raise GrammarError(f"{where}: {exc}") from exc
                     for group in regex.groupindex:
@@ -277,6 +319,8 @@ class Grammar:
                             options=options,
                             expanded=expanded,
                             first=first,
+                            first_words=words,
+                            contains=contains,
                         )
                     )
                     order += 1
@@ -293,8 +337,12 @@ class Grammar:
         for family in self.families:
             if family.trigger is not None and family.trigger.search(text) is None:
                 continue
+            gate = family.contains_gate
+            skip_contains = gate is not None and gate.search(text) is None
             for start, end, framed in family.splits(text):
                 for pattern in family.candidates(text, start):
+                    if skip_contains and pattern.contains is not None:
+                        continue
                     m = pattern.regex.fullmatch(text, start, end)
                     if m is None:
                         continue

@@ -86,3 +86,48 @@ def test_no_dead_alternative(parser: Parser) -> None:
         else:
             dead.append(f"{pattern.id}: {pattern.source}")
     assert dead == []
+
+
+def _brute_force_best(parser: Parser, text: str) -> str | None:
+    """The winner when every pattern of every triggered family is tried (no dispatch)."""
+    from skill.nlu.grammar import WILDCARD_SLOTS, Match, slot_of
+
+    best: Match | None = None
+    for family in parser.grammar.families:
+        if family.trigger is not None and family.trigger.search(text) is None:
+            continue
+        for start, end, framed in family.splits(text):
+            for pattern in family.patterns:
+                m = pattern.regex.fullmatch(text, start, end)
+                if m is None:
+                    continue
+                groups = {**framed, **{g: m.span(g) for g, v in m.groupdict().items() if v}}
+                wild = sum(
+                    b - a
+                    for g, (a, b) in groups.items()
+                    if slot_of(g) in WILDCARD_SLOTS or g.startswith("x_any")
+                )
+                candidate = Match(pattern, groups, len(text) - wild)
+                if best is None or candidate.key() > best.key():
+                    best = candidate
+    return None if best is None else best.pattern.id
+
+
+def test_dispatch_never_changes_the_winner(parser: Parser) -> None:
+    """First-word/first-character dispatch and the contains gate only skip patterns that
+    cannot match: the winner equals a brute-force run over every pattern."""
+    rng = random.Random(7)
+    texts = [
+        parser.normalizer.normalize(case.values[0]["text"]).text  # type: ignore[index]
+        for case in _cases()
+    ]
+    family_of = {p.id: f for f in parser.grammar.families for p in f.patterns}
+    for pattern in parser.grammar.patterns:
+        family = family_of[pattern.id]
+        for _ in range(5):
+            body = sample(pattern.expanded, rng)
+            prefix = "" if family.prefix is None else sample(family.prefix, rng) + " "
+            texts.append(prefix + body)
+    for text in texts:
+        best = parser.grammar.best(text)
+        assert (None if best is None else best.pattern.id) == _brute_force_best(parser, text), text
