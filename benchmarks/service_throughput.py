@@ -5,15 +5,21 @@ against calling the sandbox's Web API directly (``GET /v1/me/player``,
 
     .venv/bin/python benchmarks/service_throughput.py [--seconds 5] [--concurrency 8]
 
-The service runs embedded (the sandbox mounted in-process, as ``./scripts/run`` starts it),
-so "direct" calls the very same sandbox app through the same uvicorn server.
+The service runs as ``skill serve`` in its own process (one uvicorn worker, the sandbox
+mounted in-process at /sandbox, as ``./scripts/run`` starts it); "direct" calls the very same
+sandbox app through the same server, with the demo user's own Spotify access token. Note
+that a direct ``pause`` of a paused player is Spotify's 403 (counted as errors): it does the
+same work.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,8 +33,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from skill.config import Settings  # noqa: E402
 from skill.storage import open_store  # noqa: E402
 from skill.storage.crypto import generate_key  # noqa: E402
-from skill.web import create_app  # noqa: E402
-from tests.servers import serve_app  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _wait_ready(url: str) -> None:
+    async with httpx.AsyncClient(timeout=2) as client:
+        for _ in range(300):
+            try:
+                if (await client.get(url + "/readyz")).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.1)
+    raise SystemExit("the service did not start")
 
 
 async def _load(client: httpx.AsyncClient, method: str, url: str, seconds: float,
@@ -61,20 +83,28 @@ async def _load(client: httpx.AsyncClient, method: str, url: str, seconds: float
 
 async def main(seconds: float, concurrency: int) -> None:
     tmp = Path(tempfile.mkdtemp())
-    settings = Settings(db_path=tmp / "bench.sqlite3", encryption_keys=(generate_key(),),
-                        refresh_interval_seconds=0, log_level="WARNING")
-    app = create_app(settings)
-    with serve_app(app) as url:
-        store = open_store(settings)
-        key = await store.rotate_key("demo", at=time.time())
-        store.close()
+    port = free_port()
+    env = {**os.environ, "SKILL_DB": str(tmp / "bench.sqlite3"),
+           "SKILL_ENCRYPTION_KEYS": generate_key(), "SKILL_REFRESH_INTERVAL_SECONDS": "0",
+           "SKILL_LOG_LEVEL": "WARNING", "SKILL_PORT": str(port)}
+    env.pop("SPOTIFY_CLIENT_ID", None)
+    settings = Settings.from_env(env)
+    store = open_store(settings)
+    _, key = await store.create_user("demo", at=time.time())
+    store.close()
+    skill = str(Path(sys.executable).with_name("skill"))
+    # the service in its own process: one uvicorn worker, as `skill serve` runs it
+    server = subprocess.Popen([skill, "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        await _wait_ready(url)
         store = open_store(settings)
         record = await store.get_token("demo", "spotify")
         store.close()
         assert record is not None, "the demo user is linked at start-up"
-        direct_token = record.access_token
         ours = {"Authorization": f"Bearer {key}"}
-        theirs = {"Authorization": f"Bearer {direct_token}"}
+        theirs = {"Authorization": f"Bearer {record.access_token}"}
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
             # start something on the kitchen speaker so state and pause have work to do
@@ -94,6 +124,9 @@ async def main(seconds: float, concurrency: int) -> None:
                     client, "PUT", "/sandbox/v1/me/player/pause", seconds, concurrency,
                     headers=theirs)),
             ]
+    finally:
+        server.terminate()
+        server.wait(10)
     print(f"one uvicorn worker, {concurrency} concurrent clients, {seconds:g} s each")
     print(f"{'request':44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, row in rows:
