@@ -17,7 +17,8 @@ right answer is, judged on the catalog itself (the ground truth the sandbox serv
 
 Noise, seeded: lower case, punctuation dropped (speech has none), diacritics dropped,
 version suffixes of titles and albums dropped ("- Remastered 2011", "(feat. …)"), digits
-read as words ("22" → "twenty two", "1989" → "nineteen eighty nine", "90s" → "nineties"),
+read as words when they stand alone ("22" → "twenty two", "1989" → "nineteen eighty nine",
+"90s" → "nineties", "25th" → "twenty fifth"; "R3HAB" stays as written),
 one typo in a long word (never in a number), a leading "the" dropped, homophones from
 ``data/entities/aliases.yaml`` ("the weekend").
 Sources are tracks of popularity ≥ 30 (what people ask for) with titles of at most 60
@@ -53,7 +54,11 @@ _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
          "eighteen", "nineteen"]  # fmt: skip
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_DIGITS = re.compile(r"\d+")
+#: a number standing alone (not glued to letters, as in "R3HAB" or "6ix9ine")
+_DIGITS = re.compile(r"(?<![^\W_])\d+(?![^\W_])")
+_ORDINAL = re.compile(r"(?<![^\W\d_])(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+_ORDINAL_WORDS = {"one": "first", "two": "second", "three": "third", "five": "fifth",
+                  "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}  # fmt: skip
 _DECADE = re.compile(r"\b(?:19)?([2-9]0)'?s\b")
 _DECADES = {"20": "twenties", "30": "thirties", "40": "forties", "50": "fifties",
             "60": "sixties", "70": "seventies", "80": "eighties", "90": "nineties"}  # fmt: skip
@@ -100,6 +105,19 @@ def number_words(digits: str, rng: random.Random) -> str:
     if len(digits) == 3 and digits[1] == "0" and rng.random() < 0.5:
         return f"{_ONES[int(digits[0])]} oh {_ONES[int(digits[2])]}"
     return words_under_1000(n)
+
+
+def ordinal_words(digits: str, rng: random.Random) -> str:
+    """ "25" read as an ordinal: "twenty fifth"."""
+    words = number_words(digits, rng).split()
+    last = words[-1]
+    if last in _ORDINAL_WORDS:
+        words[-1] = _ORDINAL_WORDS[last]
+    elif last.endswith("y"):
+        words[-1] = last[:-1] + "ieth"
+    else:
+        words[-1] = last + "th"
+    return " ".join(words)
 
 
 def one_typo(word: str, rng: random.Random) -> str:
@@ -155,6 +173,7 @@ class Noise:
             noise.append("typo")
         if _DIGITS.search(text) and self.rng.random() < 0.7:
             text = _DECADE.sub(lambda m: f" {_DECADES[m.group(1)]} ", text)
+            text = _ORDINAL.sub(lambda m: f" {ordinal_words(m.group(1), self.rng)} ", text)
             text = _DIGITS.sub(lambda m: f" {number_words(m.group(0), self.rng)} ", text)
             noise.append("numbers as words")
         if self.rng.random() < 0.8:

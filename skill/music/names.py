@@ -11,7 +11,8 @@
 2. **words**: a lone ``n`` (``rock 'n' roll``) is ``and``; ``mister``/``doctor``/``part``/
    ``volume`` take their written short forms (``mr``, ``dr``, ``pt``, ``vol``); spoken numbers
    become digits (``twenty two`` → ``22``, ``nineteen eighty nine`` → ``1989``, ``five oh
-   five`` → ``505``, ``two thousand two`` → ``2002``); roman numerals ``ii``..``xx`` become
+   five`` → ``505``, ``two thousand two`` → ``2002``, ``twenty fifth`` → ``25th``); roman
+   numerals ``ii``..``xx`` become
    digits; decades read as digits (``seventies``, ``70's`` → ``70s``); two or more single
    letters in a row are one word (``a c d c`` → ``acdc``, ``r e m`` → ``rem``).
 3. **aliases** from ``data/entities/aliases.yaml`` (homophones and nicknames: ``the
@@ -54,6 +55,14 @@ _TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
          "seventy": 70, "eighty": 80, "ninety": 90}  # fmt: skip
 _OH = frozenset({"oh", "o"})
+_PLURAL_UNITS = {"ones": 1, "twos": 2, "threes": 3, "fours": 4, "fives": 5, "sixes": 6,
+                 "sevens": 7, "eights": 8, "nines": 9}  # fmt: skip
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+             "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+             "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+             "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70,
+             "eightieth": 80, "ninetieth": 90, "hundredth": 100}  # fmt: skip
 _ROMAN = {"ii": 2, "iii": 3, "iv": 4, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "xi": 11,
           "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18,
           "xix": 19, "xx": 20}  # fmt: skip
@@ -157,13 +166,26 @@ def _digit_string(words: Sequence[str], i: int) -> tuple[str, int] | None:
     return "".join(digits), j - i
 
 
+def _ordinal(value: int) -> str:
+    if 10 <= value % 100 <= 13:
+        return f"{value}th"
+    return f"{value}{({1: 'st', 2: 'nd', 3: 'rd'}).get(value % 10, 'th')}"
+
+
 def _cardinal(words: Sequence[str], i: int) -> tuple[str, int] | None:
-    """ "twenty two" → 22, "one hundred and six" → 106, "two thousand two" → 2002."""
+    """ "twenty two" → 22, "one hundred and six" → 106, "two thousand two" → 2002,
+    "twenty fifth" → 25th."""
     total = current = 0
     last = ""
     j = i
     while j < len(words):
         word = words[j]
+        if word == "hundredth" and last in ("", "unit", "teen", "tens"):
+            return _ordinal(total + max(current, 1) * 100), j + 1 - i
+        if word in _ORDINALS and last in ("", "tens", "scale", "and"):
+            return _ordinal(total + current + _ORDINALS[word]), j + 1 - i
+        if word in _PLURAL_UNITS and last in ("tens", "scale", "and"):  # "fifty twos"
+            return f"{total + current + _PLURAL_UNITS[word]}s", j + 1 - i
         if word in _UNITS or word in _TEENS:
             if last in ("unit", "teen"):
                 break
@@ -201,7 +223,7 @@ def _numbers(words: list[str]) -> list[str]:
     i = 0
     while i < len(words):
         word = words[i]
-        if word in _UNITS or word in _TEENS or word in _TENS:
+        if word in _UNITS or word in _TEENS or word in _TENS or word in _ORDINALS:
             found = _digit_string(words, i) or _year(words, i) or _cardinal(words, i)
             if found is not None:
                 out.append(found[0])
@@ -232,7 +254,7 @@ def _decades(words: list[str]) -> list[str]:
     """ "70 s" (from "70's" or "seventy s") → "70s"; "19 90s" → "1990s"."""
     out: list[str] = []
     for word in words:
-        if word == "s" and out and out[-1].isdigit() and out[-1][-1] == "0":
+        if word == "s" and out and out[-1].isdigit():
             out[-1] += "s"
         elif len(word) == 3 and word.endswith("0s") and out and out[-1] in ("19", "20"):
             out[-1] += word  # "nineteen nineties" → "1990s"
@@ -346,7 +368,7 @@ def search_forms(text: str) -> list[str]:
         parts.extend(based[cursor:])
         forms.append(" ".join(parts))
     forms.append(" ".join(plain))
-    spoken = _letters(_numbers(plain))
+    spoken = _letters(_decades(_numbers(plain)))
     if spoken != plain:
         forms.append(" ".join(spoken))
     return [form for form in dict.fromkeys(forms) if form]
