@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT_MESSAGES = {
     400: "Bad request.",
@@ -168,9 +168,13 @@ class FaultMiddleware:
             return
         self.sandbox.stats.faults_served += 1
         delay = sum(rule.latency_ms for rule in fired) / 1000
-        if delay:
-            await asyncio.sleep(delay)
         answer = next((r for r in fired if r.status is not None or r.drop), None)
+        if delay:
+            # Read the request before the delay, as a real server has it once the client has
+            # sent it: a client that gives up during the delay does not stop Spotify from
+            # acting on what it sent (the case "no double next after a timeout" is about).
+            receive = await _buffered(receive)
+            await asyncio.sleep(delay)
         if answer is None:
             await self.app(scope, receive, send)
             return
@@ -181,6 +185,28 @@ class FaultMiddleware:
                         "headers": [(b"content-length", b"64")]})
             return
         await _send_fault(answer, send)
+
+
+async def _buffered(receive: Receive) -> Receive:
+    """Read the whole request body now; replay it, then pass later messages through."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    pending: list[Message] = [
+        {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+    ]
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop()
+        return await receive()
+
+    return replay
 
 
 async def _send_fault(rule: FaultRule, send: Send) -> None:

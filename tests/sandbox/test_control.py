@@ -258,3 +258,23 @@ def test_mounted_under_a_prefix() -> None:
         http.post("/control/faults", json={"path": "/v1/me", "status": 502, "count": 1})
         assert http.get("/v1/me", headers=auth).status_code == 502
         assert http.get("/control/stats").json()["api_requests_by_path"] == {"/v1/me": 2}
+
+
+def test_a_request_abandoned_during_latency_is_still_executed(
+    http: httpx.Client, auth: dict[str, str]
+) -> None:
+    """Spotify acts on what it received even when the client gave up waiting."""
+    devices = http.get("/v1/me/player/devices", headers=auth).json()["devices"]
+    kitchen = next(d["id"] for d in devices if d["name"] == "Kitchen Speaker")
+    http.post("/control/faults", json={"path": "/v1/me/player", "method": "PUT",
+                                       "latency_ms": 400, "count": 1})
+    with pytest.raises(httpx.ReadTimeout):
+        http.put("/v1/me/player", json={"device_ids": [kitchen]}, headers=auth, timeout=0.1)
+    deadline = time.monotonic() + 5
+    log: list[dict[str, object]] = []
+    while time.monotonic() < deadline and not log:
+        time.sleep(0.05)
+        log = http.get("/control/users/demo/log").json()
+    assert [(e["method"], e["path"], e["status"]) for e in log] == [
+        ("PUT", "/v1/me/player", 204)
+    ]
