@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skill.nlu.firstchar import compile_with_first
+from skill.nlu.firstchar import compile_with_first, first_chars
 from skill.nlu.models import INTENT_SLOTS
 from skill.nlu.yamlio import load_yaml
 
@@ -57,6 +57,49 @@ WILDCARD_SLOTS = frozenset(
 
 _ANY_HEAD = "(?:{any} )?"
 _ANY_TAIL = "(?: {any})?"
+
+
+_WORD = re.compile(r"\w+")
+_DIGITS_ALT = re.compile(r"\|\\d\+(?=[|)])")
+_WORD_LIST = re.compile(r"\\b\(\?:((?:[a-z0-9']+\??\|)*[a-z0-9']+\??)\)\\b")
+
+
+def _trigger_words(source: str) -> tuple[frozenset[str], bool] | None:
+    """A trigger written as ``\\b(?:w1|w2|...)\\b`` (words, "s?" plurals, ``\\d+``) as a word
+    set and whether any number counts; None for any other regex."""
+    plain, count = _DIGITS_ALT.subn("", source)
+    digits = count > 0
+    m = _WORD_LIST.fullmatch(plain)
+    if m is None:
+        return None
+    words: set[str] = set()
+    for alt in m.group(1).split("|"):
+        if alt.endswith("?"):
+            stem = alt[:-1]
+            words.update({stem, stem[:-1]})
+        else:
+            words.add(alt)
+    return frozenset(words), digits
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A family's prefilter: a regex, and its word-set form when it is a plain word list."""
+
+    regex: re.Pattern[str]
+    words: tuple[frozenset[str], bool] | None
+
+    def fires(self, text: str, tokens: frozenset[str]) -> bool:
+        if self.words is None:
+            return self.regex.search(text) is not None
+        words, digits = self.words
+        if not words.isdisjoint(tokens):
+            return True
+        return digits and any(t.isdigit() for t in tokens)
+
+
+#: a prefix (a play verb, a device name) never spans more words than this
+_MAX_PREFIX_WORDS = 10
 
 
 class GrammarError(ValueError):
@@ -142,7 +185,7 @@ class Match:
 @dataclass(frozen=True, slots=True)
 class Family:
     name: str
-    trigger: re.Pattern[str] | None
+    trigger: Trigger | None
     patterns: tuple[Pattern, ...]
     #: matched once before the patterns ("play", "i want to hear"): the patterns see the rest
     prefix: re.Pattern[str] | None = None
@@ -157,12 +200,16 @@ class Family:
     contains_gate: re.Pattern[str] | None = None
     #: first word -> the patterns whose first word is known and is that word
     by_word: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
+    #: the characters the prefix can start with (None: any)
+    prefix_first: frozenset[str] | None = None
+    #: ``(?:suffix)$`` for finding the longest suffix in one search
+    suffix_search: re.Pattern[str] | None = None
 
     @classmethod
     def build(
         cls,
         name: str,
-        trigger: re.Pattern[str] | None,
+        trigger: Trigger | None,
         patterns: tuple[Pattern, ...],
         prefix: re.Pattern[str] | None = None,
         suffix: re.Pattern[str] | None = None,
@@ -191,6 +238,8 @@ class Family:
             any_first,
             gate,
             {word: tuple(found) for word, found in by_word.items()},
+            None if prefix is None else first_chars(prefix.pattern),
+            None if suffix is None else re.compile(f"(?:{suffix.pattern})$"),
         )
 
     def candidates(self, text: str, start: int) -> tuple[Pattern, ...]:
@@ -203,25 +252,33 @@ class Family:
         by_word = self.by_word.get(word)
         return by_char if by_word is None else by_word + by_char
 
-    def splits(self, text: str) -> list[tuple[int, int, dict[str, tuple[int, int]]]]:
+    def splits(
+        self, text: str, spaces: list[int] | None = None
+    ) -> list[tuple[int, int, dict[str, tuple[int, int]]]]:
         """(body start, body end, groups of prefix and suffix) for every way the prefix and
         suffix can frame ``text``. Both split only at spaces."""
-        spaces = [i for i, ch in enumerate(text) if ch == " "]
+        if self.prefix is None and self.suffix is None:
+            return [(0, len(text), {})]
+        if spaces is None:
+            spaces = [i for i, ch in enumerate(text) if ch == " "]
         starts: list[tuple[int, dict[str, tuple[int, int]]]] = []
         if self.prefix is None or self.prefix.fullmatch(text, 0, 0) is not None:
             starts.append((0, {}))
-        if self.prefix is not None:
-            for i in spaces:
+        if self.prefix is not None and (self.prefix_first is None or text[:1] in self.prefix_first):
+            for i in spaces[:_MAX_PREFIX_WORDS]:
                 m = self.prefix.fullmatch(text, 0, i)
                 if m is not None:
                     starts.append((i + 1, {"x_prefix": (0, i), **_spans(m)}))
         if not starts:
             return []
         ends: list[tuple[int, dict[str, tuple[int, int]]]] = []
-        if self.suffix is None:
+        if self.suffix is None or self.suffix_search is None:
             ends.append((len(text), {}))
         else:
-            for j in [*spaces, len(text)]:
+            # the longest suffix, found by one search; shorter ones start at later spaces
+            found = self.suffix_search.search(text)
+            first = len(text) if found is None else found.start()
+            for j in [*(i for i in spaces if i >= first), len(text)]:
                 m = self.suffix.fullmatch(text, j)
                 if m is not None:
                     ends.append((j, _spans(m)))
@@ -273,7 +330,8 @@ class Grammar:
             trigger_src = data.get("trigger")
             trigger = None
             if trigger_src:
-                trigger = _compile(expander.expand(str(trigger_src), path.name), path.name)
+                source = expander.expand(str(trigger_src), path.name)
+                trigger = Trigger(_compile(source, path.name), _trigger_words(source))
             patterns: list[Pattern] = []
             for index, entry in enumerate(data["patterns"]):
                 intent = str(entry["intent"])
@@ -334,12 +392,15 @@ class Grammar:
 
     def matches(self, text: str) -> Iterator[Match]:
         """Every pattern that matches the whole of ``text``, in grammar order."""
+        spaces = [i for i, ch in enumerate(text) if ch == " "]
+        # the words as "\\b" sees them (apostrophes and dots split) plus the whole tokens
+        tokens = frozenset(_WORD.findall(text)).union(text.split(" "))
         for family in self.families:
-            if family.trigger is not None and family.trigger.search(text) is None:
+            if family.trigger is not None and not family.trigger.fires(text, tokens):
                 continue
             gate = family.contains_gate
             skip_contains = gate is not None and gate.search(text) is None
-            for start, end, framed in family.splits(text):
+            for start, end, framed in family.splits(text, spaces):
                 for pattern in family.candidates(text, start):
                     if skip_contains and pattern.contains is not None:
                         continue

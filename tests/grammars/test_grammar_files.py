@@ -94,7 +94,7 @@ def _brute_force_best(parser: Parser, text: str) -> str | None:
 
     best: Match | None = None
     for family in parser.grammar.families:
-        if family.trigger is not None and family.trigger.search(text) is None:
+        if family.trigger is not None and family.trigger.regex.search(text) is None:
             continue
         for start, end, framed in family.splits(text):
             for pattern in family.patterns:
