@@ -41,7 +41,7 @@ SEARCH_LIMIT_MAX = 10
 PAGE_LIMIT_MAX = 50
 
 
-async def _call(request: Request, user: ServiceUser, action: str, call: Awaitable[T],
+async def _call(user: ServiceUser, action: str, call: Awaitable[T],
                 *, playlist: bool = False) -> T:
     """Run one client call with its audit line; a foreign playlist becomes ``not_found``."""
     started = time.perf_counter()
@@ -101,7 +101,7 @@ async def search(request: Request) -> Response:
     limit = _int_param(request, "limit", 10, 1, SEARCH_LIMIT_MAX)
     offset = _int_param(request, "offset", 0, 0, 1000)
     client = runtime_of(request).services.client
-    result = await _call(request, user, "search",
+    result = await _call(user, "search",
                          client.search(user.user_id, query, types, limit=limit, offset=offset))
     body = {kind: (None if page is None else _page(page)) for kind, page in (
         ("tracks", result.tracks), ("artists", result.artists), ("albums", result.albums),
@@ -114,7 +114,7 @@ async def playlists(request: Request) -> Response:
     client = runtime_of(request).services.client
     if request.method == "POST":
         async def create(user: ServiceUser, body: dict[str, Any]) -> Response:
-            made = await _call(request, user, "create_playlist", client.create_playlist(
+            made = await _call(user, "create_playlist", client.create_playlist(
                 user.user_id, body["name"], public=bool(body.get("public", False)),
                 collaborative=bool(body.get("collaborative", False)),
                 description=body.get("description"),
@@ -125,7 +125,7 @@ async def playlists(request: Request) -> Response:
     user = await require_user(request)
     limit = _int_param(request, "limit", 20, 1, PAGE_LIMIT_MAX)
     offset = _int_param(request, "offset", 0, 0, 100000)
-    page = await _call(request, user, "list_playlists",
+    page = await _call(user, "list_playlists",
                        client.my_playlists(user.user_id, limit=limit, offset=offset))
     return _json(_page(page))
 
@@ -137,7 +137,7 @@ async def playlist_change(request: Request) -> Response:
     if not body:
         raise InvalidRequest("Nothing to change.", status=422, details={"fields": []})
     client = runtime_of(request).services.client
-    await _call(request, user, "change_playlist", client.change_playlist(
+    await _call(user, "change_playlist", client.change_playlist(
         user.user_id, playlist_id, name=body.get("name"), public=body.get("public"),
         collaborative=body.get("collaborative"), description=body.get("description"),
     ), playlist=True)
@@ -156,7 +156,7 @@ async def playlist_items(request: Request) -> Response:
     if request.method == "POST":
         async def add(user: ServiceUser, body: dict[str, Any]) -> Response:
             target = _playlist_id(request)
-            snapshot = await _call(request, user, "add_playlist_items", client.add_playlist_items(
+            snapshot = await _call(user, "add_playlist_items", client.add_playlist_items(
                 user.user_id, target, body["uris"], position=body.get("position"),
             ), playlist=True)
             return _json({"snapshot_id": snapshot, "added": len(body["uris"])}, 201)
@@ -166,7 +166,7 @@ async def playlist_items(request: Request) -> Response:
     assert playlist_id is not None
     if request.method == "DELETE":
         body = await _read(request, schemas.PLAYLIST_REMOVE)
-        snapshot = await _call(request, user, "remove_playlist_items",
+        snapshot = await _call(user, "remove_playlist_items",
                                client.remove_playlist_items(
                                    user.user_id, playlist_id, body["uris"],
                                    snapshot_id=body.get("snapshot_id")),
@@ -174,7 +174,7 @@ async def playlist_items(request: Request) -> Response:
         return _json({"snapshot_id": snapshot, "removed": len(body["uris"])})
     limit = _int_param(request, "limit", 50, 1, PAGE_LIMIT_MAX)
     offset = _int_param(request, "offset", 0, 0, 100000)
-    page = await _call(request, user, "playlist_items", client.playlist_items(
+    page = await _call(user, "playlist_items", client.playlist_items(
         user.user_id, playlist_id, limit=limit, offset=offset), playlist=True)
     return _json(_page(page))
 
@@ -194,7 +194,7 @@ async def library(request: Request) -> Response:
     client = runtime_of(request).services.client
     if request.method == "POST":
         async def save(user: ServiceUser, body: dict[str, Any]) -> Response:
-            await _call(request, user, "save_to_library",
+            await _call(user, "save_to_library",
                         client.save_to_library(user.user_id, body["uris"]))
             return _json({"saved": body["uris"]})
 
@@ -202,17 +202,17 @@ async def library(request: Request) -> Response:
     user = await require_user(request)
     if request.method == "DELETE":
         body = await _read(request, schemas.LIBRARY_CHANGE)
-        await _call(request, user, "remove_from_library",
+        await _call(user, "remove_from_library",
                     client.remove_from_library(user.user_id, body["uris"]))
         return _json({"removed": body["uris"]})
     uris = _uris_param(request)
     if uris is not None:
-        flags = await _call(request, user, "library_contains",
+        flags = await _call(user, "library_contains",
                             client.library_contains(user.user_id, uris))
         return _json({"contains": dict(zip(uris, flags, strict=True))})
     limit = _int_param(request, "limit", 20, 1, PAGE_LIMIT_MAX)
     offset = _int_param(request, "offset", 0, 0, 100000)
-    page = await _call(request, user, "saved_tracks",
+    page = await _call(user, "saved_tracks",
                        client.saved_tracks(user.user_id, limit=limit, offset=offset))
     return _json(_page(page))
 

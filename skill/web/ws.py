@@ -32,7 +32,6 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from skill.errors import Unauthorized
 from skill.storage.base import ServiceUser
-from skill.web.auth import require_user
 from skill.web.inputs import post_json
 from skill.web.schemas import EMPTY
 
@@ -170,10 +169,6 @@ async def _read(websocket: WebSocket) -> dict[str, Any] | None:
             continue
         if isinstance(message, dict) and message.get("type") == "ping":
             return {"type": "pong"}
-
-
-async def _require(request: Request) -> ServiceUser:
-    return await require_user(request)
 
 
 routes = [
