@@ -13,7 +13,7 @@ import re
 
 SECRET_PARAMS = (
     "code", "state", "token", "access_token", "refresh_token", "id_token", "api_key",
-    "key", "client_secret", "code_verifier", "confirm", "password",
+    "key", "client_secret", "code_verifier", "confirm", "password", "ticket",
 )
 _PARAM_RE = re.compile(
     r"(?P<pre>[?&;](?:" + "|".join(SECRET_PARAMS) + r")=)(?P<value>[^&#\s\"']*)",
