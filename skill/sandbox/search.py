@@ -43,6 +43,8 @@ KINDS: tuple[Kind, ...] = ("album", "artist", "playlist", "track")
 _FIELD_WEIGHT = {"name": 1.0, "artist": 1.0, "album": 0.9, "genre": 0.8}
 TRACK_FILTERS = {"track": "name", "artist": "artist", "album": "album", "genre": "genre"}
 _PREFIX_MIN, _TYPO_MIN, _PREFIX_CAP = 3, 3, 200
+_NARROW_MAX = 40_000
+"""Terms with longer postings are checked per candidate instead of by set intersection."""
 #: Identifies the index code: a cached index built by other code is never reused.
 _CODE_KEY = hashlib.sha256(
     Path(__file__).read_bytes() + Path(search_query.__file__).read_bytes()
@@ -301,11 +303,19 @@ class TextIndex:
         missing: int,
         droppable: list[bool],
     ) -> list[tuple[float, int]]:
-        order = sorted(range(len(terms)), key=lambda i: self._postings_size(*terms[i]))
-        seeds = order[: missing + 1] if missing else order[:1]
-        candidates: set[int] = set()
-        for index in seeds:
-            candidates |= self._candidates(*terms[index])
+        sizes = [self._postings_size(*term) for term in terms]
+        order = sorted(range(len(terms)), key=lambda i: sizes[i])
+        # Narrow the candidates with set operations before scoring them one by one: every
+        # result holds the rarest terms (all of them, or all but one when one may miss).
+        rare = [self._candidates(*terms[i]) for i in order[:3] if sizes[i] <= _NARROW_MAX]
+        rare = rare or [self._candidates(*terms[order[0]])]
+        if not missing:
+            candidates = set.intersection(*rare)
+        elif len(rare) >= 3:
+            first, second, third = rare[:3]
+            candidates = (first & second) | (first & third) | (second & third)
+        else:
+            candidates = set.union(*[self._candidates(*terms[i]) for i in order[:2]])
         matched: list[tuple[float, int]] = []
         for doc in candidates:
             if not self._year_ok(doc, query):
