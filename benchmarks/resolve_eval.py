@@ -185,7 +185,15 @@ async def evaluate(base: str, cases: list[Case], misses: int) -> bool:
         warm.raise_for_status()
         resolver = Resolver(client)
         stats: dict[str, dict[str, Any]] = defaultdict(
-            lambda: {"n": 0, "ok": 0, "ambiguous": 0, "missing": 0, "queries": 0, "ms": []}
+            lambda: {
+                "n": 0,
+                "ok": 0,
+                "ambiguous": 0,
+                "missing": 0,
+                "queries": 0,
+                "max_q": 0,
+                "ms": [],
+            }
         )
         wrong: dict[str, list[str]] = defaultdict(list)
         for case in cases:
@@ -201,6 +209,7 @@ async def evaluate(base: str, cases: list[Case], misses: int) -> bool:
                 continue
             row["ms"].append((time.perf_counter() - started) * 1000)
             row["queries"] += resolution.queries
+            row["max_q"] = max(row["max_q"], resolution.queries)
             row["ambiguous"] += resolution.ambiguous
             if correct(case, resolution):
                 row["ok"] += 1
@@ -218,7 +227,7 @@ def _pct(ordered: list[float], q: float) -> float:
 def report(stats: dict[str, dict[str, Any]], wrong: dict[str, list[str]], misses: int) -> bool:
     header = (
         f"{'kind':<12}{'n':>6}{'top-1 %':>9}{'target':>8}{'asks %':>8}{'none':>6}"
-        f"{'q/req':>7}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'q/req':>7}{'max q':>6}{'p50 ms':>8}{'p99 ms':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -233,7 +242,7 @@ def report(stats: dict[str, dict[str, Any]], wrong: dict[str, list[str]], misses
         print(
             f"{kind:<12}{row['n']:>6}{accuracy:>9.1f}{target or 0:>8.0f}"
             f"{100 * row['ambiguous'] / row['n']:>8.1f}{row['missing']:>6}"
-            f"{row['queries'] / row['n']:>7.2f}{statistics.median(ordered):>8.1f}"
+            f"{row['queries'] / row['n']:>7.2f}{row['max_q']:>6}{statistics.median(ordered):>8.1f}"
             f"{_pct(ordered, 0.99):>8.1f}"
         )
     every.sort()

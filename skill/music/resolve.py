@@ -1,25 +1,33 @@
 """Resolution: from what the user asked (a :class:`MediaRequest`) to Spotify URIs, ranked.
 
-:class:`Resolver` runs a few targeted searches per request, concurrently, and ranks what
-comes back with the documented score of :mod:`skill.music.ranking`:
+:class:`Resolver` sends a few targeted searches per request, in waves (each wave's searches
+concurrently), and ranks what comes back with the documented score of
+:mod:`skill.music.ranking`. Development-mode search returns at most 10 items and no
+popularity, so precise field filters come first and Spotify's order is the popularity signal.
 
-* **track** with title and artist: ``track:"T" artist:"A"``, the free text ``T A`` and, since
-  a title may contain "by" ("stand by me"), ``track:"T by A"``; every split of a free query
-  at "by" is tried the same way. If nothing matches well, the artist is resolved first
-  (``type=artist``) and the track is searched again under the artist's catalog spelling.
-* **title only**: ``track:"T"`` plus the free text; **free text of unknown kind** searches
-  tracks, artists, albums and playlists in one call.
-* **artist**: ``type=artist`` free text; **album**: ``album:"X" artist:"A"`` and free text.
-* **playlist**: the user's own and followed playlists (``GET /me/playlists``) with a library
-  bonus, and ``type=playlist`` search.
+* **track** with title and artist. Wave 1: ``track:"T" artist:"A"`` in the best-guess
+  spelling (aliases in catalog spelling: "the weekend" → "The Weeknd"). If no name matched
+  (almost) exactly (:func:`~skill.music.candidates.strong`), wave 2: the other spellings (as
+  said; numbers as digits, letters joined), the free text ``T A``, and the title read whole
+  (``track:"T by A"``: "stand by me" may have been split at its "by"). If still nothing
+  good, wave 3 resolves the artist first (``type=artist``) and searches the title under the
+  artist's catalog spelling.
+* **free text** ("the weeknd blinding lights", "stand by me"): every split at "by" is a
+  title-by-artist reading searched as above, and the whole text is searched over tracks,
+  artists, albums and playlists at once (when the kind was not said) or as a title.
+  Version words at the end ("… live", "… sped up") are taken out of the names and asked for.
+* **artist**: ``type=artist`` free text; **album**: ``album:"X" artist:"A"``, then the
+  other spellings and free text.
+* **playlist**: the user's own and followed playlists (``GET /me/playlists``, cached) with a
+  library bonus, and ``type=playlist`` search, at once.
 * **genre**: a playlist named for the genre when one matches, else tracks from
   ``genre:"G"`` (their URIs are in :attr:`Resolution.uris`, to play as a list).
-* **liked songs**: ``spotify:user:<id>:collection`` (the id from ``GET /me``).
+* **liked songs**: ``spotify:user:<id>:collection`` (the id from ``GET /me``, cached).
 
-Spoken variants (aliases in catalog spelling, numbers as digits) are searched too, from
-:func:`skill.music.names.search_forms`. Search results are cached for ``cache_ttl`` seconds
-(bounded, least recently used out first), so a repeat or a follow-up costs no call; each
-:class:`Resolution` says how many Web API calls it made (``queries``).
+Results are cached for ``cache_ttl`` seconds (bounded, least recently used out first; one
+search in flight per query, shared by concurrent resolutions), so a repeat or a follow-up
+costs no call. Each :class:`Resolution` says how many Web API calls it made (``queries``):
+1-2 for most requests, never more than :data:`MAX_QUERIES` (8).
 """
 
 from __future__ import annotations
@@ -62,6 +70,8 @@ log = logging.getLogger("skill.music.resolve")
 
 T = TypeVar("T")
 CACHE_SIZE = 512
+#: Web API calls one resolution may make (searches past it are skipped)
+MAX_QUERIES = 8
 PROFILE_TTL = 3600.0
 
 
@@ -217,8 +227,18 @@ class Resolver:
     async def _searches(
         self, user_id: str, queries: Sequence[Query], calls: _Calls
     ) -> list[SearchResult]:
-        """Several searches at once; a failed one is skipped unless all fail."""
-        unique = list(dict.fromkeys((q, tuple(t)) for q, t in queries if q.strip()))
+        """Several searches at once; a failed one is skipped unless all fail. Searches not
+        in the cache are sent only while the resolution's budget lasts (:data:`MAX_QUERIES`)."""
+        unique: list[Query] = []
+        budget = MAX_QUERIES - calls.count
+        for q, t in dict.fromkeys((q, tuple(t)) for q, t in queries if q.strip()):
+            key = ("search", q, ",".join(t))
+            if self._cache.get(key) is None and key not in self._inflight:
+                if budget <= 0:
+                    log.debug("search budget spent, skipped %r", q)
+                    continue
+                budget -= 1
+            unique.append((q, t))
         results = await asyncio.gather(
             *(self._search(user_id, q, t, calls) for q, t in unique), return_exceptions=True
         )

@@ -8,7 +8,7 @@ import pytest
 from skill.errors import NotFound
 from skill.music.media import Candidate, Resolution
 from skill.music.ranking import AMBIGUITY_MARGIN
-from skill.music.resolve import MediaRequest, Resolver
+from skill.music.resolve import MAX_QUERIES, MediaRequest, Resolver
 from tests.music.conftest import Music, World
 from tests.music.resolve_fixtures import (
     ALL_ROWS,
@@ -209,6 +209,7 @@ async def test_nothing_matching_raises_not_found(resolver: Resolver) -> None:
         await resolve(resolver, track="qxzvvjk wplmrr", artist="zzgrth")
     assert caught.value.code == "not_found"
     assert "qxzvvjk wplmrr by zzgrth" in caught.value.message
+    assert 3 <= caught.value.details["queries"] <= MAX_QUERIES  # every wave, within budget
     with pytest.raises(NotFound):
         await resolve(resolver)
     with pytest.raises(NotFound, match="Podcasts"):
