@@ -1,7 +1,7 @@
 """Fixtures of the orchestrator tests: the real sandbox over HTTP, the real service parts.
 
-* ``sandbox_server`` (module): a :class:`Sandbox` with the shipped catalog subset, served by
-  uvicorn on an ephemeral loopback port.
+* ``sandbox_server`` (session; a module may override it): a :class:`Sandbox` with the
+  shipped catalog subset, served by uvicorn on an ephemeral loopback port.
 * ``world`` (function): that sandbox reset for the test, with control-plane helpers
   (:class:`World`): the true player state, the user's Web API log, faults, devices, catalog
   fixtures.
@@ -116,7 +116,7 @@ def _serve(config: SandboxConfig) -> Iterator[World]:
         yield World(url, http, sandbox)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sandbox_server() -> Iterator[World]:
     yield from _serve(SandboxConfig())
 

@@ -200,3 +200,20 @@ def _road_trip(world: World) -> str:
         if playlist.name == "Road Trip":
             return f"spotify:playlist:{playlist.id}"
     raise AssertionError("the default world has a Road Trip playlist")
+
+
+async def test_device_gone_since_the_list_was_cached(music: Music, world: World) -> None:
+    """Spotify answers ``Device not found`` for a cached id: the list is dropped, re-listed
+    once, and the reply names the device and the fix."""
+    world.play_on("Kitchen Speaker", uris=[BLINDING_LIGHTS])
+    assert (await music.say("what devices are there")).ok  # cached with the bedroom in it
+    world.set_device("Bedroom Speaker", visible=False)
+    listings = music.orchestrator.devices.listings
+    outcome = await music.say("move the music to the bedroom")
+    assert not outcome.ok and outcome.error is not None
+    assert outcome.error.code == "device_not_found"
+    assert outcome.reply.startswith("I can't find Bedroom Speaker among your Spotify devices.")
+    assert "open Spotify on it once" in outcome.reply
+    assert music.orchestrator.devices.listings - listings == 1
+    assert [e["status"] for e in world.calls("demo", "/v1/me/player")] == [404]
+    assert world.player()["device"]["name"] == "Kitchen Speaker"

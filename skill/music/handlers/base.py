@@ -200,13 +200,16 @@ class Turn:
         check_controllable(target.device)
         return target
 
-    async def make_active(self, device: DeviceInfo, *, play: bool = False) -> bool:
+    async def make_active(self, device: DeviceInfo, *, play: bool = False) -> DeviceInfo:
         """Transfer to ``device`` unless it is active, then poll the player until the
         transfer shows (Spotify applies it a moment later), within the command's budget.
-        Returns whether it was verified."""
+
+        Returns the device (found again by name when Spotify no longer knew its id);
+        ``details["transfer_verified"]`` says whether the transfer was seen."""
         if device.is_active or device.id is None:
-            return True
-        await self.act(self.provider.transfer(self.user_id, device.id, play=play))
+            return device
+        device = (await self.on_device(device, lambda d: self.act(
+            self.provider.transfer(self.user_id, str(d.id), play=play))))[1]
         self.deps.devices.invalidate(self.user_id)
         limit = self.deps.monotonic() + min(TRANSFER_VERIFY_MAX, self.remaining() - PLAY_RESERVE)
         delay = 0.05
@@ -214,12 +217,12 @@ class Turn:
             state = await self.playback()
             if state is not None and state.device is not None and state.device.id == device.id:
                 self.details["transfer_verified"] = True
-                return True
+                return device
             if self.deps.monotonic() + delay > limit:
                 log.warning("user %s: transfer to %s not visible yet; playing with its id",
                             self.user_id, device.name)
                 self.details["transfer_verified"] = False
-                return False
+                return device
             await self.deps.sleep(delay)
             delay = min(delay * 2, 0.4)
 

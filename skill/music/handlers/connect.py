@@ -25,8 +25,8 @@ async def transfer(turn: Turn) -> Outcome:
         return turn.ok("transfer", f"Already playing on {device.name}.", playing=playing,
                        already=True)
     keep_playing = state is not None and state.is_playing
-    verified = await turn.make_active(device, play=keep_playing)
-    if not verified:
+    device = await turn.make_active(device, play=keep_playing)
+    if not turn.details.get("transfer_verified"):
         raise UpstreamTimeout(
             "Spotify accepted the transfer but did not show it in time.",
             details={"device": device.name, "reason": "transfer_unverified"},

@@ -137,8 +137,8 @@ async def start(
     state: PlaybackInfo | None = None,
 ) -> Outcome:
     """Play ``candidate`` on ``target`` (transfer first, verified)."""
-    device = target.device
-    await turn.make_active(device)
+    device = await turn.make_active(target.device)
+    target = dataclasses.replace(target, device=device)
     shuffle = _wanted_shuffle(turn, candidate, uris)
     if shuffle or (shuffle is False and state is not None and state.shuffle):
         await turn.on_device(device, lambda d: turn.act(
