@@ -30,6 +30,8 @@ STRONG_MATCH = 88.0
 
 @dataclass
 class Hit:
+    """One search result item, at its best position over the searches that returned it."""
+
     kind: str
     uri: str
     name: str
@@ -50,20 +52,22 @@ class Want:
 
 
 def quote(value: str) -> str:
+    """A field filter's value in double quotes (inner quotes dropped)."""
     return '"' + _FIELD_QUOTE.sub(" ", value).strip() + '"'
 
 
 def year_filter(year: str | None) -> str:
-    if not year:
-        return ""
-    value = normalize(year).replace(" ", "")
-    if value.isdigit() and len(value) == 4:
-        return f" year:{value}"
-    decade = _DECADE.match(value)
-    if decade:
-        start = int(decade.group(1))
-        start = start + (1900 if start >= 30 else 2000) if start < 100 else start
-        return f" year:{start}-{start + 9}"
+    """The ``year:`` filter for a spoken year or decade (" year:1989", " year:1980-1989" for
+    "the eighties", "80s" or "1980s"), or "" when there is none."""
+    for word in reversed(normalize(year or "").split()):
+        if word.isdigit() and len(word) == 4:
+            return f" year:{word}"
+        decade = _DECADE.match(word)
+        if decade:
+            start = int(decade.group(1))
+            if start < 100:
+                start += 1900 if start >= 30 else 2000
+            return f" year:{start}-{start + 9}"
     return ""
 
 

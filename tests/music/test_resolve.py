@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from skill.errors import NotFound
+from skill.music.candidates import Want, by_splits, quote, without_version, year_filter
 from skill.music.media import Candidate, Resolution
 from skill.music.ranking import AMBIGUITY_MARGIN
 from skill.music.resolve import MAX_QUERIES, MediaRequest, Resolver
@@ -71,6 +72,23 @@ def test_candidate_labels_and_resolution_properties() -> None:
     assert Resolution(()).best is None and not Resolution(()).ambiguous
     assert close.to_dict()["candidates"][0]["label"] == "Hello by Adele"
     assert 100.0 - 99.0 < AMBIGUITY_MARGIN
+
+
+def test_query_helpers() -> None:
+    assert year_filter("1989") == " year:1989"
+    assert year_filter("nineteen eighty nine") == " year:1989"
+    assert year_filter("the eighties") == " year:1980-1989"
+    assert year_filter("90s") == " year:1990-1999"
+    assert year_filter("2000s") == " year:2000-2009"
+    assert year_filter("twenties") == " year:2020-2029"
+    assert year_filter("recent") == year_filter(None) == ""
+    assert quote('say "hi"') == '"say  hi"'
+    assert by_splits("stand by me") == [Want(free="stand by me"), Want("stand", "me")]
+    assert by_splits("by the way") == [Want(free="by the way")]
+    request, asked = without_version(MediaRequest(track="bohemian rhapsody live"))
+    assert request.track == "bohemian rhapsody" and asked == {"live"}
+    request, asked = without_version(MediaRequest(track="live forever"))
+    assert request.track == "live forever" and not asked
 
 
 # -- tracks ---------------------------------------------------------------------------------
