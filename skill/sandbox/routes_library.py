@@ -228,7 +228,11 @@ def _follow_type(request: Request) -> str:
 
 
 async def following(request: Request) -> Response:
-    """``PUT``/``DELETE /me/following?type=artist|user&ids=``: extended mode only (204)."""
+    """``GET /me/following?type=artist``: followed artists, most recent first, with cursor
+    paging (``after`` = the last artist id of the previous page). ``PUT``/``DELETE`` (follow
+    by ids): extended mode only (204)."""
+    if request.method == "GET":
+        return _followed_artists(request)
     caller = authenticate(request)
     sandbox = get_sandbox(request)
     if sandbox.config.dev_mode:
@@ -248,6 +252,39 @@ async def following(request: Request) -> Response:
         )
     _change(sandbox, user, [(kind, str(i)) for i in ids], request.method == "PUT")
     return Response(status_code=204)
+
+
+def _followed_artists(request: Request) -> Response:
+    caller = authenticate(request, scopes=["user-follow-read"])
+    user = caller.require_user()
+    if request.query_params.get("type") != "artist":
+        raise bad_request("Invalid type")
+    limit, _ = paging_params(request, default=20, maximum=50)
+    sandbox = get_sandbox(request)
+    ids = [i for i, _ in _saved_ids(user, "artist") if sandbox.catalog.artist(i) is not None]
+    after = request.query_params.get("after")
+    start = ids.index(after) + 1 if after in ids else 0
+    if after and after not in ids:
+        raise bad_request("Invalid after")
+    page = ids[start : start + limit]
+    api, dev = api_base(request), sandbox.config.dev_mode
+    url = f"{api}/me/following?type=artist&limit={limit}"
+    more = start + limit < len(ids)
+    return spotify_json(
+        {
+            "artists": {
+                "href": url + (f"&after={after}" if after else ""),
+                "items": [
+                    objects.artist_object(sandbox.catalog.artists[i], api=api, dev_mode=dev)
+                    for i in page
+                ],
+                "limit": limit,
+                "next": f"{url}&after={page[-1]}" if more and page else None,
+                "cursors": {"after": page[-1]} if page else None,
+                "total": len(ids),
+            }
+        }
+    )
 
 
 async def following_contains(request: Request) -> Response:
@@ -271,6 +308,6 @@ routes = [
     Route("/v1/me/tracks/contains", per_type_contains, methods=["GET"]),
     Route("/v1/me/albums", saved_albums, methods=["GET", "PUT", "DELETE"]),
     Route("/v1/me/albums/contains", per_type_contains, methods=["GET"]),
-    Route("/v1/me/following", following, methods=["PUT", "DELETE"]),
+    Route("/v1/me/following", following, methods=["GET", "PUT", "DELETE"]),
     Route("/v1/me/following/contains", following_contains, methods=["GET"]),
 ]

@@ -190,3 +190,23 @@ def test_saved_albums_and_their_errors(demo: Client, http: httpx.Client) -> None
     assert demo.call("DELETE", "/me/albums", ids=album_id).status_code == 200
     assert demo.call("GET", "/me/albums/contains", ids=album_id).json() == [False]
     assert demo.call("GET", "/me/albums/contains").status_code == 400
+
+
+def test_followed_artists_with_cursor_paging(demo: Client, http: httpx.Client) -> None:
+    empty = demo.call("GET", "/me/following", type="artist").json()["artists"]
+    assert empty["items"] == [] and empty["total"] == 0 and empty["next"] is None
+    daft_punk = "spotify:artist:4tZwfgrHOc3mvqYlEYSvVi"
+    demo.call("PUT", "/me/library", uris=f"{WEEKND},{daft_punk}")
+    first = demo.call("GET", "/me/following", type="artist", limit=1).json()["artists"]
+    assert first["total"] == 2 and len(first["items"]) == 1
+    assert first["next"].endswith(f"after={first['cursors']['after']}")
+    rest = demo.http.get(first["next"], headers=demo.headers)
+    assert_matches_spec(rest)
+    second = rest.json()["artists"]
+    assert {first["items"][0]["uri"], second["items"][0]["uri"]} == {WEEKND, daft_punk}
+    assert second["next"] is None
+    assert demo.call("GET", "/me/following", type="user").status_code == 400
+    extended(http)
+    weeknd = WEEKND.rsplit(":", 1)[1]
+    assert demo.call("DELETE", "/me/following", type="artist", ids=weeknd).status_code == 204
+    assert demo.call("GET", "/me/following", type="artist").json()["artists"]["total"] == 1

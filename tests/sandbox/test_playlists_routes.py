@@ -301,6 +301,9 @@ def test_deprecated_paths_work_in_extended_mode(
     assert guest.call("PUT", f"/playlists/{ROAD_TRIP}/followers").status_code == 200
     followers = guest.call("GET", f"/playlists/{ROAD_TRIP}/followers/contains", ids="guest,demo")
     assert followers.json() == [True, True]
+    assert guest.call("DELETE", f"/playlists/{ROAD_TRIP}/followers").status_code == 200
+    followers = guest.call("GET", f"/playlists/{ROAD_TRIP}/followers/contains", ids="guest")
+    assert followers.json() == [False]
     theirs = guest.call("GET", "/users/demo/playlists").json()
     assert "Dinner Jazz" not in [p["name"] for p in theirs["items"]]  # private: not shown
 
