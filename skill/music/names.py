@@ -85,11 +85,24 @@ def _fold_char(ch: str) -> str:
 
 def fold(text: str) -> str:
     """Casefolded, diacritic-free ``text`` with words and punctuation otherwise untouched."""
+    if text.isascii():
+        return text.lower()
     return unicodedata.normalize("NFC", "".join(_fold_char(c) for c in text))
 
 
+_SPECIAL = frozenset(_IN_WORD) | _APOSTROPHES | _AND_SYMBOLS
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+
+
 def _words(text: str) -> list[str]:
+    return list(_cached_words(text))
+
+
+@lru_cache(maxsize=65536)
+def _cached_words(text: str) -> tuple[str, ...]:
     folded = fold(text)
+    if _SPECIAL.isdisjoint(folded):  # the common case: words and plain punctuation
+        return tuple(_PLAIN_WORD.findall(folded))
     out: list[str] = []
     buf: list[str] = []
     n = len(folded)
@@ -114,7 +127,7 @@ def _words(text: str) -> list[str]:
         if ch in _AND_SYMBOLS:
             out.append("and")
     flush()
-    return out
+    return tuple(out)
 
 
 # -- words -------------------------------------------------------------------------------
@@ -281,6 +294,13 @@ class Aliases:
     respelled: Mapping[tuple[str, ...], str] = field(default_factory=dict)
     """whole names that normalise alike but that a search engine would not match ("pink"
     for "P!nk") → the catalog spelling."""
+    _starts: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for source, target in self.phrases:  # by first word, longest first
+            self._starts.setdefault(source[0], []).append((source, target))
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Iterable[str]]) -> Aliases:
@@ -311,9 +331,10 @@ class Aliases:
         in the input's word positions."""
         out: list[str] = []
         hits: list[tuple[int, int, str]] = []
+        starts = self._starts
         i = 0
         while i < len(words):
-            for source, target in self.phrases:
+            for source, target in starts.get(words[i], ()):
                 if tuple(words[i : i + len(source)]) == source:
                     out.extend(target)
                     hits.append((i, i + len(source), self.spelled[target]))
@@ -379,6 +400,7 @@ def search_forms(text: str) -> list[str]:
 _FEAT = re.compile(r"\s+(?:feat\.?|ft\.?|featuring)\s+.*$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def split_version(title: str) -> tuple[str, str]:
     """``(core, version)``: ``"Bohemian Rhapsody - Remastered 2011"`` → ``("Bohemian
     Rhapsody", "Remastered 2011")``, ``"Timeless (with Playboi Carti)"`` → ``("Timeless", "with
@@ -480,6 +502,13 @@ def version_markers(
     up/slowed and live albums ("Live at Wembley"); artist names add karaoke, tribute and
     cover acts.
     """
+    return _version_markers(title, album, tuple(artists), whole)
+
+
+@lru_cache(maxsize=65536)
+def _version_markers(
+    title: str, album: str | None, artists: tuple[str, ...], whole: bool
+) -> frozenset[str]:
     core, version = split_version(title)
     found = _found(title if whole else version)
     if not whole and not version:
