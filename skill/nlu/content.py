@@ -87,12 +87,11 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
                 for i in range(prep, b + 1):
                     used[i] = True
     # years and decades
+    decade_starts = {e.start for e in entities if e.label == "DECADE"}
     for i, (word, _, _) in enumerate(words):
         if used[i]:
             continue
-        is_year = (word.isdigit() and len(word) == 4) or any(
-            e.label == "DECADE" and e.start == words[i][1] for e in entities
-        )
+        is_year = (word.isdigit() and len(word) == 4) or words[i][1] in decade_starts
         if not is_year:
             continue
         if "year" not in out.spans:

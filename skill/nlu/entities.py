@@ -132,9 +132,11 @@ class EntityMatcher:
             found.append((a, b, self._rank[label], label))
         found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
         chosen: list[tuple[int, int, int, str]] = []
+        taken = bytearray(len(text))
         for item in found:
-            if all(item[1] <= c[0] or item[0] >= c[1] for c in chosen):
+            if not any(taken[item[0] : item[1]]):
                 chosen.append(item)
+                taken[item[0] : item[1]] = b"\x01" * (item[1] - item[0])
         chosen.sort()
         entities = []
         for a, b, _, label in chosen:

@@ -128,6 +128,14 @@ def _from_tree(tree: Any) -> frozenset[str] | None:
     return chars
 
 
+def first_words_and_chars(tree: Any) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """(first characters, first words) of a parsed regex; None where unknown."""
+    words = _first_words(tree)
+    if words is not None and "" in words:
+        words = None
+    return _from_tree(tree), words
+
+
 def compile_with_first(
     source: str,
 ) -> tuple[re.Pattern[str], frozenset[str] | None, frozenset[str] | None]:

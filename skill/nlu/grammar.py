@@ -43,8 +43,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skill.nlu.firstchar import compile_with_first, first_chars
+from skill.nlu.firstchar import first_chars
 from skill.nlu.models import INTENT_SLOTS
+from skill.nlu.regexcache import RegexCache
 from skill.nlu.yamlio import load_yaml
 
 _MACRO = re.compile(r"\{(@?[a-z_][a-z0-9_]*)\}")
@@ -100,6 +101,9 @@ class Trigger:
 
 #: a prefix (a play verb, a device name) never spans more words than this
 _MAX_PREFIX_WORDS = 10
+#: a suffix (" on spotify in the kitchen now") never spans more than this
+_MAX_SUFFIX_CHARS = 120
+_MAX_SUFFIX_WORDS = 16
 
 
 class GrammarError(ValueError):
@@ -276,9 +280,10 @@ class Family:
             ends.append((len(text), {}))
         else:
             # the longest suffix, found by one search; shorter ones start at later spaces
-            found = self.suffix_search.search(text)
+            # a suffix is a few short phrases: look only at the end of the text
+            found = self.suffix_search.search(text, max(0, len(text) - _MAX_SUFFIX_CHARS))
             first = len(text) if found is None else found.start()
-            for j in [*(i for i in spaces if i >= first), len(text)]:
+            for j in [*(i for i in spaces[-_MAX_SUFFIX_WORDS:] if i >= first), len(text)]:
                 m = self.suffix.fullmatch(text, j)
                 if m is not None:
                     ends.append((j, _spans(m)))
@@ -308,6 +313,7 @@ class Grammar:
         gazetteers: Mapping[str, Iterable[str]],
         *,
         refiners: Iterable[str] = (),
+        cache: RegexCache | None = None,
     ) -> Grammar:
         files = sorted(directory.glob("*.yaml"))
         macros: dict[str, str] = {}
@@ -321,6 +327,8 @@ class Grammar:
             if "patterns" in data:
                 documents.append((path, data))
         expander = _Expander(macros, gazetteers)
+        cache = cache or RegexCache(None)
+        used: set[str] = set()
         known_refiners = set(refiners)
         families: list[Family] = []
         order = 0
@@ -355,7 +363,8 @@ class Grammar:
                         # named groups are not needed in the gate (and may repeat there)
                         contains = re.sub(r"\(\?P<[^>]+>", "(?:", expander.expand(body, where))
                     try:
-                        regex, first, words = compile_with_first(expanded)
+                        regex, first, words = cache.compile(expanded)
+                        used.add(cache.key(expanded))
                     except re.error as exc:
                         raise GrammarError(f"{where}: {exc}") from exc
                     for group in regex.groupindex:
@@ -388,6 +397,7 @@ class Grammar:
                     where = f"{path.name}:{key}"
                     frame[key] = _compile(expander.expand(str(data[key]), where), where)
             families.append(Family.build(name, trigger, tuple(patterns), **frame))
+        cache.save(keep=used)
         return cls(families)
 
     def matches(self, text: str) -> Iterator[Match]:

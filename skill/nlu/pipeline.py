@@ -21,6 +21,7 @@ from skill.nlu.grammar import Grammar, Match, slot_of
 from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
 from skill.nlu.normalize import Normalized, Normalizer
 from skill.nlu.numbers import NumberWords
+from skill.nlu.regexcache import RegexCache
 from skill.nlu.yamlio import load_yaml
 
 #: utterances longer than this are refused with InvalidRequest (a spoken command is < 200)
@@ -109,7 +110,9 @@ class Parser:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_paths(cls, grammars: Path, entities: Path) -> Parser:
+    def from_paths(cls, grammars: Path, entities: Path, cache: Path | None = None) -> Parser:
+        """Build from a grammar and a gazetteer directory; ``cache`` is a file for compiled
+        regexes (see regexcache.py), None to compile everything in this process."""
         fillers: Any = load_yaml((entities / "fillers.yaml").read_text(encoding="utf-8"))
         numbers: Any = load_yaml((entities / "numbers.yaml").read_text(encoding="utf-8"))
         normalizer = Normalizer(
@@ -121,14 +124,19 @@ class Parser:
         )
         gazetteers = Gazetteers.load(entities)
         refiners = _refiners()
-        grammar = Grammar.load(grammars, gazetteers.regex_lists(), refiners=refiners)
+        grammar = Grammar.load(
+            grammars, gazetteers.regex_lists(), refiners=refiners, cache=RegexCache(cache)
+        )
         return cls(grammar, normalizer, gazetteers, refiners)
 
     @classmethod
     def default(cls) -> Parser:
-        """The parser over the repository's ``grammars/`` and ``data/entities/``."""
+        """The parser over the repository's ``grammars/`` and ``data/entities/``; compiled
+        regexes are cached in ``.skill/nlu-regex.cache`` (git-ignored) between processes."""
         root = repo_root()
-        return cls.from_paths(root / "grammars", root / "data" / "entities")
+        return cls.from_paths(
+            root / "grammars", root / "data" / "entities", root / ".skill" / "nlu-regex.cache"
+        )
 
     @property
     def entities(self) -> EntityMatcher:

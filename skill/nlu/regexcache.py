@@ -1,0 +1,117 @@
+"""Compiling the grammar regexes once per machine instead of once per process.
+
+Parsing a regex is most of the cost of ``re.compile`` (pure Python in CPython) and the
+grammars hold about a hundred thousand characters of expanded regex. The compiled form of a
+regex is a list of integers that CPython's ``_sre.compile`` turns into a Pattern directly, so
+:class:`RegexCache` stores, per expanded source, that code plus the analysis the grammar
+needs (first characters, first words) in one pickle file, keyed by the Python version. A
+missing, stale or unreadable cache is never an error: the regexes are compiled normally and
+the file is rewritten. The cache is an optimisation only; results are identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import pickle
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from skill.nlu.firstchar import first_words_and_chars
+
+_parser: Any = importlib.import_module("re._parser")
+_compiler: Any = importlib.import_module("re._compiler")
+_sre: Any = importlib.import_module("_sre")
+
+#: bump when the stored tuple changes shape
+_FORMAT = 1
+Entry = tuple[list[int], int, int, dict[str, int], tuple[str | None, ...], Any, Any]
+
+
+def _key(source: str) -> str:
+    return hashlib.blake2b(source.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class RegexCache:
+    """source -> compiled Pattern with its first characters and first words."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, Entry] = {}
+        self.dirty = False
+        if path is not None:
+            self._read(path)
+
+    def _read(self, path: Path) -> None:
+        try:
+            with path.open("rb") as handle:
+                data = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("version") == _version():
+            entries = data.get("entries")
+            if isinstance(entries, dict):
+                self.entries = entries
+
+    def compile(
+        self, source: str
+    ) -> tuple[re.Pattern[str], frozenset[str] | None, frozenset[str] | None]:
+        key = _key(source)
+        entry = self.entries.get(key)
+        if entry is not None:
+            code, flags, groups, groupindex, indexgroup, first, words = entry
+            try:
+                pattern = _sre.compile(source, flags, code, groups, groupindex, indexgroup)
+                return pattern, first, words
+            except (TypeError, ValueError, RuntimeError):
+                pass  # a different interpreter build: compile below
+        tree = _parser.parse(source, 0)
+        first, words = first_words_and_chars(tree)
+        code = _compiler._code(tree, 0)
+        groupindex = dict(tree.state.groupdict)
+        names: list[str | None] = [None] * tree.state.groups
+        for name, index in groupindex.items():
+            names[index] = name
+        indexgroup = tuple(names)
+        flags = tree.state.flags
+        groups = tree.state.groups - 1
+        pattern = _sre.compile(source, flags, code, groups, groupindex, indexgroup)
+        # opcodes are int subclasses that do not pickle: store plain ints
+        plain = [int(op) for op in code]
+        self.entries[key] = (plain, int(flags), groups, groupindex, indexgroup, first, words)
+        self.dirty = True
+        return pattern, first, words
+
+    def save(self, keep: set[str] | None = None) -> None:
+        """Write the file when something new was compiled (atomically; errors ignored)."""
+        if self.path is None or not self.dirty:
+            return
+        entries = self.entries
+        if keep is not None:
+            entries = {k: v for k, v in entries.items() if k in keep}
+        tmp: str | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".regex-", suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump({"version": _version(), "entries": entries}, handle)
+            os.replace(tmp, self.path)
+            tmp = None
+        except (OSError, pickle.PicklingError):
+            return
+        finally:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+        self.dirty = False
+
+    @staticmethod
+    def key(source: str) -> str:
+        return _key(source)
+
+
+def _version() -> str:
+    return f"{_FORMAT}:{sys.version}"
