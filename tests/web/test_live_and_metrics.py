@@ -234,3 +234,20 @@ def test_rate_limit_waits_and_429s_are_counted(svc: Svc) -> None:
         before, "skill_rate_limit_wait_seconds_total") + 0.9
     assert _metric(text, "skill_upstream_rate_limited_total", upstream="api") == _metric(
         before, "skill_upstream_rate_limited_total", upstream="api") + 1
+
+
+def test_refreshes_are_counted_by_outcome(svc: Svc) -> None:
+    """Last in the module: it moves the sandbox clock and revokes bob's grant."""
+    before = svc.call("GET", "/metrics", None).text
+    # the sandbox's clock passes the access tokens' hour: a 401, one refresh, a retry
+    assert svc.sandbox("POST", "/control/clock", json={"advance_ms": 2 * 3600 * 1000}).is_success
+    assert svc.call("GET", "/v1/music/state").status_code == 200
+    # bob removed the app's access in his Spotify account: his refresh is refused
+    assert svc.sandbox("POST", "/control/users/guest/revoke").is_success
+    r = svc.call("GET", "/v1/music/state", "bob")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "relink_required", r.text
+    text = svc.call("GET", "/metrics", None).text
+    refreshes = "skill_token_refreshes_total"
+    assert _metric(text, refreshes, outcome="ok") == _metric(before, refreshes, outcome="ok") + 1
+    assert _metric(text, refreshes, outcome="refused") == _metric(
+        before, refreshes, outcome="refused") + 1
