@@ -2,8 +2,9 @@
 
 Every name is compared after :func:`skill.music.names.normalize` with rapidfuzz, as the
 best of the plain ratio, the ratio of the :func:`~skill.music.names.compact` forms (``ac dc`` /
-``acdc``) and, for a title, the same against its core without the version suffix
-(``Bohemian Rhapsody - Remastered 2011`` → ``Bohemian Rhapsody``). Similarities are 0..100.
+``acdc``) and, for a title, album or playlist name, the same against its core without the
+version suffix (``Bohemian Rhapsody - Remastered 2011`` → ``Bohemian Rhapsody``).
+Similarities are 0..100.
 
 ``score = match + rank - penalties``
 
@@ -28,11 +29,14 @@ best of the plain ratio, the ratio of the :func:`~skill.music.names.compact` for
 
 Candidates for the same work (same normalised core title and primary artist and the same
 penalised markers, e.g. a single and its album version) collapse to the best scoring one.
+For free text of unknown kind, an album named like a track of the same artist (the single)
+collapses into the track, which keeps the better score.
 
 **Ambiguity**: the top two distinct works are too close to call when their scores differ by
 less than :data:`AMBIGUITY_MARGIN` (1.5, i.e. less than two positions in Spotify's order
 with equal names) and the runner-up still matches well (at least :data:`AMBIGUITY_FLOOR`).
-Two different artists or albums of the same name count as different works.
+Two different artists or albums of the same name count as different works. Genre and liked
+songs requests are never ambiguous: any of the top answers will do.
 """
 
 from __future__ import annotations
