@@ -275,3 +275,13 @@ async def test_a_failing_search_surfaces_its_error(resolver: Resolver, world: Wo
     with pytest.raises(Exception) as caught:
         await resolve(resolver, track="bohemian rhapsody", artist="queen")
     assert getattr(caught.value, "code", None) in ("upstream_unavailable", "upstream_timeout")
+
+
+async def test_popularity_ranks_when_the_api_gives_it(resolver: Resolver, world: World) -> None:
+    """Extended-quota apps get ``popularity``: it replaces the position as the rank signal."""
+    world.config(api_mode="extended")
+    resolution = await resolve(resolver, track="bohemian rhapsody", artist="queen")
+    assert top(resolution) == BOHEMIAN_RHAPSODY, explain(resolution)
+    best = resolution.best
+    assert best is not None
+    assert any(r.startswith("popularity ") for r in best.reasons), best.reasons
