@@ -120,7 +120,8 @@ def _cached_words(text: str) -> tuple[str, ...]:
         after = i + 1 < n and folded[i + 1].isalnum()
         if ch in _APOSTROPHES and before and after:
             continue
-        if ch in _IN_WORD and before and (after or ch == "$"):
+        letter_next = after and folded[i + 1].isalpha()
+        if ch in _IN_WORD and (before and (after or ch == "$") or ch == "$" and letter_next):
             buf.append(_IN_WORD[ch])
             continue
         flush()

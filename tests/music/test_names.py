@@ -30,6 +30,7 @@ SAME = [
     ("sofia reyes", "Sofía Reyes"),
     ("pink", "P!nk"),
     ("kesha", "Ke$ha"),
+    ("suicideboys", "$uicideboy$"),
     ("asap rocky", "A$AP Rocky"),
     ("the weekend", "The Weeknd"),
     ("tupac", "2Pac"),
