@@ -32,7 +32,8 @@ from skill.spotify.client import SpotifyClient
 from skill.spotify.oauth import OAuthFlow, profile_fetcher
 from skill.spotify.tokens import TokenManager
 from skill.storage import open_store
-from skill.storage.locks import LocalLocks
+from skill.storage.base import LockProvider
+from skill.storage.locks import FileLocks, LocalLocks, StackedLocks
 from skill.storage.sqlite import SQLiteStore
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,9 @@ def _loopback_http(base: str) -> bool:
 class Services:
     settings: Settings
     store: SQLiteStore
-    locks: LocalLocks
+    locks: LockProvider
+    """One refresh per user at a time: in this process, and across processes sharing the
+    database (the service and a cron refresh job)."""
     http: httpx.AsyncClient
     breakers: Breakers
     budget: Budget
@@ -133,7 +136,7 @@ async def open_services(
         follow_redirects=False,
     )
     try:
-        locks = LocalLocks()
+        locks = StackedLocks(LocalLocks(), FileLocks(settings.db_path.parent / "locks"))
         breakers = Breakers(clock=monotonic)
         budget = Budget(
             clock=monotonic,

@@ -113,3 +113,34 @@ def test_refresh_job_renews_50_expiring_links_within_its_bound(
         assert service.get("/v1/music/state", "listener07").status_code == 200
         assert service.status("listener07")["last_refresh_result"] == "ok"
     assert sandbox_env.refreshes() == 100
+
+
+def test_the_service_and_a_cron_job_refresh_each_user_once(
+    service_factory: ServiceFactory, sandbox_env: SandboxEnv, browser: Browser
+) -> None:
+    """Two processes on one database (the service and ``skill jobs refresh``): the file
+    locks next to the database keep it to one refresh per user."""
+    users = [f"pair{i}" for i in range(10)]
+    sandbox_env.world({"users": [{"id": u, "display_name": u, "product": "premium"}
+                                 for u in users]})
+    clock = WallClock()
+    with service_factory(clock=clock) as service:
+        for user in users:
+            service.user(user)
+            assert browser.link(service, user, spotify_user=user).status_code == 200
+        clock.advance(3600 - 100)
+        sandbox_env.fault(path="/api/token", latency_ms=30)
+
+        async def both() -> list[int]:
+            async with httpx.AsyncClient(timeout=60) as http:
+                calls = [http.get(service.url + "/v1/music/state", headers=service.headers(u))
+                         for u in users for _ in range(3)]
+                job = run_refresh(service.settings, horizon=900, concurrency=4, clock=clock)
+                *responses, report = await asyncio.gather(*calls, job)
+            assert {o.action for o in report.outcomes} <= {"refreshed", "fresh"}
+            return [r.status_code for r in responses]
+
+        statuses = asyncio.run(both())
+        assert statuses == [200] * 30
+        assert sandbox_env.refreshes() == 10
+        assert all(service.status(u)["relink_required"] is False for u in users)
