@@ -47,6 +47,8 @@ from skill.music.devices import Devices
 from skill.music.events import EventBus
 from skill.music.handlers import HANDLERS, PLAYER_INTENTS
 from skill.music.handlers.base import Deps, PremiumMemo, ResolverLike, Turn
+from skill.music.handlers.choose import ask_device
+from skill.music.handlers.playback import CHOICE
 from skill.music.outcome import Budget, Command, Outcome
 from skill.music.providers.base import MusicProvider
 from skill.music.store import MusicStore
@@ -234,17 +236,33 @@ class MusicOrchestrator:
 
     # ------------------------------------------------------------------ execution
 
+    async def _question_waits(self, user_id: str) -> bool:
+        return await self.store.get_context(user_id, CHOICE) is not None
+
     async def _execute(self, command: Command) -> tuple[Outcome, bool]:
-        budget = self._budgets.get(command.budget, SHORT_BUDGET)
-        turn = Turn(command=command, deps=self.deps, deadline=self._monotonic() + budget)
         name = command.intent.name
-        handler = HANDLERS.get(name)
-        if handler is None:
+        if name == "none" and command.text and await self._question_waits(command.user_id):
+            # Perhaps an answer the grammar does not know ("the kitchen speaker") to the
+            # question that waits; if it answers nothing, it was just not understood.
+            answer = dataclasses.replace(
+                command, intent=Intent("music.choose", {"text": command.text},
+                                       command.intent.confidence))
+            outcome, wrote = await self._run(answer)
+            if outcome.error is None or outcome.error.details.get("reason") != "no_such_choice":
+                return outcome, wrote
+        if name not in HANDLERS:
             if name != "none":
                 return failure(InvalidRequest(
                     "Unknown intent.", details={"intent": name}), command=command), False
             return Outcome(ok=False, reply=replies.not_understood(), intent=command.intent,
                            text=command.text), False
+        return await self._run(command)
+
+    async def _run(self, command: Command) -> tuple[Outcome, bool]:
+        budget = self._budgets.get(command.budget, SHORT_BUDGET)
+        turn = Turn(command=command, deps=self.deps, deadline=self._monotonic() + budget)
+        name = command.intent.name
+        handler = HANDLERS[name]
         with budget_mode(command.budget):
             try:
                 if name in PLAYER_INTENTS:
@@ -255,6 +273,8 @@ class MusicOrchestrator:
                 outcome = failure(exc, command=command)
             except SkillError as exc:
                 outcome = failure(exc, command=command)
+                if name in PLAYER_INTENTS and name != "music.choose":
+                    await ask_device(command, exc, self.store, self.deps.choice_ttl)
             except Exception:
                 correlation = secrets.token_hex(6)
                 log.exception("user %s: %s failed (correlation id %s)",

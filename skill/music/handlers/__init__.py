@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from skill.music.handlers import connect, library, playback, playlists, transport, volume
+from skill.music.handlers import (
+    choose,
+    connect,
+    library,
+    playback,
+    playlists,
+    transport,
+    volume,
+)
 from skill.music.handlers.base import Turn
 from skill.music.outcome import Outcome
 
@@ -18,7 +26,7 @@ Handler = Callable[[Turn], Awaitable[Outcome]]
 HANDLERS: dict[str, Handler] = {
     "music.play": playback.play,
     "music.queue": playback.queue,
-    "music.choose": playback.choose,
+    "music.choose": choose.choose,
     "music.pause": transport.pause,
     "music.resume": transport.resume,
     "music.next": transport.next_track,

@@ -22,7 +22,6 @@ from skill.music.handlers.transport import playing_of
 from skill.music.outcome import Choice, Clarification, Outcome, Playing
 from skill.music.providers.base import PlaybackInfo
 from skill.music.resolve import Candidate, MediaRequest, Resolution
-from skill.nlu.models import Intent
 
 CHOICE = "choice"
 """The store's context name of a pending clarification."""
@@ -219,73 +218,3 @@ async def queue(turn: Turn) -> Outcome:
     best = resolution.best
     assert best is not None
     return await enqueue(turn, best)
-
-
-# ---------------------------------------------------------------------- music.choose
-
-def pick(pending: dict[str, Any], turn: Turn) -> int | None:
-    """Which pending choice the answer designates (0-based), or None."""
-    from skill.music import ranking
-
-    choices = [candidate_of(c) for c in pending.get("choices") or []]
-    labels = [str(label) for label in pending.get("labels") or [c.label() for c in choices]]
-    if not choices:
-        return None
-    index = turn.slot_int("index")
-    if index is not None:
-        position = index - 1 if index > 0 else len(choices) + index
-        return position if 0 <= position < len(choices) else None
-    artist = turn.slot_str("artist")
-    text = turn.slot_str("text")
-    scores: list[float]
-    if artist:
-        scores = [ranking.artist_similarity(artist, c.artists) for c in choices]
-    elif text:
-        scores = [
-            max(ranking.free_similarity(text, c.name, c.artists), ranking.similarity(text, label))
-            for c, label in zip(choices, labels, strict=True)
-        ]
-    else:
-        return None
-    best = max(range(len(choices)), key=lambda i: scores[i])
-    runner_up = max((s for i, s in enumerate(scores) if i != best), default=0.0)
-    if scores[best] < 70 or scores[best] - runner_up < 5:
-        return None
-    return best
-
-
-async def choose(turn: Turn) -> Outcome:
-    store = turn.deps.store
-    pending = await store.get_context(turn.user_id, CHOICE)
-    if pending is None:
-        raise NotFound("There is nothing to choose from.", details={"reason": "no_pending_choice"})
-    index = pick(pending, turn)
-    if index is None:
-        raise NotFound("That answer does not match any choice.",
-                       details={"reason": "no_such_choice", "choices": pending.get("labels")})
-    await store.drop_context(turn.user_id, CHOICE)
-    chosen = candidate_of(pending["choices"][index])
-    original = Intent(str(pending["intent"]), pending.get("slots") or {})
-    follow = Turn(
-        command=dataclasses.replace(
-            turn.command, intent=original, device=pending.get("device"),
-            source=pending.get("source") or turn.command.source, uri=None,
-        ),
-        deps=turn.deps,
-        deadline=turn.deadline,
-        details=turn.details,
-    )
-    try:
-        if original.name == "music.queue":
-            outcome = await enqueue(follow, chosen)
-        elif original.name == "playlist.add":
-            from skill.music.handlers.playlists import add_to_named
-
-            outcome = await add_to_named(follow, chosen)
-        else:
-            state = await follow.playback()
-            target = await follow.target(active_first=False, playback=state)
-            outcome = await start(follow, target, chosen, (), state)
-    finally:
-        turn.wrote = turn.wrote or follow.wrote
-    return dataclasses.replace(outcome, intent=turn.intent, text=turn.command.text)
