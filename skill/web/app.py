@@ -26,6 +26,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skill.config import Settings
+from skill.errors import SkillError
 from skill.jobs.refresh import PeriodicRefresh
 from skill.spotify.pkce import new_nonce
 from skill.web import (
@@ -44,7 +45,8 @@ from skill.web.errors import CatchAllMiddleware, handlers
 from skill.web.idempotency import idempotent
 from skill.web.live import LivePolicy
 from skill.web.metrics import Metrics, MetricsMiddleware
-from skill.web.openapi import openapi_route
+from skill.web.openapi import document, openapi_route
+from skill.web.params import QueryParamsMiddleware, allowed_params
 from skill.web.redact import install_redaction, redact_url
 from skill.web.runtime import open_runtime
 from skill.web.services import EMBEDDED_BASE, Services, open_services, request_base
@@ -129,12 +131,15 @@ async def link_demo_user(services: Services) -> None:
                     answer.status_code)
         return
     query = parse_qs(urlsplit(location).query)
-    await services.flow.finish(
-        state=query.get("state", [""])[0],
-        code=query.get("code", [""])[0],
-        error=query.get("error", [None])[0],
-        browser_nonce=nonce,
-    )
+    try:
+        await services.flow.finish(
+            state=query.get("state", [""])[0],
+            code=query.get("code", [""])[0],
+            error=query.get("error", [None])[0],
+            browser_nonce=nonce,
+        )
+    except SkillError as exc:  # the service still starts; the demo user can link by hand
+        log.warning("could not link the demo user to the sandbox (%s)", exc.code)
 
 
 def _with_idempotency(routes: list[Route]) -> list[BaseRoute]:
@@ -234,6 +239,8 @@ def create_app(
             Middleware(CatchAllMiddleware),
             Middleware(MetricsMiddleware, metrics=metrics, router=SimpleNamespace(routes=routes)),
             Middleware(RequestContextMiddleware),
+            Middleware(QueryParamsMiddleware, router=SimpleNamespace(routes=routes),
+                       allowed=allowed_params(document())),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
                        overrides={"/webhook": routes_rasa.WEBHOOK_MAX_BYTES}),
         ],

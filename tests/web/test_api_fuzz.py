@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
+    negative_data_rejection,
     not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
@@ -58,4 +60,34 @@ def test_the_api_keeps_its_documented_contract(svc: Svc) -> None:
         except Exception as exc:  # collect every operation's failure, then report them all
             failures.append(f"{operation.label}: {str(exc)[:1500]}")
     assert operations >= 30
+    assert not failures, "\n\n".join(failures)
+
+
+def test_invalid_requests_are_refused_with_4xx(svc: Svc) -> None:
+    """Negative data for the /v1 music and text routes (bodies, query parameters and headers
+    that break the document) is answered 4xx, never 2xx or 5xx."""
+    schema = schemathesis.openapi.from_url(svc.url + "/openapi.json")
+    headers = {"Authorization": f"Bearer {svc.keys['demo']}"}
+    failures: list[str] = []
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if not operation.path.startswith(("/v1/music/", "/v1/skill/")):
+            continue
+        if operation.definition.raw.get("x-websocket"):
+            continue
+        operations += 1
+
+        @given(case=operation.as_strategy(GenerationMode.NEGATIVE))
+        @settings(max_examples=6, deadline=None, phases=[Phase.generate],
+                  suppress_health_check=list(HealthCheck), database=None)
+        def check(case: Any) -> None:
+            case.call_and_validate(headers=headers, timeout=30,
+                                   checks=[not_a_server_error, negative_data_rejection])
+
+        try:
+            check()
+        except Exception as exc:
+            failures.append(f"{operation.label}: {str(exc)[:1500]}")
+    assert operations >= 20
     assert not failures, "\n\n".join(failures)

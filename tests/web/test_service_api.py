@@ -288,3 +288,10 @@ def test_cross_user_state_is_separate(svc: Svc) -> None:
     # naming demo's device as bob finds nothing
     r = svc.call("POST", "/v1/music/transfer", "bob", json={"device": KITCHEN})
     assert r.status_code == 404 and r.json()["error"]["code"] == "device_not_found", r.text
+
+
+def test_unknown_query_parameters_are_400(svc: Svc) -> None:
+    r = svc.call("GET", "/v1/music/search", params={"q": "queen", "limt": "5"})
+    body = _error(r, 400, "invalid_request")
+    assert body["error"]["details"]["unknown"] == ["limt"]  # type: ignore[index]
+    _error(svc.call("GET", "/v1/music/state", params={"verbose": "1"}), 400, "invalid_request")
