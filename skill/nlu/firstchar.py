@@ -51,7 +51,7 @@ def _first(items: Any) -> tuple[frozenset[str] | None, bool]:
 
 _compiler: Any = importlib.import_module("re._compiler")
 #: largest set of strings kept while expanding literal alternatives
-_LIMIT = 256
+_LIMIT = 2048
 
 
 def _exact(op: Any, arg: Any) -> frozenset[str] | None:
@@ -126,6 +126,11 @@ def _from_tree(tree: Any) -> frozenset[str] | None:
     if chars is None or nullable:
         return None
     return chars
+
+
+def first_words(source: str) -> frozenset[str] | None:
+    """The words every match of ``source`` starts with, or None when not known."""
+    return first_words_and_chars(_parser.parse(source))[1]
 
 
 def first_words_and_chars(tree: Any) -> tuple[frozenset[str] | None, frozenset[str] | None]:

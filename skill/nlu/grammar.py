@@ -17,8 +17,7 @@ A family may declare ``prefix`` (a regex matched once at the start, e.g. the pla
 ``suffix`` (matched once at the end, e.g. " on spotify in the kitchen", may be empty): its
 patterns are then matched against the words between them, which keeps every pattern small
 (compiling is the bulk of the build time) and the prefix range is available as the group
-``x_prefix``. A prefix that can match the empty string also lets the patterns start at the
-first word. Within a family, patterns are indexed by the characters their match can start
+``x_prefix``. With ``prefix_optional: true`` the patterns may also start at the first word. Within a family, patterns are indexed by the characters their match can start
 with, or by their first word when it is known (firstchar.py), so only plausible patterns
 are tried.
 
@@ -43,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skill.nlu.firstchar import first_chars
+from skill.nlu.firstchar import first_chars, first_words
 from skill.nlu.models import INTENT_SLOTS
 from skill.nlu.regexcache import RegexCache
 from skill.nlu.yamlio import load_yaml
@@ -206,6 +205,10 @@ class Family:
     by_word: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
     #: the characters the prefix can start with (None: any)
     prefix_first: frozenset[str] | None = None
+    #: the words the prefix can start with (None: not known)
+    prefix_words: frozenset[str] | None = None
+    #: the patterns may also start at the first word (no prefix)
+    prefix_optional: bool = False
     #: ``(?:suffix)$`` for finding the longest suffix in one search
     suffix_search: re.Pattern[str] | None = None
 
@@ -217,6 +220,7 @@ class Family:
         patterns: tuple[Pattern, ...],
         prefix: re.Pattern[str] | None = None,
         suffix: re.Pattern[str] | None = None,
+        prefix_optional: bool = False,
     ) -> Family:
         by_word: dict[str, list[Pattern]] = {}
         for pattern in patterns:
@@ -236,15 +240,23 @@ class Family:
             name,
             trigger,
             patterns,
-            prefix,
-            suffix,
-            by_first,
-            any_first,
-            gate,
-            {word: tuple(found) for word, found in by_word.items()},
-            None if prefix is None else first_chars(prefix.pattern),
-            None if suffix is None else re.compile(f"(?:{suffix.pattern})$"),
+            prefix=prefix,
+            suffix=suffix,
+            by_first=by_first,
+            any_first=any_first,
+            contains_gate=gate,
+            by_word={word: tuple(found) for word, found in by_word.items()},
+            prefix_first=None if prefix is None else first_chars(prefix.pattern),
+            prefix_words=None if prefix is None else first_words(prefix.pattern),
+            prefix_optional=prefix_optional,
+            suffix_search=None if suffix is None else re.compile(f"(?:{suffix.pattern})$"),
         )
+
+    def _prefix_may_start(self, text: str) -> bool:
+        if self.prefix_words is not None:
+            space = text.find(" ")
+            return (text if space < 0 else text[:space]) in self.prefix_words
+        return self.prefix_first is None or text[:1] in self.prefix_first
 
     def candidates(self, text: str, start: int) -> tuple[Pattern, ...]:
         """The patterns that may match ``text`` from ``start`` (kept in grammar order)."""
@@ -266,9 +278,9 @@ class Family:
         if spaces is None:
             spaces = [i for i, ch in enumerate(text) if ch == " "]
         starts: list[tuple[int, dict[str, tuple[int, int]]]] = []
-        if self.prefix is None or self.prefix.fullmatch(text, 0, 0) is not None:
+        if self.prefix is None or self.prefix_optional:
             starts.append((0, {}))
-        if self.prefix is not None and (self.prefix_first is None or text[:1] in self.prefix_first):
+        if self.prefix is not None and self._prefix_may_start(text):
             for i in spaces[:_MAX_PREFIX_WORDS]:
                 m = self.prefix.fullmatch(text, 0, i)
                 if m is not None:
@@ -396,7 +408,15 @@ class Grammar:
                 if data.get(key):
                     where = f"{path.name}:{key}"
                     frame[key] = _compile(expander.expand(str(data[key]), where), where)
-            families.append(Family.build(name, trigger, tuple(patterns), **frame))
+            families.append(
+                Family.build(
+                    name,
+                    trigger,
+                    tuple(patterns),
+                    **frame,
+                    prefix_optional=bool(data.get("prefix_optional", False)),
+                )
+            )
         cache.save(keep=used)
         return cls(families)
 
