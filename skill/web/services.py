@@ -56,6 +56,29 @@ def _loopback_http(base: str) -> bool:
         return False
 
 
+class InProcessTransport(httpx.AsyncBaseTransport):
+    """The embedded sandbox, reached in-process but failing the way a socket does.
+
+    A bug in the app becomes a 500 answer (as uvicorn would send), and an answer that never
+    completes (the sandbox's dropped-connection fault) becomes ``RemoteProtocolError``
+    instead of an assertion inside httpx's ASGI transport.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self._inner = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await self._inner.handle_async_request(request)
+        except httpx.HTTPError:
+            raise
+        except Exception as exc:
+            raise httpx.RemoteProtocolError(
+                "the in-process sandbox closed the connection without an answer",
+                request=request,
+            ) from exc
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -119,7 +142,7 @@ async def open_services(
         if transport is None:
             if sandbox_app is None:
                 raise ValueError("embedded mode needs the sandbox app (no SPOTIFY_CLIENT_ID)")
-            transport = httpx.ASGITransport(app=sandbox_app)
+            transport = InProcessTransport(sandbox_app)
         accounts_base, api_base = EMBEDDED_BASE, EMBEDDED_BASE + "/v1"
         client_id, secret = SANDBOX_CLIENT_ID, None
         authorize_base = settings.public_url + "/sandbox"

@@ -92,3 +92,13 @@ def test_every_failure_has_the_envelope(embedded: Embedded) -> None:
         assert set(body["error"]) == {"code", "message", "status", "retry_after", "details"}
     r = httpx.get(embedded.url + "/v1/music/state", headers={"X-API-Key": "sk_" + "x" * 40})
     assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_a_dropped_connection_in_the_embedded_sandbox_is_a_clean_503(embedded: Embedded) -> None:
+    headers = {"Authorization": f"Bearer {embedded.key('demo')}"}
+    fault = {"path": "/v1/me/player", "drop": True, "count": 10}
+    assert httpx.post(embedded.url + "/sandbox/control/faults", json=fault).status_code == 201
+    r = httpx.get(embedded.url + "/v1/music/state", headers=headers, timeout=60)
+    assert r.status_code == 503, r.text
+    assert r.json()["error"]["code"] == "upstream_unavailable"
+    assert httpx.delete(embedded.url + "/sandbox/control/faults").status_code == 204
