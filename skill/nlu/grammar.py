@@ -17,9 +17,9 @@ A family may declare ``prefix`` (a regex matched once at the start, e.g. the pla
 ``suffix`` (matched once at the end, e.g. " on spotify in the kitchen", may be empty): its
 patterns are then matched against the words between them, which keeps every pattern small
 (compiling is the bulk of the build time) and the prefix range is available as the group
-``x_prefix``. With ``prefix_optional: true`` the patterns may also start at the first word. Within a family, patterns are indexed by the characters their match can start
-with, or by their first word when it is known (firstchar.py), so only plausible patterns
-are tried.
+``x_prefix``. With ``prefix_optional: true`` the patterns may also start at the first word.
+Within a family, patterns are indexed by the characters their match can start with, or by
+their first word when it is known (firstchar.py), so only plausible patterns are tried.
 
 ``macros.yaml`` holds ``macros: {name: regex}``; ``{name}`` in a pattern (or a macro) expands to
 ``(?:regex)``. ``{@label}`` expands to a trie regex of every phrase of that gazetteer label
