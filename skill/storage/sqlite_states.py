@@ -19,6 +19,8 @@ from skill.storage.sqlite_base import (
 
 #: Used and expired states stay this long so a replay gets "already used", not "unknown".
 STATE_TOMBSTONE_SECONDS = 24 * 3600
+#: Link flows one user may have open at once (the oldest are dropped beyond this).
+MAX_OPEN_STATES = 20
 
 
 class StateTables(SQLiteBase):
@@ -27,16 +29,26 @@ class StateTables(SQLiteBase):
         verifier_ct = self._seal(state.verifier, f"state:{state_hash}:verifier")
 
         def op(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "INSERT INTO oauth_states (state_hash, user_id, verifier_ct, key_id, redirect_uri,"
-                " scopes, purpose, browser_hash, created_at, expires_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    state_hash, state.user_id, verifier_ct, self._keyring.current_key_id,
-                    state.redirect_uri, " ".join(state.scopes), state.purpose,
-                    state.browser_hash, state.created_at, state.expires_at,
-                ),
-            )
+            with transaction(conn):
+                conn.execute(
+                    "INSERT INTO oauth_states (state_hash, user_id, verifier_ct, key_id,"
+                    " redirect_uri, scopes, purpose, browser_hash, created_at, expires_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        state_hash, state.user_id, verifier_ct, self._keyring.current_key_id,
+                        state.redirect_uri, " ".join(state.scopes), state.purpose,
+                        state.browser_hash, state.created_at, state.expires_at,
+                    ),
+                )
+                # A user has at most MAX_OPEN_STATES flows open: older ones are dropped, so
+                # a client that keeps starting flows cannot grow the table.
+                conn.execute(
+                    "DELETE FROM oauth_states WHERE user_id = ? AND used_at IS NULL"
+                    " AND state_hash NOT IN (SELECT state_hash FROM oauth_states"
+                    " WHERE user_id = ? AND used_at IS NULL"
+                    " ORDER BY created_at DESC, rowid DESC LIMIT ?)",
+                    (state.user_id, state.user_id, MAX_OPEN_STATES),
+                )
 
         await self._run(op)
 

@@ -89,3 +89,15 @@ async def test_purge_drops_old_tombstones(store: SQLiteStore) -> None:
     with pytest.raises(OAuthInvalidState) as err:
         await store.consume_state("T" * 43, now=NOW)
     assert err.value.details["reason"] == "unknown"
+
+
+async def test_a_user_has_a_bounded_number_of_open_flows(store: SQLiteStore) -> None:
+    for i in range(25):
+        await store.put_state(state(f"{i:02d}" + "S" * 41, created_at=NOW + i))
+    await store.put_state(state("B" * 43, user_id="bob"))
+    with pytest.raises(OAuthInvalidState) as err:
+        await store.consume_state("04" + "S" * 41, now=NOW + 30)
+    assert err.value.details["reason"] == "unknown"  # among the 5 oldest: dropped
+    for i in range(5, 25):
+        await store.consume_state(f"{i:02d}" + "S" * 41, now=NOW + 30)
+    assert (await store.consume_state("B" * 43, now=NOW + 30)).user_id == "bob"
