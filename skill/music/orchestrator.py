@@ -100,6 +100,17 @@ def failure(error: SkillError, *, command: Command | None = None,
     )
 
 
+@dataclasses.dataclass
+class _Attempt:
+    """The turns of one execution, so a cancelled one can tell whether it wrote."""
+
+    turns: list[Turn] = dataclasses.field(default_factory=list)
+
+    @property
+    def wrote(self) -> bool:
+        return any(turn.wrote for turn in self.turns)
+
+
 class MusicOrchestrator:
     """Commands in, outcomes out, for every intent of the schema."""
 
@@ -225,9 +236,15 @@ class MusicOrchestrator:
                         details={"reason": "idempotency_in_progress"},
                     ), command=command)
                 await self._sleep(RUNNING_POLL)
-            # Cancelled mid-command, the record stays "running" and later reads as "stale":
-            # a write may have gone out, so it is never executed twice.
-            outcome, wrote = await self._execute(command)
+            attempt = _Attempt()
+            try:
+                outcome, wrote = await self._execute(command, attempt)
+            except BaseException:
+                # Cancelled mid-command: with no write sent the key is given back; otherwise
+                # the record stays "running" and later reads as "stale" (never run twice).
+                if not attempt.wrote:
+                    await asyncio.shield(self.store.release(user, key))
+                raise
             if outcome.ok or wrote:
                 await self.store.finish(user, key, outcome.to_dict())
             else:
@@ -239,7 +256,9 @@ class MusicOrchestrator:
     async def _question_waits(self, user_id: str) -> bool:
         return await self.store.get_context(user_id, CHOICE) is not None
 
-    async def _execute(self, command: Command) -> tuple[Outcome, bool]:
+    async def _execute(
+        self, command: Command, attempt: _Attempt | None = None
+    ) -> tuple[Outcome, bool]:
         name = command.intent.name
         if name == "none" and command.text and await self._question_waits(command.user_id):
             # Perhaps an answer the grammar does not know ("the kitchen speaker") to the
@@ -247,7 +266,7 @@ class MusicOrchestrator:
             answer = dataclasses.replace(
                 command, intent=Intent("music.choose", {"text": command.text},
                                        command.intent.confidence))
-            outcome, wrote = await self._run(answer)
+            outcome, wrote = await self._run(answer, attempt)
             if outcome.error is None or outcome.error.details.get("reason") != "no_such_choice":
                 return outcome, wrote
         if name not in HANDLERS:
@@ -256,11 +275,15 @@ class MusicOrchestrator:
                     "Unknown intent.", details={"intent": name}), command=command), False
             return Outcome(ok=False, reply=replies.not_understood(), intent=command.intent,
                            text=command.text), False
-        return await self._run(command)
+        return await self._run(command, attempt)
 
-    async def _run(self, command: Command) -> tuple[Outcome, bool]:
+    async def _run(
+        self, command: Command, attempt: _Attempt | None = None
+    ) -> tuple[Outcome, bool]:
         budget = self._budgets.get(command.budget, SHORT_BUDGET)
         turn = Turn(command=command, deps=self.deps, deadline=self._monotonic() + budget)
+        if attempt is not None:
+            attempt.turns.append(turn)
         name = command.intent.name
         handler = HANDLERS[name]
         with budget_mode(command.budget):

@@ -4,6 +4,7 @@ sandbox's log of executed calls as the witness."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from skill.music.events import PlaybackChanged
 from tests.music.conftest import Music, World
@@ -116,3 +117,32 @@ async def test_playback_changes_are_published(music: Music, world: World) -> Non
     assert received[1].volume_percent == 20
     assert received[2].to_dict()["type"] == "playback_changed"
     assert len(music.orchestrator.events) == 0  # closed on exit
+
+
+async def test_cancelled_before_any_write_gives_the_key_back(
+    music: Music, world: World
+) -> None:
+    _playing_road_trip(world)
+    world.fault(path="/v1/me/player", method="GET", latency_ms=2000, count=1)
+    task = asyncio.create_task(music.say("next song", idempotency_key="cut"))
+    await asyncio.sleep(0.3)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    retried = await music.say("next song", idempotency_key="cut")
+    assert retried.ok, retried.to_dict()
+    assert len(world.calls("demo", NEXT)) == 1
+
+
+async def test_cancelled_after_a_write_is_never_run_again(music: Music, world: World) -> None:
+    _playing_road_trip(world)
+    world.fault(path="/v1/me/player/next", method="POST", latency_ms=1500, count=1)
+    task = asyncio.create_task(music.say("next song", idempotency_key="cut-late"))
+    await asyncio.sleep(0.6)  # the next call is on the wire
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    impatient = music.new_orchestrator(short_budget=0.5)
+    again = await impatient.handle_text("demo", "next song", idempotency_key="cut-late")
+    assert again.error is not None and again.error.code == "conflict"
+    assert again.error.details["reason"] in {"idempotency_in_progress", "idempotency_unfinished"}
