@@ -62,6 +62,9 @@ _ORDINAL_WORDS = {"one": "first", "two": "second", "three": "third", "five": "fi
 _DECADE = re.compile(r"\b(?:19)?([2-9]0)'?s\b")
 _DECADES = {"20": "twenties", "30": "thirties", "40": "forties", "50": "fifties",
             "60": "sixties", "70": "seventies", "80": "eighties", "90": "nineties"}  # fmt: skip
+SHARED_CATALOG = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "catalog" / "tracks.csv.gz"
+)
 MIN_POPULARITY = 30
 MAX_TITLE = 60
 
@@ -320,3 +323,39 @@ def write(cases: Iterator[Case], path: Path) -> int:
             handle.write(case.to_json() + "\n")
             count += 1
     return count
+
+
+def main() -> int:
+    """``resolve_cases.py [--n N] [--seed S] [--catalog FILE] [--out FILE]``: write the cases
+    as JSON lines to ``--out``, or print how many there are of each kind with examples."""
+    import argparse
+    from collections import Counter
+
+    parser = argparse.ArgumentParser(description="Generate the resolution evaluation set.")
+    parser.add_argument("--n", type=int, default=300, help="cases per kind")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--catalog",
+        type=Path,
+        default=SHARED_CATALOG,
+    )
+    parser.add_argument("--out", type=Path, help="JSON-lines file to write")
+    args = parser.parse_args()
+    if not args.catalog.exists():
+        raise SystemExit(f"no catalog at {args.catalog}")
+    cases = list(generate(Catalog.load(args.catalog), n=args.n, seed=args.seed))
+    if args.out:
+        print(f"{write(iter(cases), args.out)} cases written to {args.out}")
+        return 0
+    counts = Counter(case.kind for case in cases)
+    for kind, count in counts.items():
+        examples = [c.slots for c in cases if c.kind == kind][:3]
+        print(f"{kind:<12}{count:>5}  e.g. {examples}")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    raise SystemExit(main())
