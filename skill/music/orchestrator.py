@@ -41,6 +41,7 @@ from skill.errors import (
     InvalidRequest,
     PremiumRequired,
     SkillError,
+    UpstreamTimeout,
 )
 from skill.music import replies
 from skill.music.devices import Devices
@@ -61,6 +62,9 @@ log = logging.getLogger("skill.music.orchestrator")
 
 SHORT_BUDGET = 10.0
 NORMAL_BUDGET = 30.0
+COMMAND_GRACE = 1.5
+"""A whole command may take this multiple of its budget (each Spotify call has its own
+deadline inside); past it the command is cut and answers ``upstream_timeout``."""
 RUNNING_POLL = 0.1
 """How often a request waits on a key another instance is executing."""
 
@@ -290,7 +294,13 @@ class MusicOrchestrator:
             try:
                 if name in PLAYER_INTENTS:
                     self.deps.premium.check(command.user_id)
-                outcome = await handler(turn)
+                async with asyncio.timeout(budget * COMMAND_GRACE):
+                    outcome = await handler(turn)
+            except TimeoutError:
+                outcome = failure(UpstreamTimeout(
+                    "The command did not finish within its time budget.",
+                    details={"reason": "command_deadline", "budget_seconds": budget},
+                ), command=command)
             except PremiumRequired as exc:
                 self.deps.premium.note(command.user_id)
                 outcome = failure(exc, command=command)

@@ -188,3 +188,14 @@ async def test_too_long_text_is_a_failed_outcome(music: Music) -> None:
     outcome = await music.say("play " + "la " * 300)
     assert not outcome.ok and outcome.error is not None
     assert outcome.error.code == "invalid_request"
+
+
+async def test_a_command_past_its_budget_is_cut(music: Music, world: World) -> None:
+    world.play_on("Kitchen Speaker", uris=[BLINDING_LIGHTS])
+    world.fault(path="/v1/me/player", method="GET", latency_ms=1500, count=1)
+    hurried = music.new_orchestrator(short_budget=0.4)
+    outcome = await hurried.handle_text("demo", "pause")
+    assert not outcome.ok and outcome.error is not None
+    assert outcome.error.code == "upstream_timeout"
+    assert outcome.reply == "Spotify took too long to answer. Please try again."
+    assert world.player()["is_playing"] is True
