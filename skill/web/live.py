@@ -142,7 +142,8 @@ class _Watcher:
             self.broadcast({"type": "state", "cause": cause, "state": state})
 
     async def run(self) -> None:
-        subscription = self.hub.events.subscribe(self.user_id) if self.hub.events else None
+        events = self.hub.events
+        subscription = events.subscribe(self.user_id) if events is not None else None
         try:
             await self.refresh("initial")
             while self.listeners:

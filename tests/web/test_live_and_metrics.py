@@ -81,6 +81,8 @@ def test_pushes_after_http_commands_and_sandbox_changes_only_to_the_owner(svc: S
             started = time.monotonic()
             r = await asyncio.to_thread(svc.call, "POST", "/v1/music/pause", json={})
             assert r.status_code == 200, r.text
+            command = await _until(demo, lambda m: m["type"] == "command", 2.5)
+            assert command["event"]["action"] == "pause"
             paused = await _until(
                 demo, lambda m: m["type"] == "state" and not m["state"]["is_playing"], 2.5)
             assert paused["cause"] in ("command", "poll")
