@@ -91,6 +91,16 @@ def fingerprint(command: Command) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def _internal(where: str, user_id: str) -> InternalError:
+    """A bug: logged with its traceback and a correlation id the outcome carries."""
+    correlation = secrets.token_hex(6)
+    log.exception("user %s: %s failed (correlation id %s)", user_id, where, correlation)
+    return InternalError(
+        f"Internal error (correlation id {correlation}).",
+        details={"correlation_id": correlation},
+    )
+
+
 def failure(error: SkillError, *, command: Command | None = None,
             intent: Intent | None = None, text: str | None = None) -> Outcome:
     """A failed outcome for ``error``, its reply spoken from the code."""
@@ -187,6 +197,9 @@ class MusicOrchestrator:
             intent = self.parser.parse(text)
         except SkillError as exc:
             return failure(exc, text=text if isinstance(text, str) else None)
+        except Exception:
+            return failure(_internal("parse", user_id), text=text if isinstance(text, str)
+                           else None)
         return await self.handle(
             Command(
                 user_id=user_id,
@@ -285,7 +298,8 @@ class MusicOrchestrator:
         self, command: Command, attempt: _Attempt | None = None
     ) -> tuple[Outcome, bool]:
         budget = self._budgets.get(command.budget, SHORT_BUDGET)
-        turn = Turn(command=command, deps=self.deps, deadline=self._monotonic() + budget)
+        started = self._monotonic()
+        turn = Turn(command=command, deps=self.deps, deadline=started + budget)
         if attempt is not None:
             attempt.turns.append(turn)
         name = command.intent.name
@@ -309,11 +323,13 @@ class MusicOrchestrator:
                 if name in PLAYER_INTENTS and name != "music.choose":
                     await ask_device(command, exc, self.store, self.deps.choice_ttl)
             except Exception:
-                correlation = secrets.token_hex(6)
-                log.exception("user %s: %s failed (correlation id %s)",
-                              command.user_id, name, correlation)
-                outcome = failure(InternalError(
-                    f"Internal error (correlation id {correlation}).",
-                    details={"correlation_id": correlation},
-                ), command=command)
+                outcome = failure(_internal(name, command.user_id), command=command)
+        log.info(
+            "user %s: %s -> %s in %.0f ms%s",
+            command.user_id,
+            name,
+            outcome.action if outcome.ok else (outcome.error.code if outcome.error else "none"),
+            (self._monotonic() - started) * 1000,
+            " (wrote)" if turn.wrote else "",
+        )
         return outcome, turn.wrote

@@ -297,7 +297,28 @@ def _forbidden(e: SkillError, d: Mapping[str, Any]) -> str:
     return "Spotify doesn't allow that."
 
 
+_MISSING_SLOT = {
+    "device": "Which device should I use?",
+    "level": "What volume would you like?",
+    "position_ms": "Where in the track should I jump to?",
+    "playlist": "Which playlist?",
+    "name": "What should the playlist be called?",
+}
+_INVALID_REASONS = {
+    "queue_tracks_only": "I can only add songs and episodes to the queue.",
+    "playlist_tracks_only": "I can only add songs to a playlist that way.",
+}
+
+
 def _invalid(e: SkillError, d: Mapping[str, Any]) -> str:
+    slot = d.get("slot")
+    if isinstance(slot, str) and slot in _MISSING_SLOT:
+        return _MISSING_SLOT[slot]
+    reason = d.get("reason")
+    if isinstance(reason, str) and reason in _INVALID_REASONS:
+        return _INVALID_REASONS[reason]
+    if d.get("max_chars"):
+        return "That was too long for me. Please say it more briefly."
     return "Sorry, I couldn't do that: the request doesn't make sense to me."
 
 

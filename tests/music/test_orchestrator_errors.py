@@ -199,3 +199,15 @@ async def test_a_command_past_its_budget_is_cut(music: Music, world: World) -> N
     assert outcome.error.code == "upstream_timeout"
     assert outcome.reply == "Spotify took too long to answer. Please try again."
     assert world.player()["is_playing"] is True
+
+
+async def test_missing_slots_are_asked_for(music: Music, world: World) -> None:
+    world.play_on("Kitchen Speaker", uris=[BLINDING_LIGHTS])
+    transfer = await music.do("music.transfer")
+    assert transfer.error is not None and transfer.error.code == "invalid_request"
+    assert transfer.reply == "Which device should I use?"
+    create = await music.do("playlist.create")
+    assert create.reply == "What should the playlist be called?"
+    volume = await music.do("music.volume")
+    assert volume.reply == "What volume would you like?"
+    assert world.log() == [e for e in world.log() if e["path"] != "/v1/me/player/volume"]
