@@ -31,7 +31,7 @@ _DESCRIPTORS = frozenset(
     """a an the some any me us for my this that his her their its good great nice best top
     ten fifty 50 20 10 5 twenty most popular newest new latest last greatest hottest recent
     famous biggest first full whole entire certain particular something anything few
-    sort sorted by all every""".split()
+    sort sorted by all every favorite favourite preferred""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
 _EDGE_WORDS = frozenset("from of off on with music".split())
@@ -169,7 +169,8 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
     kind_before = any(k < a for k in kind_at)
     kind_after = any(k > b for k in kind_at)
     genre = any(
-        e.label in ("GENRE",) and e.start == title[0] and e.end == title[1] for e in entities
+        e.label in ("GENRE", "MOOD") and e.start == title[0] and e.end == title[1]
+        for e in entities
     )
     if genre:
         out.spans["genre"] = title
