@@ -242,7 +242,7 @@ def rank(
         markers = (
             version_markers(hit.name, album=hit.album, artists=hit.artists)
             if hit.kind == "track"
-            else version_markers("", album=hit.name)
+            else version_markers(hit.name, album=hit.name, artists=hit.artists)
             if hit.kind == "album"
             else frozenset()
         )

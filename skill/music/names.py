@@ -436,7 +436,8 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("tribute", r"\btribute\b"),
         ("instrumental", r"\binstrumentals?\b|\bbacking tracks?\b|\bminus one\b"),
         ("live", r"\blive\b|\bunplugged\b|\bin concert\b"),
-        ("remix", r"\bremix(es|ed)?\b|\brmx\b|\bmix\b|\bbootleg\b|\brework\b|\bflip\b|\bvip\b"),
+        ("remix", r"\bremix(es|ed)?\b|\brmx\b|\bmix\b|\bbootleg\b|\brework\b|\bflip\b|\bvip\b"
+                  r"|\bhardstyle\b|\blo ?fi\b|\b8d\b"),
         ("sped_up", r"\bsped up\b|\bspeed up\b|\bnightcore\b|\bfaster\b"),
         ("slowed", r"\bslowed\b|\breverb\b|\bchopped and screwed\b"),
         ("acoustic", r"\bacoustic\b|\bunplugged\b|\bpiano version\b|\bstripped\b"),
@@ -463,12 +464,25 @@ _TRAILING = frozenset(
 )  # fmt: skip
 
 
+_LEADING = re.compile(r"^(?:the |a )?(?P<kind>(?:\w+ ){1,2}?)(?:version|cover|remix|edit) of ")
+
+
 def asked_version(text: str) -> tuple[str, frozenset[str]]:
-    """A request's text without the version words it ends with, and the markers they ask
+    """A request's text without the version words it asks with, and the markers they ask
     for: "bohemian rhapsody live" → ("bohemian rhapsody", {"live"}), "blinding lights sped up"
-    → ("blinding lights", {"sped_up"}). Only trailing words count, so "live forever" asks
-    for no live version; text that would become empty is kept whole."""
+    → ("blinding lights", {"sped_up"}), "the live version of bohemian rhapsody" →
+    ("bohemian rhapsody", {"live"}). Only trailing words and a leading "the … version of"
+    count, so "live forever" asks for no live version; text that would become empty is kept
+    whole."""
     words = _words(text)
+    joined = " ".join(words) + " "
+    leading = _LEADING.match(joined)
+    if leading is not None:
+        asked = frozenset(_found(leading.group(0)))
+        rest = joined[leading.end() :].strip()
+        if asked and rest:
+            inner, more = asked_version(rest)
+            return inner, asked | more
     cut = len(words)
     while cut > 0 and words[cut - 1] in _TRAILING:
         cut -= 1

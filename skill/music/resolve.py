@@ -14,7 +14,8 @@ popularity, so precise field filters come first and Spotify's order is the popul
   artist's catalog spelling.
 * **free text** ("the weeknd blinding lights", "stand by me"): every split at "by" is a
   title-by-artist reading searched as above, and the whole text is searched over tracks,
-  artists, albums and playlists at once (when the kind was not said) or as a title.
+  artists, albums and playlists at once (when the kind was not said, together with the
+  user's own playlists, cached) or as a title.
   Version words at the end ("… live", "… sped up") are taken out of the names and asked for.
 * **artist**: ``type=artist`` free text; **album**: ``album:"X" artist:"A"``, then the
   other spellings and free text.
@@ -298,7 +299,15 @@ class Resolver:
             more += others
             if asked:  # the asked version may not exist: the original is the fallback
                 more += track_queries(want, year, free_kinds)[0]
-        hits = collect(await self._searches(user_id, first, calls))
+        if mixed:  # the kind was not said: the user's own playlists may be meant
+            found, mine = await asyncio.gather(
+                self._searches(user_id, first, calls), self._my_playlists(user_id, calls)
+            )
+            hits = collect(found)
+            for position, playlist in enumerate(mine):
+                hits[playlist.uri] = playlist_hit(playlist, position, library=True)
+        else:
+            hits = collect(await self._searches(user_id, first, calls))
         candidates = rank(hits, wants, asked, mixed=mixed)
         if not strong(candidates):
             sent = set(first)

@@ -192,3 +192,22 @@ def test_the_alias_table_loads_and_rejects_bad_shapes(tmp_path: Path) -> None:
     words, hits = custom.apply(["play", "discovery", "weekly"])
     assert words == ["play", "discover", "weekly"]
     assert hits == [(1, 3, "Discover Weekly")]
+
+
+def test_asked_versions_lead_or_trail() -> None:
+    from skill.music.names import asked_version
+
+    assert asked_version("bohemian rhapsody live") == ("bohemian rhapsody", {"live"})
+    assert asked_version("the live version of bohemian rhapsody") == (
+        "bohemian rhapsody",
+        {"live"},
+    )
+    assert asked_version("a slowed down version of blinding lights") == (
+        "blinding lights",
+        {"slowed"},
+    )
+    assert asked_version("blinding lights sped up") == ("blinding lights", {"sped_up"})
+    assert asked_version("hello karaoke version") == ("hello", {"karaoke"})
+    assert asked_version("live forever") == ("live forever", frozenset())
+    assert asked_version("live") == ("live", frozenset())
+    assert asked_version("the version of me") == ("the version of me", frozenset())

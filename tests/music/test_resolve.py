@@ -136,6 +136,8 @@ async def test_versions_lose_to_the_original_unless_asked_for(
     assert top(asked_live) == live, explain(asked_live)
     asked_sped = await resolve(resolver, query="marrow lantern sped up")
     assert top(asked_sped) == sped, explain(asked_sped)
+    said_first = await resolve(resolver, query="the live version of marrow lantern")
+    assert top(said_first) == live, explain(said_first)
 
 
 async def test_a_title_containing_by_is_tried_whole_and_split(
@@ -184,6 +186,13 @@ async def test_free_text_naming_an_artist_finds_the_artist(resolver: Resolver) -
     resolution = await resolve(resolver, query="beyonce")
     assert resolution.best is not None and resolution.best.kind == "artist", explain(resolution)
     assert resolution.kind == "any"
+
+
+async def test_free_text_naming_the_users_playlist_finds_it(resolver: Resolver) -> None:
+    resolution = await resolve(resolver, query="road trip")
+    best = resolution.best
+    assert best is not None and best.kind == "playlist", explain(resolution)
+    assert best.name == "Road Trip" and "library" in best.reasons
 
 
 async def test_album_requests(resolver: Resolver) -> None:
