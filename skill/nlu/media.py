@@ -183,6 +183,27 @@ _WHEN_TAIL = re.compile(
 )
 
 
+_AND_PLAY = re.compile(
+    r"^(?:\S+ )*?(?:and|then) (?:play|tune into|tune in to|tune to|go to|start|put on) (?:the )?"
+)
+_FAVORITE_TAIL = re.compile(r" (?:favorite|favourite|favourites|favorites)$")
+
+
+def _looks_like_frequency(text: str) -> bool:
+    """A query holding a radio frequency ("hot 97", "101.1 the whiz", "fm 95")."""
+    words = text.split()
+    for i, word in enumerate(words):
+        try:
+            value = float(word)
+        except ValueError:
+            continue
+        if i and words[i - 1] in ("top", "number", "volume", "chapter", "episode", "part"):
+            continue
+        if "." in word or 87 <= value <= 108 or 530 <= value <= 1710:
+            return True
+    return False
+
+
 def _query_noise(draft: Draft) -> None:
     """Drop a query of descriptor words only ("new", "from this point"); cut "me some more"
     and trailing time phrases ("after thirty min", "when it is one pm")."""
@@ -195,6 +216,19 @@ def _query_noise(draft: Draft) -> None:
         b = a + m.start()
         draft.set_text("query", a, b)
         text = draft.norm.text[a:b]
+    # "radio and play hello fm station": the request is the last clause
+    m = _AND_PLAY.search(text)
+    if m and m.end() < len(text):
+        a += m.end()
+        draft.set_text("query", a, b)
+        text = draft.norm.text[a:b]
+    m = _FAVORITE_TAIL.search(text)
+    if m and m.start() > 0:
+        b = a + m.start()
+        draft.set_text("query", a, b)
+        text = draft.norm.text[a:b]
+    if "kind" not in draft.slots and _looks_like_frequency(text):
+        draft.slots["kind"] = "radio"
     if all(word in _DESCRIPTORS for word in text.split()):
         draft.drop("query")
         return
