@@ -47,7 +47,9 @@ TIE_MARGIN = 4.0
 
 TargetReason = Literal["named", "source", "active", "default", "last", "only"]
 
-_FILLER = re.compile(r"\b(?:the|my|our|on|in|at|to|speaker in|device|one|please|use)\b")
+_FILLER = re.compile(
+    r"\b(?:the|my|our|on|in|at|to|speaker in|device|one|please|use|satellite|voice)\b"
+)
 #: spoken word → canonical word, applied to both sides before matching
 _SYNONYMS = {
     "television": "tv", "telly": "tv", "lounge": "living room", "sound bar": "soundbar",
