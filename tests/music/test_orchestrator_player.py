@@ -217,3 +217,14 @@ async def test_device_gone_since_the_list_was_cached(music: Music, world: World)
     assert music.orchestrator.devices.listings - listings == 1
     assert [e["status"] for e in world.calls("demo", "/v1/me/player")] == [404]
     assert world.player()["device"]["name"] == "Kitchen Speaker"
+
+
+async def test_resume_in_another_room_moves_playback(music: Music, world: World) -> None:
+    world.play_on("Living Room TV", uris=[BLINDING_LIGHTS])
+    world.act("demo", action="pause")
+    outcome = await music.say("resume in the kitchen")
+    assert outcome.ok, outcome.to_dict()
+    assert outcome.reply == "Resuming on Kitchen Speaker."
+    state = world.player()
+    assert state["device"]["name"] == "Kitchen Speaker" and state["is_playing"] is True
+    assert state["item"]["uri"] == BLINDING_LIGHTS
