@@ -55,6 +55,7 @@ _TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
          "seventy": 70, "eighty": 80, "ninety": 90}  # fmt: skip
 _OH = frozenset({"oh", "o"})
+_DECADE_WORDS = {w: f for w, f in _WORD_FORMS.items() if f.endswith("0s")}
 _PLURAL_UNITS = {"ones": 1, "twos": 2, "threes": 3, "fours": 4, "fives": 5, "sixes": 6,
                  "sevens": 7, "eights": 8, "nines": 9}  # fmt: skip
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
@@ -390,7 +391,7 @@ def search_forms(text: str) -> list[str]:
         parts.extend(based[cursor:])
         forms.append(" ".join(parts))
     forms.append(" ".join(plain))
-    spoken = _letters(_decades(_numbers(plain)))
+    spoken = _letters(_decades(_numbers([_DECADE_WORDS.get(w, w) for w in plain])))
     if spoken != plain:
         forms.append(" ".join(spoken))
     return [form for form in dict.fromkeys(forms) if form]

@@ -62,6 +62,8 @@ KIND_PENALTY = {"track": 2.0, "album": 3.0, "playlist": 5.0}
 EXTRA_WORD_PENALTY = 2.0
 AMBIGUITY_MARGIN = 1.5
 AMBIGUITY_FLOOR = 70.0
+#: a name matched only without its version suffix scores at most this
+CORE_MATCH_MAX = 99.0
 #: below this nothing is considered a match
 MATCH_FLOOR = 50.0
 
@@ -79,11 +81,12 @@ def similarity(asked: str, name: str) -> float:
 
 
 def title_similarity(asked: str, title: str) -> float:
-    """The best of the full title and its core without the version suffix."""
+    """The best of the full title and its core without the version suffix (the core at most
+    :data:`CORE_MATCH_MAX`, so a name said exactly as written wins a tie)."""
     core, version = split_version(title)
     best = similarity(asked, title)
     if version and best < 100:
-        best = max(best, similarity(asked, core))
+        best = max(best, min(CORE_MATCH_MAX, similarity(asked, core)))
     return best
 
 

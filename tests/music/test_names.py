@@ -178,6 +178,7 @@ def test_search_forms_spell_aliases_and_numbers_for_the_engine() -> None:
     assert search_forms("a c d c") == ["a c d c", "acdc"]
     assert search_forms("pink") == ["P!nk", "pink"]
     assert search_forms("pink floyd") == ["pink floyd"]
+    assert search_forms("seventies classic rock") == ["seventies classic rock", "70s classic rock"]
     assert search_forms("...") == []
 
 
