@@ -122,8 +122,17 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
         last = end - 1
         while last > split and words[last][0] in _MUSIC_WORDS:
             last -= 1
-        if last > split:
-            out.spans["artist"] = (words[split + 1][1], _strip_possessive(words[last]))
+        first = split + 1
+        while first < last and words[first][0] in ("the", "artist", "band", "singer", "group"):
+            if words[first][0] == "the" and words[first + 1][0] not in ("artist", "band"):
+                break
+            first += 1
+        if last >= first:
+            span = (words[first][1], _strip_possessive(words[last]))
+            is_genre = any(
+                e.label == "GENRE" and (e.start, e.end) == span for e in entities
+            )
+            out.spans["genre" if is_genre else "artist"] = span
         for i in range(split, end):
             used[i] = True
     # kind words
@@ -179,7 +188,13 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
     elif "artist" in out.spans:
         slot = "album" if out.kind == "album" else "track"
         out.spans[slot] = title
-    elif kind_after or trailing_music or (out.kind in ("track", "album") and not kind_before):
+    elif (
+        kind_after
+        or trailing_music
+        or (out.kind in ("track", "album") and not kind_before)
+        or "year" in out.spans
+        or (a > 0 and words[a - 1][0] in ("some", "more") and out.kind is None)
+    ):
         out.spans["artist"] = (title[0], _strip_possessive(words[b]))
     else:
         # "the" belongs to a free title ("the two towers")

@@ -297,9 +297,10 @@ def refine_playlist(draft: Draft) -> None:
         a, b = draft.spans["query"]
         text = draft.norm.text[a:b]
         m = re.fullmatch(
-            r"(?:(?:the|a|an|this|some|another|my) )?"
-            r"(?:(?:artist|band|singer|song|track|tune|album)"
-            r" (?:by )?)?(?P<name>.+?)(?: (?P<kind>song|songs|track|tune|album|record|ep))?",
+            r"(?:(?:the|a|an|this|some|another|my|something) )?"
+            r"(?:(?:artist|band|singer|song|track|tune|album)(?: named| called)?"
+            r" (?:by )?)?(?:by (?:the )?(?:artist |band |singer )?)?(?P<name>.+?)"
+            r"(?: (?P<kind>song|songs|track|tune|album|record|ep|music))?",
             text,
         )
         if m:
@@ -308,10 +309,15 @@ def refine_playlist(draft: Draft) -> None:
             kind_word = m.group("kind")
             lead = text[: m.start("name")]
             by = lead.endswith("by ")
-            if kind_word or by or re.match(r"(?:some|the artist|the band|artist|band) ", lead):
+            by = by or " by " in f" {lead}"
+            person_lead = re.match(
+                r"(?:some|something|the artist|the band|artist|band|this artist|this band) ", lead
+            )
+            if kind_word or by or person_lead:
                 draft.drop("query")
                 draft.set_text("artist", name_a, name_b)
-                word = kind_word or lead.split()[-2 if by else -1]
+                words = [w for w in lead.split() if w not in ("by", "named", "called")]
+                word = kind_word or (words[-1] if words else "")
                 kind = draft.parser.gazetteers.lookup("KIND", word)
                 if kind:
                     draft.slots["kind"] = kind
