@@ -66,6 +66,8 @@ COMMAND_GRACE = 1.5
 """A whole command may take this multiple of its budget (each Spotify call has its own
 deadline inside); past it the command is cut and answers ``upstream_timeout``."""
 RUNNING_POLL = 0.1
+PURGE_EVERY = 3600.0
+"""Seconds between purges of expired store records (done on the way of a keyed command)."""
 """How often a request waits on a key another instance is executing."""
 
 
@@ -150,6 +152,7 @@ class MusicOrchestrator:
         self._parser = parser
         self._budgets = {"short": short_budget, "normal": normal_budget}
         self._locks = LocalLocks()
+        self._last_purge: float | None = None
         self._monotonic = monotonic
         self._sleep = sleep
         self.deps = Deps(
@@ -222,7 +225,18 @@ class MusicOrchestrator:
 
     # ------------------------------------------------------------------ idempotency
 
+    async def _purge_now_and_then(self) -> None:
+        """Drop expired idempotency records and context, at most once per PURGE_EVERY."""
+        now = self._monotonic()
+        if self._last_purge is not None and now - self._last_purge < PURGE_EVERY:
+            return
+        self._last_purge = now
+        removed = await self.store.purge()
+        if removed:
+            log.info("music store: %d expired records removed", removed)
+
     async def _idempotent(self, command: Command) -> Outcome:
+        await self._purge_now_and_then()
         key = str(command.idempotency_key)
         user = command.user_id
         print_ = fingerprint(command)

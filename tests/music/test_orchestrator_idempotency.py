@@ -146,3 +146,26 @@ async def test_cancelled_after_a_write_is_never_run_again(music: Music, world: W
     again = await impatient.handle_text("demo", "next song", idempotency_key="cut-late")
     assert again.error is not None and again.error.code == "conflict"
     assert again.error.details["reason"] in {"idempotency_in_progress", "idempotency_unfinished"}
+
+
+async def test_expired_records_are_purged_on_the_way(music: Music, world: World) -> None:
+    import sqlite3
+    import time
+
+    from skill.music.orchestrator import MusicOrchestrator
+    from skill.music.store import IDEMPOTENCY_TTL, MusicStore
+
+    past = MusicStore(music.db, clock=lambda: time.time() - IDEMPOTENCY_TTL - 60)
+    await past.claim("demo", "ancient", "fp")
+    await past.finish("demo", "ancient", {"ok": True, "reply": "Long ago."})
+    past.close()
+    store = MusicStore(music.db)
+    try:
+        fresh = MusicOrchestrator.for_spotify(music.services.client, store)
+        _playing_road_trip(world)
+        assert (await fresh.handle_text("demo", "pause", idempotency_key="now")).ok
+    finally:
+        store.close()
+    with sqlite3.connect(music.db) as conn:
+        keys = {r[0] for r in conn.execute("SELECT key FROM music_idempotency")}
+    assert keys == {"now"}
