@@ -253,3 +253,19 @@ def test_refreshes_are_counted_by_outcome(svc: Svc) -> None:
     assert _metric(text, refreshes, outcome="ok") == _metric(before, refreshes, outcome="ok") + 1
     assert _metric(text, refreshes, outcome="refused") == _metric(
         before, refreshes, outcome="refused") + 1
+
+
+def test_readyz_is_503_while_the_breaker_is_open(svc: Svc) -> None:
+    """Last in the module: the API breaker stays open for a minute."""
+    r = svc.sandbox("POST", "/control/faults", json={"path": "/v1/me/player", "status": 503,
+                                                     "count": 10})
+    assert r.status_code == 201, r.text
+    for _ in range(3):
+        svc.call("GET", "/v1/music/state")
+    r = svc.call("GET", "/readyz", None)
+    assert r.status_code == 503, r.text
+    assert r.json()["checks"]["breakers"]["api"] == "open"
+    text = svc.call("GET", "/metrics", None).text
+    assert _metric(text, "skill_breaker_state", upstream="api", state="open") == 1
+    r = svc.call("GET", "/v1/music/state")
+    assert r.status_code == 503 and r.json()["error"]["code"] == "upstream_unavailable"

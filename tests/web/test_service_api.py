@@ -295,3 +295,30 @@ def test_unknown_query_parameters_are_400(svc: Svc) -> None:
     body = _error(r, 400, "invalid_request")
     assert body["error"]["details"]["unknown"] == ["limt"]  # type: ignore[index]
     _error(svc.call("GET", "/v1/music/state", params={"verbose": "1"}), 400, "invalid_request")
+
+
+@pytest.mark.parametrize("method,path,payload", [
+    ("POST", "/v1/music/resume", {}), ("POST", "/v1/music/next", {}),
+    ("POST", "/v1/music/previous", {}), ("POST", "/v1/music/seek", {"delta_ms": 10000}),
+    ("POST", "/v1/music/shuffle", {"state": "off"}), ("POST", "/v1/music/repeat",
+                                                      {"state": "off"}),
+    ("POST", "/v1/music/volume", {"mute": True}), ("POST", "/v1/music/queue",
+                                                   {"query": "queen"}),
+    ("POST", "/v1/music/play", {"query": "queen", "kind": "artist"}),
+    ("POST", "/v1/music/transfer", {"device": "kitchen"}), ("GET", "/v1/music/devices", None),
+])
+def test_every_command_of_an_unlinked_user_is_a_spoken_not_linked(
+        svc: Svc, method: str, path: str, payload: object) -> None:
+    r = svc.call(method, path, "eve", json=payload)
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert body["ok"] is False and body["error"]["code"] == "not_linked" and body["reply"]
+
+
+@pytest.mark.parametrize("method,path", [
+    ("GET", "/v1/music/queue"), ("GET", "/v1/music/playlists"),
+    ("GET", "/v1/music/library"), ("GET", "/v1/music/search?q=queen"),
+])
+def test_reads_of_an_unlinked_user_are_not_linked_envelopes(svc: Svc, method: str,
+                                                            path: str) -> None:
+    _error(svc.call(method, path, "eve"), 409, "not_linked")
