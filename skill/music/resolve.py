@@ -301,7 +301,7 @@ class Resolver:
                 more += track_queries(want, year, free_kinds)[0]
         if mixed:  # the kind was not said: the user's own playlists may be meant
             found, mine = await asyncio.gather(
-                self._searches(user_id, first, calls), self._my_playlists(user_id, calls)
+                self._searches(user_id, first, calls), self._my_playlists_if_any(user_id, calls)
             )
             hits = collect(found)
             for position, playlist in enumerate(mine):
@@ -406,6 +406,15 @@ class Resolver:
 
         return await self._cached(("my_playlists", user_id), calls, fetch)
 
+    async def _my_playlists_if_any(self, user_id: str, calls: _Calls) -> list[Playlist]:
+        """The user's playlists, or none when they cannot be read (a missing scope, an
+        error): a song request must not fail for the sake of a playlist it may not mean."""
+        try:
+            return await self._my_playlists(user_id, calls)
+        except SkillError as exc:
+            log.info("own playlists not consulted for %s: %s", user_id, exc.code)
+            return []
+
     async def _playlists(
         self, user_id: str, request: MediaRequest, calls: _Calls
     ) -> list[Candidate]:
@@ -414,8 +423,17 @@ class Resolver:
         mine, found = await asyncio.gather(
             self._my_playlists(user_id, calls),
             self._searches(user_id, [(form, ("playlist",)) for form in forms], calls),
+            return_exceptions=True,
         )
+        if isinstance(found, BaseException):
+            raise found
         hits = collect(found)
+        if isinstance(mine, BaseException):
+            # the user's own playlists cannot be read: public ones may still do, else say why
+            candidates = rank(hits, [Want(name)], frozenset())
+            if weak(candidates) or not isinstance(mine, SkillError):
+                raise mine
+            return candidates
         for position, playlist in enumerate(mine):
             hits[playlist.uri] = playlist_hit(playlist, position, library=True)
         return rank(hits, [Want(name)], frozenset())

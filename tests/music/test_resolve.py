@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.errors import NotFound
+from skill.errors import InsufficientScope, NotFound
 from skill.music.candidates import Want, by_splits, quote, without_version, year_filter
 from skill.music.media import Candidate, Resolution
 from skill.music.ranking import AMBIGUITY_MARGIN
@@ -294,3 +294,17 @@ async def test_popularity_ranks_when_the_api_gives_it(resolver: Resolver, world:
     best = resolution.best
     assert best is not None
     assert any(r.startswith("popularity ") for r in best.reasons), best.reasons
+
+
+async def test_without_the_playlist_scope_songs_still_resolve(music: Music) -> None:
+    """A user who did not grant playlist-read-private: free text still finds songs, public
+    playlists are still found, and a private one names the missing permission."""
+    await music.link("demo", scopes=("user-read-playback-state", "user-modify-playback-state"))
+    resolver = Resolver(music.services.client)
+    song = await resolve(resolver, query="the weekend blinding lights")
+    assert top(song) == BLINDING_LIGHTS, explain(song)
+    public = await resolve(resolver, playlist="road trip")
+    assert public.best is not None and public.best.name == "Road Trip", explain(public)
+    assert "library" not in public.best.reasons
+    with pytest.raises(InsufficientScope):
+        await resolve(resolver, playlist="dinner jazz")
