@@ -127,6 +127,11 @@ def test_websocket_refuses_bad_tickets_keys_and_reused_tickets(svc: Svc) -> None
             assert json.loads(await ws.recv())["type"] == "ready"
         async with websockets.connect(_ws_url(svc, f"?ticket={ticket}")) as ws:
             assert json.loads(await ws.recv())["type"] == "error"  # single use
+        # clients that can send headers may use the API key directly
+        headers = {"Authorization": f"Bearer {svc.keys['bob']}"}
+        async with websockets.connect(_ws_url(svc), additional_headers=headers) as ws:
+            ready = json.loads(await ws.recv())
+            assert ready == {"type": "ready", "user": "bob"}
 
     asyncio.run(scenario())
 
