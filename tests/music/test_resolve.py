@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.errors import InsufficientScope, NotFound
+from skill.errors import InsufficientScope, NotFound, RateLimited, SkillError
 from skill.music.candidates import Want, by_splits, quote, without_version, year_filter
 from skill.music.media import Candidate, Resolution
 from skill.music.ranking import AMBIGUITY_MARGIN
@@ -281,9 +281,18 @@ async def test_concurrent_identical_requests_share_one_search(
 
 async def test_a_failing_search_surfaces_its_error(resolver: Resolver, world: World) -> None:
     world.fault(path="/v1/search", status=503, count=50)
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(SkillError) as caught:
         await resolve(resolver, track="bohemian rhapsody", artist="queen")
-    assert getattr(caught.value, "code", None) in ("upstream_unavailable", "upstream_timeout")
+    assert caught.value.code in ("upstream_unavailable", "upstream_timeout")
+
+
+async def test_a_rate_limit_surfaces_as_rate_limited(resolver: Resolver, world: World) -> None:
+    """Spotify says 429 with a long Retry-After: the resolution fails at once, saying when
+    to try again, rather than hanging (USER-DEMANDS 2)."""
+    world.fault(path="/v1/search", retry_after=120, count=5)
+    with pytest.raises(RateLimited) as caught:
+        await resolve(resolver, track="bohemian rhapsody", artist="queen")
+    assert caught.value.code == "rate_limited" and caught.value.retry_after
 
 
 async def test_popularity_ranks_when_the_api_gives_it(resolver: Resolver, world: World) -> None:
