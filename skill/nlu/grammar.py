@@ -105,6 +105,28 @@ _MAX_SUFFIX_CHARS = 120
 _MAX_SUFFIX_WORDS = 16
 
 
+def _strip_lookaheads(source: str) -> str:
+    """``source`` without its leading lookahead groups ("(?!...)", "(?=...)"): they only
+    narrow a match, so the body after them still has to occur for the pattern to match."""
+    while source.startswith(("(?!", "(?=")):
+        depth = 0
+        i = 0
+        while i < len(source):
+            ch = source[i]
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        source = source[i + 1 :]
+    return source
+
+
 class GrammarError(ValueError):
     """A grammar file that cannot be compiled; the message names the file and pattern."""
 
@@ -369,7 +391,7 @@ class Grammar:
                     where = f"{path.name}#{index}.{alt}"
                     expanded = _unique_groups(expander.expand(str(source), where))
                     contains = None
-                    text_source = str(source)
+                    text_source = _strip_lookaheads(str(source))
                     if text_source.startswith(_ANY_HEAD) and text_source.endswith(_ANY_TAIL):
                         body = text_source[len(_ANY_HEAD) : -len(_ANY_TAIL)]
                         # named groups are not needed in the gate (and may repeat there)

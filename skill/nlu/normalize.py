@@ -206,28 +206,24 @@ class Normalizer:
 
     def normalize(self, text: str) -> Normalized:
         tokens = self._strip_fillers(self._numbers(self._tokenize(text)))
-        chars: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
         previous_end = 0
         for k, tok in enumerate(tokens):
             if k:
-                chars.append(" ")
                 starts.append(previous_end)
                 ends.append(tok.start)
-            exact = len(tok.text) == tok.end - tok.start
-            for j, ch in enumerate(tok.text):
-                chars.append(ch)
-                if exact:
-                    starts.append(tok.start + j)
-                    ends.append(tok.start + j + 1)
-                else:
-                    starts.append(tok.start)
-                    ends.append(tok.end)
+            size = len(tok.text)
+            if size == tok.end - tok.start:
+                starts.extend(range(tok.start, tok.end))
+                ends.extend(range(tok.start + 1, tok.end + 1))
+            else:
+                starts.extend([tok.start] * size)
+                ends.extend([tok.end] * size)
             previous_end = tok.end
         return Normalized(
             original=text,
-            text="".join(chars),
+            text=" ".join(t.text for t in tokens),
             tokens=tuple(tokens),
             starts=tuple(starts),
             ends=tuple(ends),

@@ -215,7 +215,7 @@ class Parser:
             if slot not in slots:
                 slots[slot] = fixed
         literal = match.literal / max(1, len(norm.text))
-        confidence = round(0.55 + 0.45 * literal, 3)
+        confidence = 0.55 + 0.45 * literal
         return Draft(pattern.intent, slots, spans, norm, match, self, confidence)
 
     def _finish(self, draft: Draft) -> Intent:
