@@ -26,7 +26,7 @@ import io
 import json
 import pickle
 import tempfile
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,16 +93,16 @@ def derive_id(kind: str, *parts: str) -> str:
     return "".join(chars)
 
 
-def _split(value: str) -> list[str]:
+def split(value: str) -> list[str]:
     return [part.strip() for part in value.split(";")] if value else []
 
 
-def _int_or_none(value: str) -> int | None:
+def int_or_none(value: str) -> int | None:
     value = value.strip()
     return int(value) if value else None
 
 
-def _explicit(value: str) -> bool | None:
+def explicit(value: str) -> bool | None:
     value = value.strip().lower()
     return True if value == "true" else False if value == "false" else None
 
@@ -157,6 +157,11 @@ class Catalog:
         self.cache_file: Path | None = None
         """Where :meth:`load` keeps this catalog's pickle; derived data (the search index)
         may be cached next to it. None for catalogs built in memory."""
+        self.root: Catalog | None = None
+        """For a catalog made by :meth:`extended`: the catalog the additions sit on."""
+        self.added_rows: list[Mapping[str, str]] = []
+        self.added: Catalog | None = None
+        """The additions alone (their tracks as numbered in this catalog)."""
         by_artist: dict[str, list[str]] = defaultdict(list)
         for track in tracks.values():
             for artist_id in dict.fromkeys(track.artist_ids):
@@ -266,7 +271,21 @@ class Catalog:
         artists: Iterable[Mapping[str, str]] = (),
     ) -> Catalog:
         """Build a catalog from rows with the ``tracks.csv`` columns (see the module doc)."""
-        return _Builder(list(rows), list(artists)).build(list(playlists))
+        from skill.sandbox.catalog_build import Builder
+
+        return Builder(list(rows), list(artists)).build(list(playlists))
+
+    def extended(self, rows: Iterable[Mapping[str, str]]) -> Catalog:
+        """This catalog plus ``rows`` (fixtures added through ``POST /control/world``).
+
+        Names resolve against this catalog (an id-less "The Weeknd" is the real one; an
+        album of the same name and primary artist is that album, its new tracks numbered
+        after the known ones). The result remembers its root and the added rows, so
+        extending again rebuilds only the additions and the search index reuses the root's.
+        """
+        from skill.sandbox.catalog_build import extend
+
+        return extend(self, list(rows))
 
 
 def astuple_fast(item: Track | Album | Artist | CatalogPlaylist) -> tuple[Any, ...]:
@@ -302,145 +321,3 @@ def write_pickle(path: Path, value: object) -> None:
         tmp.replace(path)
     except OSError:
         tmp.unlink(missing_ok=True)
-
-
-class _Builder:
-    """Resolves ids, albums and artists for :meth:`Catalog.from_rows`."""
-
-    def __init__(self, rows: list[Mapping[str, str]], artist_rows: list[Mapping[str, str]]):
-        self.rows = rows
-        self.artist_rows = {r["artist_id"].strip(): r for r in artist_rows if r.get("artist_id")}
-        ids_by_name: dict[str, set[str]] = defaultdict(set)
-        for artist_id, row in self.artist_rows.items():
-            ids_by_name[row.get("artist_name", "").strip().casefold()].add(artist_id)
-        for row in rows:
-            names = _split(row.get("artist_names", ""))
-            for name, artist_id in zip(names, _split(row.get("artist_ids", "")), strict=False):
-                if artist_id:
-                    ids_by_name[name.casefold()].add(artist_id)
-        self.unique_artist_id = {
-            n: next(iter(ids)) for n, ids in ids_by_name.items() if len(ids) == 1
-        }
-
-    def artist_ids_for(self, row: Mapping[str, str]) -> tuple[list[str], list[str]]:
-        names = _split(row.get("artist_names", "")) or ["Unknown Artist"]
-        given = _split(row.get("artist_ids", ""))
-        ids = []
-        for index, name in enumerate(names):
-            real = given[index] if index < len(given) else ""
-            ids.append(
-                real or self.unique_artist_id.get(name.casefold()) or derive_id("artist", name)
-            )
-        return names, ids
-
-    def build(self, playlist_rows: list[Mapping[str, Any]]) -> Catalog:
-        parsed: list[tuple[Mapping[str, str], list[str], list[str]]] = []
-        seen: set[str] = set()
-        real_album_ids: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for row in self.rows:
-            track_id = row["track_id"].strip()
-            if not track_id or track_id in seen:
-                continue
-            seen.add(track_id)
-            names, ids = self.artist_ids_for(row)
-            parsed.append((row, names, ids))
-            album_id = row.get("album_id", "").strip()
-            if album_id:
-                real_album_ids[(row.get("album_name", "").strip().casefold(), ids[0])].add(album_id)
-
-        artist_names: dict[str, Counter[str]] = defaultdict(Counter)
-        artist_genres: dict[str, Counter[str]] = defaultdict(Counter)
-        artist_popularity: dict[str, int] = defaultdict(int)
-        album_rows: dict[str, list[tuple[str, str, int | None, str]]] = defaultdict(list)
-        album_names: dict[str, str] = {}
-        drafts: list[tuple[Mapping[str, str], list[str], list[str], str]] = []
-        for row, names, ids in parsed:
-            album_name = row.get("album_name", "").strip()
-            album_id = row.get("album_id", "").strip()
-            if not album_id:
-                known = real_album_ids.get((album_name.casefold(), ids[0]), set())
-                album_id = (
-                    next(iter(known))
-                    if len(known) == 1
-                    else derive_id("album", album_name.casefold(), names[0].casefold())
-                )
-            album_names.setdefault(album_id, album_name)
-            year = _int_or_none(row.get("release_year", ""))
-            album_rows[album_id].append((row["track_id"].strip(), ids[0], year, row["track_name"]))
-            popularity = _int_or_none(row.get("popularity", "")) or 0
-            for name, artist_id in zip(names, ids, strict=True):
-                artist_names[artist_id][name] += 1
-                artist_popularity[artist_id] = max(artist_popularity[artist_id], popularity)
-                for genre in _split(row.get("genres", "")):
-                    artist_genres[artist_id][genre] += 1
-            drafts.append((row, names, ids, album_id))
-
-        albums: dict[str, Album] = {}
-        track_numbers: dict[str, int] = {}
-        for album_id, members in album_rows.items():
-            name = album_names[album_id]
-            ordered = sorted(
-                members, key=lambda m: (m[3].strip().casefold() != name.casefold(), m[0])
-            )
-            for number, member in enumerate(ordered, start=1):
-                track_numbers[member[0]] = number
-            primary = Counter(m[1] for m in members).most_common(1)[0][0]
-            years = [m[2] for m in members if m[2] is not None]
-            albums[album_id] = Album(
-                id=album_id,
-                name=name,
-                artist_ids=(primary,),
-                release_year=min(years) if years else None,
-                track_ids=tuple(m[0] for m in ordered),
-            )
-
-        tracks: dict[str, Track] = {}
-        for row, names, ids, album_id in drafts:
-            track_id = row["track_id"].strip()
-            tracks[track_id] = Track(
-                id=track_id,
-                name=row["track_name"].strip(),
-                artist_ids=tuple(ids),
-                artist_names=tuple(names),
-                album_id=album_id,
-                track_number=track_numbers[track_id],
-                duration_ms=_int_or_none(row.get("duration_ms", "")) or 0,
-                popularity=_int_or_none(row.get("popularity", "")) or 0,
-                explicit=_explicit(row.get("explicit", "")),
-                genres=tuple(_split(row.get("genres", ""))),
-                release_year=_int_or_none(row.get("release_year", "")),
-            )
-
-        artists: dict[str, Artist] = {}
-        for artist_id, names_seen in artist_names.items():
-            info = self.artist_rows.get(artist_id)
-            if info is not None:
-                artists[artist_id] = Artist(
-                    id=artist_id,
-                    name=info.get("artist_name", "").strip() or names_seen.most_common(1)[0][0],
-                    genres=tuple(_split(info.get("genres", ""))),
-                    popularity=_int_or_none(info.get("popularity", "")) or 0,
-                    followers=_int_or_none(info.get("followers", "")) or 0,
-                )
-            else:
-                artists[artist_id] = Artist(
-                    id=artist_id,
-                    name=names_seen.most_common(1)[0][0],
-                    genres=tuple(g for g, _ in artist_genres[artist_id].most_common(5)),
-                    popularity=artist_popularity[artist_id],
-                    followers=0,
-                )
-
-        playlists: dict[str, CatalogPlaylist] = {}
-        for item in playlist_rows:
-            playlist_id = str(item.get("id", "")).strip()
-            if not playlist_id or playlist_id in playlists:
-                continue
-            playlists[playlist_id] = CatalogPlaylist(
-                id=playlist_id,
-                name=str(item.get("name", "")),
-                genre=str(item.get("genre", "")),
-                subgenre=str(item.get("subgenre", "")),
-                track_ids=tuple(t for t in item.get("track_ids", ()) if t in tracks),
-            )
-        return Catalog(tracks, albums, artists, playlists)

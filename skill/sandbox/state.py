@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import dataclasses
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,23 +163,9 @@ class Sandbox:
 
     def extend_catalog(self, rows: list[dict[str, Any]]) -> None:
         """Add catalog rows (the tracks.csv columns) to the catalog: fixtures such as two
-        same-title tracks by different artists."""
-        from skill.sandbox.catalog import Catalog
-
-        extra = Catalog.from_rows(rows)
-        base = self.catalog
-        albums = dict(base.albums)
-        for album in extra.albums.values():
-            known = albums.get(album.id)
-            albums[album.id] = album if known is None else dataclasses.replace(
-                known, track_ids=tuple(dict.fromkeys(known.track_ids + album.track_ids))
-            )
-        self.catalog = Catalog(
-            tracks={**base.tracks, **extra.tracks},
-            albums=albums,
-            artists={**extra.artists, **base.artists},
-            playlists={**base.playlists, **extra.playlists},
-        )
+        same-title tracks by different artists. Names resolve against the loaded catalog
+        and the search index only indexes the additions (``Catalog.extended``)."""
+        self.catalog = self.catalog.extended(rows)
 
     # -- grants --------------------------------------------------------------------------
 
