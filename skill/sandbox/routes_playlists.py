@@ -4,9 +4,9 @@
 GET/POST/PUT/DELETE work on the world's playlists, so every change is seen by later calls
 and by the player (a playlist context plays the entries as they are when it starts). The
 deprecated paths (``/playlists/{id}/tracks``, ``/users/{id}/playlists``,
-``/playlists/{id}/followers``) answer 403 ``Forbidden`` in development mode and work, with
-the legacy keys, in extended mode. Spotify-owned (editorial) playlists are hidden from
-development-mode apps: 404 by id, ``null`` in lists.
+``/playlists/{id}/followers``, ``GET /users/{id}``) answer 403 ``Forbidden`` in development
+mode and work, with the legacy keys, in extended mode. Spotify-owned (editorial) playlists
+are hidden from development-mode apps: 404 by id, ``null`` in lists.
 """
 
 from __future__ import annotations
@@ -411,6 +411,22 @@ async def user_playlists(request: Request) -> Response:
     return _list_playlists(request, caller, user, owned_and_followed=False)
 
 
+async def user_profile(request: Request) -> Response:
+    """``GET /users/{id}``: removed for development-mode apps (403); extended mode: the
+    public profile."""
+    authenticate(request, user=False)
+    sandbox = get_sandbox(request)
+    if sandbox.config.dev_mode:
+        raise forbidden()
+    user = sandbox.world.users.get(str(request.path_params["user_id"]))
+    if user is None:
+        raise not_found()
+    followers = sum(1 for u in sandbox.world.users.values() if user.uri in u.library)
+    body = objects.playlist_user(user.id, api_base(request), user.display_name)
+    body.update({"images": [], "followers": {"href": None, "total": followers}})
+    return spotify_json(body)
+
+
 async def followers(request: Request) -> Response:
     """``PUT``/``DELETE /playlists/{id}/followers``: 403 in development mode (use
     ``/me/library`` with playlist URIs); follow/unfollow in extended mode."""
@@ -460,5 +476,6 @@ routes = [
     ),
     Route("/v1/playlists/{playlist_id}/followers", followers, methods=["PUT", "DELETE"]),
     Route("/v1/playlists/{playlist_id}/followers/contains", followers_contains, methods=["GET"]),
+    Route("/v1/users/{user_id}", user_profile, methods=["GET"]),
     Route("/v1/users/{user_id}/playlists", user_playlists, methods=["GET", "POST"]),
 ]

@@ -278,6 +278,7 @@ def test_deprecated_paths_are_forbidden_in_development_mode(demo: Client) -> Non
         ("POST", "/users/demo/playlists", {"name": "old way"}),
         ("PUT", f"/playlists/{ROAD_TRIP}/followers", None),
         ("GET", f"/playlists/{ROAD_TRIP}/followers/contains", None),
+        ("GET", "/users/guest", None),
     ):
         answer = demo.call(method, path, json=body)
         assert answer.status_code == 403, (method, path)
@@ -304,6 +305,9 @@ def test_deprecated_paths_work_in_extended_mode(
     assert guest.call("DELETE", f"/playlists/{ROAD_TRIP}/followers").status_code == 200
     followers = guest.call("GET", f"/playlists/{ROAD_TRIP}/followers/contains", ids="guest")
     assert followers.json() == [False]
+    profile = guest.call("GET", "/users/demo").json()
+    assert profile["display_name"] == "Demo Household" and profile["uri"] == "spotify:user:demo"
+    assert guest.call("GET", "/users/nobody").status_code == 404
     theirs = guest.call("GET", "/users/demo/playlists").json()
     assert "Dinner Jazz" not in [p["name"] for p in theirs["items"]]  # private: not shown
 
