@@ -30,10 +30,17 @@ LIST_FILES: Mapping[str, str] = {
     "devices.txt": "DEVICE",
     "services.txt": "SERVICE",
     "given_names.txt": "PERSON",
+    "audiobooks.txt": "AUDIOBOOK",
+    "authors.txt": "AUTHOR",
+    "stations.txt": "STATION",
+    "podcasts.txt": "PODCAST",
 }
 KIND_FILE = "kinds.yaml"
 #: when two phrases overlap, the longer wins; on equal length, the earlier label here
-LABEL_ORDER = ("KIND", "SERVICE", "DEVICE", "DECADE", "GENRE", "MOOD", "PERSON")
+LABEL_ORDER = (
+    "KIND", "SERVICE", "DEVICE", "DECADE", "GENRE", "MOOD", "PERSON",
+    "AUDIOBOOK", "AUTHOR", "STATION", "PODCAST",
+)
 _NON_WORD = re.compile(r"[^\w']+|_")
 
 

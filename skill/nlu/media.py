@@ -244,6 +244,8 @@ def refine_media(draft: Draft) -> None:
         _year_tail(draft, slot)
     _artist_noise(draft)
     _query_noise(draft)
+    if draft.intent == "music.play":
+        _known_media(draft)
     spoken_kind = draft.slots.get("kind") in ("audiobook", "podcast", "episode")
     for slot in ("query", "artist", "track"):
         if not spoken_kind and _entity_only(draft, slot):
@@ -346,6 +348,42 @@ def _person_query(draft: Draft) -> None:
         draft.set_text("artist", a, b)
 
 
+_KIND_OF_TITLE = {"AUDIOBOOK": "audiobook", "STATION": "radio", "PODCAST": "podcast"}
+_SHOW_TAIL = re.compile(r" (?:show|programme|program|radio show)$")
+
+
+def _known_media(draft: Draft) -> None:
+    """Well-known titles say their kind: "play animal farm" is an audiobook, "play npr" radio,
+    "the bob and tom show" radio; "treasure island by robert louis stevenson" names an
+    audiobook (query) and its author (artist)."""
+    if "kind" in draft.slots and draft.slots["kind"] not in ("track",):
+        return
+    if "artist" in draft.spans and ("track" in draft.spans or "query" in draft.spans):
+        a, b = draft.spans["artist"]
+        if draft.parser.gazetteers.lookup("AUTHOR", draft.norm.text[a:b]) is not None:
+            title = draft.spans.get("track") or draft.spans["query"]
+            draft.drop("track")
+            draft.set_text("query", *title)
+            draft.slots["kind"] = "audiobook"
+            return
+    slot = "query" if "query" in draft.spans else "track" if "track" in draft.spans else None
+    if slot is None or "artist" in draft.spans:
+        return
+    a, b = draft.spans[slot]
+    text = draft.norm.text[a:b]
+    bare = text[4:] if text.startswith("the ") else text
+    for label, kind in _KIND_OF_TITLE.items():
+        if draft.parser.gazetteers.lookup(label, text) or draft.parser.gazetteers.lookup(
+            label, bare
+        ):
+            draft.drop(slot)
+            draft.set_text("query", a, b)
+            draft.slots["kind"] = kind
+            return
+    if _SHOW_TAIL.search(text) and "kind" not in draft.slots:
+        draft.slots["kind"] = "radio"
+
+
 def refine_content(draft: Draft) -> None:
     """Re-read everything after the play verb with :func:`read_content`."""
     verb = draft.match.groups.get("x_prefix") or draft.match.groups.get("x_verb")
@@ -362,6 +400,8 @@ def refine_content(draft: Draft) -> None:
     if content.kind and "kind" not in draft.match.pattern.slots:
         draft.slots["kind"] = content.kind
     _query_noise(draft)
+    if draft.intent == "music.play":
+        _known_media(draft)
     _person_query(draft)
     if "kind" not in draft.slots and "query" in draft.spans:
         for entity in draft.entities_in(*draft.spans["query"], ("KIND",)):
