@@ -106,10 +106,11 @@ class Resolution:
     queries: int = 0
     """Web API calls this resolution made (cache hits not counted)."""
     uris: tuple[str, ...] = ()
-    """For a genre resolved to tracks: the track URIs to play as a list (else empty)."""
+    """For a genre or a decade resolved to tracks: the track URIs to play as a list (else
+    empty)."""
     kind: str = ""
     """What was looked for: ``track``, ``artist``, ``album``, ``playlist``, ``genre``,
-    ``liked`` or ``any`` (free text of unknown kind)."""
+    ``year`` (a decade or year alone), ``liked`` or ``any`` (free text of unknown kind)."""
 
     @property
     def best(self) -> Candidate | None:
@@ -118,7 +119,7 @@ class Resolution:
     @property
     def ambiguous(self) -> bool:
         """The top two are different works too close to call (ranking.AMBIGUITY_MARGIN)."""
-        if len(self.candidates) < 2 or self.kind in ("genre", "liked"):
+        if len(self.candidates) < 2 or self.kind in ("genre", "year", "liked"):
             return False
         first, second = self.candidates[0], self.candidates[1]
         return (

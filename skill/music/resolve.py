@@ -22,7 +22,9 @@ popularity, so precise field filters come first and Spotify's order is the popul
 * **playlist**: the user's own and followed playlists (``GET /me/playlists``, cached) with a
   library bonus, and ``type=playlist`` search, at once.
 * **genre**: a playlist named for the genre when one matches, else tracks from
-  ``genre:"G"`` (their URIs are in :attr:`Resolution.uris`, to play as a list).
+  ``genre:"G"`` (their URIs are in :attr:`Resolution.uris`, to play as a list); with a
+  decade or year (``year:1980-1989``) the tracks of those years. A decade or year alone
+  gives its most popular tracks.
 * **liked songs**: ``spotify:user:<id>:collection`` (the id from ``GET /me``, cached).
 
 Results are cached for ``cache_ttl`` seconds (bounded, least recently used out first; one
@@ -37,7 +39,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -95,6 +97,8 @@ def _looked_for(request: MediaRequest) -> str:
         return "track"
     if request.query:
         return "any"
+    if request.year:
+        return "year"
     return "nothing"
 
 
@@ -158,7 +162,7 @@ class Resolver:
             candidates = [await self._liked(user_id, calls)]
         elif looked == "playlist":
             candidates = await self._playlists(user_id, request, calls)
-        elif looked == "genre":
+        elif looked in ("genre", "year"):
             candidates, uris = await self._genre(user_id, request, calls)
         elif looked == "album":
             candidates = await self._albums(user_id, request, calls)
@@ -445,6 +449,11 @@ class Resolver:
     ) -> tuple[list[Candidate], tuple[str, ...]]:
         genre = request.genre or request.query or ""
         year = year_filter(request.year)
+        if not genre:  # a decade or a year alone: its most popular tracks
+            if not year:
+                raise NotFound("Nothing was named to look for.", details={"request": {}})
+            tracks = await self._searches(user_id, [(year.strip(), ("track",))], calls)
+            return _track_list(collect(tracks), f"year {request.year}")
         playlists, tracks = await asyncio.gather(
             self._searches(user_id, [(search_forms(genre)[0], ("playlist",))], calls),
             self._searches(user_id, [(f"genre:{quote(genre)}{year}", ("track",))], calls),
@@ -457,22 +466,26 @@ class Resolver:
         ]
         if lists:
             return lists, ()
-        track_hits = collect(tracks)
-        ranked = sorted(
-            track_hits.values(),
-            key=lambda h: (h.popularity is None, -(h.popularity or 0), h.position),
+        return _track_list(collect(tracks), f"genre {genre}")
+
+
+def _track_list(hits: Mapping[str, Hit], reason: str) -> tuple[list[Candidate], tuple[str, ...]]:
+    """Tracks to play as a list (a genre or a decade): most popular first, no karaoke, live
+    or other versions nobody asked for."""
+    ranked = sorted(
+        hits.values(), key=lambda h: (h.popularity is None, -(h.popularity or 0), h.position)
+    )
+    candidates = [
+        Candidate(
+            uri=h.uri,
+            kind="track",
+            name=h.name,
+            artists=h.artists,
+            album=h.album,
+            score=100.0 - i,
+            reasons=(reason, f"rank {h.position}"),
         )
-        candidates = [
-            Candidate(
-                uri=h.uri,
-                kind="track",
-                name=h.name,
-                artists=h.artists,
-                album=h.album,
-                score=100.0 - i,
-                reasons=(f"genre {genre}", f"rank {h.position}"),
-            )
-            for i, h in enumerate(ranked)
-            if not (version_markers(h.name, album=h.album, artists=h.artists) & PENALIZED)
-        ]
-        return candidates, tuple(c.uri for c in candidates)
+        for i, h in enumerate(ranked)
+        if not (version_markers(h.name, album=h.album, artists=h.artists) & PENALIZED)
+    ]
+    return candidates, tuple(c.uri for c in candidates)

@@ -317,3 +317,19 @@ async def test_without_the_playlist_scope_songs_still_resolve(music: Music) -> N
     assert "library" not in public.best.reasons
     with pytest.raises(InsufficientScope):
         await resolve(resolver, playlist="dinner jazz")
+
+
+async def test_a_decade_alone_plays_its_most_popular_tracks(
+    resolver: Resolver, world: World
+) -> None:
+    def years(uris: tuple[str, ...]) -> set[int | None]:
+        tracks = (world.sandbox.catalog.tracks[u.rsplit(":", 1)[1]] for u in uris)
+        return {t.release_year for t in tracks}
+
+    resolution = await resolve(resolver, year="the eighties")
+    assert resolution.kind == "year" and not resolution.ambiguous
+    assert len(resolution.uris) >= 5 and resolution.uris[0] == top(resolution)
+    assert years(resolution.uris) <= set(range(1980, 1990))
+    rock = await resolve(resolver, genre="rock", year="1980s")
+    assert rock.kind == "genre" and rock.uris, explain(rock)
+    assert years(rock.uris) <= set(range(1980, 1990))
