@@ -100,7 +100,9 @@ class SearchIndex:
     _cache: weakref.WeakKeyDictionary[Catalog, SearchIndex] = weakref.WeakKeyDictionary()
 
     def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
+        # The cache maps catalog -> index weakly; a strong reference back would keep every
+        # (extended) catalog alive forever.
+        self._catalog = weakref.ref(catalog)
         self.base: SearchIndex | None = None
         """For an extended catalog: the root catalog's index (these parts index the rest)."""
         self.shadowed: frozenset[str] = frozenset()
@@ -120,6 +122,11 @@ class SearchIndex:
         self.tracks = track_index(catalog, tracks)
         self.artists = artist_index(artists)
         self.albums = album_index(catalog, albums)
+
+    @property
+    def catalog(self) -> Catalog | None:
+        """The indexed catalog, while it is alive."""
+        return self._catalog()
 
     @classmethod
     def for_catalog(cls, catalog: Catalog) -> SearchIndex:
@@ -144,7 +151,8 @@ class SearchIndex:
                 parts = pickle.load(handle)
             if isinstance(parts, tuple) and all(isinstance(p, TextIndex) for p in parts):
                 index = cls.__new__(cls)
-                index.catalog, index.base, index.shadowed = catalog, None, frozenset()
+                index._catalog, index.base = weakref.ref(catalog), None
+                index.shadowed = frozenset()
                 index.tracks, index.artists, index.albums = parts
                 return index
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import gc
+import weakref
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,13 @@ def test_a_replaced_track_is_found_under_its_new_name_only(base: Catalog) -> Non
     index = SearchIndex.for_catalog(grown)
     assert "0sf12qNH5qcw8qpgymFOqD" not in index.search("blinding lights", "track", limit=10).ids
     assert index.search("renamed song", "track", limit=5).ids == ["0sf12qNH5qcw8qpgymFOqD"]
+
+
+def test_indexes_of_dropped_catalogs_are_released(base: Catalog) -> None:
+    grown = base.extended([row("0ExtGoneAaaaaaaaaaaaa1", "Gone Soon", "Ada Brightwater", "X")])
+    index = SearchIndex.for_catalog(grown)
+    assert index.catalog is grown
+    ref = weakref.ref(grown)
+    del grown
+    gc.collect()
+    assert ref() is None and index.catalog is None
