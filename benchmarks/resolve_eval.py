@@ -65,9 +65,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_sandbox(port: int, catalog: Path) -> subprocess.Popen[bytes]:
+def start_sandbox(port: int, catalog: Path, api_mode: str) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "skill", "sandbox", "--port", str(port), "--rate-limit",
-               "0", "--catalog", str(catalog)]  # fmt: skip
+               "0", "--catalog", str(catalog), "--api-mode", api_mode]  # fmt: skip
     process = subprocess.Popen(
         command,
         stdout=subprocess.DEVNULL,
@@ -265,6 +265,12 @@ def main() -> int:
     parser.add_argument("--url", help="a running sandbox serving the same catalog")
     parser.add_argument("--misses", type=int, default=8, help="misses to print per kind")
     parser.add_argument("--write-cases", type=Path, help="also write the cases as JSON lines")
+    parser.add_argument(
+        "--api-mode",
+        choices=["development", "extended"],
+        default="development",
+        help="extended: search pages of 50 and popularity fields (the sandbox started here)",
+    )
     args = parser.parse_args()
     if not args.catalog.exists():
         raise SystemExit(f"no catalog at {args.catalog}")
@@ -277,7 +283,7 @@ def main() -> int:
     base = args.url
     if base is None:
         port = free_port()
-        process = start_sandbox(port, args.catalog)
+        process = start_sandbox(port, args.catalog, args.api_mode)
         base = f"http://127.0.0.1:{port}"
     try:
         passed = asyncio.run(evaluate(base.rstrip("/"), cases, args.misses))
