@@ -35,6 +35,10 @@ _DESCRIPTORS = frozenset(
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
 _EDGE_WORDS = frozenset("from of off on with music".split())
+_ALBUM_WORDS = frozenset("album albums record ep lp".split())
+_CLAUSE_WORDS = frozenset("is was are i i'll i'd you please".split())
+#: words that may open a title ("That Would Be Something", "Her Majesty", "By The Sea")
+_TITLE_OPENERS = frozenset("that his her their its what by".split())
 _KIND_WORDS = frozenset("playlist album record ep list radio station podcast".split())
 _TITLE_KINDS = {"track": "track", "album": "album", "playlist": "playlist", "artist": "artist"}
 
@@ -86,6 +90,14 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
                 out.spans["device"] = (entity.start, entity.end)
                 for i in range(prep, b + 1):
                     used[i] = True
+    # "open youtube and play X": the joining words after a service name
+    for i in range(n - 1):
+        if used[i] and not used[i + 1] and words[i + 1][0] in ("and", "then", "to"):
+            j = i + 1
+            while j < n and not used[j] and words[j][0] in ("and", "then", "to", "play", "listen",
+                                                             "start", "search", "for"):
+                used[j] = True
+                j += 1
     # years and decades
     decade_starts = {e.start for e in entities if e.label == "DECADE"}
     for i, (word, _, _) in enumerate(words):
@@ -110,8 +122,8 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
     if split < 0:
         for i in range(n - 1, 0, -1):
             if not used[i] and words[i][0] == "from" and i + 1 < n and not used[i + 1]:
-                after = [w for w, _, _ in words[i + 1 : i + 3]]
-                if after and (after[0] in _KIND_WORDS or after[-1] in _KIND_WORDS):
+                after = [w for w, _, _ in words[i + 1 : i + 5]]
+                if any(w in _KIND_WORDS for w in after):
                     continue  # "from the playlist X" names a playlist, not an artist
                 split = i
                 break
@@ -119,7 +131,26 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
         end = split + 1
         while end < n and not used[end]:
             end += 1
-        last = end - 1
+        stop = end
+        for i in range(split + 2, end):
+            word = words[i][0]
+            ahead = [w for w, _, _ in words[i + 1 : min(end, i + 8)]]
+            if word in ("from", "on", "off", "of") and any(w in _ALBUM_WORDS for w in ahead):
+                # "by X from their Y album" / "by X on the album Y": the album is named too
+                stop = i
+                names = [
+                    j for j in range(i + 1, end)
+                    if words[j][0] not in _ALBUM_WORDS
+                    and words[j][0] not in ("the", "their", "his", "her", "my")
+                ]
+                if names:
+                    out.spans["album"] = (words[names[0]][1], words[names[-1]][2])
+                    out.kind = out.kind or "album"
+                break
+            if word in ("that", "and", "which") and ahead[:1] and ahead[0] in _CLAUSE_WORDS:
+                stop = i  # "by X that is popular", "by X and i'll be happy"
+                break
+        last = stop - 1
         while last > split and words[last][0] in _MUSIC_WORDS:
             last -= 1
         first = split + 1
@@ -158,7 +189,10 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
         while j < n and not used[j]:
             j += 1
         a, b = i, j - 1
-        while a <= b and (words[a][0] in _DESCRIPTORS or words[a][0] in _EDGE_WORDS):
+        while a <= b and (
+            (words[a][0] in _DESCRIPTORS and words[a][0] not in _TITLE_OPENERS)
+            or words[a][0] in _EDGE_WORDS
+        ):
             a += 1
         while b >= a and (
             words[b][0] in _DESCRIPTORS or words[b][0] in _MUSIC_WORDS or words[b][0] in _EDGE_WORDS
