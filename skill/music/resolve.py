@@ -196,28 +196,31 @@ class Resolver:
         fetch: Callable[[], Awaitable[T]],
         ttl: float | None = None,
     ) -> T:
+        """The cached value, or one fetch shared by everyone asking meanwhile. The fetch runs
+        as its own task: a caller that gives up (cancelled) does not cancel it for others."""
         hit: T | None = self._cache.get(key)
         if hit is not None:
             return hit
-        pending = self._inflight.get(key)
-        if pending is not None:
-            shared: T = await asyncio.shield(pending)
-            return shared
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._inflight[key] = future
-        try:
+        task = self._inflight.get(key)
+        if task is None:
             calls.count += 1
-            value = await fetch()
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved: waiters re-raise it, nobody else must
-            raise
-        else:
-            future.set_result(value)
-            self._cache.put(key, value, ttl)
-            return value
-        finally:
-            del self._inflight[key]
+            task = asyncio.ensure_future(self._fetch(key, fetch, ttl))
+            self._inflight[key] = task
+            task.add_done_callback(lambda done: self._settled(key, done))
+        value: T = await asyncio.shield(task)
+        return value
+
+    async def _fetch(
+        self, key: tuple[str, ...], fetch: Callable[[], Awaitable[Any]], ttl: float | None
+    ) -> Any:
+        value = await fetch()
+        self._cache.put(key, value, ttl)
+        return value
+
+    def _settled(self, key: tuple[str, ...], task: asyncio.Future[Any]) -> None:
+        self._inflight.pop(key, None)
+        if not task.cancelled():
+            task.exception()  # retrieved here, so an error nobody awaited is not reported
 
     async def _search(
         self, user_id: str, query: str, types: Sequence[str], calls: _Calls

@@ -333,3 +333,23 @@ async def test_a_decade_alone_plays_its_most_popular_tracks(
     rock = await resolve(resolver, genre="rock", year="1980s")
     assert rock.kind == "genre" and rock.uris, explain(rock)
     assert years(rock.uris) <= set(range(1980, 1990))
+
+
+async def test_a_cancelled_caller_does_not_cancel_the_shared_search(
+    resolver: Resolver, world: World
+) -> None:
+    """Two users ask the same thing; the first gives up (its voice request timed out): the
+    search they share still finishes for the second, and is sent once."""
+    import asyncio
+
+    world.fault(path="/v1/search", latency_ms=300)
+    before = world.stats()["api_requests"]
+    first = asyncio.create_task(resolve(resolver, track="back in black", artist="ac dc"))
+    await asyncio.sleep(0.05)
+    second = asyncio.create_task(resolve(resolver, track="back in black", artist="ac dc"))
+    await asyncio.sleep(0.05)
+    first.cancel()
+    resolution = await second
+    assert top(resolution) == "spotify:track:08mG3Y1vljYA6bvDt4Wqkj", explain(resolution)
+    assert first.cancelled()
+    assert world.stats()["api_requests"] - before == 1
