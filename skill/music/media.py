@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from skill.music import ranking
+from skill.music.names import search_forms
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,20 @@ class MediaRequest:
             value = str(value).strip()
             return value or None
 
+        def name(slot: str) -> str | None:
+            # A name with nothing searchable in it (only punctuation or control characters)
+            # is no name: it would otherwise reach the search as an empty query.
+            value = text(slot)
+            return value if value is not None and search_forms(value) else None
+
         return cls(
             kind=text("kind"),
-            query=text("query"),
-            track=text("track"),
-            artist=text("artist"),
-            album=text("album"),
-            playlist=text("playlist"),
-            genre=text("genre"),
+            query=name("query"),
+            track=name("track"),
+            artist=name("artist"),
+            album=name("album"),
+            playlist=name("playlist"),
+            genre=name("genre"),
             year=text("year"),
         )
 

@@ -212,3 +212,11 @@ def test_asked_versions_lead_or_trail() -> None:
     assert asked_version("live forever") == ("live forever", frozenset())
     assert asked_version("live") == ("live", frozenset())
     assert asked_version("the version of me") == ("the version of me", frozenset())
+
+
+def test_a_slot_with_nothing_searchable_is_no_name() -> None:
+    """Control characters or punctuation alone never reach the search as an empty query."""
+    from skill.music.media import MediaRequest
+
+    request = MediaRequest.from_slots({"query": "\u0082", "track": "!!!", "artist": "queen"})
+    assert (request.query, request.track, request.artist) == (None, None, "queen")

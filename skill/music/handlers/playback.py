@@ -27,7 +27,7 @@ CHOICE = "choice"
 """The store's context name of a pending clarification."""
 MAX_CHOICES = 3
 _CONTEXT_KINDS = {"album", "artist", "playlist", "collection", "show"}
-_MEDIA_SLOTS = ("query", "track", "artist", "album", "playlist", "genre", "kind")
+_MEDIA_SLOTS = ("query", "track", "artist", "album", "playlist", "genre", "year", "kind")
 
 
 def spoken(candidate: Candidate, request: MediaRequest | None = None) -> str:
