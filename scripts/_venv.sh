@@ -1,5 +1,6 @@
 # Sourced by the scripts: make sure .venv exists and holds the project with EXTRAS installed.
-# Re-installs only when pyproject.toml (or the extras asked for) changed since the last install.
+# Re-installs only when pyproject.toml changed since the last install of those extras (an
+# install with the dev extra also serves the plain runtime).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -9,9 +10,12 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv" >&2
   "$PY" -m venv .venv
 fi
-want="$( (cat pyproject.toml; echo "extras=$EXTRAS") | sha256sum | cut -d' ' -f1)"
-have="$(cat .venv/.skill-installed 2>/dev/null || true)"
-if [ "$want" != "$have" ]; then
+want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+stamp=".venv/.skill-installed-${EXTRAS:-base}"
+current=0
+[ "$(cat "$stamp" 2>/dev/null || true)" = "$want" ] && current=1
+[ -z "$EXTRAS" ] && [ "$(cat .venv/.skill-installed-dev 2>/dev/null || true)" = "$want" ] && current=1
+if [ "$current" = "0" ]; then
   echo "==> installing the project into .venv${EXTRAS:+ (with $EXTRAS)}" >&2
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
   spec="."
@@ -19,5 +23,5 @@ if [ "$want" != "$have" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec" 2>&1 \
     | grep -v "^WARNING: Location" >&2 || true
   .venv/bin/python -c "import skill" >/dev/null
-  echo "$want" > .venv/.skill-installed
+  echo "$want" > "$stamp"
 fi
