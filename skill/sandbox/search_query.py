@@ -2,7 +2,8 @@
 
 Folding lower-cases (casefold), strips diacritics (``Beyoncé`` → ``beyonce``, ``Motörhead`` →
 ``motorhead``) while keeping non-Latin scripts (Hangul recomposes, kana lose only their voicing
-marks), drops apostrophes inside words (``don't`` → ``dont``) and reads ``&`` as ``and``.
+marks), drops apostrophes inside words (``don't`` → ``dont``), reads ``!`` between letters as ``i``
+(``P!nk`` → ``pink``) and ``&`` as ``and``.
 Tokens are the runs of letters and digits that remain.
 
 A query mixes free words and field filters, as Spotify documents them: ``artist:``,
@@ -23,6 +24,7 @@ FIELDS = ("track", "artist", "album", "genre", "year", "isrc", "upc", "tag")
 _FILTER = re.compile(r"\b(" + "|".join(FIELDS) + r"):", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_]+")
 _APOSTROPHES = re.compile(r"(?<=\w)['’`´](?=\w)")
+_BANG = re.compile(r"(?<=[a-z])!(?=[a-z])")
 _YEAR = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$")
 
 
@@ -35,6 +37,8 @@ def fold(text: str) -> str:
         text = unicodedata.normalize("NFC", stripped)
     if "'" in text or not text.isascii():
         text = _APOSTROPHES.sub("", text)
+    if "!" in text:
+        text = _BANG.sub("i", text)  # P!nk is searched as "pink"
     return text.replace("&", " and ") if "&" in text else text
 
 

@@ -45,6 +45,7 @@ def test_fold_strips_diacritics_but_keeps_scripts() -> None:
     assert fold("강남스타일") == "강남스타일"
     assert fold("Don't Stop Me Now") == "dont stop me now"
     assert tokens("Simon & Garfunkel") == ["simon", "and", "garfunkel"]
+    assert tokens("P!nk") == ["pink"] and tokens("Panic! At The Disco")[0] == "panic"
 
 
 def test_joined_tokens_and_core_titles() -> None:
