@@ -8,7 +8,7 @@ from fractions import Fraction
 from skill.nlu.numbers import percent_of
 
 _DURATION = re.compile(
-    r"(?P<n>\d+(?:\.\d+)?|an?|half an?|1/2 an?)\s*"
+    r"(?P<n>\d+(?:\.\d+)?|an?|one|half an?|1/2 an?)\s*"
     r"(?P<unit>hours?|hrs?|minutes?|mins?|seconds?|secs?|s\b|m\b|h\b)"
 )
 _UNIT_MS = {"h": 3_600_000, "m": 60_000, "s": 1_000}
@@ -64,7 +64,7 @@ def duration_ms(text: str) -> int | None:
         n = m.group("n")
         if n.startswith(("half", "1/2")):
             quantity = Fraction(1, 2)
-        elif n in ("a", "an"):
+        elif n in ("a", "an", "one"):
             quantity = Fraction(1)
         else:
             quantity = Fraction(n)
