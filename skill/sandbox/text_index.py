@@ -133,6 +133,17 @@ class TextIndex:
                 self.df[token_id] += len(posting)
         count = max(1, len(self.ids))
         self.idf = [math.log(1 + count / max(1, df)) for df in self.df]
+        idf = self.idf
+        names = self.fields.get("name", [])
+        artists = self.fields.get("artist", [])
+        self.core_idf = [
+            sum(idf[t] for t in names[d][: self.core_len[d]]) if names else 0.0
+            for d in range(len(self.ids))
+        ]
+        self.primary_idf = [
+            sum(idf[t] for t in artists[d][: self.primary_len[d]]) if artists else 0.0
+            for d in range(len(self.ids))
+        ]
         self.sorted_words = sorted(self.words)
         # Deletion key -> token id, or -(1 + n) for the n-th list of several ids (most keys
         # have one token; a list per key would double the index's memory).
@@ -332,19 +343,25 @@ class TextIndex:
         missing: int,
         droppable: list[bool],
     ) -> float | None:
+        """Mean of each term's best match (weighted by field), plus how much of the core
+        title and of the primary artist's name the terms cover (see :meth:`_coverage`);
+        None when more terms miss than ``missing`` allows."""
+        fields = self.fields
         total = 0.0
         unmatched = 0
         name_hits: dict[int, float] = {}
         artist_hits: dict[int, float] = {}
-        for index, (expansion, fields) in enumerate(terms):
+        for index, (expansion, allowed) in enumerate(terms):
             best = 0.0
-            for field in fields:
+            for field in allowed:
+                weight = _FIELD_WEIGHT[field]
                 hits = name_hits if field == "name" else artist_hits if field == "artist" else None
-                for position, token_id in enumerate(self.fields[field][doc]):
+                for position, token_id in enumerate(fields[field][doc]):
                     quality = expansion.get(token_id)
                     if quality is None:
                         continue
-                    best = max(best, quality * _FIELD_WEIGHT[field])
+                    if quality * weight > best:
+                        best = quality * weight
                     if hits is not None and quality > hits.get(position, 0.0):
                         hits[position] = quality
             if best == 0.0:
@@ -354,18 +371,26 @@ class TextIndex:
             total += best
         score = total / len(terms)
         if name_hits:
-            score += 0.5 * self._coverage(self.fields["name"][doc][: self.core_len[doc]], name_hits)
+            score += 0.5 * self._coverage(
+                fields["name"][doc], self.core_len[doc], self.core_idf[doc], name_hits
+            )
         if artist_hits:
-            primary = self.fields["artist"][doc][: self.primary_len[doc]]
-            score += 0.5 * self._coverage(primary, artist_hits)
+            score += 0.5 * self._coverage(
+                fields["artist"][doc], self.primary_len[doc], self.primary_idf[doc], artist_hits
+            )
         return score * (0.7 if unmatched else 1.0)
 
-    def _coverage(self, token_ids: Sequence[int], hits: dict[int, float]) -> float:
-        """How much of a name the query covers, weighting rare words (idf) over common ones:
-        ``the`` covers little of "The Hills", ``hills`` most of it."""
-        whole = sum(self.idf[t] for t in token_ids)
-        covered = sum(self.idf[t] * hits[p] for p, t in enumerate(token_ids) if p in hits)
-        return covered / whole if whole else 0.0
+    def _coverage(
+        self, token_ids: Sequence[int], length: int, whole: float, hits: dict[int, float]
+    ) -> float:
+        """How much of a name (its first ``length`` tokens, idf sum ``whole``) the query
+        covers, rare words weighing more than common ones: ``the`` covers little of
+        "The Hills", ``hills`` most of it."""
+        if not whole:
+            return 0.0
+        idf = self.idf
+        covered = sum(idf[token_ids[p]] * q for p, q in hits.items() if p < length)
+        return covered / whole
 
     def _top(
         self, matched: list[tuple[float, int]], wanted: int, exclude: frozenset[str]
