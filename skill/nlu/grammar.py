@@ -21,6 +21,10 @@ patterns are then matched against the words between them, which keeps every patt
 Within a family, patterns are indexed by the characters their match can start with, or by
 their first word when it is known (firstchar.py), so only plausible patterns are tried.
 
+A pattern entry may list ``needs: [word, ...]``: it is tried only when one of these words is
+in the utterance (a cheap set test before the regex; ``tests/grammars`` proves the winners equal
+a run without it).
+
 ``macros.yaml`` holds ``macros: {name: regex}``; ``{name}`` in a pattern (or a macro) expands to
 ``(?:regex)``. ``{@label}`` expands to a trie regex of every phrase of that gazetteer label
 (data/entities). Named groups become slots; ``artist__2`` fills ``artist`` too, so one regex may
@@ -186,6 +190,8 @@ class Pattern:
     first: frozenset[str] | None = None
     #: the words a match can start with; None when not known
     first_words: frozenset[str] | None = None
+    #: words of which at least one must be in the utterance (the ``needs:`` of the YAML)
+    needs: frozenset[str] | None = None
     #: for a "contains" pattern ``(?:{any} )?BODY(?: {any})?``: BODY, expanded
     contains: str | None = None
 
@@ -384,6 +390,11 @@ class Grammar:
                     raise GrammarError(f"{path.name}#{index}: unknown refine step {refine!r}")
                 fixed = dict(entry.get("slots") or {})
                 options = {k: entry[k] for k in ("sign",) if k in entry}
+                needs = None
+                if "needs" in entry:
+                    if not all(isinstance(w, str) for w in entry["needs"]):
+                        raise GrammarError(f"{path.name}#{index}: needs must be quoted words")
+                    needs = frozenset(entry["needs"])
                 matches = entry["match"]
                 if isinstance(matches, str):
                     matches = [matches]
@@ -422,6 +433,7 @@ class Grammar:
                             first=first,
                             first_words=words,
                             contains=contains,
+                            needs=needs,
                         )
                     )
                     order += 1
@@ -455,6 +467,8 @@ class Grammar:
             for start, end, framed in family.splits(text, spaces):
                 for pattern in family.candidates(text, start):
                     if skip_contains and pattern.contains is not None:
+                        continue
+                    if pattern.needs is not None and pattern.needs.isdisjoint(tokens):
                         continue
                     m = pattern.regex.fullmatch(text, start, end)
                     if m is None:
