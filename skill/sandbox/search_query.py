@@ -129,8 +129,8 @@ def parse_query(q: str) -> Query:
             if words:
                 fields.setdefault(name, []).extend(words)
     free = tokens(free_text) + [t for text in extra_free for t in tokens(text)]
-    if tags - {"new", "hipster"}:
-        impossible = True
+    if tags - {"hipster"}:
+        impossible = True  # tag:new = released in the past two weeks; the data has years only
     return Query(
         free=tuple(free),
         fields={k: tuple(v) for k, v in fields.items()},

@@ -131,6 +131,8 @@ class TextIndex:
         for by_token in self.postings.values():
             for token_id, posting in by_token.items():
                 self.df[token_id] += len(posting)
+        ranked_popularity = sorted(self.popularity)
+        self.hipster_max = ranked_popularity[len(ranked_popularity) // 10] if self.ids else 0
         count = max(1, len(self.ids))
         self.idf = [math.log(1 + count / max(1, df)) for df in self.df]
         idf = self.idf
@@ -270,10 +272,10 @@ class TextIndex:
             allowed = (field,) if field in self.fields else ()
             terms.extend((w, allowed) for w in words)
             droppable.extend([len(words) >= 2] * len(words))
-        if query.impossible or not terms and query.years is None:
+        if query.impossible or not terms and query.years is None and not query.tags:
             return [], 0
-        if not terms:  # year only: everything from those years, most popular first
-            matched = [(0.0, n) for n in range(len(self.ids)) if self._year_ok(n, query)]
+        if not terms:  # filters only: everything that passes them, most popular first
+            matched = [(0.0, n) for n in range(len(self.ids)) if self._filters_ok(n, query)]
             return self._top(matched, wanted, exclude)
         for typos, missing in ((False, 0), (True, 0), (True, 1)):
             if missing and not any(droppable):
@@ -288,7 +290,10 @@ class TextIndex:
                 return self._top(matched, wanted, exclude)
         return [], 0
 
-    def _year_ok(self, doc: int, query: Query) -> bool:
+    def _filters_ok(self, doc: int, query: Query) -> bool:
+        """``year:`` and ``tag:hipster`` (the least popular tenth of this kind of item)."""
+        if "hipster" in query.tags and self.popularity[doc] > self.hipster_max:
+            return False
         if query.years is None:
             return True
         year = self.years[doc]
@@ -328,7 +333,7 @@ class TextIndex:
             candidates = set.union(*[self._candidates(*terms[i]) for i in order[:2]])
         matched: list[tuple[float, int]] = []
         for doc in candidates:
-            if not self._year_ok(doc, query):
+            if not self._filters_ok(doc, query):
                 continue
             quality = self._quality(doc, terms, missing=missing, droppable=droppable)
             if quality is not None:

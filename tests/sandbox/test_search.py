@@ -73,6 +73,7 @@ def test_parse_years_tags_and_impossible_filters() -> None:
     assert parse_query("year:soon").impossible
     assert parse_query("isrc:USUM71703861").impossible
     assert parse_query("tag:hipster").tags == frozenset({"hipster"})
+    assert parse_query("tag:new").impossible  # no release dates finer than a year
     assert parse_query("tag:weird").impossible
     assert parse_query("").empty
 
@@ -152,6 +153,22 @@ def test_year_filters(catalog: Catalog, index: SearchIndex) -> None:
     only_year = index.search("year:2019", "track", limit=50)
     assert only_year.total == sum(1 for t in catalog.tracks.values() if t.release_year == 2019)
     assert index.search("year:1800", "track", limit=5).total == 0
+
+
+def test_hipster_tag_keeps_the_least_popular_tenth(catalog: Catalog, index: SearchIndex) -> None:
+    hits = index.search("tag:hipster", "album", limit=50)
+    everyone = sorted(
+        max(catalog.tracks[t].popularity for t in a.track_ids) for a in catalog.albums.values()
+    )
+    cutoff = everyone[len(everyone) // 10]
+    assert hits.total >= len(everyone) // 10
+    for album_id in hits.ids:
+        assert (
+            max(catalog.tracks[t].popularity for t in catalog.albums[album_id].track_ids) <= cutoff
+        )
+    assert index.search("tag:new", "album", limit=5).total == 0
+    live = index.search("live tag:hipster", "track", limit=5)
+    assert [catalog.tracks[i].name for i in live.ids] == ["Popplagið - Live"]
 
 
 def test_genre_filter(catalog: Catalog, index: SearchIndex) -> None:
