@@ -69,9 +69,22 @@ def track_index(catalog: Catalog, tracks: Iterable[Track]) -> TextIndex:
     )
 
 
-def artist_index(artists: Iterable[Artist]) -> TextIndex:
+def artist_index(catalog: Catalog, artists: Iterable[Artist]) -> TextIndex:
+    """Artists, with the years of their releases for ``year:``."""
     return TextIndex(
-        (Doc(a.id, a.popularity, {"name": a.name, "genre": a.genres}) for a in artists),
+        (
+            Doc(
+                a.id,
+                a.popularity,
+                {"name": a.name, "genre": a.genres},
+                frozenset(
+                    year
+                    for t in catalog.artist_track_ids(a.id)
+                    if (year := catalog.tracks[t].release_year) is not None
+                ),
+            )
+            for a in artists
+        ),
         free_fields=("name",),
         filters={"artist": "name", "genre": "genre"},
         lazy_fields=("genre",),
@@ -120,7 +133,7 @@ class SearchIndex:
             artists = list(catalog.artists.values())
             albums = list(catalog.albums.values())
         self.tracks = track_index(catalog, tracks)
-        self.artists = artist_index(artists)
+        self.artists = artist_index(catalog, artists)
         self.albums = album_index(catalog, albums)
 
     @property

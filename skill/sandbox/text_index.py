@@ -56,7 +56,8 @@ class Doc:
     popularity: int
     fields: Mapping[str, str | Sequence[str]]
     """field -> text (or several texts, e.g. every artist of a track; the first is primary)."""
-    year: int | None = None
+    year: int | frozenset[int] | None = None
+    """The release year, or every year the item has releases in (an artist)."""
 
 
 def _deletions(word: str) -> set[str]:
@@ -81,7 +82,7 @@ class TextIndex:
         self.filters = dict(filters or {})
         self.ids: list[str] = []
         self.popularity: list[int] = []
-        self.years: list[int | None] = []
+        self.years: list[int | frozenset[int] | None] = []
         self.core_len: list[int] = []
         self.primary_len: list[int] = []
         self.fields: dict[str, list[tuple[int, ...]]] = defaultdict(list)
@@ -296,8 +297,11 @@ class TextIndex:
             return False
         if query.years is None:
             return True
+        low, high = query.years
         year = self.years[doc]
-        return year is not None and query.years[0] <= year <= query.years[1]
+        if isinstance(year, frozenset):
+            return any(low <= y <= high for y in year)
+        return year is not None and low <= year <= high
 
     def _postings_size(self, expansion: dict[int, float], fields: Sequence[str]) -> int:
         return sum(len(self._postings(f).get(t, ())) for f in fields for t in expansion)

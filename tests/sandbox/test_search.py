@@ -204,6 +204,9 @@ def test_artist_search(catalog: Catalog, index: SearchIndex) -> None:
     hits = index.search("weeknd", "artist", limit=5)
     assert [catalog.artists[i].name for i in hits.ids] == ["The Weeknd"]
     assert index.search("artist:weeknd", "artist", limit=5).ids == hits.ids
+    in_2016 = index.search("year:2016", "artist", limit=50)
+    assert "1Xyo4u8uXC1ZmMpatF05PJ" in in_2016.ids  # The Weeknd: Starboy (2016)
+    assert index.search("weeknd year:1970-1979", "artist", limit=5).total == 0
     kpop = index.search("genre:k-pop", "artist", limit=5)
     assert {catalog.artists[i].name for i in kpop.ids} == {"HWASA", "NAYEON"}
     assert catalog.artists[index.search("beyonce", "artist", limit=1).ids[0]].name == "Beyoncé"
