@@ -225,3 +225,40 @@ def assert_matches_spec(response: httpx.Response, template: str | None = None) -
     schema = _response_schema(listed[str(status)])
     if schema is not None:
         _validate(response.json(), schema, where)
+
+
+# -- the Accounts service ----------------------------------------------------------------------
+# The OpenAPI file describes the Web API only; the Accounts service's answers are checked
+# against the shapes BEHAVIOR.md §1.4 documents (gap 6 of this module).
+
+TOKEN_SUCCESS = {
+    "type": "object",
+    "required": ["access_token", "token_type", "expires_in"],
+    "properties": {
+        "access_token": {"type": "string", "minLength": 1},
+        "token_type": {"type": "string", "enum": ["Bearer", "bearer"]},
+        "expires_in": {"type": "integer", "minimum": 1},
+        "scope": {"type": "string"},
+        "refresh_token": {"type": "string", "minLength": 1},
+    },
+    "additionalProperties": False,
+}
+TOKEN_ERROR = {
+    "type": "object",
+    "required": ["error", "error_description"],
+    "properties": {
+        "error": {"enum": ["invalid_grant", "invalid_request", "invalid_client",
+                           "unsupported_grant_type", "server_error"]},
+        "error_description": {"type": "string", "minLength": 1},
+    },
+    "additionalProperties": False,
+}
+
+
+def assert_token_response(response: httpx.Response) -> None:
+    """Validate an ``/api/token`` answer (success or error) against BEHAVIOR.md §1.4."""
+    assert response.headers["content-type"].startswith("application/json")
+    schema = TOKEN_SUCCESS if response.status_code == 200 else TOKEN_ERROR
+    if response.status_code != 200:
+        assert response.status_code in (400, 401), response.status_code
+    _validate(response.json(), schema, f"POST /api/token -> {response.status_code}")

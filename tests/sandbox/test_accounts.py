@@ -12,7 +12,7 @@ import pytest
 from skill.sandbox import create_sandbox_app
 from skill.sandbox.state import Sandbox
 from tests.sandbox.accounts_flow import REDIRECT, Pkce, query_of, scripted_code, user_tokens
-from tests.sandbox.contract import assert_matches_spec
+from tests.sandbox.contract import assert_matches_spec, assert_token_response
 from tests.servers import serve_app
 
 CONFIDENTIAL = ("skill-confidential", "sandbox-secret-change-me")
@@ -39,6 +39,7 @@ def basic(client_id: str, secret: str) -> dict[str, str]:
 
 
 def token_error(r: httpx.Response) -> tuple[int, str, str]:
+    assert_token_response(r)
     body = r.json()
     assert set(body) == {"error", "error_description"}
     return r.status_code, body["error"], body["error_description"]
@@ -155,6 +156,7 @@ def test_pkce_exchange_success_shape(http: httpx.Client) -> None:
     pkce = Pkce.new()
     r = exchange(http, scripted_code(http, pkce), pkce.verifier)
     assert r.status_code == 200
+    assert_token_response(r)
     body = r.json()
     assert set(body) == {"access_token", "token_type", "scope", "expires_in", "refresh_token"}
     assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
@@ -244,6 +246,7 @@ def test_client_credentials_token_is_app_only(http: httpx.Client) -> None:
                   headers=basic(*CONFIDENTIAL))
     body = r.json()
     assert r.status_code == 200
+    assert_token_response(r)
     assert set(body) == {"access_token", "token_type", "expires_in"}
     assert body["token_type"] == "bearer"
     me = http.get("/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
