@@ -189,12 +189,12 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
         while j < n and not used[j]:
             j += 1
         a, b = i, j - 1
-        while a <= b and (
+        while a <= b and not _spelled(words, a, b) and (
             (words[a][0] in _DESCRIPTORS and words[a][0] not in _TITLE_OPENERS)
             or words[a][0] in _EDGE_WORDS
         ):
             a += 1
-        while b >= a and (
+        while b >= a and not (b > a and _spelled(words, b - 1, b)) and (
             words[b][0] in _DESCRIPTORS or words[b][0] in _MUSIC_WORDS or words[b][0] in _EDGE_WORDS
         ):
             b -= 1
@@ -236,6 +236,16 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
             title = (words[a - 1][1], title[1])
         out.spans["query"] = title
     return out
+
+
+def _spelled(words: Sequence[tuple[str, int, int]], a: int, b: int) -> bool:
+    """Words ``a`` and ``a + 1`` are two spelled letters, one of them "a" ("a c d c",
+    "a b b a"): that "a" is a letter of a name, not an article."""
+    pair = (words[a][0], words[a + 1][0]) if a + 1 <= b else ("", "")
+    return (
+        "a" in pair
+        and all(len(w) == 1 and w.isalpha() for w in pair)
+    )
 
 
 def _strip_possessive(word: tuple[str, int, int]) -> int:

@@ -388,15 +388,20 @@ def refine_content(draft: Draft) -> None:
     """Re-read everything after the play verb with :func:`read_content`."""
     verb = draft.match.groups.get("x_prefix") or draft.match.groups.get("x_verb")
     start = 0 if verb is None else verb[1] + 1
-    text = draft.norm.text[start:]
+    shuffle = draft.spans.get("shuffle")
+    end = len(draft.norm.text) if shuffle is None or shuffle[0] < start else shuffle[0]
+    text = draft.norm.text[start:end]
     if not text:
         refine_media(draft)
         return
-    content = read_content(text, draft.entities_in(start, len(draft.norm.text)))
+    content = read_content(text, draft.entities_in(start, end))
     for slot in ("query", "track", "album", "artist", "playlist", "genre", "year", "device"):
         draft.drop(slot)
     for slot, (a, b) in content.spans.items():
         draft.set_text(slot, start + a, start + b)
+    device = draft.match.groups.get("device")
+    if "device" not in content.spans and device is not None and device[0] >= end:
+        draft.set_text("device", *device)  # "play X shuffled in the kitchen"
     if content.kind and "kind" not in draft.match.pattern.slots:
         draft.slots["kind"] = content.kind
     _query_noise(draft)

@@ -205,6 +205,8 @@ class Parser:
                 value = convert.clock_ms(text)
             elif slot == "index":
                 value = convert.ordinal(text)
+            elif slot == "shuffle":
+                value = "on"  # the group only matches a request for shuffle
             else:
                 value = norm.original_slice(a, b)
             if value is None:
