@@ -30,7 +30,7 @@ _YEAR_PREP = frozenset("from of in the year around during released decade era".s
 _DESCRIPTORS = frozenset(
     """a an the some any me us for my this that his her their its good great nice best top
     ten fifty 50 20 10 5 twenty most popular newest new latest last greatest hottest recent
-    famous biggest first full whole entire certain particular something anything few
+    famous biggest first full whole entire certain particular something anything few random
     sort sorted by all every favorite favourite preferred""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
@@ -40,6 +40,8 @@ _CLAUSE_WORDS = frozenset("is was are i i'll i'd you please".split())
 #: words that may open a title ("That Would Be Something", "Her Majesty", "By The Sea")
 _TITLE_OPENERS = frozenset("that his her their its what by".split())
 _KIND_WORDS = frozenset("playlist album record ep list radio station podcast".split())
+#: words that introduce a name ("the playlist called X", "a song by sia called X")
+_NAMING = frozenset("called named titled entitled".split())
 _TITLE_KINDS = {"track": "track", "album": "album", "playlist": "playlist", "artist": "artist"}
 
 
@@ -127,6 +129,7 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
                     continue  # "from the playlist X" names a playlist, not an artist
                 split = i
                 break
+    named: tuple[int, int] | None = None
     if split > 0:
         end = split + 1
         while end < n and not used[end]:
@@ -146,6 +149,10 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
                 if names:
                     out.spans["album"] = (words[names[0]][1], words[names[-1]][2])
                     out.kind = out.kind or "album"
+                break
+            if word in _NAMING and i + 1 < end:
+                stop = i  # "a song by sia called cheap thrills": the title follows
+                named = (words[i + 1][1], words[end - 1][2])
                 break
             if word in ("that", "and", "which") and ahead[:1] and ahead[0] in _CLAUSE_WORDS:
                 stop = i  # "by X that is popular", "by X and i'll be happy"
@@ -178,6 +185,9 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
         kind_at.append(idx[0])
         for i in range(idx[0], idx[1] + 1):
             used[i] = True
+    if named is not None:
+        out.spans[{"album": "album", "playlist": "playlist"}.get(out.kind or "", "track")] = named
+        return out
     # the title: the longest run of unused words, without descriptors at its edges
     runs: list[tuple[int, int]] = []
     i = 0
@@ -192,10 +202,12 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
         while a <= b and not _spelled(words, a, b) and (
             (words[a][0] in _DESCRIPTORS and words[a][0] not in _TITLE_OPENERS)
             or words[a][0] in _EDGE_WORDS
+            or (words[a][0] in _NAMING and a > 0 and a < b)
         ):
             a += 1
         while b >= a and not (b > a and _spelled(words, b - 1, b)) and (
-            words[b][0] in _DESCRIPTORS or words[b][0] in _MUSIC_WORDS or words[b][0] in _EDGE_WORDS
+            words[b][0] in _DESCRIPTORS or words[b][0] in _MUSIC_WORDS
+            or (words[b][0] in _EDGE_WORDS and words[b][0] != "off")
         ):
             b -= 1
         if a <= b:
@@ -215,7 +227,7 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
         e.label in ("GENRE", "MOOD") and e.start == title[0] and e.end == title[1]
         for e in entities
     )
-    if genre:
+    if genre and not (out.kind in ("track", "album") and kind_before):
         out.spans["genre"] = title
     elif out.kind in _TITLE_KINDS and kind_before or (out.kind == "playlist" and kind_after):
         out.spans[_TITLE_KINDS[out.kind]] = title

@@ -171,7 +171,7 @@ _DESCRIPTORS = frozenset(
     them what whatever episode episodes""".split()
 )
 _QUERY_LEAD = re.compile(
-    r"^(?:(?:me|us|some|more|of|about|on|for|called|named|the programs? (?:of|about)|"
+    r"^(?:(?:me|us|some|more|of|about|on|for|into|called|named|the programs? (?:of|about)|"
     r"frequency|channel for|station for|my favorite|my favourite|favorite|favourite) )+"
 )
 
