@@ -30,7 +30,7 @@ STARBOY = "spotify:track:7MXVkk9YMctZqd1Srtv4MB"
 HEARTLESS = "spotify:track:57vxBYXtHMk6H1aD29V7PU"
 STARBOY_ALBUM = "spotify:album:2ODvWsOgouMbaA5xf0RkJe"
 WEEKND = "spotify:artist:1Xyo4u8uXC1ZmMpatF05PJ"
-DANCE_POP = "spotify:playlist:0B2HdP15IucgE0vk3sluJR"
+DANCE_POP = "spotify:playlist:4SdfG4cPG3skmTiQLozZGh"  # "Dance Pop Tunes": a catalog playlist demo does not follow
 
 
 class Client:

@@ -76,7 +76,8 @@ def test_my_playlists_owned_then_followed_with_editorial_as_null(
 ) -> None:
     page = demo.call("GET", "/me/playlists").json()
     names = [p["name"] if p else None for p in page["items"]]
-    assert names == ["Road Trip", "Dinner Jazz", None]  # Pop Remix is Spotify's: hidden
+    # Owned first, then followed; Pop Remix is Spotify's own, hidden in development mode.
+    assert names == ["Road Trip", "Dinner Jazz", None, "Dance Pop", "90s Dance Hits"]
     road_trip = page["items"][0]
     assert road_trip["items"]["total"] == 5 and "tracks" not in road_trip
     assert road_trip["owner"]["id"] == "demo"
@@ -96,7 +97,7 @@ def test_my_playlists_needs_the_read_scope(http: httpx.Client, user_token: Token
 
 def test_paging_and_limit_errors(demo: Client) -> None:
     page = demo.call("GET", "/me/playlists", limit=1, offset=1).json()
-    assert page["total"] == 3 and len(page["items"]) == 1
+    assert page["total"] == 5 and len(page["items"]) == 1
     assert page["next"].endswith("/v1/me/playlists?offset=2&limit=1")
     assert demo.call("GET", "/me/playlists", limit=51).status_code == 400
 
