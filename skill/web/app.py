@@ -9,6 +9,7 @@ context (base URL for link building, and one redacted access-log line per reques
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -205,6 +206,13 @@ def create_app(
             sandbox_app=sandbox_app,
         ) as services:
             app.state.services = services
+            if sandbox_app is not None:
+                # Build (or load) the embedded sandbox's search index now, off the event
+                # loop, so the first spoken request does not pay for it.
+                from skill.sandbox.search import SearchIndex
+
+                await asyncio.to_thread(SearchIndex.for_catalog,
+                                        sandbox_app.state.sandbox.catalog)
             if services.embedded and link_demo:
                 await link_demo_user(services)
 
