@@ -171,7 +171,7 @@ _DESCRIPTORS = frozenset(
     them what whatever episode episodes""".split()
 )
 _QUERY_LEAD = re.compile(
-    r"^(?:(?:me|us|some|more|of|about|on|for|into|called|named|the programs? (?:of|about)|"
+    r"^(?:(?:me|us|some|more|of|about|on|for|into|in to|called|named|the programs? (?:of|about)|"
     r"frequency|channel for|station for|my favorite|my favourite|favorite|favourite) )+"
 )
 
@@ -384,10 +384,17 @@ def _known_media(draft: Draft) -> None:
         draft.slots["kind"] = "radio"
 
 
+#: a play verb left after a request frame that the prefix read as the verb ("i would like")
+_VERB_LEAD = re.compile(r"(?:to )(?:hear|listen to|listen|play|put on|have)(?: me| us)? ")
+
+
 def refine_content(draft: Draft) -> None:
     """Re-read everything after the play verb with :func:`read_content`."""
     verb = draft.match.groups.get("x_prefix") or draft.match.groups.get("x_verb")
     start = 0 if verb is None else verb[1] + 1
+    lead = _VERB_LEAD.match(draft.norm.text, start)
+    if lead is not None and lead.end() < len(draft.norm.text):
+        start = lead.end()  # "i would like | to hear some music": the frame took the verb
     shuffle = draft.spans.get("shuffle")
     end = len(draft.norm.text) if shuffle is None or shuffle[0] < start else shuffle[0]
     text = draft.norm.text[start:end]

@@ -73,6 +73,11 @@ class SpokenNumber:
     text: str
 
 
+#: decade words after a century ("nineteen eighties")
+_DECADES = {"tens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fourties": 40,
+            "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}
+
+
 class NumberReader:
     """Reads the longest spoken number at a position of a token list."""
 
@@ -139,6 +144,31 @@ class NumberReader:
             return None
         return "".join(digits), j - i
 
+    def _year(
+        self, tokens: Sequence[str], i: int, value: int, used: int
+    ) -> SpokenNumber | None:
+        """A year said in two halves: "nineteen ninety five" -> 1995, "nineteen oh five" ->
+        1905, "twenty twenty" -> 2020, "nineteen eighties" -> "1980s" (a decade)."""
+        w = self.words
+        if used != 1 or not 17 <= value <= 20 or tokens[i].isdigit():
+            return None
+        j = i + 1
+        if j >= len(tokens):
+            return None
+        decade = _DECADES.get(tokens[j])
+        if decade is not None and value in (18, 19):  # not "top twenty fourties"
+            return SpokenNumber(Fraction(value * 100 + decade), 2, f"{value * 100 + decade}s")
+        if tokens[j] in w.digit_only and j + 1 < len(tokens):
+            unit = w.units.get(tokens[j + 1])
+            if unit is not None and 1 <= unit <= 9 and tokens[j + 1] not in w.digit_only:
+                return SpokenNumber(Fraction(value * 100 + unit), 3, str(value * 100 + unit))
+            return None
+        rest = self._integer(tokens, j)
+        if rest is None or not 10 <= rest[0] <= 99:
+            return None
+        year = value * 100 + rest[0]
+        return SpokenNumber(Fraction(year), 1 + rest[1], str(year))
+
     def read(self, tokens: Sequence[str], i: int) -> SpokenNumber | None:
         """The number starting at token ``i``, or None when ``tokens[i]`` starts none."""
         w = self.words
@@ -158,6 +188,9 @@ class NumberReader:
                 digit_text = str(whole[0])
         assert whole is not None
         value, used = whole
+        year = self._year(tokens, i, value, used)
+        if year is not None:
+            return year
         j = i + used
         # a decimal part: "point five", "point two five"
         if j + 1 < len(tokens) and tokens[j] in w.points:

@@ -56,3 +56,19 @@ def test_folding_that_changes_length_keeps_whole_token_spans(parser: Parser) -> 
 def test_ascii_fast_path_matches_the_general_tokenizer(text: str) -> None:
     normalizer = _PARSER.normalizer
     assert normalizer._tokenize_ascii(text) == normalizer._tokenize_unicode(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("play music from nineteen ninety five", "play music from 1995"),
+        ("play nineteen eighties music", "play 1980s music"),
+        ("songs from nineteen oh five", "songs from 1905"),
+        ("play twenty twenty hits", "play 2020 hits"),
+        ("play top twenty fourties music", "play top 20 fourties music"),
+        ("skip to twelve thirty", "skip to 12 30"),
+        ("play twenty one pilots", "play 21 pilots"),
+    ],
+)
+def test_spoken_years(parser: Parser, text: str, normalised: str) -> None:
+    assert parser.normalizer.normalize(text).text == normalised
