@@ -17,17 +17,15 @@ Nothing here is a secret; values are plain JSON.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from skill.errors import ConfigError
+from skill.storage.sqlite_file import SQLiteFile
 
 T = TypeVar("T")
 
@@ -90,32 +88,13 @@ class MusicStore:
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = path
         self._clock = clock
-        self._lock = threading.Lock()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(
-                path, isolation_level=None, check_same_thread=False, timeout=10
-            )
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-            self._conn.execute("PRAGMA busy_timeout = 10000")
-            self._conn.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise ConfigError(
-                f"cannot open SKILL_DB {path} for the music store: {exc}",
-                details={"setting": "SKILL_DB"},
-            ) from exc
+        self._db = SQLiteFile(path, _SCHEMA, what="the music store")
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._db.close()
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        def locked() -> T:
-            with self._lock:
-                return fn(self._conn)
-
-        return await asyncio.to_thread(locked)
+        return await self._db.run(fn)
 
     # ------------------------------------------------------------------ idempotency
 

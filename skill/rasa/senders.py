@@ -11,14 +11,14 @@ use them) and are made only on the server, never through the webhook.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+from skill.storage.sqlite_file import SQLiteFile
 
 T = TypeVar("T")
 
@@ -46,23 +46,13 @@ class SenderMap:
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
-        self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                                     timeout=10)
-        self._conn.execute("PRAGMA busy_timeout = 10000")
-        self._conn.executescript(_SCHEMA)
+        self._db = SQLiteFile(path, _SCHEMA, what="the Rasa sender map")
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._db.close()
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        def locked() -> T:
-            with self._lock:
-                return fn(self._conn)
-
-        return await asyncio.to_thread(locked)
+        return await self._db.run(fn)
 
     async def map(self, gateway_user: str, sender_id: str, user_id: str) -> None:
         now = self._clock()

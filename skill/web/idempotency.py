@@ -23,7 +23,6 @@ import asyncio
 import hashlib
 import json
 import sqlite3
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from typing import Any, TypeVar
 from starlette.responses import JSONResponse, Response
 
 from skill.errors import Conflict, InvalidRequest
+from skill.storage.sqlite_file import SQLiteFile
 
 T = TypeVar("T")
 
@@ -100,25 +100,14 @@ class IdempotencyStore:
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
-        self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                                     timeout=10)
-        self._conn.execute("PRAGMA journal_mode = WAL")
-        self._conn.execute("PRAGMA busy_timeout = 10000")
-        self._conn.executescript(_SCHEMA)
+        self._db = SQLiteFile(path, _SCHEMA, what="the HTTP idempotency table")
         self._local: dict[tuple[str, str], asyncio.Lock] = {}
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._db.close()
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        def locked() -> T:
-            with self._lock:
-                return fn(self._conn)
-
-        return await asyncio.to_thread(locked)
+        return await self._db.run(fn)
 
     async def ping(self) -> None:
         await self._run(lambda conn: conn.execute("SELECT 1").fetchone())
