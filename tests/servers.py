@@ -24,16 +24,20 @@ class _Server(uvicorn.Server):
 
 
 @contextmanager
-def serve_app(app: Any, *, root_path: str = "", **config: Any) -> Iterator[str]:
-    """Serve ``app`` on 127.0.0.1:<free port>; yields the base URL (no trailing slash)."""
-    port = free_port()
+def serve_app(
+    app: Any, *, port: int | None = None, root_path: str = "", lifespan: str = "auto",
+    **config: Any,
+) -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1:<port> (a free one by default; give one to restart a
+    service where it was); yields the base URL (no trailing slash)."""
+    port = port or free_port()
     cfg = uvicorn.Config(
         app,
         host="127.0.0.1",
         port=port,
         log_level="warning",
         access_log=False,
-        lifespan="auto",
+        lifespan=lifespan,
         root_path=root_path,
         **config,
     )
@@ -51,4 +55,4 @@ def serve_app(app: Any, *, root_path: str = "", **config: Any) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=15)

@@ -30,7 +30,8 @@ STARBOY = "spotify:track:7MXVkk9YMctZqd1Srtv4MB"
 HEARTLESS = "spotify:track:57vxBYXtHMk6H1aD29V7PU"
 STARBOY_ALBUM = "spotify:album:2ODvWsOgouMbaA5xf0RkJe"
 WEEKND = "spotify:artist:1Xyo4u8uXC1ZmMpatF05PJ"
-DANCE_POP = "spotify:playlist:4SdfG4cPG3skmTiQLozZGh"  # "Dance Pop Tunes": a catalog playlist demo does not follow
+# "Dance Pop Tunes": a catalog playlist the demo user does not follow yet.
+DANCE_POP = "spotify:playlist:4SdfG4cPG3skmTiQLozZGh"
 
 
 class Client:

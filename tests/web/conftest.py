@@ -11,10 +11,9 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-import uvicorn
 
 from skill.config import Settings
 from skill.sandbox.app import create_sandbox_app
@@ -52,31 +50,9 @@ class WallClock:
         self.offset += seconds
 
 
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:
-        pass
-
-
-@contextmanager
-def serve_at(app: Any, port: int) -> Iterator[str]:
-    """Like ``tests.servers.serve_app`` but on a given port (a restart reuses it)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            access_log=False, lifespan="on")
-    server = _Server(config)
-    thread = threading.Thread(target=server.run, name=f"skill-{port}", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError("the service failed to start")
-        if time.monotonic() > deadline:
-            raise RuntimeError("the service did not start within 30 s")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+def serve_at(app: Any, port: int) -> AbstractContextManager[str]:
+    """``tests.servers.serve_app`` on a given port (a restart reuses it)."""
+    return serve_app(app, port=port, lifespan="on")
 
 
 @dataclass
