@@ -205,7 +205,9 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
             or (words[a][0] in _NAMING and a > 0 and a < b)
         ):
             a += 1
-        while b >= a and not (b > a and _spelled(words, b - 1, b)) and (
+        while b >= a and not (b > a and _spelled(words, b - 1, b)) and not (
+            b > a and words[b][0].isdigit() and words[b - 1][0] not in ("top", "the")
+        ) and (
             words[b][0] in _DESCRIPTORS or words[b][0] in _MUSIC_WORDS
             or (words[b][0] in _EDGE_WORDS and words[b][0] != "off")
         ):

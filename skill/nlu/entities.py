@@ -34,6 +34,8 @@ LIST_FILES: Mapping[str, str] = {
     "authors.txt": "AUTHOR",
     "stations.txt": "STATION",
     "podcasts.txt": "PODCAST",
+    # looked up for whole titles only (media.py), not in LABEL_ORDER: never matched in text
+    "artists.txt": "ARTIST",
 }
 KIND_FILE = "kinds.yaml"
 #: when two phrases overlap, the longer wins; on equal length, the earlier label here

@@ -337,13 +337,34 @@ def refine_playlist(draft: Draft) -> None:
                 draft.set_text("query", a if keep_article else name_a, name_b)
 
 
+def _is_person(draft: Draft, text: str) -> bool:
+    """A well-known artist, or two to four words starting with a common given name."""
+    words = text.split()
+    return draft.parser.gazetteers.lookup("ARTIST", text) is not None or (
+        2 <= len(words) <= 4 and draft.parser.gazetteers.lookup("PERSON", words[0]) is not None
+    )
+
+
+def _artist_playlist(draft: Draft) -> None:
+    """"play my michael jackson playlist": a playlist named after an artist asks for the
+    artist's music (nothing else is named)."""
+    if "playlist" not in draft.spans or any(s in draft.spans for s in _FREE[:4]):
+        return
+    a, b = draft.spans["playlist"]
+    if draft.parser.gazetteers.lookup("ARTIST", draft.norm.text[a:b]) is not None:
+        draft.drop("playlist")
+        draft.set_text("artist", a, b)
+        if draft.slots.get("kind") == "playlist":
+            del draft.slots["kind"]
+
+
 def _person_query(draft: Draft) -> None:
-    """A two-to-four word query that starts with a given name is an artist ("Kevin Cadogan")."""
+    """A two-to-four word query that starts with a given name is an artist ("Kevin Cadogan");
+    so is a query that is exactly a well-known artist ("adele", "the rolling stones")."""
     if "query" not in draft.spans or "kind" in draft.slots:
         return
     a, b = draft.spans["query"]
-    words = draft.norm.text[a:b].split()
-    if 2 <= len(words) <= 4 and draft.parser.gazetteers.lookup("PERSON", words[0]):
+    if _is_person(draft, draft.norm.text[a:b]):
         draft.drop("query")
         draft.set_text("artist", a, b)
 
@@ -414,6 +435,7 @@ def refine_content(draft: Draft) -> None:
     _query_noise(draft)
     if draft.intent == "music.play":
         _known_media(draft)
+        _artist_playlist(draft)
     _person_query(draft)
     if "kind" not in draft.slots and "query" in draft.spans:
         for entity in draft.entities_in(*draft.spans["query"], ("KIND",)):
