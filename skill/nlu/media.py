@@ -335,6 +335,27 @@ def refine_playlist(draft: Draft) -> None:
                 # "the" belongs to titles ("The Stars and Stripes Forever"); "this/some" do not
                 keep_article = lead in ("the ", "a ", "an ")
                 draft.set_text("query", a if keep_article else name_a, name_b)
+                _title_by_artist(draft)
+
+
+_BY_ARTIST = re.compile(
+    r" by (?!(?:me|you|us|him|her|them|my|your|the way|myself|yourself)(?: |$))"
+    r"(?:the artist |the band )?"
+)
+
+
+def _title_by_artist(draft: Draft) -> None:
+    """ "add hello by adele to my party playlist": the title is the query, the artist named."""
+    a, b = draft.spans["query"]
+    text = draft.norm.text[a:b]
+    matches = list(_BY_ARTIST.finditer(text))
+    if not matches:
+        return
+    m = matches[-1]
+    if m.start() == 0 or m.end() >= len(text):
+        return
+    draft.set_text("artist", a + m.end(), b)
+    draft.set_text("query", a, a + m.start())
 
 
 def _is_person(draft: Draft, text: str) -> bool:
