@@ -40,6 +40,9 @@ _CLAUSE_WORDS = frozenset("is was are i i'll i'd you please".split())
 #: words that may open a title ("That Would Be Something", "Her Majesty", "By The Sea")
 _TITLE_OPENERS = frozenset("that his her their its what by".split())
 _KIND_WORDS = frozenset("playlist album record ep list radio station podcast".split())
+#: "songs of X" / "music of X": X is the artist
+_OF_ARTIST_WORDS = frozenset("song songs music tracks hits album albums".split())
+_NOT_ARTIST_AFTER_OF = frozenset("my your our this that these all the".split())
 #: words that introduce a name ("the playlist called X", "a song by sia called X")
 _NAMING = frozenset("called named titled entitled".split())
 _TITLE_KINDS = {"track": "track", "album": "album", "playlist": "playlist", "artist": "artist"}
@@ -121,6 +124,18 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
         if not used[i] and words[i][0] == "by" and i + 1 < n and not used[i + 1]:
             split = i
             break
+    kind_starts = {e.start for e in entities if e.label == "KIND"}
+    if split < 0:
+        # "songs of arijit singh": "of" after a music word names the artist
+        for i in range(n - 1, 0, -1):
+            if (
+                not used[i] and words[i][0] == "of" and i + 1 < n and not used[i + 1]
+                and words[i - 1][0] in _OF_ARTIST_WORDS
+                and words[i + 1][0] not in _NOT_ARTIST_AFTER_OF
+                and not any(w[1] in kind_starts for w in words[i + 1 :])
+            ):
+                split = i
+                break
     if split < 0:
         for i in range(n - 1, 0, -1):
             if not used[i] and words[i][0] == "from" and i + 1 < n and not used[i + 1]:
