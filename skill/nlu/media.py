@@ -379,6 +379,37 @@ def _artist_playlist(draft: Draft) -> None:
             del draft.slots["kind"]
 
 
+_POSSESSIVE = re.compile(r"((?:[^ ]+ ){0,3}[^ ]+?)(?:'s|') ([^ ].*)")
+#: possessives that describe rather than name an artist ("today's hits", "children's songs")
+_NOT_OWNER = frozenset(
+    """today tonight yesterday tomorrow week year world children kids men women people
+    everyone everybody somebody someone nobody mother mothers father fathers valentine
+    new year st patrick halloween christmas it that this one""".split()
+)
+
+
+def _possessive_title(draft: Draft) -> None:
+    """ "play kenny rogers' the gambler", "adele's hello": the owner is the artist and the
+    rest the title (a track unless a kind word said otherwise)."""
+    named = [s for s in _FREE if s in draft.spans]
+    if named not in (["query"], ["artist"]):
+        return
+    if draft.slots.get("kind") not in (None, "track", "album"):
+        return
+    a, b = draft.spans[named[0]]
+    m = _POSSESSIVE.fullmatch(draft.norm.text, a, b)
+    if m is None:
+        return
+    owner = m.group(1)
+    last = owner.split()[-1]
+    if owner.split()[0] in ("the", "my", "a") or last in _NOT_OWNER or owner in _NOT_OWNER:
+        return
+    slot = "album" if draft.slots.get("kind") == "album" else "track"
+    draft.drop(named[0])
+    draft.set_text("artist", m.start(1), m.end(1))
+    draft.set_text(slot, m.start(2), m.end(2))
+
+
 def _person_query(draft: Draft) -> None:
     """A two-to-four word query that starts with a given name is an artist ("Kevin Cadogan");
     so is a query that is exactly a well-known artist ("adele", "the rolling stones")."""
@@ -457,6 +488,7 @@ def refine_content(draft: Draft) -> None:
     if draft.intent == "music.play":
         _known_media(draft)
         _artist_playlist(draft)
+        _possessive_title(draft)
     _person_query(draft)
     if "kind" not in draft.slots and "query" in draft.spans:
         for entity in draft.entities_in(*draft.spans["query"], ("KIND",)):
