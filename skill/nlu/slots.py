@@ -74,7 +74,11 @@ def duration_ms(text: str) -> int | None:
 
 
 def clock_ms(text: str) -> int | None:
-    """A position spoken as a clock or a duration: "1:30" / "1 30" -> 90000, "2 minutes"."""
+    """A position spoken as a clock or a duration: "1:30" / "1 30" -> 90000, "2 minutes",
+    "minute 2" -> 120000."""
+    m = re.fullmatch(r"minute (\d+)", text.strip())
+    if m:
+        return int(m.group(1)) * 60_000
     m = re.fullmatch(r"(\d+)[: ](\d{1,2})", text.strip())
     if m:
         return (int(m.group(1)) * 60 + int(m.group(2))) * 1000
