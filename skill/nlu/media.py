@@ -171,8 +171,9 @@ _DESCRIPTORS = frozenset(
     them what whatever episode episodes""".split()
 )
 _QUERY_LEAD = re.compile(
-    r"^(?:(?:me|us|some|more|of|about|on|for|into|in to|called|named|the programs? (?:of|about)|"
-    r"frequency|channel for|station for|my favorite|my favourite|favorite|favourite) )+"
+    r"^(?:(?:me|us|some|more|of|about|on|for|into|in to|aloud|out loud|called|named|"
+    r"the programs? (?:of|about)|frequency|channel for|station for|my favorite|my favourite|"
+    r"favorite|favourite) )+"
 )
 
 
