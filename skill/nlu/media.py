@@ -300,36 +300,35 @@ def refine_playlist(draft: Draft) -> None:
         a, b = draft.spans["query"]
         text = draft.norm.text[a:b]
         m = re.fullmatch(
-            r"(?:(?:the|a|an|this|some|another|my|something) )?"
+            r"(?:(?:the )?name )?(?:(?:the|a|an|this|some|another|my|something) )?"
             r"(?:(?:artist|band|singer|song|track|tune|album)(?: named| called)?"
-            r" (?:by )?)?(?:by (?:the )?(?:artist |band |singer )?)?(?P<name>.+?)"
+            r" (?:by |from )?)?(?:(?:by|from) (?:the )?(?:artist |band |singer )?)?(?P<name>.+?)"
             r"(?: (?P<kind>song|songs|track|tune|album|record|ep|music))?",
             text,
         )
+        if m and text.startswith("from "):
+            m = None  # "add from the ashes to ...": a title that starts with "from"
         if m:
             name_a = a + m.start("name")
             name_b = a + m.end("name")
             kind_word = m.group("kind")
             lead = text[: m.start("name")]
-            by = lead.endswith("by ")
-            by = by or " by " in f" {lead}"
+            by = lead.endswith(("by ", "from "))
+            by = by or " by " in f" {lead}" or " from " in f" {lead}"
             person_lead = re.match(
                 r"(?:some|something|the artist|the band|artist|band|this artist|this band) ", lead
             )
             if kind_word or by or person_lead:
                 draft.drop("query")
+                if text[: m.end("name")].endswith("'s"):
+                    name_b -= 2  # "dimitri fampas's song"
                 draft.set_text("artist", name_a, name_b)
                 words = [w for w in lead.split() if w not in ("by", "named", "called")]
                 word = kind_word or (words[-1] if words else "")
                 kind = draft.parser.gazetteers.lookup("KIND", word)
                 if kind:
                     draft.slots["kind"] = kind
-            elif (
-                2 <= len(text[m.start("name") : m.end("name")].split()) <= 4
-                and draft.parser.gazetteers.lookup(
-                    "PERSON", text[m.start("name") :].split()[0]
-                )
-            ):
+            elif _is_person(draft, text[m.start("name") : m.end("name")]):
                 draft.drop("query")
                 draft.set_text("artist", name_a, name_b)
             else:
