@@ -236,6 +236,17 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
     after_kind = [r for r in runs if any(k < r[0] and all(used[x] or words[x][0] in
                   _DESCRIPTORS for x in range(k + 1, r[0])) for k in kind_at)]
     a, b = max(after_kind or runs, key=lambda r: r[1] - r[0])
+    if (
+        "artist" in out.spans
+        and a == 1
+        and not used[0]
+        and words[0][0] in ("the", "a", "an", "this")
+        and b - a >= 1
+        and words[a][0] not in _DESCRIPTORS
+        and not words[a][0].isdigit()
+        and not any(k > b for k in kind_at)
+    ):
+        a = 0  # "play The Lady Is A Tramp by X": the article opens the title
     trailing_music = b + 1 < n and words[b + 1][0] in _MUSIC_WORDS
     title = (words[a][1], words[b][2])
     kind_before = any(k < a for k in kind_at)
