@@ -31,6 +31,7 @@ _DESCRIPTORS = frozenset(
     """a an the some any me us for my this that his her their its good great nice best top
     ten fifty 50 20 10 5 twenty most popular newest new latest last greatest hottest recent
     famous biggest first full whole entire certain particular something anything few random
+    genre kind type style selling best-selling bestselling that's thats which's
     sort sorted by all every favorite favourite preferred""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
@@ -215,7 +216,11 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
             j += 1
         a, b = i, j - 1
         while a <= b and not _spelled(words, a, b) and (
-            (words[a][0] in _DESCRIPTORS and words[a][0] not in _TITLE_OPENERS)
+            (
+                words[a][0] in _DESCRIPTORS
+                and words[a][0] not in _TITLE_OPENERS
+                and not (a == 0 and words[a][0] in ("that's", "thats"))  # "that's amore"
+            )
             or words[a][0] in _EDGE_WORDS
             or (words[a][0] in _NAMING and a > 0 and a < b)
         ):
