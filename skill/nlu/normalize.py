@@ -22,7 +22,7 @@ _INNER = {"'", "’", "‘", "ʼ", "`", "´"}
 #: characters replaced by a word of their own
 _SYMBOL_WORDS = {"%": "percent", "&": "and", "+": "plus", "#": "number", "@": "at"}
 #: an ASCII word: letters and digits, inner apostrophes, digit groups ("96.5", "1,000")
-_ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:(?<=[0-9])[.,](?=[0-9])[0-9]+|['`][a-z0-9]+)*|[%&+#@]")
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:(?<=[0-9])[.,](?=[0-9])[a-z0-9]+|['`][a-z0-9]+)*|[%&+#@]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from skill.nlu import Parser
@@ -53,6 +53,8 @@ def test_folding_that_changes_length_keeps_whole_token_spans(parser: Parser) -> 
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+@example("0.0a")  # a digit group followed by letters is one word (found by hypothesis)
+@example("1,5b.2")
 def test_ascii_fast_path_matches_the_general_tokenizer(text: str) -> None:
     normalizer = _PARSER.normalizer
     assert normalizer._tokenize_ascii(text) == normalizer._tokenize_unicode(text)
