@@ -265,18 +265,52 @@ def refine_queue(draft: Draft) -> None:
     if "query" not in draft.spans:
         return
     a, b = draft.spans["query"]
+    m = _QUEUE_NOISE.fullmatch(draft.norm.text, a, b)
+    if m is not None and m.end("item") > m.start("item"):
+        a, b = m.span("item")  # "up despacito", "cheap thrills ready to play"
+        draft.set_text("query", a, b)
     text = draft.norm.text[a:b]
     by = text.find(" by ")
     if by > 0:
         draft.set_text("artist", a + by + 4, b)
+        if text[:by] in _GENERIC_ITEMS:
+            # "some songs by adele": the artist is the item
+            draft.set_text("query", a + by + 4, b)
+            return
         draft.set_text("query", a, a + by)
         draft.set_text("track", a, a + by)
+        return
+    m = _QUEUE_ALBUM.fullmatch(text)
+    if m is not None:
+        draft.set_text("query", a + m.start(1), b)
+        draft.set_text("album", a + m.start(1), b)
+        draft.slots["kind"] = "album"
         return
     kinds = draft.entities_in(a, b, ("KIND",))
     if kinds and kinds[-1].end == len(text):
         draft.slots["kind"] = kinds[-1].value
         return
+    if _is_person(draft, text):
+        draft.set_text("artist", a, b)  # "play adele next"
+        return
+    m = _POSSESSIVE.fullmatch(text)
+    if m is not None and m.group(1) not in _NOT_OWNER:
+        draft.set_text("artist", a + m.start(1), a + m.end(1))
+        draft.set_text("query", a + m.start(2), b)
+        draft.set_text("track", a + m.start(2), b)
+        return
     draft.set_text("track", a, b)
+
+
+_QUEUE_NOISE = re.compile(
+    r"(?:up )?(?P<item>.+?)(?: (?:ready to play|ready|to play|to be played|to play next))?"
+)
+_QUEUE_ALBUM = re.compile(r"(?:the |an |this )?(?:album|record|ep) (?:called |named )?(.+)")
+#: queue items that only say "some music": the artist after "by" is what to queue
+_GENERIC_ITEMS = frozenset(
+    ("songs", "song", "some songs", "a song", "something", "some music", "music", "anything",
+     "tracks", "a track", "some tracks", "stuff", "some stuff", "more", "more songs")
+)
 
 
 _OWNER = re.compile(r"^(?:[a-z0-9]+(?: [a-z0-9]+)?'s )(?=\S)")
