@@ -22,20 +22,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import hashlib
 import json
 import logging
-import os
-import secrets
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from urllib.parse import parse_qs, urlsplit
+from pathlib import Path
 
 import httpx
 import spotipy
@@ -45,70 +39,22 @@ from skill.spotify.budget import Budget, UserBudgets
 from skill.spotify.client import SpotifyClient
 from skill.spotify.seams import AccessToken
 
-REDIRECT = "http://127.0.0.1:9/cb"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.standalone import (  # noqa: E402
+    StaticTokens,
+    free_port,
+    pkce_token,
+    start_sandbox,
+)
+
 SCOPES = "user-read-playback-state user-modify-playback-state user-read-currently-playing"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_sandbox(port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "skill", "sandbox", "--port", str(port), "--rate-limit", "0"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "SKILL_LOG_LEVEL": "WARNING"},
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("the sandbox did not start")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the sandbox did not answer within 60 s")
-
-
 def user_token(base: str) -> AccessToken:
-    verifier = secrets.token_urlsafe(48)[:64]
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    """The demo user's token, with a track playing on the kitchen speaker."""
+    token = pkce_token(base, SCOPES)
     with httpx.Client(base_url=base, timeout=10) as http:
-        authorize = http.get(
-            "/authorize",
-            params={
-                "client_id": "skill-sandbox",
-                "response_type": "code",
-                "redirect_uri": REDIRECT,
-                "state": "bench",
-                "scope": SCOPES,
-                "code_challenge": challenge.rstrip(b"=").decode(),
-                "code_challenge_method": "S256",
-                "sandbox_user": "demo",
-                "sandbox_consent": "accept",
-            },
-        )
-        code = parse_qs(urlsplit(authorize.headers["location"]).query)["code"][0]
-        body = http.post(
-            "/api/token",
-            data={
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": REDIRECT,
-                "client_id": "skill-sandbox",
-                "code_verifier": verifier,
-            },
-        ).json()
-        token = AccessToken(
-            value=body["access_token"],
-            scopes=frozenset(body["scope"].split()),
-            expires_at=time.time() + body["expires_in"],
-        )
         devices = http.get(
             "/v1/me/player/devices", headers={"Authorization": f"Bearer {token.value}"}
         ).json()["devices"]
@@ -121,19 +67,6 @@ def user_token(base: str) -> AccessToken:
         )
         assert started.status_code in (200, 204), started.text
     return token
-
-
-class StaticTokens:
-    """One real token from the sandbox, served to the client (no refresh needed here)."""
-
-    def __init__(self, token: AccessToken) -> None:
-        self.token = token
-
-    async def get(self, user_id: str) -> AccessToken:
-        return self.token
-
-    async def refresh_after_401(self, user_id: str, rejected: AccessToken) -> AccessToken:
-        raise RuntimeError("the benchmark's token should not be refused")
 
 
 async def measure(call: Callable[[], object]) -> float:

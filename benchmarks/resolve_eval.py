@@ -21,27 +21,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import hashlib
 import json
 import logging
-import os
-import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.resolve_cases import Case, generate, write  # noqa: E402
+from benchmarks.standalone import StaticTokens, free_port, pkce_token, start_sandbox  # noqa: E402
 from skill.errors import SkillError  # noqa: E402
 from skill.music.names import PENALIZED, compact, core_title, normalize, version_markers  # noqa: E402
 from skill.music.resolve import MediaRequest, Resolution, Resolver  # noqa: E402
@@ -53,89 +47,15 @@ from skill.spotify.seams import AccessToken  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_CATALOG = ROOT.parent / "shared" / "data" / "catalog" / "tracks.csv.gz"
-REDIRECT = "http://127.0.0.1:9/cb"
 SCOPES = "playlist-read-private playlist-read-collaborative user-library-read"
 TARGETS = {"track": 97.0, "track_query": 97.0, "title": 90.0, "artist": 95.0, "album": 95.0,
            "playlist": 95.0}  # fmt: skip
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_sandbox(port: int, catalog: Path, api_mode: str) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "skill", "sandbox", "--port", str(port), "--rate-limit",
-               "0", "--catalog", str(catalog), "--api-mode", api_mode]  # fmt: skip
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "SKILL_LOG_LEVEL": "WARNING"},
-        cwd=ROOT,
-    )
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("the sandbox did not start")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the sandbox did not answer within 180 s")
-
-
 def user_token(base: str) -> AccessToken:
     """The demo user's token through the sandbox's scripted PKCE flow."""
-    verifier = secrets.token_urlsafe(48)[:64]
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
-    with httpx.Client(base_url=base, timeout=30) as http:
-        authorize = http.get(
-            "/authorize",
-            params={
-                "client_id": "skill-sandbox",
-                "response_type": "code",
-                "redirect_uri": REDIRECT,
-                "state": "eval",
-                "scope": SCOPES,
-                "code_challenge": challenge.rstrip(b"=").decode(),
-                "code_challenge_method": "S256",
-                "sandbox_user": "demo",
-                "sandbox_consent": "accept",
-            },
-        )
-        code = parse_qs(urlsplit(authorize.headers["location"]).query)["code"][0]
-        body = http.post(
-            "/api/token",
-            data={
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": REDIRECT,
-                "client_id": "skill-sandbox",
-                "code_verifier": verifier,
-            },
-        ).json()
-    return AccessToken(
-        value=body["access_token"],
-        scopes=frozenset(body["scope"].split()),
-        expires_at=time.time() + body["expires_in"],
-    )
+    return pkce_token(base, SCOPES)
 
-
-class StaticTokens:
-    """One real token from the sandbox (an evaluation run ends long before it expires)."""
-
-    def __init__(self, token: AccessToken) -> None:
-        self.token = token
-
-    async def get(self, user_id: str) -> AccessToken:
-        return self.token
-
-    async def refresh_after_401(self, user_id: str, rejected: AccessToken) -> AccessToken:
-        raise RuntimeError("the evaluation's token should not be refused")
 
 
 def correct(case: Case, resolution: Resolution) -> bool:
@@ -283,7 +203,7 @@ def main() -> int:
     base = args.url
     if base is None:
         port = free_port()
-        process = start_sandbox(port, args.catalog, args.api_mode)
+        process = start_sandbox(port, "--catalog", str(args.catalog), "--api-mode", args.api_mode)
         base = f"http://127.0.0.1:{port}"
     try:
         passed = asyncio.run(evaluate(base.rstrip("/"), cases, args.misses))
