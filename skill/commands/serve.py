@@ -25,6 +25,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     install_redaction()
+    # skill.spotify.client writes the one line per upstream call (with retries and
+    # Retry-After); httpx's own INFO line would repeat it, so it speaks at WARNING.
+    if settings.log_level == "INFO":
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     mode = "sandbox at /sandbox" if settings.spotify_client_id is None else "Spotify"
     print(f"skill: serving on http://{host}:{port} ({mode}); database {settings.db_path}",
           flush=True)
