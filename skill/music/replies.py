@@ -268,6 +268,9 @@ def _not_found(e: SkillError, d: Mapping[str, Any]) -> str:
         return "I didn't catch which one. Say \"the first one\" or name the artist."
     if reason == "nothing_playing":
         return "Nothing is playing right now."
+    if reason == "nothing_to_resume":
+        return (f"There's nothing to resume on {d.get('device', 'that device')}. "
+                "Tell me what you'd like to hear.")
     if reason == "playlist":
         return f"I can't find a playlist called {d.get('playlist', 'that')} in your library."
     if reason == "no_match":

@@ -41,6 +41,15 @@ async def test_nothing_playing_is_said_plainly(music: Music) -> None:
     assert skipped.reply == "Nothing is playing right now."
 
 
+async def test_resume_with_nothing_loaded_says_so(music: Music) -> None:
+    outcome = await music.say("resume in the kitchen")
+    assert not outcome.ok and outcome.error is not None
+    assert outcome.error.code == "not_found"
+    assert outcome.reply == (
+        "There's nothing to resume on Kitchen Speaker. Tell me what you'd like to hear."
+    )
+
+
 async def test_already_paused_by_restriction_violated_counts_as_success(
     music: Music, world: World
 ) -> None:

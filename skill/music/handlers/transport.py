@@ -116,7 +116,13 @@ async def resume(turn: Turn) -> Outcome:
         if exc.details.get("reason") not in _ALREADY:
             raise
         after = await turn.playback()
-        if after is None or not after.is_playing:
+        if after is None or after.item is None:
+            # Spotify refuses to resume a device with nothing loaded: say so plainly.
+            raise NotFound(
+                "There is nothing to resume on that device.",
+                details={"reason": "nothing_to_resume", "device": device.name},
+            ) from None
+        if not after.is_playing:
             raise
         return turn.ok(
             "resume",
