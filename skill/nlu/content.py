@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from skill.nlu.entities import Entity
 
+_DEVICE_NOUNS = frozenset({"speaker", "speakers", "tv", "echo", "display", "device"})
 _SERVICE_PREP = frozenset("on with using from off of via in at through over use".split())
 _YEAR_PREP = frozenset("from of in the year around during released decade era".split())
 _DESCRIPTORS = frozenset(
@@ -93,8 +94,10 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
             if words[prep][0] in ("the", "my") and prep > 0:
                 prep -= 1
             if words[prep][0] in ("in", "on", "at", "through", "via"):
-                out.spans["device"] = (entity.start, entity.end)
-                for i in range(prep, b + 1):
+                # "on the kitchen speaker": the device noun after the room belongs to it
+                end = b + 1 if b + 1 < n and words[b + 1][0] in _DEVICE_NOUNS else b
+                out.spans["device"] = (entity.start, words[end][2])
+                for i in range(prep, end + 1):
                     used[i] = True
     # "open youtube and play X": the joining words after a service name
     for i in range(n - 1):
