@@ -55,6 +55,22 @@ async def test_spoken_track_with_homophone_in_the_kitchen(music: Music, world: W
     assert outcome.playing is not None and outcome.playing.device == "Kitchen Speaker"
 
 
+async def test_a_users_own_device_name_at_the_end_is_the_device(
+    music: Music, world: World
+) -> None:
+    """The grammars know room words, not "Alex's Phone": the tail is split off because it
+    names one of the user's devices; a tail that names none stays in the title."""
+    outcome = await music.say("play blinding lights by the weekend on alexs phone")
+    assert outcome.ok, outcome.to_dict()
+    assert outcome.intent is not None and outcome.intent.slots["device"] == "alexs phone"
+    state = world.player()
+    assert state["item"]["uri"] == BLINDING_LIGHTS
+    assert state["device"]["name"] == "Alex's Phone"
+    kept = await music.say("play fire on the mountain in the kitchen")
+    assert kept.ok, kept.to_dict()
+    assert kept.intent is not None and kept.intent.slots.get("query") == "fire on the mountain"
+
+
 async def test_typo_and_dropped_version_suffix(music: Music, world: World) -> None:
     outcome = await music.say("play bohemian rapsody by queen on the bedroom speaker")
     assert outcome.ok, outcome.to_dict()

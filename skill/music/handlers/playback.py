@@ -11,12 +11,13 @@ the play call so a shuffled context starts on a random track.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from skill.errors import InvalidRequest, NotFound
 from skill.music import replies
-from skill.music.devices import Target
+from skill.music.devices import Target, match_device
 from skill.music.handlers.base import Turn
 from skill.music.handlers.transport import playing_of
 from skill.music.outcome import Choice, Clarification, Outcome, Playing
@@ -166,7 +167,36 @@ async def start(
     )
 
 
+_DEVICE_TAIL = re.compile(
+    r"^(?P<head>.*\S)\s+(?:on|in|to|at|through)\s+(?:the\s+|my\s+)?(?P<tail>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+async def split_device_tail(turn: Turn) -> None:
+    """"play some jazz on alexs phone": the grammars know room and device words, not the
+    names of this user's own devices, so a media slot may end with "on <device>". When that
+    tail names one of the user's devices, it is the device (every split is tried; the device
+    list decides). A tail that names no device stays part of the title ("fire on the
+    mountain")."""
+    if turn.named_device():
+        return
+    for name in ("query", "artist", "track", "album", "playlist", "genre"):
+        value = turn.slot_str(name)
+        found = _DEVICE_TAIL.match(value) if value else None
+        if found is None:
+            continue
+        devices = await turn.deps.devices.list(turn.user_id)
+        if match_device(found["tail"], devices).device is None:
+            return
+        slots = {**turn.slots, name: found["head"], "device": found["tail"]}
+        intent = dataclasses.replace(turn.intent, slots=slots)
+        turn.command = dataclasses.replace(turn.command, intent=intent)
+        return
+
+
 async def play(turn: Turn) -> Outcome:
+    await split_device_tail(turn)
     if not has_media(turn):
         from skill.music.handlers.transport import resume
 
