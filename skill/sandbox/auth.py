@@ -61,16 +61,6 @@ def get_sandbox(request: Request) -> Sandbox:
     return sandbox
 
 
-def base_url(request: Request) -> str:
-    """The sandbox's own base URL (with its mount prefix, without a trailing slash).
-
-    ``request.base_url`` leaves out the prefix of a Starlette ``Mount``; paging links and
-    ``href``s must point at the sandbox wherever it is mounted.
-    """
-    url = request.url
-    return f"{url.scheme}://{url.netloc}{request.scope.get('root_path', '')}".rstrip("/")
-
-
 def _unauthorized(sandbox: Sandbox, legacy: str, *, challenge: bool = False) -> ApiError:
     message = legacy if sandbox.config.legacy_401_messages else MESSAGE_2026
     headers = {"WWW-Authenticate": 'Bearer realm="spotify"'} if challenge else None

@@ -151,14 +151,12 @@ async def reset(request: Request) -> Response:
 
     Issued tokens stay valid, so fixtures that hold a token survive a reset.
     """
-    from skill.sandbox.world import load_world_document
-
     sandbox = get_sandbox(request)
     sandbox.faults.clear()
     sandbox.limiter.reset()
     sandbox.stats = Stats()
     sandbox.logs.clear()
-    sandbox.reset_world(load_world_document(sandbox.config.world))
+    sandbox.reset_world()
     return Response(status_code=204)
 
 

@@ -148,13 +148,18 @@ class Sandbox:
         self.logs: dict[str, list[LogEntry]] = collections.defaultdict(list)
         self.players: dict[str, PlayerState] = {}
         self.world = World()
-        self.reset_world(world_doc if world_doc is not None else
-                         load_world_document(self.config.world))
+        # The world this sandbox started with: ``POST /control/reset`` goes back to it.
+        self.world_doc: dict[str, Any] = (
+            world_doc if world_doc is not None else load_world_document(self.config.world)
+        )
+        self.reset_world()
 
     # -- world ---------------------------------------------------------------------------
 
-    def reset_world(self, doc: dict[str, Any]) -> None:
-        """Replace the world: the catalog's playlists, then ``doc`` on top."""
+    def reset_world(self, doc: dict[str, Any] | None = None) -> None:
+        """Replace the world: the catalog's playlists, then ``doc`` (default: the world this
+        sandbox started with) on top."""
+        doc = self.world_doc if doc is None else doc
         self.world = World()
         self.players.clear()
         now = self.clock.now()

@@ -278,3 +278,12 @@ def test_a_request_abandoned_during_latency_is_still_executed(
     assert [(e["method"], e["path"], e["status"]) for e in log] == [
         ("PUT", "/v1/me/player", 204)
     ]
+
+
+def test_reset_goes_back_to_the_world_the_sandbox_started_with() -> None:
+    sandbox = Sandbox(world_doc={"users": [{"id": "solo", "devices": [{"name": "Desk"}]}]})
+    with serve_app(create_sandbox_app(sandbox=sandbox)) as url, httpx.Client(base_url=url) as http:
+        http.post("/control/world", json={"users": [{"id": "visitor"}]})
+        assert "visitor" in sandbox.world.users
+        assert http.post("/control/reset").status_code == 204
+        assert sorted(sandbox.world.users) == ["playlist-curator", "solo"]
