@@ -106,8 +106,12 @@ class FaultRule:
         return path.startswith(self.path)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, False, 0)} | {
-            "path": self.path
+        """The rule as given: unset options and the no-op defaults left out (a
+        ``probability`` of 0 is kept — it is a setting, not an absence)."""
+        defaults = {"drop": False, "latency_ms": 0}
+        return {
+            k: v for k, v in self.__dict__.items()
+            if v is not None and defaults.get(k, object()) != v
         }
 
 

@@ -114,7 +114,9 @@ def test_fault_body_method_and_probability(http: httpx.Client, auth: dict[str, s
              "body": "User not registered in the Developer Dashboard"},
         ]
     })
-    assert len(http.get("/control/faults").json()["rules"]) == 3
+    rules = http.get("/control/faults").json()["rules"]
+    assert len(rules) == 3
+    assert rules[1] == {"path": "/v1/me", "status": 403, "probability": 0.0}
     r = http.get("/v1/me", headers=auth)
     assert r.status_code == 403
     assert r.headers["content-type"].startswith("text/plain")
