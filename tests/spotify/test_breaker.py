@@ -104,8 +104,11 @@ def test_a_lost_probe_does_not_wedge_the_breaker(clock: Clock) -> None:
     fail(breaker, 3)
     clock.now += 60
     breaker.before_call()  # the probe never reports back
+    with pytest.raises(UpstreamUnavailable):
+        breaker.before_call()  # while it is out, nobody else gets through
     clock.now += 60
     breaker.before_call()  # a new probe is allowed after another cooldown
+    assert breaker.state == "half_open"
 
 
 def test_threshold_and_cooldown_are_configurable(clock: Clock) -> None:
