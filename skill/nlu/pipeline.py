@@ -16,6 +16,7 @@ from typing import Any
 
 from skill.errors import InvalidRequest
 from skill.nlu import slots as convert
+from skill.nlu.catalog_names import CatalogNames, catalog_names
 from skill.nlu.entities import Entity, EntityMatcher, Gazetteers
 from skill.nlu.grammar import Grammar, Match, slot_of
 from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
@@ -101,11 +102,14 @@ class Parser:
         normalizer: Normalizer,
         gazetteers: Gazetteers,
         refiners: Mapping[str, Refiner],
+        names_dir: Path | None = None,
     ) -> None:
         self.grammar = grammar
         self.normalizer = normalizer
         self.gazetteers = gazetteers
         self.refiners = dict(refiners)
+        #: where the catalog name lists live (catalog_names.py); loaded on first use
+        self.names_dir = names_dir or repo_root() / "data" / "entities"
         self._entities: EntityMatcher | None = None
         self._lock = threading.Lock()
 
@@ -127,7 +131,7 @@ class Parser:
         grammar = Grammar.load(
             grammars, gazetteers.regex_lists(), refiners=refiners, cache=RegexCache(cache)
         )
-        return cls(grammar, normalizer, gazetteers, refiners)
+        return cls(grammar, normalizer, gazetteers, refiners, names_dir=entities)
 
     @classmethod
     def default(cls) -> Parser:
@@ -146,6 +150,11 @@ class Parser:
                 if self._entities is None:
                     self._entities = EntityMatcher(self.gazetteers)
         return self._entities
+
+    @property
+    def catalog_names(self) -> CatalogNames:
+        """Famous artist names and song titles for typing a bare name, loaded on first use."""
+        return catalog_names(self.names_dir)
 
     def warm(self) -> Parser:
         """Build everything that is otherwise built lazily (the spaCy matcher)."""

@@ -1,0 +1,129 @@
+"""Real artist names and song titles, for typing a bare name.
+
+"play purple haze" names no kind, and the words alone cannot say whether "purple haze" is an
+artist, a song or an album. A music assistant knows which names are famous: these lists hold
+about 20,000 artist names and 26,000 song titles of real Spotify tracks with their best
+popularity (built by ``scripts/build-name-lists`` from openly licensed catalog data, see
+``data/entities/CATALOG_NAMES.md``). :meth:`CatalogNames.type_of` says whether a phrase is
+an artist or a title, and :meth:`CatalogNames.split` reads "marvin gaye i want you" as an
+artist followed by a title (or the other way round).
+
+Lookups are dictionary hits on :func:`name_key` (folded, no punctuation, no apostrophes:
+"Don't" and "dont" meet). The lists load on first use (about 30 ms), so a parse that never
+meets a bare name never pays for them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from skill.nlu.entities import phrase_key
+
+ARTISTS_FILE = "catalog_artists.tsv.gz"
+TITLES_FILE = "catalog_titles.tsv.gz"
+#: an artist name wins over a title unless the title is this much more popular
+ARTIST_MARGIN = 15
+#: words that never start or end a name on their own side of a split
+_SPLIT_EDGES = frozenset("a an the by of and to in on for my with from".split())
+
+
+def name_key(text: str) -> str:
+    """The lookup form of a name: the gazetteer phrase key without apostrophes."""
+    return phrase_key(text).replace("'", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A phrase read as artist + title: word ranges ``[a, b)`` of the phrase."""
+
+    artist: tuple[int, int]
+    title: tuple[int, int]
+    popularity: int
+
+
+class CatalogNames:
+    """name key -> best popularity, for artists and for song titles."""
+
+    def __init__(self, artists: dict[str, int], titles: dict[str, int]) -> None:
+        self.artists = artists
+        self.titles = titles
+
+    @classmethod
+    def load(cls, directory: Path) -> CatalogNames:
+        """Read the two lists from ``directory``; a missing file is an empty list."""
+        return cls(_read(directory / ARTISTS_FILE), _read(directory / TITLES_FILE))
+
+    def artist(self, phrase: str) -> int | None:
+        """The popularity of ``phrase`` as an artist name, or None."""
+        return self.artists.get(name_key(phrase))
+
+    def title(self, phrase: str) -> int | None:
+        """The popularity of ``phrase`` as a song title, or None."""
+        return self.titles.get(name_key(phrase))
+
+    def type_of(self, phrase: str) -> str | None:
+        """``"artist"``, ``"track"`` or None for a name the lists do not know."""
+        key = name_key(phrase)
+        artist = self.artists.get(key)
+        title = self.titles.get(key)
+        if artist is not None and (title is None or title < artist + ARTIST_MARGIN):
+            return "artist"
+        if title is not None:
+            return "track"
+        return None
+
+    def split(self, words: Sequence[str]) -> Split | None:
+        """The most popular reading of ``words`` as an artist name next to a song title
+        ("marvin gaye | i want you", "lady | kenny rogers"); a possessive artist keeps its
+        "'s" in the phrase ("kenny roger's | lady"). None when no split has both names."""
+        best: Split | None = None
+        keys = [name_key(w) for w in words]
+        for cut in range(1, len(words)):
+            left, right = keys[:cut], keys[cut:]
+            if words[cut - 1] in _SPLIT_EDGES or words[cut] in _SPLIT_EDGES:
+                continue
+            left_key, right_key = " ".join(left), " ".join(right)
+            owner = left_key[:-1] if words[cut - 1].endswith("'s") else left_key
+            for artist_key, title_key, artist, title in (
+                (owner, right_key, (0, cut), (cut, len(words))),
+                (right_key, left_key, (cut, len(words)), (0, cut)),
+            ):
+                a = self.artists.get(artist_key)
+                t = self.titles.get(title_key)
+                if a is None or t is None:
+                    continue
+                found = Split(artist, title, a + t)
+                if best is None or found.popularity > best.popularity:
+                    best = found
+        return best
+
+
+def _read(path: Path) -> dict[str, int]:
+    table: dict[str, int] = {}
+    if not path.exists():
+        return table
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            name, _, pop = line.rstrip("\n").partition("\t")
+            if name:
+                table[name] = int(pop or 0)
+    return table
+
+
+_loaded: dict[Path, CatalogNames] = {}
+_lock = threading.Lock()
+
+
+def catalog_names(directory: Path) -> CatalogNames:
+    """The lists of ``directory``, loaded once per process."""
+    names = _loaded.get(directory)
+    if names is None:
+        with _lock:
+            names = _loaded.get(directory)
+            if names is None:
+                names = _loaded[directory] = CatalogNames.load(directory)
+    return names
