@@ -455,6 +455,29 @@ def _person_query(draft: Draft) -> None:
         draft.set_text("artist", a, b)
 
 
+def _catalog_name(draft: Draft) -> None:
+    """A free query that is a famous name takes its type: "play purple haze" is a track,
+    "play green day" an artist, "play marvin gaye i want you" both (catalog_names.py)."""
+    if "query" not in draft.spans or "kind" in draft.slots:
+        return
+    a, b = draft.spans["query"]
+    text = draft.norm.text[a:b]
+    names = draft.parser.catalog_names
+    slot = names.type_of(text)
+    if slot is not None:
+        draft.drop("query")
+        draft.set_text(slot, a, b)
+        return
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    split = names.split([text[s:e] for s, e in words])
+    if split is None:
+        return
+    draft.drop("query")
+    for slot, (i, j) in (("artist", split.artist), ("track", split.title)):
+        draft.set_text(slot, a + words[i][0], a + words[j - 1][1])
+
+
+_WORD = re.compile(r"\S+")
 _KIND_OF_TITLE = {"AUDIOBOOK": "audiobook", "STATION": "radio", "PODCAST": "podcast"}
 _SHOW_TAIL = re.compile(r" (?:show|programme|program|radio show)$")
 
@@ -524,6 +547,8 @@ def refine_content(draft: Draft) -> None:
         _artist_playlist(draft)
         _possessive_title(draft)
     _person_query(draft)
+    if draft.intent == "music.play":
+        _catalog_name(draft)
     if "kind" not in draft.slots and "query" in draft.spans:
         for entity in draft.entities_in(*draft.spans["query"], ("KIND",)):
             if entity.value in ("radio", "podcast", "audiobook"):
