@@ -39,6 +39,8 @@ def _first(items: Any) -> tuple[frozenset[str] | None, bool]:
             nullable = arg[0] == 0 or inner_nullable
         elif name in ("AT", "ASSERT", "ASSERT_NOT"):
             continue
+        elif name == "IN":
+            sub = _charset(arg)
         else:
             return None, False
         if sub is None:
@@ -52,6 +54,23 @@ def _first(items: Any) -> tuple[frozenset[str] | None, bool]:
 _compiler: Any = importlib.import_module("re._compiler")
 #: largest set of strings kept while expanding literal alternatives
 _LIMIT = 2048
+#: largest character range expanded into its characters
+_RANGE_LIMIT = 64
+
+
+def _charset(items: Any) -> frozenset[str] | None:
+    """The characters of a class ``[...]`` made of literals and small ranges; None for a
+    negated class, a category (``\\d``, ``\\w``) or a large range."""
+    chars: set[str] = set()
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            chars.add(chr(arg))
+        elif name == "RANGE" and arg[1] - arg[0] < _RANGE_LIMIT:
+            chars.update(chr(c) for c in range(arg[0], arg[1] + 1))
+        else:
+            return None
+    return frozenset(chars)
 
 
 def _exact(op: Any, arg: Any) -> frozenset[str] | None:
@@ -59,6 +78,8 @@ def _exact(op: Any, arg: Any) -> frozenset[str] | None:
     name = str(op)
     if name == "LITERAL":
         return frozenset({chr(arg)})
+    if name == "IN":
+        return _charset(arg)
     if name == "SUBPATTERN":
         return _exact_seq(arg[3])
     if name == "BRANCH":
@@ -141,18 +162,301 @@ def first_words_and_chars(tree: Any) -> tuple[frozenset[str] | None, frozenset[s
     return _from_tree(tree), words
 
 
-def compile_with_first(
-    source: str,
-) -> tuple[re.Pattern[str], frozenset[str] | None, frozenset[str] | None]:
-    """Compile ``source`` and read its first characters from ONE parse of the regex (parsing
-    is most of the cost of compiling, and the grammars compile hundreds of large regexes).
+# -- required words ---------------------------------------------------------------------------
+# A pattern's match starts and ends at word boundaries of the text (the start of the text or
+# after a space; a space or the end), so a literal word of the regex that has a space or a
+# match edge on both sides is a whole space-separated word of every text the pattern matches.
+# ``required_words`` finds a set of such words of which every match contains at least one:
+# when none of them is a word of the utterance, the regex cannot match and is not run.
 
-    ``re._compiler.compile`` accepts a parsed tree; the Pattern it returns has no
-    ``.pattern`` text, so callers keep the source themselves.
-    """
-    tree = _parser.parse(source)
-    first = _from_tree(tree)
-    words = _first_words(tree)
-    if words is not None and "" in words:
-        words = None
-    return _compiler.compile(tree), first, words
+#: a pseudo-word standing for "a digit somewhere in the text" (it holds a space, so no real
+#: word of a text is ever equal to it)
+DIGIT = " digit"
+_DIGIT = re.compile(r"\d")
+#: words so common in commands that a requirement made of them filters little
+_COMMON = frozenset(
+    "a an the my your our this that it to of in on at for from by with and or me us i you "
+    "some any please play music song songs now up down".split()
+)
+_ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
+
+
+class _Edges:
+    """What a node's matches look like at their edges."""
+
+    __slots__ = ("nullable", "empty", "starts_space", "ends_space")
+
+    def __init__(self, nullable: bool, empty: bool, starts_space: bool, ends_space: bool):
+        #: may match the empty string
+        self.nullable = nullable
+        #: only ever matches the empty string
+        self.empty = empty
+        #: every non-empty match starts with a space
+        self.starts_space = starts_space
+        #: every non-empty match ends with a space
+        self.ends_space = ends_space
+
+
+_UNKNOWN = _Edges(True, False, False, False)
+_NOTHING = _Edges(True, True, True, True)
+
+
+def _edges_of_strings(strings: frozenset[str]) -> _Edges:
+    filled = [s for s in strings if s]
+    return _Edges(
+        "" in strings,
+        not filled,
+        all(s.startswith(" ") for s in filled),
+        all(s.endswith(" ") for s in filled),
+    )
+
+
+def _edges(op: Any, arg: Any) -> _Edges:
+    name = str(op)
+    if name in _ZERO_WIDTH:
+        return _NOTHING
+    exact = _exact(op, arg)
+    if exact is not None:
+        return _edges_of_strings(exact)
+    if name in ("SUBPATTERN", "ATOMIC_GROUP"):
+        return _edges_seq(arg[3] if name == "SUBPATTERN" else arg)
+    if name == "BRANCH":
+        parts = [_edges_seq(branch) for branch in arg[1]]
+        return _Edges(
+            any(p.nullable for p in parts),
+            all(p.empty for p in parts),
+            all(p.starts_space for p in parts),
+            all(p.ends_space for p in parts),
+        )
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        inner = _edges_seq(arg[2])
+        return _Edges(
+            arg[0] == 0 or inner.nullable,
+            inner.empty or arg[1] == 0,
+            inner.starts_space,
+            inner.ends_space,
+        )
+    if name in ("LITERAL", "NOT_LITERAL", "IN", "ANY", "CATEGORY"):
+        return _Edges(False, False, False, False)
+    return _UNKNOWN
+
+
+def _edges_seq(items: Any) -> _Edges:
+    parts = [_edges(op, arg) for op, arg in items]
+    return _Edges(
+        all(p.nullable for p in parts),
+        all(p.empty for p in parts),
+        _starts_space(parts),
+        _starts_space(parts[::-1], end=True),
+    )
+
+
+def _starts_space(parts: list[_Edges], end: bool = False) -> bool:
+    """Every non-empty match of the sequence starts (``end``: ends) with a space."""
+    for part in parts:
+        if part.empty:
+            continue
+        if not (part.ends_space if end else part.starts_space):
+            return False
+        if not part.nullable:
+            return True
+    return True
+
+
+def _bounded(parts: list[_Edges], outer: bool, end: bool = False) -> bool:
+    """Whether the text just before the first unit of ``parts`` read backwards (``end``: just
+    after) is always a word boundary, given ``outer`` for the sequence's own edge."""
+    for part in parts:
+        if part.empty:
+            continue
+        if not (part.starts_space if end else part.ends_space):
+            return False
+        if not part.nullable:
+            return True
+    return outer
+
+
+def _cost(words: frozenset[str]) -> int:
+    return sum(20 if w in _COMMON else 5 if w == DIGIT else 1 for w in words)
+
+
+def _pick(words: list[str]) -> str:
+    return min(words, key=lambda w: (w in _COMMON, -len(w), w))
+
+
+def _required_seq(items: Any, left: bool, right: bool) -> frozenset[str] | None:
+    """A set of words one of which every match of the sequence holds as a whole word;
+    ``left``/``right``: the text next to the sequence is a word boundary."""
+    units: list[tuple[frozenset[str] | None, Any, _Edges]] = []
+    run: frozenset[str] | None = None
+    for op, arg in items:
+        if str(op) in _ZERO_WIDTH:
+            continue
+        exact = _exact(op, arg)
+        if exact is not None and run is not None:
+            joined = _product(run, exact)
+            if joined is not None:
+                run = joined
+                continue
+        if run is not None:
+            units.append((run, None, _edges_of_strings(run)))
+            run = None
+        if exact is not None:
+            run = exact
+        else:
+            units.append((None, (op, arg), _edges(op, arg)))
+    if run is not None:
+        units.append((run, None, _edges_of_strings(run)))
+    edges = [unit[2] for unit in units]
+    best: frozenset[str] | None = None
+    for i, (strings, node, _) in enumerate(units):
+        lb = _bounded(edges[:i][::-1], left)
+        rb = _bounded(edges[i + 1 :], right, end=True)
+        if strings is not None:
+            found = _required_strings(strings, lb, rb)
+        else:
+            found = _required_node(node[0], node[1], lb, rb)
+        if found is not None and (best is None or _cost(found) < _cost(best)):
+            best = found
+    return best
+
+
+def _required_strings(strings: frozenset[str], left: bool, right: bool) -> frozenset[str] | None:
+    picked: set[str] = set()
+    for s in strings:
+        pieces = s.split(" ")
+        last = len(pieces) - 1
+        whole = [
+            piece
+            for k, piece in enumerate(pieces)
+            if piece and (k > 0 or left) and (k < last or right)
+        ]
+        if not whole:
+            return _digits(strings)
+        picked.add(_pick(whole))
+    return frozenset(picked)
+
+
+def _digits(strings: frozenset[str]) -> frozenset[str] | None:
+    """{DIGIT} when every string holds a digit."""
+    if all(_DIGIT.search(s) for s in strings):
+        return frozenset({DIGIT})
+    return None
+
+
+def _required_node(op: Any, arg: Any, left: bool, right: bool) -> frozenset[str] | None:
+    name = str(op)
+    if name == "SUBPATTERN":
+        return _required_seq(arg[3], left, right)
+    if name == "ATOMIC_GROUP":
+        return _required_seq(arg, left, right)
+    if name == "BRANCH":
+        out: set[str] = set()
+        for branch in arg[1]:
+            found = _required_seq(branch, left, right)
+            if found is None:
+                return None
+            out |= found
+        return frozenset(out)
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and arg[0] >= 1:
+        # the first repetition: before it the sequence's left edge, after it either the next
+        # repetition or the right edge
+        inner = _edges_seq(arg[2])
+        after = right and (arg[1] == 1 or inner.starts_space)
+        return _required_seq(arg[2], left, after)
+    if name == "IN" and all(str(o) == "CATEGORY" and str(a) == "CATEGORY_DIGIT" for o, a in arg):
+        return frozenset({DIGIT})
+    return None
+
+
+def required_words(tree: Any) -> frozenset[str] | None:
+    """Words of which every match of a parsed regex holds at least one as a whole word
+    (space-separated), for a match that starts and ends at word boundaries; None when no
+    such set is known. The word :data:`DIGIT` stands for any digit anywhere in the text."""
+    return _required_seq(tree, True, True)
+
+
+def analyse(
+    tree: Any,
+) -> tuple[frozenset[str] | None, frozenset[str] | None, frozenset[str] | None]:
+    """(first characters, first words, required words) of a parsed regex."""
+    first, words = first_words_and_chars(tree)
+    return first, words, required_words(tree)
+
+
+# -- edge strings ---------------------------------------------------------------------------
+#: most strings kept while reading the edges of a regex
+_EDGE_LIMIT = 20000
+
+
+def edge_strings(source: str, size: int, end: bool = False) -> frozenset[str] | None:
+    """The first (``end``: last) ``size`` characters of every match of ``source``, or the
+    whole match when it is shorter; None when unknown or too many. A family's prefix can only
+    end, and its suffix only start, where the text shows one of these strings."""
+    found = _edge_seq(_parser.parse(source), size, end)
+    if found is None:
+        return None
+    return frozenset(s[::-1] for s in found) if end else frozenset(found)
+
+
+def _concat(a: set[str], b: set[str], size: int) -> set[str] | None:
+    out: set[str] = set()
+    for x in a:
+        if len(x) >= size:
+            out.add(x[:size])
+            continue
+        for y in b:
+            out.add((x + y)[:size])
+        if len(out) > _EDGE_LIMIT:
+            return None
+    return out
+
+
+def _edge_seq(items: Any, size: int, end: bool) -> set[str] | None:
+    """Edge strings of a sequence; with ``end`` the strings are built reversed."""
+    out: set[str] | None = {""}
+    for op, arg in reversed(items) if end else items:
+        sub = _edge(op, arg, size, end)
+        if sub is None or out is None:
+            return None
+        out = _concat(out, sub, size)
+    return out
+
+
+def _edge(op: Any, arg: Any, size: int, end: bool) -> set[str] | None:
+    name = str(op)
+    if name == "LITERAL":
+        return {chr(arg)}
+    if name == "IN":
+        chars = _charset(arg)
+        return None if chars is None else set(chars)
+    if name in _ZERO_WIDTH:
+        return {""}
+    if name == "SUBPATTERN":
+        return _edge_seq(arg[3], size, end)
+    if name == "BRANCH":
+        out: set[str] = set()
+        for branch in arg[1]:
+            sub = _edge_seq(branch, size, end)
+            if sub is None:
+                return None
+            out |= sub
+        return out
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, high = arg[0], arg[1]
+        inner = _edge_seq(arg[2], size, end)
+        if inner is None:
+            return None
+        # past max(low, size) repetitions every string is already cut to ``size``
+        last = min(high, max(low, size))
+        level: set[str] | None = {""}
+        result: set[str] = {""} if low == 0 else set()
+        for count in range(1, last + 1):
+            assert level is not None
+            level = _concat(level, inner, size)
+            if level is None:
+                return None
+            if count >= low:
+                result |= level
+        return result
+    return None

@@ -23,7 +23,13 @@ their first word when it is known (firstchar.py), so only plausible patterns are
 
 A pattern entry may list ``needs: [word, ...]``: it is tried only when one of these words is
 in the utterance (a cheap set test before the regex; ``tests/grammars`` proves the winners equal
-a run without it).
+a run without it). The same test is derived from every regex without being written: its
+required words (firstchar.required_words, e.g. ``by``/``from`` for ``{text} (?:by|from)
+{text}``) are words one of which every match holds, so a regex none of whose required words is
+in the utterance is not run; word triggers, ``needs:`` and required words are bit sets over all
+patterns, combined once per utterance (``Grammar.allowed``). A family's prefix is only tried at
+a space the prefix can end before, and its suffix at a space it can start after
+(firstchar.edge_strings). ``tests/nlu/test_speed_gates.py`` checks these shortcuts.
 
 ``macros.yaml`` holds ``macros: {name: regex}``; ``{name}`` in a pattern (or a macro) expands to
 ``(?:regex)``. ``{@label}`` expands to a trie regex of every phrase of that gazetteer label
@@ -46,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skill.nlu.firstchar import first_chars, first_words
+from skill.nlu.firstchar import DIGIT, edge_strings, first_chars, first_words
 from skill.nlu.models import INTENT_SLOTS
 from skill.nlu.regexcache import RegexCache
 from skill.nlu.yamlio import load_yaml
@@ -59,11 +65,10 @@ WILDCARD_SLOTS = frozenset(
 )
 
 
-_ANY_HEAD = "(?:{any} )?"
-_ANY_TAIL = "(?: {any})?"
-
 
 _WORD = re.compile(r"\w+")
+_HAS_DIGIT = re.compile(r"\d").search
+_DIGIT_WORD = frozenset({DIGIT})
 _DIGITS_ALT = re.compile(r"\|\\d\+(?=[|)])")
 _WORD_LIST = re.compile(r"\\b\(\?:((?:[a-z0-9']+\??\|)*[a-z0-9']+\??)\)\\b")
 
@@ -93,42 +98,14 @@ class Trigger:
     regex: re.Pattern[str]
     words: tuple[frozenset[str], bool] | None
 
-    def fires(self, text: str, tokens: frozenset[str]) -> bool:
-        if self.words is None:
-            return self.regex.search(text) is not None
-        words, digits = self.words
-        if not words.isdisjoint(tokens):
-            return True
-        return digits and any(t.isdigit() for t in tokens)
-
 
 #: a prefix (a play verb, a device name) never spans more words than this
 _MAX_PREFIX_WORDS = 10
 #: a suffix (" on spotify in the kitchen now") never spans more than this
 _MAX_SUFFIX_CHARS = 120
 _MAX_SUFFIX_WORDS = 16
-
-
-def _strip_lookaheads(source: str) -> str:
-    """``source`` without its leading lookahead groups ("(?!...)", "(?=...)"): they only
-    narrow a match, so the body after them still has to occur for the pattern to match."""
-    while source.startswith(("(?!", "(?=")):
-        depth = 0
-        i = 0
-        while i < len(source):
-            ch = source[i]
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth == 0:
-                    break
-            i += 1
-        source = source[i + 1 :]
-    return source
+#: how many characters of a prefix's end and a suffix's start are known (firstchar.py)
+_EDGE = 4
 
 
 class GrammarError(ValueError):
@@ -192,9 +169,11 @@ class Pattern:
     first_words: frozenset[str] | None = None
     #: words of which at least one must be in the utterance (the ``needs:`` of the YAML)
     needs: frozenset[str] | None = None
-    #: for a "contains" pattern ``(?:{any} )?BODY(?: {any})?``: BODY, expanded
-    contains: str | None = None
-
+    #: words of which every match holds at least one as a whole word, read from the regex
+    #: (firstchar.required_words); None when not known
+    required: frozenset[str] | None = None
+    #: (group number, group name) of every named group, in the regex's order
+    groupinfo: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,9 +205,6 @@ class Family:
     by_first: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
     #: the patterns for a character missing from ``by_first`` (those that start anywhere)
     any_first: tuple[Pattern, ...] = ()
-    #: one search over the BODY of every "contains" pattern: when it finds nothing, none of
-    #: them can match and they are skipped together
-    contains_gate: re.Pattern[str] | None = None
     #: first word -> the patterns whose first word is known and is that word
     by_word: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
     #: the characters the prefix can start with (None: any)
@@ -237,8 +213,16 @@ class Family:
     prefix_words: frozenset[str] | None = None
     #: the patterns may also start at the first word (no prefix)
     prefix_optional: bool = False
-    #: ``(?:suffix)$`` for finding the longest suffix in one search
-    suffix_search: re.Pattern[str] | None = None
+    #: the last ``_EDGE`` characters of every prefix (or the whole prefix); None: not known
+    prefix_ends: frozenset[str] | None = None
+    #: the first ``_EDGE`` characters of every suffix (or the whole suffix); None: not known
+    suffix_starts: frozenset[str] | None = None
+    #: the patterns of the family as a bit set (bit ``pattern.order``)
+    mask: int = 0
+    #: ``by_first``, ``any_first`` and ``by_word`` as bit sets
+    first_mask: Mapping[str, int] = field(default_factory=dict)
+    any_mask: int = 0
+    word_mask: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -260,24 +244,27 @@ class Family:
             ch: tuple(p for p, f in firsts if f is None or ch in f) for ch in sorted(chars)
         }
         any_first = tuple(p for p, f in firsts if f is None)
-        bodies = [p.contains for p in patterns if p.contains is not None]
-        gate = None
-        if bodies:
-            gate = re.compile("(?:^| )(?:" + "|".join(f"(?:{b})" for b in bodies) + ")(?= |$)")
+        def bits(found: Iterable[Pattern]) -> int:
+            return sum(1 << p.order for p in found)
+
         return cls(
             name,
             trigger,
             patterns,
+            mask=bits(patterns),
+            first_mask={ch: bits(found) for ch, found in by_first.items()},
+            any_mask=bits(any_first),
+            word_mask={word: bits(found) for word, found in by_word.items()},
             prefix=prefix,
             suffix=suffix,
             by_first=by_first,
             any_first=any_first,
-            contains_gate=gate,
             by_word={word: tuple(found) for word, found in by_word.items()},
             prefix_first=None if prefix is None else first_chars(prefix.pattern),
             prefix_words=None if prefix is None else first_words(prefix.pattern),
             prefix_optional=prefix_optional,
-            suffix_search=None if suffix is None else re.compile(f"(?:{suffix.pattern})$"),
+            prefix_ends=None if prefix is None else edge_strings(prefix.pattern, _EDGE, True),
+            suffix_starts=None if suffix is None else edge_strings(suffix.pattern, _EDGE),
         )
 
     def _prefix_may_start(self, text: str) -> bool:
@@ -286,15 +273,14 @@ class Family:
             return (text if space < 0 else text[:space]) in self.prefix_words
         return self.prefix_first is None or text[:1] in self.prefix_first
 
-    def candidates(self, text: str, start: int) -> tuple[Pattern, ...]:
-        """The patterns that may match ``text`` from ``start`` (kept in grammar order)."""
+    def dispatch(self, text: str, start: int) -> int:
+        """The patterns (bit set of ``pattern.order``) that may match ``text`` from ``start``,
+        by its first word and first character."""
         if start >= len(text):
-            return self.any_first
+            return self.any_mask
         space = text.find(" ", start)
         word = text[start:] if space < 0 else text[start:space]
-        by_char = self.by_first.get(text[start], self.any_first)
-        by_word = self.by_word.get(word)
-        return by_char if by_word is None else by_word + by_char
+        return self.word_mask.get(word, 0) | self.first_mask.get(text[start], self.any_mask)
 
     def splits(
         self, text: str, spaces: list[int] | None = None
@@ -304,35 +290,70 @@ class Family:
         if self.prefix is None and self.suffix is None:
             return [(0, len(text), {})]
         if spaces is None:
-            spaces = [i for i, ch in enumerate(text) if ch == " "]
+            spaces = _spaces(text)
         starts: list[tuple[int, dict[str, tuple[int, int]]]] = []
         if self.prefix is None or self.prefix_optional:
             starts.append((0, {}))
         if self.prefix is not None and self._prefix_may_start(text):
+            prefix_ends = self.prefix_ends
             for i in spaces[:_MAX_PREFIX_WORDS]:
+                if prefix_ends is not None and text[max(0, i - _EDGE) : i] not in prefix_ends:
+                    continue
                 m = self.prefix.fullmatch(text, 0, i)
                 if m is not None:
                     starts.append((i + 1, {"x_prefix": (0, i), **_spans(m)}))
         if not starts:
             return []
-        ends: list[tuple[int, dict[str, tuple[int, int]]]] = []
-        if self.suffix is None or self.suffix_search is None:
-            ends.append((len(text), {}))
+        size = len(text)
+        suffix = self.suffix
+        if suffix is None:
+            finish: list[tuple[int, dict[str, tuple[int, int]]]] = [(size, {})]
         else:
-            # the longest suffix, found by one search; shorter ones start at later spaces
             # a suffix is a few short phrases: look only at the end of the text
-            found = self.suffix_search.search(text, max(0, len(text) - _MAX_SUFFIX_CHARS))
-            first = len(text) if found is None else found.start()
-            for j in [*(i for i in spaces[-_MAX_SUFFIX_WORDS:] if i >= first), len(text)]:
-                m = self.suffix.fullmatch(text, j)
+            first = size - _MAX_SUFFIX_CHARS
+            starts_with = self.suffix_starts
+            finish = []
+            for j in [*spaces[-_MAX_SUFFIX_WORDS:], size]:
+                if j < first:
+                    continue
+                if starts_with is not None and text[j : j + _EDGE] not in starts_with:
+                    continue
+                m = suffix.fullmatch(text, j)
                 if m is not None:
-                    ends.append((j, _spans(m)))
+                    finish.append((j, _spans(m)))
         return [
             (start, end, {**pre, **post})
             for start, pre in starts
-            for end, post in ends
+            for end, post in finish
             if start < end
         ]
+
+
+def _word_index(
+    patterns: Iterable[Pattern], words_of: Callable[[Pattern], frozenset[str] | None]
+) -> tuple[dict[str, int], frozenset[str], int]:
+    """(word -> bit set of the patterns that word lets through, those words, bit set of the
+    patterns without words)."""
+    index: dict[str, int] = {}
+    free = 0
+    for pattern in patterns:
+        words = words_of(pattern)
+        if words is None:
+            free |= 1 << pattern.order
+            continue
+        for word in words:
+            index[word] = index.get(word, 0) | 1 << pattern.order
+    return index, frozenset(index), free
+
+
+def _spaces(text: str) -> list[int]:
+    """The offsets of the spaces of ``text``."""
+    found = []
+    i = text.find(" ")
+    while i >= 0:
+        found.append(i)
+        i = text.find(" ", i + 1)
+    return found
 
 
 def _spans(m: re.Match[str]) -> dict[str, tuple[int, int]]:
@@ -345,6 +366,54 @@ class Grammar:
     def __init__(self, families: Iterable[Family]) -> None:
         self.families = tuple(families)
         self.patterns = tuple(p for f in self.families for p in f.patterns)
+        if any(p.order != i for i, p in enumerate(self.patterns)):
+            raise GrammarError("pattern order must follow the families")
+        # word -> the patterns that word lets through, for the required words (read from the
+        # regex) and the ``needs:`` words (written in the grammar); patterns without either
+        # are always let through
+        self._required = _word_index(self.patterns, lambda p: p.required)
+        self._needs = _word_index(self.patterns, lambda p: p.needs)
+        # the families' word triggers, the same way: word -> the patterns of the families it
+        # fires; families with a regex trigger are let through here and searched in matches()
+        self._fires: dict[str, int] = {}
+        self._fires_free = 0
+        self._fires_number = 0
+        for family in self.families:
+            words = None if family.trigger is None else family.trigger.words
+            if family.trigger is None or words is None:
+                self._fires_free |= family.mask
+                continue
+            for word in words[0]:
+                self._fires[word] = self._fires.get(word, 0) | family.mask
+            if words[1]:
+                self._fires_number |= family.mask
+        self._fires_words = frozenset(self._fires)
+        self._wild: dict[str, bool] = {}
+
+    def allowed(self, tokens: frozenset[str]) -> int:
+        """The patterns (bit set) whose required and ``needs:`` words ``tokens`` satisfy, in
+        the families whose word trigger ``tokens`` fire."""
+        required, required_words, free_required = self._required
+        needs, needs_words, free_needs = self._needs
+        allowed = free_required
+        for word in tokens & required_words:
+            allowed |= required[word]
+        let_through = free_needs
+        for word in tokens & needs_words:
+            let_through |= needs[word]
+        fires = self._fires_free
+        for word in tokens & self._fires_words:
+            fires |= self._fires[word]
+        if self._fires_number & ~fires and any(map(str.isdigit, tokens)):
+            fires |= self._fires_number
+        return allowed & let_through & fires
+
+    def _is_wild(self, group: str) -> bool:
+        wild = self._wild.get(group)
+        if wild is None:
+            wild = slot_of(group) in WILDCARD_SLOTS or group.startswith("x_any")
+            self._wild[group] = wild
+        return wild
 
     @classmethod
     def load(
@@ -401,14 +470,8 @@ class Grammar:
                 for alt, source in enumerate(matches):
                     where = f"{path.name}#{index}.{alt}"
                     expanded = _unique_groups(expander.expand(str(source), where))
-                    contains = None
-                    text_source = _strip_lookaheads(str(source))
-                    if text_source.startswith(_ANY_HEAD) and text_source.endswith(_ANY_TAIL):
-                        body = text_source[len(_ANY_HEAD) : -len(_ANY_TAIL)]
-                        # named groups are not needed in the gate (and may repeat there)
-                        contains = re.sub(r"\(\?P<[^>]+>", "(?:", expander.expand(body, where))
                     try:
-                        regex, first, words = cache.compile(expanded)
+                        regex, first, words, required = cache.compile(expanded)
                         used.add(cache.key(expanded))
                     except re.error as exc:
                         raise GrammarError(f"{where}: {exc}") from exc
@@ -432,8 +495,11 @@ class Grammar:
                             expanded=expanded,
                             first=first,
                             first_words=words,
-                            contains=contains,
                             needs=needs,
+                            required=required,
+                            groupinfo=tuple(
+                                (number, group) for group, number in regex.groupindex.items()
+                            ),
                         )
                     )
                     order += 1
@@ -456,38 +522,51 @@ class Grammar:
 
     def matches(self, text: str) -> Iterator[Match]:
         """Every pattern that matches the whole of ``text``, in grammar order."""
-        spaces = [i for i, ch in enumerate(text) if ch == " "]
+        spaces = _spaces(text)
         # the words as "\\b" sees them (apostrophes and dots split) plus the whole tokens
         tokens = frozenset(_WORD.findall(text)).union(text.split(" "))
+        allowed = self.allowed(tokens | _DIGIT_WORD if _HAS_DIGIT(text) else tokens)
+        patterns = self.patterns
+        is_wild = self._is_wild
+        size = len(text)
         for family in self.families:
-            if family.trigger is not None and not family.trigger.fires(text, tokens):
+            in_family = family.mask & allowed
+            if not in_family:
                 continue
-            gate = family.contains_gate
-            skip_contains = gate is not None and gate.search(text) is None
+            trigger = family.trigger
+            if trigger is not None and trigger.words is None and trigger.regex.search(text) is None:
+                continue
             for start, end, framed in family.splits(text, spaces):
-                for pattern in family.candidates(text, start):
-                    if skip_contains and pattern.contains is not None:
-                        continue
-                    if pattern.needs is not None and pattern.needs.isdisjoint(tokens):
-                        continue
+                bits = in_family & family.dispatch(text, start)
+                while bits:
+                    low = bits & -bits
+                    bits ^= low
+                    pattern = patterns[low.bit_length() - 1]
                     m = pattern.regex.fullmatch(text, start, end)
                     if m is None:
                         continue
-                    groups = {**framed, **_spans(m)}
+                    groups = dict(framed)
+                    regs = m.regs
+                    for index, name in pattern.groupinfo:
+                        span = regs[index]
+                        if span[0] >= 0:
+                            groups[name] = span
                     wild = 0
                     for group, (a, b) in groups.items():
-                        if slot_of(group) in WILDCARD_SLOTS or group.startswith("x_any"):
+                        if is_wild(group):
                             wild += b - a
-                    yield Match(pattern, groups, len(text) - wild)
+                    yield Match(pattern, groups, size - wild)
 
     def best(self, text: str, accept: Callable[[Match], bool] | None = None) -> Match | None:
         """The winning match by :meth:`Match.key`, among those ``accept`` keeps."""
         best: Match | None = None
+        best_key = (0, 0, 0, 0)
         for match in self.matches(text):
             if accept is not None and not accept(match):
                 continue
-            if best is None or match.key() > best.key():
-                best = match
+            key = match.key()
+            if best is None or key > best_key:
+                best, best_key = match, key
         return best
 
 

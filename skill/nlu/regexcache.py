@@ -4,7 +4,8 @@ Parsing a regex is most of the cost of ``re.compile`` (pure Python in CPython) a
 grammars hold about a hundred thousand characters of expanded regex. The compiled form of a
 regex is a list of integers that CPython's ``_sre.compile`` turns into a Pattern directly, so
 :class:`RegexCache` stores, per expanded source, that code plus the analysis the grammar
-needs (first characters, first words) in one pickle file, keyed by the Python version. A
+needs (first characters, first words, required words) in one pickle file, keyed by the Python
+version and the analysis code (firstchar.py). A
 missing, stale or unreadable cache is never an error: the regexes are compiled normally and
 the file is rewritten. The cache is an optimisation only; results are identical.
 """
@@ -21,15 +22,20 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from skill.nlu.firstchar import first_words_and_chars
+from skill.nlu import firstchar
+from skill.nlu.firstchar import analyse
 
 _parser: Any = importlib.import_module("re._parser")
 _compiler: Any = importlib.import_module("re._compiler")
 _sre: Any = importlib.import_module("_sre")
 
 #: bump when the stored tuple changes shape
-_FORMAT = 1
-Entry = tuple[list[int], int, int, dict[str, int], tuple[str | None, ...], Any, Any]
+_FORMAT = 2
+Entry = tuple[list[int], int, int, dict[str, int], tuple[str | None, ...], Any, Any, Any]
+#: a compiled regex with its first characters, first words and required words (firstchar.py)
+Compiled = tuple[
+    re.Pattern[str], frozenset[str] | None, frozenset[str] | None, frozenset[str] | None
+]
 
 
 def _key(source: str) -> str:
@@ -37,7 +43,7 @@ def _key(source: str) -> str:
 
 
 class RegexCache:
-    """source -> compiled Pattern with its first characters and first words."""
+    """source -> compiled Pattern with its first characters, first words and required words."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -57,20 +63,18 @@ class RegexCache:
             if isinstance(entries, dict):
                 self.entries = entries
 
-    def compile(
-        self, source: str
-    ) -> tuple[re.Pattern[str], frozenset[str] | None, frozenset[str] | None]:
+    def compile(self, source: str) -> Compiled:
         key = _key(source)
         entry = self.entries.get(key)
         if entry is not None:
-            code, flags, groups, groupindex, indexgroup, first, words = entry
+            code, flags, groups, groupindex, indexgroup, first, words, required = entry
             try:
                 pattern = _sre.compile(source, flags, code, groups, groupindex, indexgroup)
-                return pattern, first, words
+                return pattern, first, words, required
             except (TypeError, ValueError, RuntimeError):
                 pass  # a different interpreter build: compile below
         tree = _parser.parse(source, 0)
-        first, words = first_words_and_chars(tree)
+        first, words, required = analyse(tree)
         code = _compiler._code(tree, 0)
         groupindex = dict(tree.state.groupdict)
         names: list[str | None] = [None] * tree.state.groups
@@ -82,9 +86,11 @@ class RegexCache:
         pattern = _sre.compile(source, flags, code, groups, groupindex, indexgroup)
         # opcodes are int subclasses that do not pickle: store plain ints
         plain = [int(op) for op in code]
-        self.entries[key] = (plain, int(flags), groups, groupindex, indexgroup, first, words)
+        self.entries[key] = (
+            plain, int(flags), groups, groupindex, indexgroup, first, words, required
+        )
         self.dirty = True
-        return pattern, first, words
+        return pattern, first, words, required
 
     def save(self, keep: set[str] | None = None) -> None:
         """Write the file when something new was compiled (atomically; errors ignored)."""
@@ -114,4 +120,12 @@ class RegexCache:
 
 
 def _version() -> str:
-    return f"{_FORMAT}:{sys.version}"
+    """The Python build and the analysis code: a change to either rebuilds the cache."""
+    global _VERSION
+    if _VERSION is None:
+        analysis = hashlib.blake2b(Path(firstchar.__file__).read_bytes(), digest_size=8)
+        _VERSION = f"{_FORMAT}:{sys.version}:{analysis.hexdigest()}"
+    return _VERSION
+
+
+_VERSION: str | None = None

@@ -1,0 +1,124 @@
+"""The shortcuts of the matcher only skip work that cannot succeed (no timing here: the speed
+targets are measured by benchmarks/nlu_speed.py).
+
+* required words (firstchar.required_words): a pattern whose regex matches a text always
+  finds one of its required words among the text's words;
+* prefix ends and suffix starts (firstchar.edge_strings): the frames a family finds equal
+  those of trying the prefix and the suffix at every space.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from skill.nlu import Parser
+from skill.nlu.firstchar import DIGIT, edge_strings, required_words
+from skill.nlu.grammar import Family
+from skill.nlu.sample import sample
+
+_parser: object = importlib.import_module("re._parser")
+TESTS = Path(__file__).parents[1] / "grammars"
+
+
+@pytest.fixture(scope="module")
+def parser() -> Parser:
+    return Parser.default()
+
+
+def _texts(parser: Parser) -> list[str]:
+    rng = random.Random(11)
+    texts = []
+    for path in sorted(TESTS.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["tests"]:
+            texts.append(parser.normalizer.normalize(case["text"]).text)
+    for family in parser.grammar.families:
+        for pattern in family.patterns:
+            for _ in range(4):
+                prefix = "" if family.prefix is None else sample(family.prefix, rng) + " "
+                suffix = "" if family.suffix is None else sample(family.suffix, rng)
+                texts.append(prefix + sample(pattern.expanded, rng) + suffix)
+    return texts
+
+
+def _words(text: str) -> frozenset[str]:
+    words = frozenset(re.findall(r"\w+", text)).union(text.split(" "))
+    return words | {DIGIT} if re.search(r"\d", text) else words
+
+
+def _all_splits(family: Family, text: str) -> list[tuple[int, int]]:
+    """Every (start, end) the prefix and suffix allow, trying every space."""
+    if family.prefix is None and family.suffix is None:
+        return [(0, len(text))]
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    starts = [0] if family.prefix is None or family.prefix_optional else []
+    if family.prefix is not None:
+        starts += [i + 1 for i in spaces[:10] if family.prefix.fullmatch(text, 0, i)]
+    ends = [len(text)] if family.suffix is None else []
+    if family.suffix is not None:
+        ends += [
+            j
+            for j in [*spaces[-16:], len(text)]
+            if j >= len(text) - 120 and family.suffix.fullmatch(text, j)
+        ]
+    return sorted((a, b) for a in starts for b in ends if a < b)
+
+
+def test_required_words_hold_for_every_match(parser: Parser) -> None:
+    for text in _texts(parser):
+        words = _words(text)
+        for family in parser.grammar.families:
+            for start, end, _ in family.splits(text):
+                for pattern in family.patterns:
+                    if pattern.required is None:
+                        continue
+                    if pattern.regex.fullmatch(text, start, end):
+                        assert not pattern.required.isdisjoint(words), (pattern.id, text)
+
+
+def test_edge_strings_keep_every_frame(parser: Parser) -> None:
+    for text in _texts(parser):
+        for family in parser.grammar.families:
+            found = sorted((a, b) for a, b, _ in family.splits(text))
+            assert found == _all_splits(family, text), (family.name, text)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("(?:(?P<x_any>.*) )?(?:mute|silent mode)(?: (?P<x_tail>.*))?", {"mute", "silent"}),
+        ("(?P<a>[^ ]+) (?:by|from) (?P<b>[^ ]+)", {"by", "from"}),
+        ("x(?:song|track)", {"xsong", "xtrack"}),
+        ("(?:ab)+", None),  # "abab": "ab" is not a whole word
+        ("(?:ab )+cd", {"ab"}),
+        ("(?:fm )?\\d+", {DIGIT}),
+        ("(?:the )?songs?", {"song", "songs"}),
+    ],
+)
+def test_required_words_of_small_regexes(source: str, expected: set[str] | None) -> None:
+    assert required_words(_parser.parse(source)) == expected  # type: ignore[attr-defined]
+
+
+def test_edge_strings_of_small_regexes() -> None:
+    assert edge_strings("(?:play|hear)(?: me)?", 4, end=True) == {"play", "hear", "y me", "r me"}
+    assert edge_strings("(?: on| in)?", 3) == {"", " on", " in"}
+    assert edge_strings("(?:a|b)+", 2) == {"a", "b", "aa", "ab", "ba", "bb"}
+    assert edge_strings("x[^ ]", 2) is None
+
+
+def test_a_plain_pause_does_not_import_spacy() -> None:
+    code = (
+        "import sys\n"
+        "from skill.nlu import Parser\n"
+        "assert Parser.default().parse('pause').name == 'music.pause'\n"
+        "print('spacy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
