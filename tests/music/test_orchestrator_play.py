@@ -68,7 +68,10 @@ async def test_a_users_own_device_name_at_the_end_is_the_device(
     assert state["device"]["name"] == "Alex's Phone"
     kept = await music.say("play fire on the mountain in the kitchen")
     assert kept.ok, kept.to_dict()
-    assert kept.intent is not None and kept.intent.slots.get("query") == "fire on the mountain"
+    assert kept.intent is not None
+    # a famous title (catalog_names) is typed as a track; either way the tail stays in it
+    title = kept.intent.slots.get("track") or kept.intent.slots.get("query")
+    assert title == "fire on the mountain" and kept.intent.slots["device"] == "kitchen"
 
 
 async def test_typo_and_dropped_version_suffix(music: Music, world: World) -> None:
