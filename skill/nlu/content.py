@@ -263,6 +263,16 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
         e.label in ("GENRE", "MOOD") and e.start == title[0] and e.end == title[1]
         for e in entities
     )
+    if not genre and not kind_before:
+        # "classical music for studying", "jazz songs to relax to": the genre names the
+        # music and the rest says what it is for
+        for e in entities:
+            if e.label in ("GENRE", "MOOD") and e.start == title[0] and e.end < title[1]:
+                after = [k for k in range(a, b + 1) if words[k][1] > e.end]
+                if after and words[after[0]][0] in _MUSIC_WORDS:
+                    title = (e.start, e.end)
+                    genre = True
+                    break
     if genre and not (out.kind in ("track", "album") and kind_before):
         out.spans["genre"] = title
     elif out.kind in _TITLE_KINDS and kind_before or (out.kind == "playlist" and kind_after):

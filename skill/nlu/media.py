@@ -247,6 +247,7 @@ def refine_media(draft: Draft) -> None:
     _query_noise(draft)
     if draft.intent == "music.play":
         _known_media(draft)
+        _catalog_name(draft)
     spoken_kind = draft.slots.get("kind") in ("audiobook", "podcast", "episode")
     for slot in ("query", "artist", "track"):
         if not spoken_kind and _entity_only(draft, slot):
@@ -458,26 +459,45 @@ def _person_query(draft: Draft) -> None:
 def _catalog_name(draft: Draft) -> None:
     """A free query that is a famous name takes its type: "play purple haze" is a track,
     "play green day" an artist, "play marvin gaye i want you" both (catalog_names.py)."""
-    if "query" not in draft.spans or "kind" in draft.slots:
+    named = [s for s in _FREE if s in draft.spans]
+    if named not in (["query"], ["artist"]):
         return
-    a, b = draft.spans["query"]
+    a, b = draft.spans[named[0]]
+    if draft.slots.get("kind") == "audiobook" and named == ["query"]:
+        # "play taylor swift love story": "story" ends a song title, not a kind word
+        story = _STORY.match(draft.norm.text, b)
+        if story is None:
+            return
+        words = draft.norm.text[a : story.end()].split()
+        names = draft.parser.catalog_names
+        if names.type_of(" ".join(words)) != "track" and names.split(words) is None:
+            return
+        del draft.slots["kind"]
+        draft.set_text("query", a, story.end())
+        a, b = draft.spans["query"]
+    if "kind" in draft.slots:
+        return
     text = draft.norm.text[a:b]
     names = draft.parser.catalog_names
-    slot = names.type_of(text)
-    if slot is not None:
-        draft.drop("query")
-        draft.set_text(slot, a, b)
-        return
+    if named == ["query"]:
+        slot = names.type_of(text)
+        if slot is not None:
+            draft.drop("query")
+            draft.set_text(slot, a, b)
+            return
+    elif names.artist(text) is not None:
+        return  # "play michael jackson": an artist indeed
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     split = names.split([text[s:e] for s, e in words])
     if split is None:
         return
-    draft.drop("query")
+    draft.drop(named[0])
     for slot, (i, j) in (("artist", split.artist), ("track", split.title)):
         draft.set_text(slot, a + words[i][0], a + words[j - 1][1])
 
 
 _WORD = re.compile(r"\S+")
+_STORY = re.compile(r" (?:story|stories)\b")
 _KIND_OF_TITLE = {"AUDIOBOOK": "audiobook", "STATION": "radio", "PODCAST": "podcast"}
 _SHOW_TAIL = re.compile(r" (?:show|programme|program|radio show)$")
 
