@@ -27,6 +27,8 @@ ARTISTS_FILE = "catalog_artists.tsv.gz"
 TITLES_FILE = "catalog_titles.tsv.gz"
 #: an artist name wins over a title unless the title is this much more popular
 ARTIST_MARGIN = 15
+#: both halves of a split have at least this many characters
+MIN_SPLIT_CHARS = 4
 #: words that never start or end a name on their own side of a split
 _SPLIT_EDGES = frozenset("a an the by of and to in on for my with from".split())
 
@@ -92,6 +94,8 @@ class CatalogNames:
                 (owner, right_key, (0, cut), (cut, len(words))),
                 (right_key, left_key, (cut, len(words)), (0, cut)),
             ):
+                if len(artist_key) < MIN_SPLIT_CHARS or len(title_key) < MIN_SPLIT_CHARS:
+                    continue  # "why | not me": short words are too often names by chance
                 a = self.artists.get(artist_key)
                 t = self.titles.get(title_key)
                 if a is None or t is None:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from skill.nlu.catalog_names import CatalogNames
 from skill.nlu.entities import Entity
 
 _DEVICE_NOUNS = frozenset({"speaker", "speakers", "tv", "echo", "display", "device"})
@@ -62,8 +63,11 @@ def _words(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
 
 
-def read_content(text: str, entities: Sequence[Entity]) -> Content:
-    """Read ``text`` (normalised, the words after the verb) with its gazetteer entities."""
+def read_content(
+    text: str, entities: Sequence[Entity], catalog: CatalogNames | None = None
+) -> Content:
+    """Read ``text`` (normalised, the words after the verb) with its gazetteer entities;
+    ``catalog`` (famous titles) keeps a known title whole."""
     out = Content()
     words = _words(text)
     n = len(words)
@@ -235,6 +239,13 @@ def read_content(text: str, entities: Sequence[Entity]) -> Content:
             or (words[b][0] in _EDGE_WORDS and words[b][0] != "off")
         ):
             b -= 1
+        if catalog is not None and (a, b) != (i, j - 1):
+            # a famous title keeps the words the trimming would drop ("how you remind me",
+            # "good morning by kanye west", "what's going on")
+            for x, y in ((i, j - 1), (a, j - 1), (i, b)):
+                if x < y and catalog.title(text[words[x][1] : words[y][2]]) is not None:
+                    a, b = x, y
+                    break
         if a <= b:
             runs.append((a, b))
         i = j

@@ -551,7 +551,7 @@ def refine_content(draft: Draft) -> None:
     if not text:
         refine_media(draft)
         return
-    content = read_content(text, draft.entities_in(start, end))
+    content = read_content(text, draft.entities_in(start, end), draft.parser.catalog_names)
     for slot in ("query", "track", "album", "artist", "playlist", "genre", "year", "device"):
         draft.drop(slot)
     for slot, (a, b) in content.spans.items():
