@@ -279,8 +279,8 @@ def read_content(
         # music and the rest says what it is for
         for e in entities:
             if e.label in ("GENRE", "MOOD") and e.start == title[0] and e.end < title[1]:
-                after = [k for k in range(a, b + 1) if words[k][1] > e.end]
-                if after and words[after[0]][0] in _MUSIC_WORDS:
+                rest = [k for k in range(a, b + 1) if words[k][1] > e.end]
+                if rest and words[rest[0]][0] in _MUSIC_WORDS:
                     title = (e.start, e.end)
                     genre = True
                     break

@@ -468,9 +468,9 @@ def _catalog_name(draft: Draft) -> None:
         story = _STORY.match(draft.norm.text, b)
         if story is None:
             return
-        words = draft.norm.text[a : story.end()].split()
+        phrase = draft.norm.text[a : story.end()].split()
         names = draft.parser.catalog_names
-        if names.type_of(" ".join(words)) != "track" and names.split(words) is None:
+        if names.type_of(" ".join(phrase)) != "track" and names.split(phrase) is None:
             return
         del draft.slots["kind"]
         draft.set_text("query", a, story.end())
