@@ -50,7 +50,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill.nlu.firstchar import DIGIT, edge_strings, first_chars, first_words
 from skill.nlu.models import INTENT_SLOTS
@@ -69,6 +69,7 @@ WILDCARD_SLOTS = frozenset(
 _WORD = re.compile(r"\w+")
 _HAS_DIGIT = re.compile(r"\d").search
 _DIGIT_WORD = frozenset({DIGIT})
+_NO_GROUPS: dict[str, tuple[int, int]] = {}
 _DIGITS_ALT = re.compile(r"\|\\d\+(?=[|)])")
 _WORD_LIST = re.compile(r"\\b\(\?:((?:[a-z0-9']+\??\|)*[a-z0-9']+\??)\)\\b")
 
@@ -172,12 +173,12 @@ class Pattern:
     #: words of which every match holds at least one as a whole word, read from the regex
     #: (firstchar.required_words); None when not known
     required: frozenset[str] | None = None
-    #: (group number, group name) of every named group, in the regex's order
-    groupinfo: tuple[tuple[int, str], ...] = ()
+    #: (group number, group name, whether it is a wildcard) of every named group, in the
+    #: regex's order
+    groupinfo: tuple[tuple[int, str, bool], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """A pattern that matched the whole normalised text."""
 
     pattern: Pattern
@@ -331,9 +332,9 @@ class Family:
 
 def _word_index(
     patterns: Iterable[Pattern], words_of: Callable[[Pattern], frozenset[str] | None]
-) -> tuple[dict[str, int], frozenset[str], int]:
-    """(word -> bit set of the patterns that word lets through, those words, bit set of the
-    patterns without words)."""
+) -> tuple[dict[str, int], int]:
+    """(word -> bit set of the patterns that word lets through, bit set of the patterns
+    without words)."""
     index: dict[str, int] = {}
     free = 0
     for pattern in patterns:
@@ -343,7 +344,12 @@ def _word_index(
             continue
         for word in words:
             index[word] = index.get(word, 0) | 1 << pattern.order
-    return index, frozenset(index), free
+    return index, free
+
+
+def _is_wild(group: str) -> bool:
+    """Whether a group's text counts as wildcard, not literal (see the priority rule)."""
+    return slot_of(group) in WILDCARD_SLOTS or group.startswith("x_any")
 
 
 def _spaces(text: str) -> list[int]:
@@ -368,52 +374,45 @@ class Grammar:
         self.patterns = tuple(p for f in self.families for p in f.patterns)
         if any(p.order != i for i, p in enumerate(self.patterns)):
             raise GrammarError("pattern order must follow the families")
-        # word -> the patterns that word lets through, for the required words (read from the
-        # regex) and the ``needs:`` words (written in the grammar); patterns without either
-        # are always let through
-        self._required = _word_index(self.patterns, lambda p: p.required)
-        self._needs = _word_index(self.patterns, lambda p: p.needs)
-        # the families' word triggers, the same way: word -> the patterns of the families it
-        # fires; families with a regex trigger are let through here and searched in matches()
-        self._fires: dict[str, int] = {}
-        self._fires_free = 0
+        # Three word tests decide which patterns are worth running, each as bit sets over all
+        # patterns: the required words of a pattern (read from its regex), its ``needs:`` words
+        # (written in the grammar) and the word trigger of its family. A pattern passes when
+        # each test passes; a pattern without words for a test always passes it. Families
+        # with a regex trigger pass here and are searched in matches().
+        required = _word_index(self.patterns, lambda p: p.required)
+        needs = _word_index(self.patterns, lambda p: p.needs)
+        fires: dict[str, int] = {}
+        self._free = (required[1], needs[1], 0)
         self._fires_number = 0
         for family in self.families:
             words = None if family.trigger is None else family.trigger.words
-            if family.trigger is None or words is None:
-                self._fires_free |= family.mask
+            if words is None:
+                self._free = (*self._free[:2], self._free[2] | family.mask)
                 continue
             for word in words[0]:
-                self._fires[word] = self._fires.get(word, 0) | family.mask
+                fires[word] = fires.get(word, 0) | family.mask
             if words[1]:
                 self._fires_number |= family.mask
-        self._fires_words = frozenset(self._fires)
-        self._wild: dict[str, bool] = {}
+        #: word -> (patterns it satisfies the required words of, the needs of, the trigger of)
+        self._index = {
+            word: (required[0].get(word, 0), needs[0].get(word, 0), fires.get(word, 0))
+            for word in {*required[0], *needs[0], *fires}
+        }
+        self._words = frozenset(self._index)
 
     def allowed(self, tokens: frozenset[str]) -> int:
         """The patterns (bit set) whose required and ``needs:`` words ``tokens`` satisfy, in
         the families whose word trigger ``tokens`` fire."""
-        required, required_words, free_required = self._required
-        needs, needs_words, free_needs = self._needs
-        allowed = free_required
-        for word in tokens & required_words:
-            allowed |= required[word]
-        let_through = free_needs
-        for word in tokens & needs_words:
-            let_through |= needs[word]
-        fires = self._fires_free
-        for word in tokens & self._fires_words:
-            fires |= self._fires[word]
+        required, needs, fires = self._free
+        index = self._index
+        for word in tokens & self._words:
+            r, n, f = index[word]
+            required |= r
+            needs |= n
+            fires |= f
         if self._fires_number & ~fires and any(map(str.isdigit, tokens)):
             fires |= self._fires_number
-        return allowed & let_through & fires
-
-    def _is_wild(self, group: str) -> bool:
-        wild = self._wild.get(group)
-        if wild is None:
-            wild = slot_of(group) in WILDCARD_SLOTS or group.startswith("x_any")
-            self._wild[group] = wild
-        return wild
+        return required & needs & fires
 
     @classmethod
     def load(
@@ -498,7 +497,8 @@ class Grammar:
                             needs=needs,
                             required=required,
                             groupinfo=tuple(
-                                (number, group) for group, number in regex.groupindex.items()
+                                (number, group, _is_wild(group))
+                                for group, number in regex.groupindex.items()
                             ),
                         )
                     )
@@ -522,13 +522,17 @@ class Grammar:
 
     def matches(self, text: str) -> Iterator[Match]:
         """Every pattern that matches the whole of ``text``, in grammar order."""
-        spaces = _spaces(text)
+        words = text.split(" ")
         # the words as "\\b" sees them (apostrophes and dots split) plus the whole tokens
-        tokens = frozenset(_WORD.findall(text)).union(text.split(" "))
+        tokens = frozenset(_WORD.findall(text)).union(words)
         allowed = self.allowed(tokens | _DIGIT_WORD if _HAS_DIGIT(text) else tokens)
+        if not allowed:
+            return
         patterns = self.patterns
-        is_wild = self._is_wild
         size = len(text)
+        whole = ((0, size, _NO_GROUPS),)
+        first_word, first_char = words[0], text[:1]
+        spaces: list[int] | None = None
         for family in self.families:
             in_family = family.mask & allowed
             if not in_family:
@@ -536,8 +540,24 @@ class Grammar:
             trigger = family.trigger
             if trigger is not None and trigger.words is None and trigger.regex.search(text) is None:
                 continue
-            for start, end, framed in family.splits(text, spaces):
-                bits = in_family & family.dispatch(text, start)
+            if family.prefix is None and family.suffix is None:
+                splits: Iterable[tuple[int, int, dict[str, tuple[int, int]]]] = whole
+            else:
+                if spaces is None:
+                    spaces = _spaces(text)
+                splits = family.splits(text, spaces)
+            for start, end, framed in splits:
+                if start == 0 and size:
+                    bits = in_family & (
+                        family.word_mask.get(first_word, 0)
+                        | family.first_mask.get(first_char, family.any_mask)
+                    )
+                else:
+                    bits = in_family & family.dispatch(text, start)
+                framed_wild = 0
+                for group, (a, b) in framed.items():
+                    if _is_wild(group):
+                        framed_wild += b - a
                 while bits:
                     low = bits & -bits
                     bits ^= low
@@ -546,15 +566,19 @@ class Grammar:
                     if m is None:
                         continue
                     groups = dict(framed)
+                    wild = framed_wild
                     regs = m.regs
-                    for index, name in pattern.groupinfo:
+                    for index, name, is_wild in pattern.groupinfo:
                         span = regs[index]
-                        if span[0] >= 0:
-                            groups[name] = span
-                    wild = 0
-                    for group, (a, b) in groups.items():
-                        if is_wild(group):
-                            wild += b - a
+                        if span[0] < 0:
+                            continue
+                        if framed and name in groups:
+                            old = groups[name]
+                            if is_wild:
+                                wild -= old[1] - old[0]
+                        groups[name] = span
+                        if is_wild:
+                            wild += span[1] - span[0]
                     yield Match(pattern, groups, size - wild)
 
     def best(self, text: str, accept: Callable[[Match], bool] | None = None) -> Match | None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from skill.nlu.numbers import NumberReader, NumberWords
 
@@ -25,8 +27,7 @@ _SYMBOL_WORDS = {"%": "percent", "&": "and", "+": "plus", "#": "number", "@": "a
 _ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:(?<=[0-9])[.,](?=[0-9])[a-z0-9]+|['`][a-z0-9]+)*|[%&+#@]")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One word of the normalised text."""
 
     #: the normalised form ("45", "beyonce", "don't")
@@ -47,14 +48,44 @@ class Normalized:
     text: str
     #: the tokens of ``text`` in order
     tokens: tuple[Token, ...]
-    #: for every character of ``text``: the start offset of its source in ``original``
-    starts: tuple[int, ...]
-    #: for every character of ``text``: the end offset of its source in ``original``
-    ends: tuple[int, ...]
+    #: the offset in ``text`` where each token starts
+    offsets: tuple[int, ...]
+
+    def _start_of(self, i: int) -> int:
+        """The start offset in ``original`` of the source of character ``i`` of ``text``."""
+        k = bisect_right(self.offsets, i) - 1
+        tok = self.tokens[k]
+        inside = i - self.offsets[k]
+        if inside >= len(tok.text):  # the space after token k
+            return tok.end
+        if len(tok.text) == tok.end - tok.start:
+            return tok.start + inside
+        return tok.start
+
+    def _end_of(self, i: int) -> int:
+        """The end offset in ``original`` of the source of character ``i`` of ``text``."""
+        k = bisect_right(self.offsets, i) - 1
+        tok = self.tokens[k]
+        inside = i - self.offsets[k]
+        if inside >= len(tok.text):  # the space after token k
+            return self.tokens[k + 1].start
+        if len(tok.text) == tok.end - tok.start:
+            return tok.start + inside + 1
+        return tok.end
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        """For every character of ``text``: the start offset of its source in ``original``."""
+        return tuple(self._start_of(i) for i in range(len(self.text)))
+
+    @property
+    def ends(self) -> tuple[int, ...]:
+        """For every character of ``text``: the end offset of its source in ``original``."""
+        return tuple(self._end_of(i) for i in range(len(self.text)))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original range of the normalised range ``[start, end)`` (end > start)."""
-        return self.starts[start], self.ends[end - 1]
+        return self._start_of(start), self._end_of(end - 1)
 
     def original_slice(self, start: int, end: int) -> str:
         a, b = self.span(start, end)
@@ -93,6 +124,8 @@ class Normalizer:
     ) -> None:
         self.reader = NumberReader(numbers)
         self.numbers = numbers
+        #: the words ``numbers.is_number_word`` accepts
+        self._number_words = frozenset([*numbers.units, *numbers.tens, *numbers.scales])
         self._wake = self._phrases(wake)
         self._leading = self._phrases(leading)
         self._trailing = self._phrases(trailing)
@@ -122,14 +155,15 @@ class Normalizer:
         tokens: list[Token] = []
         for m in _ASCII_TOKEN.finditer(text.lower()):
             word = m.group()
-            if word in _SYMBOL_WORDS:
-                tokens.append(Token(_SYMBOL_WORDS[word], m.start(), m.end()))
+            start, end = m.span()
+            if end - start == 1 and word in _SYMBOL_WORDS:
+                tokens.append(Token(_SYMBOL_WORDS[word], start, end))
                 continue
             if "`" in word:
                 word = word.replace("`", "'")
             if "," in word:
                 word = word.replace(",", "")
-            tokens.append(Token(word, m.start(), m.end()))
+            tokens.append(Token(word, start, end))
         return tokens
 
     def _tokenize_unicode(self, text: str) -> list[Token]:
@@ -165,11 +199,13 @@ class Normalizer:
     # -- stage 2: spoken numbers -> digits ------------------------------------------------
     def _numbers(self, tokens: list[Token]) -> list[Token]:
         words = [t.text for t in tokens]
+        if self._number_words.isdisjoint(words) and not any(map(str.isdigit, words)):
+            return tokens
         out: list[Token] = []
         i = 0
         while i < len(tokens):
             tok = tokens[i]
-            if self.numbers.is_number_word(tok.text) or tok.text.isdigit():
+            if tok.text in self._number_words or tok.text.isdigit():
                 number = self.reader.read(words, i)
                 if number is not None:
                     last = tokens[i + number.used - 1]
@@ -182,9 +218,10 @@ class Normalizer:
 
     # -- stage 3: wake words and fillers --------------------------------------------------
     def _strip_fillers(self, tokens: list[Token]) -> list[Token]:
-        if self._anywhere:
-            tokens = [t for t in tokens if t.text not in self._anywhere]
         words = [t.text for t in tokens]
+        if not self._anywhere.isdisjoint(words):
+            tokens = [t for t in tokens if t.text not in self._anywhere]
+            words = [t.text for t in tokens]
         lo, hi = 0, len(tokens)
         changed = True
         while changed and lo < hi:
@@ -206,25 +243,14 @@ class Normalizer:
 
     def normalize(self, text: str) -> Normalized:
         tokens = self._strip_fillers(self._numbers(self._tokenize(text)))
-        starts: list[int] = []
-        ends: list[int] = []
-        previous_end = 0
-        for k, tok in enumerate(tokens):
-            if k:
-                starts.append(previous_end)
-                ends.append(tok.start)
-            size = len(tok.text)
-            if size == tok.end - tok.start:
-                starts.extend(range(tok.start, tok.end))
-                ends.extend(range(tok.start + 1, tok.end + 1))
-            else:
-                starts.extend([tok.start] * size)
-                ends.extend([tok.end] * size)
-            previous_end = tok.end
+        offsets = []
+        at = 0
+        for tok in tokens:
+            offsets.append(at)
+            at += len(tok.text) + 1
         return Normalized(
             original=text,
-            text=" ".join(t.text for t in tokens),
+            text=" ".join([t.text for t in tokens]),
             tokens=tuple(tokens),
-            starts=tuple(starts),
-            ends=tuple(ends),
+            offsets=tuple(offsets),
         )
