@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from skill.nlu.firstchar import DIGIT, edge_strings, first_chars, first_words
+from skill.nlu.firstchar import DIGIT
 from skill.nlu.models import INTENT_SLOTS
 from skill.nlu.regexcache import RegexCache
 from skill.nlu.yamlio import load_yaml
@@ -234,7 +234,9 @@ class Family:
         prefix: re.Pattern[str] | None = None,
         suffix: re.Pattern[str] | None = None,
         prefix_optional: bool = False,
+        cache: RegexCache | None = None,
     ) -> Family:
+        cache = cache or RegexCache(None)
         by_word: dict[str, list[Pattern]] = {}
         for pattern in patterns:
             for word in pattern.first_words or ():
@@ -261,11 +263,11 @@ class Family:
             by_first=by_first,
             any_first=any_first,
             by_word={word: tuple(found) for word, found in by_word.items()},
-            prefix_first=None if prefix is None else first_chars(prefix.pattern),
-            prefix_words=None if prefix is None else first_words(prefix.pattern),
+            prefix_first=None if prefix is None else cache.compile(prefix.pattern)[1],
+            prefix_words=None if prefix is None else cache.compile(prefix.pattern)[2],
             prefix_optional=prefix_optional,
-            prefix_ends=None if prefix is None else edge_strings(prefix.pattern, _EDGE, True),
-            suffix_starts=None if suffix is None else edge_strings(suffix.pattern, _EDGE),
+            prefix_ends=None if prefix is None else cache.edge_strings(prefix.pattern, _EDGE, True),
+            suffix_starts=None if suffix is None else cache.edge_strings(suffix.pattern, _EDGE),
         )
 
     def _prefix_may_start(self, text: str) -> bool:
@@ -436,7 +438,6 @@ class Grammar:
                 documents.append((path, data))
         expander = _Expander(macros, gazetteers)
         cache = cache or RegexCache(None)
-        used: set[str] = set()
         known_refiners = set(refiners)
         families: list[Family] = []
         order = 0
@@ -447,7 +448,7 @@ class Grammar:
             trigger = None
             if trigger_src:
                 source = expander.expand(str(trigger_src), path.name)
-                trigger = Trigger(_compile(source, path.name), _trigger_words(source))
+                trigger = Trigger(_compile(source, path.name, cache), _trigger_words(source))
             patterns: list[Pattern] = []
             for index, entry in enumerate(data["patterns"]):
                 intent = str(entry["intent"])
@@ -471,7 +472,6 @@ class Grammar:
                     expanded = _unique_groups(expander.expand(str(source), where))
                     try:
                         regex, first, words, required = cache.compile(expanded)
-                        used.add(cache.key(expanded))
                     except re.error as exc:
                         raise GrammarError(f"{where}: {exc}") from exc
                     for group in regex.groupindex:
@@ -507,7 +507,7 @@ class Grammar:
             for key in ("prefix", "suffix"):
                 if data.get(key):
                     where = f"{path.name}:{key}"
-                    frame[key] = _compile(expander.expand(str(data[key]), where), where)
+                    frame[key] = _compile(expander.expand(str(data[key]), where), where, cache)
             families.append(
                 Family.build(
                     name,
@@ -515,9 +515,10 @@ class Grammar:
                     tuple(patterns),
                     **frame,
                     prefix_optional=bool(data.get("prefix_optional", False)),
+                    cache=cache,
                 )
             )
-        cache.save(keep=used)
+        cache.save()
         return cls(families)
 
     def _runs(self, text: str) -> list[Run]:
@@ -674,9 +675,8 @@ def _unique_groups(source: str) -> str:
     return _GROUP.sub(rename, source)
 
 
-def _compile(source: str, where: str) -> re.Pattern[str]:
-    source = _unique_groups(source)
+def _compile(source: str, where: str, cache: RegexCache) -> re.Pattern[str]:
     try:
-        return re.compile(source)
+        return cache.compile(_unique_groups(source))[0]
     except re.error as exc:
         raise GrammarError(f"{where}: {exc}") from exc

@@ -103,6 +103,7 @@ class Parser:
         gazetteers: Gazetteers,
         refiners: Mapping[str, Refiner],
         names_dir: Path | None = None,
+        regex_cache: RegexCache | None = None,
     ) -> None:
         self.grammar = grammar
         self.normalizer = normalizer
@@ -110,6 +111,9 @@ class Parser:
         self.refiners = dict(refiners)
         #: where the catalog name lists live (catalog_names.py); loaded on first use
         self.names_dir = names_dir or repo_root() / "data" / "entities"
+        #: compiled regexes shared between processes (regexcache.py); the entity matcher's
+        #: tokenizer takes its regexes from it too
+        self.regex_cache = regex_cache
         self._entities: EntityMatcher | None = None
         self._lock = threading.Lock()
 
@@ -128,10 +132,13 @@ class Parser:
         )
         gazetteers = Gazetteers.load(entities)
         refiners = _refiners()
+        regex_cache = RegexCache(cache)
         grammar = Grammar.load(
-            grammars, gazetteers.regex_lists(), refiners=refiners, cache=RegexCache(cache)
+            grammars, gazetteers.regex_lists(), refiners=refiners, cache=regex_cache
         )
-        return cls(grammar, normalizer, gazetteers, refiners, names_dir=entities)
+        return cls(
+            grammar, normalizer, gazetteers, refiners, names_dir=entities, regex_cache=regex_cache
+        )
 
     @classmethod
     def default(cls) -> Parser:
@@ -148,7 +155,7 @@ class Parser:
         if self._entities is None:
             with self._lock:
                 if self._entities is None:
-                    self._entities = EntityMatcher(self.gazetteers)
+                    self._entities = EntityMatcher(self.gazetteers, self.regex_cache)
         return self._entities
 
     @property

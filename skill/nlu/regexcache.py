@@ -4,10 +4,10 @@ Parsing a regex is most of the cost of ``re.compile`` (pure Python in CPython) a
 grammars hold about a hundred thousand characters of expanded regex. The compiled form of a
 regex is a list of integers that CPython's ``_sre.compile`` turns into a Pattern directly, so
 :class:`RegexCache` stores, per expanded source, that code plus the analysis the grammar
-needs (first characters, first words, required words) in one pickle file, keyed by the Python
-version and the analysis code (firstchar.py). A
-missing, stale or unreadable cache is never an error: the regexes are compiled normally and
-the file is rewritten. The cache is an optimisation only; results are identical.
+needs (first characters, first words, required words; the edge strings of frames) in one
+pickle file, keyed by the Python version and the analysis code (firstchar.py). A missing,
+stale or unreadable cache is never an error: the regexes are compiled normally and the file
+is rewritten. The cache is an optimisation only; results are identical.
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from skill.nlu import firstchar
-from skill.nlu.firstchar import analyse
+from skill.nlu.firstchar import analyse, edge_strings
 
 _parser: Any = importlib.import_module("re._parser")
 _compiler: Any = importlib.import_module("re._compiler")
 _sre: Any = importlib.import_module("_sre")
 
 #: bump when the stored tuple changes shape
-_FORMAT = 2
+_FORMAT = 3
 Entry = tuple[list[int], int, int, dict[str, int], tuple[str | None, ...], Any, Any, Any]
 #: a compiled regex with its first characters, first words and required words (firstchar.py)
 Compiled = tuple[
@@ -48,6 +48,10 @@ class RegexCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.entries: dict[str, Entry] = {}
+        #: (size, end, source) key -> edge strings (firstchar.edge_strings)
+        self.edges: dict[str, frozenset[str] | None] = {}
+        #: the keys looked up since the cache was read: only these are saved
+        self.used: set[str] = set()
         self.dirty = False
         if path is not None:
             self._read(path)
@@ -59,12 +63,24 @@ class RegexCache:
         except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
             return
         if isinstance(data, dict) and data.get("version") == _version():
-            entries = data.get("entries")
-            if isinstance(entries, dict):
-                self.entries = entries
+            entries, edges = data.get("entries"), data.get("edges")
+            if isinstance(entries, dict) and isinstance(edges, dict):
+                self.entries, self.edges = entries, edges
+
+    def edge_strings(self, source: str, size: int, end: bool = False) -> frozenset[str] | None:
+        """``firstchar.edge_strings(source, size, end)``, cached."""
+        key = _key(f"{size}:{end}:{source}")
+        self.used.add(key)
+        if key in self.edges:
+            return self.edges[key]
+        found = edge_strings(source, size, end)
+        self.edges[key] = found
+        self.dirty = True
+        return found
 
     def compile(self, source: str) -> Compiled:
         key = _key(source)
+        self.used.add(key)
         entry = self.entries.get(key)
         if entry is not None:
             code, flags, groups, groupindex, indexgroup, first, words, required = entry
@@ -92,19 +108,21 @@ class RegexCache:
         self.dirty = True
         return pattern, first, words, required
 
-    def save(self, keep: set[str] | None = None) -> None:
-        """Write the file when something new was compiled (atomically; errors ignored)."""
+    def save(self) -> None:
+        """Write the file when something new was compiled (atomically; errors ignored),
+        keeping only what was looked up since it was read."""
         if self.path is None or not self.dirty:
             return
-        entries = self.entries
-        if keep is not None:
-            entries = {k: v for k, v in entries.items() if k in keep}
+        entries = {k: v for k, v in self.entries.items() if k in self.used}
+        edges = {k: v for k, v in self.edges.items() if k in self.used}
         tmp: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".regex-", suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"version": _version(), "entries": entries}, handle)
+                pickle.dump(
+                    {"version": _version(), "entries": entries, "edges": edges}, handle
+                )
             os.replace(tmp, self.path)
             tmp = None
         except (OSError, pickle.PicklingError):
@@ -113,10 +131,6 @@ class RegexCache:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
         self.dirty = False
-
-    @staticmethod
-    def key(source: str) -> str:
-        return _key(source)
 
 
 def _version() -> str:
