@@ -37,12 +37,13 @@ _DESCRIPTORS = frozenset(
     sort sorted by all every favorite favourite preferred""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
+_SORT_WORDS = frozenset("sort sorted order ordered rank ranked".split())
 _EDGE_WORDS = frozenset("from of off on with music".split())
 _ALBUM_WORDS = frozenset("album albums record ep lp".split())
 _CLAUSE_WORDS = frozenset("is was are i i'll i'd you please".split())
 #: words that may open a title ("That Would Be Something", "Her Majesty", "By The Sea")
 _TITLE_OPENERS = frozenset("that his her their its what by".split())
-_KIND_WORDS = frozenset("playlist album record ep list radio station podcast".split())
+_KIND_WORDS = frozenset("playlist album record ep list radio station podcast genre style".split())
 #: "songs of X" / "music of X": X is the artist
 _OF_ARTIST_WORDS = frozenset("song songs music tracks hits album albums".split())
 _NOT_ARTIST_AFTER_OF = frozenset("my your our this that these all the".split())
@@ -126,6 +127,11 @@ def read_content(
         while j >= 0 and not used[j] and words[j][0] in _YEAR_PREP:
             used[j] = True
             j -= 1
+    # "sort by top", "sorted by popularity": an ordering, not an artist
+    for i in range(n - 2):
+        if words[i][0] in _SORT_WORDS and words[i + 1][0] == "by" and not used[i + 2]:
+            for k in range(i, i + 3):
+                used[k] = True
     # "by X" / "from X": the artist runs to the next used word or the end
     split = -1
     for i in range(n - 1, 0, -1):
@@ -212,6 +218,7 @@ def read_content(
         out.spans[{"album": "album", "playlist": "playlist"}.get(out.kind or "", "track")] = named
         return out
     # the title: the longest run of unused words, without descriptors at its edges
+    genre_spans = {(e.start, e.end) for e in entities if e.label in ("GENRE", "MOOD")}
     runs: list[tuple[int, int]] = []
     i = 0
     while i < n:
@@ -239,11 +246,21 @@ def read_content(
             or (words[b][0] in _EDGE_WORDS and words[b][0] != "off")
         ):
             b -= 1
-        if catalog is not None and (a, b) != (i, j - 1):
-            # a famous title keeps the words the trimming would drop ("how you remind me",
-            # "good morning by kanye west", "what's going on")
-            for x, y in ((i, j - 1), (a, j - 1), (i, b)):
-                if x < y and catalog.title(text[words[x][1] : words[y][2]]) is not None:
+        if (a, b) != (i, j - 1):
+            # a genre or a famous title keeps the words the trimming would drop ("new age",
+            # "how you remind me", "good morning by kanye west")
+            spans = sorted(
+                ((x, y) for x in range(i, a + 1) for y in range(max(b, x), j)),
+                key=lambda r: r[0] - r[1],
+            )
+            for x, y in spans:
+                if x < y and (
+                    (words[x][1], words[y][2]) in genre_spans
+                    or (
+                        catalog is not None
+                        and catalog.title(text[words[x][1] : words[y][2]]) is not None
+                    )
+                ):
                     a, b = x, y
                     break
         if a <= b:

@@ -414,12 +414,21 @@ def _artist_playlist(draft: Draft) -> None:
             del draft.slots["kind"]
 
 
+_OWNER_ONLY = re.compile(r"((?:[^ ]+ ){0,3}[^ ]+?)'s")
 _POSSESSIVE = re.compile(r"((?:[^ ]+ ){0,3}[^ ]+?)(?:'s|') ([^ ].*)")
 #: possessives that describe rather than name an artist ("today's hits", "children's songs")
 _NOT_OWNER = frozenset(
     """today tonight yesterday tomorrow week year world children kids men women people
     everyone everybody somebody someone nobody mother mothers father fathers valentine
     new year st patrick halloween christmas it that this one""".split()
+)
+
+
+#: words after a possessive that name no title: "kaori mochida's most popular music"
+_WHOSE_MUSIC = frozenset(
+    """most popular best greatest latest newest new top old older early recent famous
+    music songs song tracks hits stuff tunes album albums records work catalogue
+    catalog discography""".split()
 )
 
 
@@ -434,6 +443,10 @@ def _possessive_title(draft: Draft) -> None:
     a, b = draft.spans[named[0]]
     m = _POSSESSIVE.fullmatch(draft.norm.text, a, b)
     if m is None:
+        alone = _OWNER_ONLY.fullmatch(draft.norm.text, a, b)
+        if alone is not None and named == ["query"] and "kind" not in draft.slots:
+            draft.drop("query")  # "kaori mochida's (most popular music)"
+            draft.set_text("artist", alone.start(1), alone.end(1))
         return
     owner = m.group(1)
     last = owner.split()[-1]
@@ -442,7 +455,8 @@ def _possessive_title(draft: Draft) -> None:
     slot = "album" if draft.slots.get("kind") == "album" else "track"
     draft.drop(named[0])
     draft.set_text("artist", m.start(1), m.end(1))
-    draft.set_text(slot, m.start(2), m.end(2))
+    if not all(w in _WHOSE_MUSIC for w in m.group(2).split()):
+        draft.set_text(slot, m.start(2), m.end(2))  # "sia's popular songs" names no title
 
 
 def _person_query(draft: Draft) -> None:
