@@ -249,8 +249,13 @@ def read_content(
         if (a, b) != (i, j - 1):
             # a genre or a famous title keeps the words the trimming would drop ("new age",
             # "how you remind me", "good morning by kanye west")
+            # at most three trimmed words on each side (long inputs stay linear)
             spans = sorted(
-                ((x, y) for x in range(i, a + 1) for y in range(max(b, x), j)),
+                (
+                    (x, y)
+                    for x in range(i, min(a, i + 3) + 1)
+                    for y in range(max(b, x, j - 4), j)
+                ),
                 key=lambda r: r[0] - r[1],
             )
             for x, y in spans:
