@@ -180,7 +180,10 @@ _QUERY_LEAD = re.compile(
 _WHEN_TAIL = re.compile(
     r" (?:(?:after|in|at|when it is|when|for|from|until|this) (?:\S+ ){0,3}"
     r"(?:min|mins|minutes?|hours?|seconds?|pm|am|o'clock|morning|evening|tonight|year|week)"
-    r"|where i am|on the way to \S+(?: \S+)?|in the car|right now|with no commercials)$"
+    r"|where i am|on the way to \S+(?: \S+)?|in the car|right now|with no commercials"
+    # "harry potter from the place i last stopped listening", "... from the last chapter"
+    r"|(?:from|at) (?:the )?(?:place|point|spot|part|bit|where|last chapter|chapter|my last "
+    r"session|the last session)(?: \S+){0,8})$"
 )
 
 
@@ -247,6 +250,9 @@ def refine_media(draft: Draft) -> None:
     _query_noise(draft)
     if draft.intent == "music.play":
         _known_media(draft)
+        if draft.slots.get("kind") == "audiobook" and "query" in draft.spans:
+            if "artist" not in draft.spans:
+                _title_by_artist(draft)  # "odd thomas by dean koontz": the author
         _catalog_name(draft)
     spoken_kind = draft.slots.get("kind") in ("audiobook", "podcast", "episode")
     for slot in ("query", "artist", "track"):
