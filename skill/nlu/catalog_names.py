@@ -27,6 +27,8 @@ ARTISTS_FILE = "catalog_artists.tsv.gz"
 TITLES_FILE = "catalog_titles.tsv.gz"
 #: an artist name wins over a title unless the title is this much more popular
 ARTIST_MARGIN = 15
+#: a two-word phrase splits only into an artist and a title both this popular ("adele hello")
+TWO_WORD_SPLIT_POPULARITY = 70
 #: both halves of a split have at least this many characters
 MIN_SPLIT_CHARS = 4
 #: words that never start or end a name on their own side of a split
@@ -100,6 +102,8 @@ class CatalogNames:
                 t = self.titles.get(title_key)
                 if a is None or t is None:
                     continue
+                if len(words) == 2 and min(a, t) < TWO_WORD_SPLIT_POPULARITY:
+                    continue  # "candy | crush": two common words need two big names
                 found = Split(artist, title, a + t)
                 if best is None or found.popularity > best.popularity:
                     best = found
