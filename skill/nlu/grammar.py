@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -218,12 +218,15 @@ class Family:
     prefix_ends: frozenset[str] | None = None
     #: the first ``_EDGE`` characters of every suffix (or the whole suffix); None: not known
     suffix_starts: frozenset[str] | None = None
-    #: the patterns of the family as a bit set (bit ``pattern.order``)
+    #: the patterns of the family as a bit set over the grammar's patterns ranked by priority
+    #: (set by :meth:`indexed` when the Grammar is built)
     mask: int = 0
-    #: ``by_first``, ``any_first`` and ``by_word`` as bit sets
+    #: ``by_first``, ``any_first`` and ``by_word`` as bit sets like ``mask``
     first_mask: Mapping[str, int] = field(default_factory=dict)
     any_mask: int = 0
     word_mask: Mapping[str, int] = field(default_factory=dict)
+    #: pattern order -> the pattern's bit
+    bit_of: Mapping[int, int] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -247,17 +250,10 @@ class Family:
             ch: tuple(p for p, f in firsts if f is None or ch in f) for ch in sorted(chars)
         }
         any_first = tuple(p for p, f in firsts if f is None)
-        def bits(found: Iterable[Pattern]) -> int:
-            return sum(1 << p.order for p in found)
-
         return cls(
             name,
             trigger,
             patterns,
-            mask=bits(patterns),
-            first_mask={ch: bits(found) for ch, found in by_first.items()},
-            any_mask=bits(any_first),
-            word_mask={word: bits(found) for word, found in by_word.items()},
             prefix=prefix,
             suffix=suffix,
             by_first=by_first,
@@ -275,6 +271,25 @@ class Family:
             space = text.find(" ")
             return (text if space < 0 else text[:space]) in self.prefix_words
         return self.prefix_first is None or text[:1] in self.prefix_first
+
+    def indexed(self, bit_of: Mapping[int, int]) -> Family:
+        """This family with its bit sets, ``bit_of`` giving each pattern's bit by order."""
+
+        def bits(found: Iterable[Pattern]) -> int:
+            return sum(1 << bit_of[p.order] for p in found)
+
+        return replace(
+            self,
+            mask=bits(self.patterns),
+            first_mask={ch: bits(found) for ch, found in self.by_first.items()},
+            any_mask=bits(self.any_first),
+            word_mask={word: bits(found) for word, found in self.by_word.items()},
+            bit_of={p.order: 1 << bit_of[p.order] for p in self.patterns},
+        )
+
+    def bit(self, pattern: Pattern) -> int:
+        """The bit of one of this family's patterns in the bit sets."""
+        return self.bit_of[pattern.order]
 
     def dispatch(self, text: str, start: int) -> int:
         """The patterns (bit set of ``pattern.order``) that may match ``text`` from ``start``,
@@ -333,19 +348,19 @@ class Family:
 
 
 def _word_index(
-    patterns: Iterable[Pattern], words_of: Callable[[Pattern], frozenset[str] | None]
+    ranked: Iterable[Pattern], words_of: Callable[[Pattern], frozenset[str] | None]
 ) -> tuple[dict[str, int], int]:
     """(word -> bit set of the patterns that word lets through, bit set of the patterns
-    without words)."""
+    without words); bit i is the i-th of ``ranked``."""
     index: dict[str, int] = {}
     free = 0
-    for pattern in patterns:
+    for bit, pattern in enumerate(ranked):
         words = words_of(pattern)
         if words is None:
-            free |= 1 << pattern.order
+            free |= 1 << bit
             continue
         for word in words:
-            index[word] = index.get(word, 0) | 1 << pattern.order
+            index[word] = index.get(word, 0) | 1 << bit
     return index, free
 
 
@@ -372,17 +387,25 @@ class Grammar:
     """Every family, compiled."""
 
     def __init__(self, families: Iterable[Family]) -> None:
-        self.families = tuple(families)
-        self.patterns = tuple(p for f in self.families for p in f.patterns)
+        families = tuple(families)
+        self.patterns = tuple(p for f in families for p in f.patterns)
         if any(p.order != i for i, p in enumerate(self.patterns)):
             raise GrammarError("pattern order must follow the families")
+        # Bit sets over the patterns ranked by priority (highest first, then grammar order):
+        # best() walks the candidates from the lowest bit up and stops below the priority of
+        # the first kept match.
+        self.ranked = tuple(sorted(self.patterns, key=lambda p: (-p.priority, p.order)))
+        bit_of = {p.order: bit for bit, p in enumerate(self.ranked)}
+        self.families = tuple(f.indexed(bit_of) for f in families)
+        family_of = {p.order: i for i, f in enumerate(self.families) for p in f.patterns}
+        self._family_of_bit = tuple(family_of[p.order] for p in self.ranked)
         # Three word tests decide which patterns are worth running, each as bit sets over all
         # patterns: the required words of a pattern (read from its regex), its ``needs:`` words
         # (written in the grammar) and the word trigger of its family. A pattern passes when
         # each test passes; a pattern without words for a test always passes it. Families
         # with a regex trigger pass here and are searched in matches().
-        required = _word_index(self.patterns, lambda p: p.required)
-        needs = _word_index(self.patterns, lambda p: p.needs)
+        required = _word_index(self.ranked, lambda p: p.required)
+        needs = _word_index(self.ranked, lambda p: p.needs)
         fires: dict[str, int] = {}
         self._free = (required[1], needs[1], 0)
         self._fires_number = 0
@@ -521,59 +544,60 @@ class Grammar:
         cache.save()
         return cls(families)
 
-    def _runs(self, text: str) -> list[Run]:
-        """The (pattern, body start, body end, frame groups, frame wildcard characters) worth
-        running on ``text``, in grammar order: the word tests, triggers, frames and dispatch
-        leave out only patterns that cannot match."""
-        words = text.split(" ")
+    def _allowed_in(self, text: str, words: list[str]) -> int:
         # the words as "\\b" sees them (apostrophes and dots split) plus the whole tokens
         tokens = frozenset(_WORD.findall(text)).union(words)
-        allowed = self.allowed(tokens | _DIGIT_WORD if _HAS_DIGIT(text) else tokens)
-        runs: list[Run] = []
-        if not allowed:
-            return runs
-        patterns = self.patterns
+        return self.allowed(tokens | _DIGIT_WORD if _HAS_DIGIT(text) else tokens)
+
+    def _frames(
+        self, family: Family, text: str, words: list[str], spaces: list[int]
+    ) -> list[Frame]:
+        """(body start, body end, frame groups, frame wildcard characters, patterns that may
+        start there) for every way the family's prefix and suffix frame ``text``; none when
+        its regex trigger does not fire."""
+        trigger = family.trigger
+        if trigger is not None and trigger.words is None and trigger.regex.search(text) is None:
+            return []
         size = len(text)
-        whole = ((0, size, _NO_GROUPS),)
-        first_word, first_char = words[0], text[:1]
-        spaces: list[int] | None = None
-        for family in self.families:
-            in_family = family.mask & allowed
-            if not in_family:
-                continue
-            trigger = family.trigger
-            if trigger is not None and trigger.words is None and trigger.regex.search(text) is None:
-                continue
-            if family.prefix is None and family.suffix is None:
-                splits: Iterable[tuple[int, int, dict[str, tuple[int, int]]]] = whole
+        if family.prefix is None and family.suffix is None:
+            splits: Iterable[tuple[int, int, dict[str, tuple[int, int]]]] = (
+                (0, size, _NO_GROUPS),
+            )
+        else:
+            splits = family.splits(text, spaces)
+        frames = []
+        for start, end, framed in splits:
+            if start == 0 and size:
+                dispatch = family.word_mask.get(words[0], 0) | family.first_mask.get(
+                    text[0], family.any_mask
+                )
             else:
-                if spaces is None:
-                    spaces = _spaces(text)
-                splits = family.splits(text, spaces)
-            for start, end, framed in splits:
-                if start == 0 and size:
-                    bits = in_family & (
-                        family.word_mask.get(first_word, 0)
-                        | family.first_mask.get(first_char, family.any_mask)
-                    )
-                else:
-                    bits = in_family & family.dispatch(text, start)
-                framed_wild = 0
-                for group, (a, b) in framed.items():
-                    if _is_wild(group):
-                        framed_wild += b - a
-                while bits:
-                    low = bits & -bits
-                    bits ^= low
-                    runs.append((patterns[low.bit_length() - 1], start, end, framed, framed_wild))
-        return runs
+                dispatch = family.dispatch(text, start)
+            framed_wild = 0
+            for group, (a, b) in framed.items():
+                if _is_wild(group):
+                    framed_wild += b - a
+            frames.append((start, end, framed, framed_wild, dispatch))
+        return frames
 
     def matches(self, text: str) -> Iterator[Match]:
-        """Every pattern that matches the whole of ``text``, in grammar order."""
-        for run in self._runs(text):
-            match = _run(text, *run)
-            if match is not None:
-                yield match
+        """Every pattern that matches the whole of ``text``, in grammar order. The word
+        tests, triggers, frames and dispatch leave out only patterns that cannot match."""
+        words = text.split(" ")
+        allowed = self._allowed_in(text, words)
+        spaces = _spaces(text)
+        for family in self.families:
+            if not family.mask & allowed:
+                continue
+            for start, end, framed, framed_wild, dispatch in self._frames(
+                family, text, words, spaces
+            ):
+                runnable = allowed & dispatch
+                for pattern in family.patterns:
+                    if runnable & family.bit(pattern):
+                        match = _run(text, pattern, start, end, framed, framed_wild)
+                        if match is not None:
+                            yield match
 
     def best(self, text: str, accept: Callable[[Match], bool] | None = None) -> Match | None:
         """The winning match by :meth:`Match.key`, among those ``accept`` keeps.
@@ -582,28 +606,42 @@ class Grammar:
         run from the highest priority down, and once a match is kept, patterns of a lower
         priority (which cannot beat it) are not run.
         """
-        runs = self._runs(text)
-        runs.sort(key=_priority_first)
+        words = text.split(" ")
+        bits = self._allowed_in(text, words)
+        ranked = self.ranked
+        family_of_bit = self._family_of_bit
+        frames: dict[int, list[Frame]] = {}
+        spaces: list[int] | None = None
         best: Match | None = None
         best_key = (0, 0, 0, 0)
-        for run in runs:
-            if best is not None and run[0].priority < best_key[0]:
+        while bits:
+            low = bits & -bits
+            bits ^= low
+            bit = low.bit_length() - 1
+            pattern = ranked[bit]
+            if best is not None and pattern.priority < best_key[0]:
                 break
-            match = _run(text, *run)
-            if match is None or (accept is not None and not accept(match)):
-                continue
-            key = match.key()
-            if best is None or key > best_key:
-                best, best_key = match, key
+            index = family_of_bit[bit]
+            found = frames.get(index)
+            if found is None:
+                if spaces is None:
+                    spaces = _spaces(text)
+                found = frames[index] = self._frames(self.families[index], text, words, spaces)
+            for start, end, framed, framed_wild, dispatch in found:
+                if not dispatch & low:
+                    continue
+                match = _run(text, pattern, start, end, framed, framed_wild)
+                if match is None or (accept is not None and not accept(match)):
+                    continue
+                key = match.key()
+                if best is None or key > best_key:
+                    best, best_key = match, key
         return best
 
 
-#: a pattern to run: (pattern, body start, body end, frame groups, frame wildcard characters)
-Run = tuple[Pattern, int, int, dict[str, tuple[int, int]], int]
-
-
-def _priority_first(run: Run) -> int:
-    return -run[0].priority
+#: a way a family's prefix and suffix frame a text: (body start, body end, frame groups,
+#: frame wildcard characters, bit set of the family's patterns that may start there)
+Frame = tuple[int, int, dict[str, tuple[int, int]], int, int]
 
 
 def _run(
