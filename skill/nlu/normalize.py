@@ -15,7 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from skill.nlu.numbers import NumberReader, NumberWords
 
@@ -92,6 +92,10 @@ class Normalized:
         return self.original[a:b]
 
 
+#: ``Token(*fields)`` without the keyword handling of the generated ``__new__`` (hot path)
+_new_token: Any = tuple.__new__
+
+
 @lru_cache(maxsize=4096)
 def fold_char(ch: str) -> str:
     """Lower-case and strip diacritics from one character ("É" -> "e", "ß" -> "ss")."""
@@ -103,6 +107,8 @@ def fold_char(ch: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case and diacritic-folded ``text`` (no other change)."""
+    if text.isascii():
+        return text.lower()  # what fold_char does to every ASCII character
     return "".join(fold_char(c) for c in text)
 
 
@@ -157,13 +163,13 @@ class Normalizer:
             word = m.group()
             start, end = m.span()
             if end - start == 1 and word in _SYMBOL_WORDS:
-                tokens.append(Token(_SYMBOL_WORDS[word], start, end))
-                continue
-            if "`" in word:
-                word = word.replace("`", "'")
-            if "," in word:
-                word = word.replace(",", "")
-            tokens.append(Token(word, start, end))
+                word = _SYMBOL_WORDS[word]
+            else:
+                if "`" in word:
+                    word = word.replace("`", "'")
+                if "," in word:
+                    word = word.replace(",", "")
+            tokens.append(_new_token(Token, (word, start, end)))
         return tokens
 
     def _tokenize_unicode(self, text: str) -> list[Token]:
