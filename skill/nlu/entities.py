@@ -119,6 +119,8 @@ class EntityMatcher:
             if phrases:
                 self.matcher.add(label, [self.nlp.make_doc(p) for p in phrases])
         self._rank = {label: i for i, label in enumerate(LABEL_ORDER)}
+        #: match id (the label's hash in the vocabulary) -> label
+        self._label_of = {self.nlp.vocab.strings[label]: label for label in LABEL_ORDER}
 
     def find(self, text: str, labels: Iterable[str] | None = None) -> list[Entity]:
         """Non-overlapping entities of ``text`` (normalised), in order; longest match wins.
@@ -128,14 +130,18 @@ class EntityMatcher:
         """
         wanted = None if labels is None else frozenset(labels)
         doc = self.nlp.make_doc(text)
+        matches = self.matcher(doc)
+        if not matches:
+            return []
         found: list[tuple[int, int, int, str]] = []
-        strings = self.nlp.vocab.strings
-        for match_id, start, end in self.matcher(doc):
-            label = strings[match_id]
+        label_of = self._label_of
+        for match_id, start, end in matches:
+            label = label_of.get(match_id) or self.nlp.vocab.strings[match_id]
             if wanted is not None and label not in wanted:
                 continue
-            span = doc[start:end]
-            a, b = span.start_char, span.end_char
+            # the character range of doc[start:end] (Span.start_char / end_char)
+            last = doc[end - 1]
+            a, b = doc[start].idx, last.idx + len(last)
             if (a > 0 and text[a - 1] != " ") or (b < len(text) and text[b] != " "):
                 continue
             found.append((a, b, self._rank[label], label))
