@@ -118,13 +118,21 @@ def test_cli_eval(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         {"id": "d", "source": "s2", "text": "what's the weather", "intent": "none", "slots": {}},
         {"id": "e", "source": "s2", "text": "pause the timer", "intent": "music.pause",
          "slots": {}},
+        {"id": "f", "source": "s3", "text": "volume up in the kitchen", "intent": "music.volume",
+         "slots": {"delta": 10}, "meta": {"target": "Kitchen"}},
     ]
     path.write_text("".join(json.dumps(x) + "\n" for x in lines))
     assert main(["eval", str(path), "--json", "--repeat", "1"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["intent_accuracy"] == 0.8
+    assert report["intent_accuracy"] == round(5 / 6, 4)
     assert report["none_precision"] == 0.5 and report["none_recall"] == 1.0
-    assert report["slot_f1"] == 1.0
+    # the kitchen is a device to us and meta.target to the data: an extra slot, reported
+    assert report["slot_precision"] == 0.75 and report["slot_recall"] == 1.0
+    assert report["device_in_meta_target"] == 1
+    assert report["per_slot"]["device"] == {
+        "tp": 0, "fp": 1, "fn": 0, "precision": 0.0, "recall": 1.0, "f1": 0.0
+    }
+    assert report["per_slot"]["genre"]["tp"] == 1 and report["per_slot"]["delta"]["tp"] == 1
     assert report["per_source"]["s1"]["accuracy"] == 1.0
     assert set(report["latency_us"]) == {"p50", "p90", "p99", "max"}
 
