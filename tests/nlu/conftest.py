@@ -19,3 +19,13 @@ def shared_nlu() -> Path:
     if not (SHARED_NLU / "dev.jsonl").exists():
         pytest.skip("../shared/data/nlu is not available")
     return SHARED_NLU
+
+
+SHARED_CATALOG = Path(__file__).parents[2] / ".." / "shared" / "data" / "catalog"
+
+
+@pytest.fixture(scope="session")
+def shared_catalog() -> Path:
+    if not (SHARED_CATALOG / "tracks.csv.gz").exists():
+        pytest.skip("../shared/data/catalog is not available")
+    return SHARED_CATALOG

@@ -1,0 +1,94 @@
+"""The artist and title lists that type a bare name (skill/nlu/catalog_names.py)."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skill.nlu.catalog_names import (
+    ARTISTS_FILE,
+    TITLES_FILE,
+    CatalogNames,
+    catalog_names,
+    name_key,
+)
+from skill.nlu.pipeline import repo_root
+
+
+def _write(path: Path, rows: dict[str, int]) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.writelines(f"{name}\t{pop}\n" for name, pop in rows.items())
+
+
+@pytest.fixture
+def names(tmp_path: Path) -> CatalogNames:
+    _write(
+        tmp_path / ARTISTS_FILE,
+        {"marvin gaye": 70, "kenny rogers": 65, "closer": 20, "crush": 40, "adele": 84,
+         "not": 50},
+    )
+    _write(
+        tmp_path / TITLES_FILE,
+        {"i want you": 60, "lady": 77, "closer": 84, "candy": 50, "hello": 85, "why": 55},
+    )
+    return CatalogNames.load(tmp_path)
+
+
+def test_name_key_folds_case_punctuation_and_apostrophes() -> None:
+    assert name_key("Don't Stop Me Now!") == "dont stop me now"
+    assert name_key("Beyoncé & Jay-Z") == "beyonce and jay z"
+
+
+def test_type_of_prefers_an_artist_unless_the_title_is_much_more_popular(
+    names: CatalogNames,
+) -> None:
+    assert names.type_of("Marvin Gaye") == "artist"
+    assert names.type_of("lady") == "track"
+    assert names.type_of("closer") == "track"  # title 84 beats artist 20 + margin
+    assert names.type_of("unknown words") is None
+
+
+def test_split_reads_artist_and_title_either_way(names: CatalogNames) -> None:
+    split = names.split("marvin gaye i want you".split())
+    assert split is not None and split.artist == (0, 2) and split.title == (2, 5)
+    split = names.split("lady kenny rogers".split())
+    assert split is not None and split.artist == (1, 3) and split.title == (0, 1)
+    split = names.split("kenny rogers's lady".split())
+    assert split is not None and split.artist == (0, 2)
+
+
+def test_split_refuses_short_and_weak_pairs(names: CatalogNames) -> None:
+    assert names.split("why not".split()) is None  # "not" is too short to be sure
+    assert names.split("candy crush".split()) is None  # two words need two big names
+    assert names.split("adele hello".split()) is not None
+    assert names.split("the lady".split()) is None  # no artist "the"
+
+
+def test_missing_lists_are_empty(tmp_path: Path) -> None:
+    empty = CatalogNames.load(tmp_path)
+    assert empty.type_of("adele") is None and empty.split(["adele", "hello"]) is None
+
+
+def test_the_repository_lists_know_famous_names() -> None:
+    names = catalog_names(repo_root() / "data" / "entities")
+    assert names is catalog_names(repo_root() / "data" / "entities")  # loaded once
+    assert names.type_of("the beatles") == "artist"
+    assert names.type_of("purple haze") == "track"
+    assert len(names.artists) > 10_000 and len(names.titles) > 10_000
+
+
+@pytest.mark.shared
+def test_the_lists_rebuild_identically(tmp_path: Path, shared_catalog: Path) -> None:
+    """scripts/build-name-lists is deterministic: rebuilding gives the committed bytes."""
+    script = repo_root() / "scripts" / "build-name-lists"
+    subprocess.run(
+        [sys.executable, str(script), str(shared_catalog), str(tmp_path)],
+        check=True, capture_output=True,
+    )
+    for name in (ARTISTS_FILE, TITLES_FILE):
+        committed = repo_root() / "data" / "entities" / name
+        assert (tmp_path / name).read_bytes() == committed.read_bytes(), name
