@@ -33,10 +33,12 @@ _DESCRIPTORS = frozenset(
     """a an the some any me us for my this that his her their its good great nice best top
     ten fifty 50 20 10 5 twenty most popular newest new latest last greatest hottest recent
     famous biggest first full whole entire certain particular something anything few random
-    genre kind type style selling best-selling bestselling that's thats which's
+    genre kind type style selling best-selling bestselling that's thats which's only just
+    upwards onwards
     sort sorted by all every favorite favourite preferred""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
+_RELATIVE = frozenset("is are has have was were sounds sound feels feel".split())
 _SORT_WORDS = frozenset("sort sorted order ordered rank ranked".split())
 _EDGE_WORDS = frozenset("from of off on with music".split())
 _ALBUM_WORDS = frozenset("album albums record ep lp".split())
@@ -229,16 +231,25 @@ def read_content(
         while j < n and not used[j]:
             j += 1
         a, b = i, j - 1
-        while a <= b and not _spelled(words, a, b) and (
-            (
-                words[a][0] in _DESCRIPTORS
-                and words[a][0] not in _TITLE_OPENERS
-                and not (a == 0 and words[a][0] in ("that's", "thats"))  # "that's amore"
-            )
-            or words[a][0] in _EDGE_WORDS
-            or (words[a][0] in _NAMING and a > 0 and a < b)
-        ):
-            a += 1
+        while True:
+            while a <= b and not _spelled(words, a, b) and (
+                (
+                    words[a][0] in _DESCRIPTORS
+                    and words[a][0] not in _TITLE_OPENERS
+                    and not (a == 0 and words[a][0] in ("that's", "thats"))  # "that's amore"
+                )
+                or words[a][0] in _EDGE_WORDS
+                or (words[a][0] in _NAMING and a > 0 and a < b)
+            ):
+                a += 1
+            if (
+                0 < a < b - 1
+                and words[a][0] in ("that", "which")
+                and words[a + 1][0] in _RELATIVE
+            ):
+                a += 2  # "music that is classical", "music which has humour"
+                continue
+            break
         while b >= a and not (b > a and _spelled(words, b - 1, b)) and not (
             b > a and words[b][0].isdigit() and words[b - 1][0] not in ("top", "the")
         ) and (
