@@ -34,7 +34,7 @@ _DESCRIPTORS = frozenset(
     ten fifty 50 20 10 5 twenty most popular newest new latest last greatest hottest recent
     famous biggest first full whole entire certain particular something anything few random
     genre kind type style selling best-selling bestselling that's thats which's only just
-    upwards onwards
+    upwards onwards again
     sort sorted by all every favorite favourite preferred""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
@@ -320,7 +320,14 @@ def read_content(
     if genre and not (out.kind in ("track", "album") and kind_before):
         out.spans["genre"] = title
     elif out.kind in _TITLE_KINDS and kind_before or (out.kind == "playlist" and kind_after):
-        out.spans[_TITLE_KINDS[out.kind]] = title
+        slot = _TITLE_KINDS[out.kind]
+        if (
+            slot == "track"
+            and catalog is not None
+            and catalog.type_of(text[title[0] : title[1]]) == "artist"
+        ):
+            slot = "artist"  # "play the latest song adele": the name is the singer's
+        out.spans[slot] = title
     elif "artist" in out.spans:
         slot = "album" if out.kind == "album" else "track"
         out.spans[slot] = title
