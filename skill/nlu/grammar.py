@@ -626,7 +626,13 @@ class Grammar:
             if found is None:
                 if spaces is None:
                     spaces = _spaces(text)
-                found = frames[index] = self._frames(self.families[index], text, words, spaces)
+                family = self.families[index]
+                found = frames[index] = self._frames(family, text, words, spaces)
+                # the family's patterns that no frame lets start are dropped at once
+                may_start = 0
+                for frame in found:
+                    may_start |= frame[4]
+                bits &= ~family.mask | may_start
             for start, end, framed, framed_wild, dispatch in found:
                 if not dispatch & low:
                     continue
