@@ -30,6 +30,8 @@ in the utterance is not run; word triggers, ``needs:`` and required words are bi
 patterns, combined once per utterance (``Grammar.allowed``). A family's prefix is only tried at
 a space the prefix can end before, and its suffix at a space it can start after
 (firstchar.edge_strings). ``tests/nlu/test_speed_gates.py`` checks these shortcuts.
+``Grammar.best`` runs the patterns that pass from the highest priority down and stops once a
+match is kept and the next pattern has a lower priority, which could not win.
 
 ``macros.yaml`` holds ``macros: {name: regex}``; ``{name}`` in a pattern (or a macro) expands to
 ``(?:regex)``. ``{@label}`` expands to a trie regex of every phrase of that gazetteer label
