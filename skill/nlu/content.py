@@ -100,7 +100,7 @@ def read_content(
             prep = a - 1
             if words[prep][0] in ("the", "my") and prep > 0:
                 prep -= 1
-            if words[prep][0] in ("in", "on", "at", "through", "via"):
+            if words[prep][0] in ("in", "on", "at", "through", "via", "for"):
                 # "on the kitchen speaker": the device noun after the room belongs to it
                 end = b + 1 if b + 1 < n and words[b + 1][0] in _DEVICE_NOUNS else b
                 out.spans["device"] = (entity.start, words[end][2])
