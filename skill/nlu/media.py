@@ -526,6 +526,12 @@ def _known_media(draft: Draft) -> None:
     """Well-known titles say their kind: "play animal farm" is an audiobook, "play npr" radio,
     "the bob and tom show" radio; "treasure island by robert louis stevenson" names an
     audiobook (query) and its author (artist)."""
+    if (
+        draft.slots.get("kind") == "audiobook"
+        and draft.match.pattern.slots.get("kind") == "audiobook"
+        and "query" in draft.spans
+    ):
+        _resumed_show(draft)
     if "kind" in draft.slots and draft.slots["kind"] not in ("track",):
         return
     if "artist" in draft.spans and ("track" in draft.spans or "query" in draft.spans):
@@ -552,6 +558,30 @@ def _known_media(draft: Draft) -> None:
             return
     if _SHOW_TAIL.search(text) and "kind" not in draft.slots:
         draft.slots["kind"] = "radio"
+
+
+_SHOW_WORD = re.compile(r" (?:podcast|podcasts|pod cast)$")
+
+
+def _resumed_show(draft: Draft) -> None:
+    """"resume X" guesses an audiobook; "resume the joe rogan podcast" and "continue serial"
+    (a known podcast) are podcasts, "continue npr" a station."""
+    a, b = draft.spans["query"]
+    text = draft.norm.text[a:b]
+    m = _SHOW_WORD.search(text)
+    if m is not None and m.start() > 0:
+        draft.set_text("query", a, a + m.start())
+        draft.slots["kind"] = "podcast"
+        if text.startswith("the "):
+            draft.set_text("query", a + 4, a + m.start())
+        return
+    bare = text[4:] if text.startswith("the ") else text
+    for label, kind in (("PODCAST", "podcast"), ("STATION", "radio")):
+        if draft.parser.gazetteers.lookup(label, text) or draft.parser.gazetteers.lookup(
+            label, bare
+        ):
+            draft.slots["kind"] = kind
+            return
 
 
 #: a play verb left after a request frame that the prefix read as the verb ("i would like")
