@@ -215,6 +215,8 @@ def _query_noise(draft: Draft) -> None:
         return
     a, b = draft.spans["query"]
     text = draft.norm.text[a:b]
+    if any(draft.parser.gazetteers.lookup(label, text) for label in _KIND_OF_TITLE):
+        return  # a known title is whole: "my favorite murder", "first things first"
     m = _WHEN_TAIL.search(text)
     if m and m.start() > 0:
         b = a + m.start()
