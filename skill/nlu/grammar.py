@@ -48,9 +48,11 @@ ordinary patterns with a high priority, so a near miss ("pause the timer") stays
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -450,19 +452,20 @@ class Grammar:
         refiners: Iterable[str] = (),
         cache: RegexCache | None = None,
     ) -> Grammar:
+        cache = cache or RegexCache(None)
         files = sorted(directory.glob("*.yaml"))
         macros: dict[str, str] = {}
         documents: list[tuple[Path, dict[str, Any]]] = []
         for path in files:
-            data = load_yaml(path.read_text(encoding="utf-8")) or {}
+            text = path.read_text(encoding="utf-8")
+            data = cache.memo("yaml", text, partial(load_yaml, text)) or {}
             if not isinstance(data, dict):
                 raise GrammarError(f"{path.name}: not a mapping")
             if "macros" in data:
                 macros.update({str(k): str(v) for k, v in data["macros"].items()})
             if "patterns" in data:
                 documents.append((path, data))
-        expander = _Expander(macros, gazetteers)
-        cache = cache or RegexCache(None)
+        expander = _Expander(macros, gazetteers, cache)
         known_refiners = set(refiners)
         families: list[Family] = []
         order = 0
@@ -682,12 +685,28 @@ def _run(
 
 
 class _Expander:
-    def __init__(self, macros: Mapping[str, str], gazetteers: Mapping[str, Iterable[str]]):
-        self.macros = macros
-        self.gazetteers = gazetteers
-        self._cache: dict[str, str] = {}
+    """Macro and gazetteer expansion; results are kept in the regex cache, keyed by the source
+    and a fingerprint of every macro and gazetteer phrase."""
 
-    def expand(self, source: str, where: str, depth: int = 0) -> str:
+    def __init__(
+        self,
+        macros: Mapping[str, str],
+        gazetteers: Mapping[str, Iterable[str]],
+        cache: RegexCache,
+    ) -> None:
+        self.macros = dict(macros)
+        self.gazetteers = {label: tuple(phrases) for label, phrases in gazetteers.items()}
+        self.cache = cache
+        self._cache: dict[str, str] = {}
+        everything = repr((sorted(self.macros.items()), sorted(self.gazetteers.items())))
+        self._fingerprint = hashlib.blake2b(everything.encode(), digest_size=16).hexdigest()
+
+    def expand(self, source: str, where: str) -> str:
+        return self.cache.memo(
+            "expand", f"{self._fingerprint}:{source}", partial(self._expand, source, where)
+        )
+
+    def _expand(self, source: str, where: str, depth: int = 0) -> str:
         if depth > 20:
             raise GrammarError(f"{where}: macros nest too deep")
 
@@ -702,7 +721,7 @@ class _Expander:
                 return self._cache[name]
             if name not in self.macros:
                 raise GrammarError(f"{where}: unknown macro {{{name}}}")
-            return "(?:" + self.expand(self.macros[name], f"{where}/{name}", depth + 1) + ")"
+            return "(?:" + self._expand(self.macros[name], f"{where}/{name}", depth + 1) + ")"
 
         return _MACRO.sub(replace, source)
 

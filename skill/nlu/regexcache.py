@@ -19,8 +19,10 @@ import pickle
 import re
 import sys
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from skill.nlu import firstchar
 from skill.nlu.firstchar import analyse, edge_strings
@@ -29,8 +31,9 @@ _parser: Any = importlib.import_module("re._parser")
 _compiler: Any = importlib.import_module("re._compiler")
 _sre: Any = importlib.import_module("_sre")
 
+T = TypeVar("T")
 #: bump when the stored tuple changes shape
-_FORMAT = 3
+_FORMAT = 4
 Entry = tuple[list[int], int, int, dict[str, int], tuple[str | None, ...], Any, Any, Any]
 #: a compiled regex with its first characters, first words and required words (firstchar.py)
 Compiled = tuple[
@@ -48,8 +51,9 @@ class RegexCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.entries: dict[str, Entry] = {}
-        #: (size, end, source) key -> edge strings (firstchar.edge_strings)
-        self.edges: dict[str, frozenset[str] | None] = {}
+        #: (kind, source) key -> any other result worth keeping (edge strings, parsed YAML,
+        #: expanded macros): see :meth:`memo`
+        self.memos: dict[str, Any] = {}
         #: the keys looked up since the cache was read: only these are saved
         self.used: set[str] = set()
         self.dirty = False
@@ -63,20 +67,26 @@ class RegexCache:
         except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
             return
         if isinstance(data, dict) and data.get("version") == _version():
-            entries, edges = data.get("entries"), data.get("edges")
-            if isinstance(entries, dict) and isinstance(edges, dict):
-                self.entries, self.edges = entries, edges
+            entries, memos = data.get("entries"), data.get("memos")
+            if isinstance(entries, dict) and isinstance(memos, dict):
+                self.entries, self.memos = entries, memos
+
+    def memo(self, kind: str, source: str, compute: Callable[[], T]) -> T:
+        """``compute()``, kept under (``kind``, ``source``): ``source`` must determine the
+        result (include everything it depends on), and the result must not be mutated."""
+        key = _key(f"{kind}\0{source}")
+        self.used.add(key)
+        if key in self.memos:
+            return cast(T, self.memos[key])
+        value = compute()
+        self.memos[key] = value
+        self.dirty = True
+        return value
 
     def edge_strings(self, source: str, size: int, end: bool = False) -> frozenset[str] | None:
         """``firstchar.edge_strings(source, size, end)``, cached."""
-        key = _key(f"{size}:{end}:{source}")
-        self.used.add(key)
-        if key in self.edges:
-            return self.edges[key]
-        found = edge_strings(source, size, end)
-        self.edges[key] = found
-        self.dirty = True
-        return found
+        compute = partial(edge_strings, source, size, end)
+        return self.memo("edges", f"{size}:{end}:{source}", compute)
 
     def compile(self, source: str) -> Compiled:
         key = _key(source)
@@ -114,14 +124,14 @@ class RegexCache:
         if self.path is None or not self.dirty:
             return
         entries = {k: v for k, v in self.entries.items() if k in self.used}
-        edges = {k: v for k, v in self.edges.items() if k in self.used}
+        memos = {k: v for k, v in self.memos.items() if k in self.used}
         tmp: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".regex-", suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(
-                    {"version": _version(), "entries": entries, "edges": edges}, handle
+                    {"version": _version(), "entries": entries, "memos": memos}, handle
                 )
             os.replace(tmp, self.path)
             tmp = None
