@@ -159,9 +159,13 @@ class Normalizer:
     def _tokenize_ascii(text: str) -> list[Token]:
         """The same tokens as :meth:`_tokenize_unicode` for ASCII text, by one regex pass."""
         tokens: list[Token] = []
-        for m in _ASCII_TOKEN.finditer(text.lower()):
-            word = m.group()
-            start, end = m.span()
+        lower = text.lower()
+        end = 0
+        for word in _ASCII_TOKEN.findall(lower):
+            # the leftmost occurrence after the previous word is this match: any earlier one
+            # would have been matched first
+            start = lower.find(word, end)
+            end = start + len(word)
             if end - start == 1 and word in _SYMBOL_WORDS:
                 word = _SYMBOL_WORDS[word]
             else:
