@@ -19,6 +19,7 @@ import pickle
 import re
 import sys
 import tempfile
+from array import array
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -33,8 +34,11 @@ _sre: Any = importlib.import_module("_sre")
 
 T = TypeVar("T")
 #: bump when the stored tuple changes shape
-_FORMAT = 4
-Entry = tuple[list[int], int, int, dict[str, int], tuple[str | None, ...], Any, Any, Any]
+_FORMAT = 5
+#: the compiled code is stored as the bytes of an unsigned 32-bit array (sre code words): it
+#: unpickles several times faster than a list of ints
+_CODE = "I" if array("I").itemsize >= 4 else "L"
+Entry = tuple[bytes, int, int, dict[str, int], tuple[str | None, ...], Any, Any, Any]
 #: a compiled regex with its first characters, first words and required words (firstchar.py)
 Compiled = tuple[
     re.Pattern[str], frozenset[str] | None, frozenset[str] | None, frozenset[str] | None
@@ -93,8 +97,11 @@ class RegexCache:
         self.used.add(key)
         entry = self.entries.get(key)
         if entry is not None:
-            code, flags, groups, groupindex, indexgroup, first, words, required = entry
+            stored, flags, groups, groupindex, indexgroup, first, words, required = entry
             try:
+                words_of_code = array(_CODE)
+                words_of_code.frombytes(stored)
+                code = words_of_code.tolist()
                 pattern = _sre.compile(source, flags, code, groups, groupindex, indexgroup)
                 return pattern, first, words, required
             except (TypeError, ValueError, RuntimeError):
@@ -111,7 +118,7 @@ class RegexCache:
         groups = tree.state.groups - 1
         pattern = _sre.compile(source, flags, code, groups, groupindex, indexgroup)
         # opcodes are int subclasses that do not pickle: store plain ints
-        plain = [int(op) for op in code]
+        plain = array(_CODE, [int(op) for op in code]).tobytes()
         self.entries[key] = (
             plain, int(flags), groups, groupindex, indexgroup, first, words, required
         )
