@@ -296,8 +296,8 @@ class Family:
         return self.bit_of[pattern.order]
 
     def dispatch(self, text: str, start: int) -> int:
-        """The patterns (bit set of ``pattern.order``) that may match ``text`` from ``start``,
-        by its first word and first character."""
+        """The patterns (bit set like ``mask``) that may match ``text`` from ``start``, by its
+        first word and first character."""
         if start >= len(text):
             return self.any_mask
         space = text.find(" ", start)
@@ -407,21 +407,23 @@ class Grammar:
         # patterns: the required words of a pattern (read from its regex), its ``needs:`` words
         # (written in the grammar) and the word trigger of its family. A pattern passes when
         # each test passes; a pattern without words for a test always passes it. Families
-        # with a regex trigger pass here and are searched in matches().
+        # with a regex trigger pass here and are searched when framed (_frames).
         required = _word_index(self.ranked, lambda p: p.required)
         needs = _word_index(self.ranked, lambda p: p.needs)
         fires: dict[str, int] = {}
-        self._free = (required[1], needs[1], 0)
+        fire_always = 0
         self._fires_number = 0
         for family in self.families:
             words = None if family.trigger is None else family.trigger.words
             if words is None:
-                self._free = (*self._free[:2], self._free[2] | family.mask)
+                fire_always |= family.mask
                 continue
             for word in words[0]:
                 fires[word] = fires.get(word, 0) | family.mask
             if words[1]:
                 self._fires_number |= family.mask
+        #: the patterns that pass each test whatever the words
+        self._free = (required[1], needs[1], fire_always)
         #: word -> (patterns it satisfies the required words of, the needs of, the trigger of)
         self._index = {
             word: (required[0].get(word, 0), needs[0].get(word, 0), fires.get(word, 0))
