@@ -319,7 +319,9 @@ class Family:
         if self.prefix is not None and self._prefix_may_start(text):
             prefix_ends = self.prefix_ends
             for i in spaces[:_MAX_PREFIX_WORDS]:
-                if prefix_ends is not None and text[max(0, i - _EDGE) : i] not in prefix_ends:
+                if prefix_ends is not None and (
+                    text[i - _EDGE : i] if i >= _EDGE else text[:i]
+                ) not in prefix_ends:
                     continue
                 m = self.prefix.fullmatch(text, 0, i)
                 if m is not None:
