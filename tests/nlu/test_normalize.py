@@ -74,3 +74,11 @@ def test_ascii_fast_path_matches_the_general_tokenizer(text: str) -> None:
 )
 def test_spoken_years(parser: Parser, text: str, normalised: str) -> None:
     assert parser.normalizer.normalize(text).text == normalised
+
+
+def test_greetings_in_front_of_a_command_are_fillers(parser: Parser) -> None:
+    assert parser.parse("good morning play some jazz").slots == {"genre": "jazz"}
+    assert parser.parse("thanks now play the next song").name == "music.next"
+    # said alone, nothing would be left: they stay and are out of domain
+    assert parser.parse("thank you").name == "none"
+    assert parser.parse("good night").name == "none"
