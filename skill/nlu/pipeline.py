@@ -8,6 +8,8 @@ and thread-safe. The spaCy entity matcher is built on the first utterance that n
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -27,6 +29,12 @@ from skill.nlu.yamlio import load_yaml
 
 #: utterances longer than this are refused with InvalidRequest (a spoken command is < 200)
 MAX_CHARS = 500
+#: a joining word and a command after it: "... and play", "... then skip this"
+_CLAUSE_JOIN = re.compile(
+    r"(?<=\S) (?:and|then|so|and then|and also|but) (?P<command>(?:play|put on|skip|pause|resume|"
+    r"turn (?:it |the music |the volume |the sound )?(?:up|down)|shuffle|repeat|queue|add this|"
+    r"mute|unmute|next|stop the music)\b)"
+)
 #: confidence of ``none`` when no pattern matched at all
 NO_MATCH_CONFIDENCE = 0.6
 
@@ -181,6 +189,10 @@ class Parser:
         if not norm.text:
             return Intent.none(NO_MATCH_CONFIDENCE)
         match = self.grammar.best(norm.text)
+        if match is None or match.pattern.intent == "none":
+            command = self._command_after_clause(norm)
+            if command is not None:
+                return command
         if match is None:
             return Intent.none(NO_MATCH_CONFIDENCE)
         pattern = match.pattern
@@ -192,6 +204,22 @@ class Parser:
         if pattern.refine:
             self.refiners[pattern.refine](draft)
         return self._finish(draft)
+
+    def _command_after_clause(self, norm: Normalized) -> Intent | None:
+        """"stop talking and play some music": an out-of-domain clause joined to a command.
+        The command after the last joining word is parsed alone; it answers only when it is
+        in domain (spans still point into the whole text)."""
+        found = None
+        for found in _CLAUSE_JOIN.finditer(norm.text):
+            pass
+        if found is None:
+            return None
+        start, _ = norm.span(found.start("command"), found.start("command") + 1)
+        tail = self.parse(norm.original[start:])
+        if tail.name == "none":
+            return None
+        spans = {slot: (a + start, b + start) for slot, (a, b) in tail.spans.items()}
+        return dataclasses.replace(tail, spans=spans, confidence=tail.confidence * 0.9)
 
     def _draft(self, match: Match, norm: Normalized) -> Draft | None:
         pattern = match.pattern

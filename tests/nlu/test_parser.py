@@ -155,3 +155,16 @@ def test_first_parse_after_process_start() -> None:
     total = time.perf_counter() - start
     assert float(out.stdout.strip()) < 20.0
     assert total < 30.0
+
+
+def test_a_command_joined_to_an_out_of_domain_clause(parser: Parser) -> None:
+    """"stop talking and play some jazz": the command after the joining word answers, with
+    spans into the whole text; a tail that is itself out of domain leaves the whole none."""
+    text = "stop talking and play some jazz in the kitchen"
+    intent = parser.parse(text)
+    assert intent.name == "music.play"
+    assert intent.slots == {"genre": "jazz", "device": "kitchen"}
+    a, b = intent.spans["genre"]
+    assert text[a:b] == "jazz" and text[slice(*intent.spans["device"])] == "kitchen"
+    assert parser.parse("set a timer and play a game").name == "none"
+    assert parser.parse("play some jazz and then skip this").name == "music.play"
