@@ -209,11 +209,10 @@ class Parser:
         """"stop talking and play some music": an out-of-domain clause joined to a command.
         The command after the last joining word is parsed alone; it answers only when it is
         in domain (spans still point into the whole text)."""
-        found = None
-        for found in _CLAUSE_JOIN.finditer(norm.text):
-            pass
-        if found is None:
+        joins = list(_CLAUSE_JOIN.finditer(norm.text))
+        if not joins:
             return None
+        found = joins[-1]
         start, _ = norm.span(found.start("command"), found.start("command") + 1)
         tail = self.parse(norm.original[start:])
         if tail.name == "none":
