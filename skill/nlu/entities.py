@@ -117,7 +117,7 @@ class EntityMatcher:
         for label in LABEL_ORDER:
             phrases = gazetteers.phrases(label)
             if phrases:
-                self.matcher.add(label, [self.nlp.make_doc(p) for p in phrases])
+                self.matcher.add(label, list(self.nlp.tokenizer.pipe(phrases)))
         self._rank = {label: i for i, label in enumerate(LABEL_ORDER)}
         #: match id (the label's hash in the vocabulary) -> label
         self._label_of = {self.nlp.vocab.strings[label]: label for label in LABEL_ORDER}
