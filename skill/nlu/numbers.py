@@ -173,7 +173,8 @@ class NumberReader:
         """The number starting at token ``i``, or None when ``tokens[i]`` starts none."""
         w = self.words
         tok = tokens[i]
-        if tok.isdigit():
+        # isdecimal, not isdigit: "²" and "⓵" are digits that int() refuses
+        if tok.isdecimal():
             whole: tuple[int, int] | None = (int(tok), 1)
             digit_text = tok
         else:
@@ -206,10 +207,10 @@ class NumberReader:
         if j < len(tokens) and tokens[j] in w.fractions and 0 < value < w.fractions[tokens[j]]:
             denominator = w.fractions[tokens[j]]
             return SpokenNumber(Fraction(value, denominator), used + 1, f"{value}/{denominator}")
-        if used == 1 and not tok.isdigit() and tok in w.units and w.units[tok] == 1:
+        if used == 1 and not tok.isdecimal() and tok in w.units and w.units[tok] == 1:
             # a lone "one" is a word ("the first one", "one direction"), not a number
             return None
-        if tok.isdigit():
+        if tok.isdecimal():
             return None  # already digits: nothing to replace
         return SpokenNumber(Fraction(value), used, digit_text)
 
