@@ -563,6 +563,12 @@ def _known_media(draft: Draft) -> None:
 
 
 _SHOW_WORD = re.compile(r" (?:podcast|podcasts|pod cast)$")
+_BOOK_WORD = re.compile(r" (?:audiobook|audio book|book)$")
+_SPOKEN_BOOK = re.compile(r"\b(?:audiobooks?|audio books?|books?|novels?|chapters?|read|reading)\b")
+_RESUMED_TYPED = re.compile(
+    r"(?:(?:my|the|our) )?(?:(?P<playlist>.+?) (?:playlist|play list)"
+    r"|(?:album|record) (?P<album>.+?)|(?P<album__2>.+?) (?:album|record))"
+)
 
 
 def _resumed_show(draft: Draft) -> None:
@@ -570,6 +576,32 @@ def _resumed_show(draft: Draft) -> None:
     (a known podcast) are podcasts, "continue npr" a station."""
     a, b = draft.spans["query"]
     text = draft.norm.text[a:b]
+    typed = _RESUMED_TYPED.fullmatch(text)
+    if typed is not None:
+        # "resume my road trip playlist", "continue playing the album thriller"
+        group = next(g for g in ("playlist", "album", "album__2") if typed.group(g))
+        slot = "playlist" if group == "playlist" else "album"
+        draft.drop("query")
+        draft.set_text(slot, a + typed.start(group), a + typed.end(group))
+        draft.slots["kind"] = slot
+        return
+    m = _BOOK_WORD.search(text)
+    if m is not None and m.start() > 0:
+        b = a + m.start()  # "continue the harry potter audiobook"
+        draft.set_text("query", a, b)
+        text = draft.norm.text[a:b]
+    spoken_book = _SPOKEN_BOOK.search(draft.norm.text) is not None
+    if (
+        not spoken_book
+        and draft.parser.catalog_names.type_of(text) == "artist"
+        and not any(
+            draft.parser.gazetteers.lookup(label, text) for label in ("AUDIOBOOK", "AUTHOR")
+        )
+    ):
+        draft.drop("query")  # "resume playing the beatles": the artist's music
+        draft.set_text("artist", a, b)
+        del draft.slots["kind"]
+        return
     m = _SHOW_WORD.search(text)
     if m is not None and m.start() > 0:
         draft.set_text("query", a, a + m.start())
