@@ -29,6 +29,8 @@ TITLES_FILE = "catalog_titles.tsv.gz"
 ARTIST_MARGIN = 15
 #: a two-word phrase splits only into an artist and a title both this popular ("adele hello")
 TWO_WORD_SPLIT_POPULARITY = 70
+#: a one-word title in a split needs this popularity ("michael jackson thriller")
+ONE_WORD_TITLE_POPULARITY = 60
 #: both halves of a split have at least this many characters
 MIN_SPLIT_CHARS = 4
 #: words that never start or end a name on their own side of a split
@@ -104,6 +106,8 @@ class CatalogNames:
                     continue
                 if len(words) == 2 and min(a, t) < TWO_WORD_SPLIT_POPULARITY:
                     continue  # "candy | crush": two common words need two big names
+                if title[1] - title[0] == 1 and t < ONE_WORD_TITLE_POPULARITY:
+                    continue  # "the national | anthem": a one-word title must be a hit
                 found = Split(artist, title, a + t)
                 if best is None or found.popularity > best.popularity:
                     best = found

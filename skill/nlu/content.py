@@ -304,9 +304,11 @@ def read_content(
     kind_before = any(k < a for k in kind_at)
     kind_after = any(k > b for k in kind_at)
     genre = any(
-        e.label in ("GENRE", "MOOD") and e.start == title[0] and e.end == title[1]
+        (e.label == "GENRE" or (e.label == "MOOD" and "artist" not in out.spans))
+        and e.start == title[0]
+        and e.end == title[1]
         for e in entities
-    )
+    )  # a mood word by an artist is a title: "happy by pharrell", "halloween by X"
     if not genre and not kind_before:
         # "classical music for studying", "jazz songs to relax to": the genre names the
         # music and the rest says what it is for
