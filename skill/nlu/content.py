@@ -34,7 +34,7 @@ _DESCRIPTORS = frozenset(
     ten fifty 50 20 10 5 twenty most popular newest new latest last greatest hottest recent
     famous biggest first full whole entire certain particular something anything few random
     genre kind type style selling best-selling bestselling that's thats which's only just
-    upwards onwards again today's todays yesterday's yesterdays tonight's tonights
+    upwards onwards again everything today's todays yesterday's yesterdays tonight's tonights
     sort sorted by all every favorite favourite preferred""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
