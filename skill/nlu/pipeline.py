@@ -35,6 +35,8 @@ _CLAUSE_JOIN = re.compile(
     r"turn (?:it |the music |the volume |the sound )?(?:up|down)|shuffle|repeat|queue|add this|"
     r"mute|unmute|next|stop the music)\b)"
 )
+#: a name alone is read as an artist only when the artist is at least this popular
+BARE_ARTIST_POPULARITY = 60
 #: confidence of ``none`` when no pattern matched at all
 NO_MATCH_CONFIDENCE = 0.6
 
@@ -194,7 +196,7 @@ class Parser:
             if command is not None:
                 return command
         if match is None:
-            return Intent.none(NO_MATCH_CONFIDENCE)
+            return self._bare_artist(norm) or Intent.none(NO_MATCH_CONFIDENCE)
         pattern = match.pattern
         if pattern.intent == "none":
             return Intent.none(0.9, pattern.id)
@@ -204,6 +206,20 @@ class Parser:
         if pattern.refine:
             self.refiners[pattern.refine](draft)
         return self._finish(draft)
+
+    def _bare_artist(self, norm: Normalized) -> Intent | None:
+        """"the beatles", "adele please": a famous artist's name alone asks for their music
+        (no grammar matched; the name must be well known, popularity >= 60)."""
+        if len(norm.text) > 40:
+            return None
+        popularity = self.catalog_names.artist(norm.text)
+        if popularity is None or popularity < BARE_ARTIST_POPULARITY:
+            return None
+        if self.catalog_names.type_of(norm.text) != "artist":
+            return None
+        span = norm.span(0, len(norm.text))
+        return Intent("music.play", {"artist": norm.original_slice(0, len(norm.text))},
+                      0.6, {"artist": span}, "catalog:artist")
 
     def _command_after_clause(self, norm: Normalized) -> Intent | None:
         """"stop talking and play some music": an out-of-domain clause joined to a command.

@@ -168,3 +168,11 @@ def test_a_command_joined_to_an_out_of_domain_clause(parser: Parser) -> None:
     assert text[a:b] == "jazz" and text[slice(*intent.spans["device"])] == "kitchen"
     assert parser.parse("set a timer and play a game").name == "none"
     assert parser.parse("play some jazz and then skip this").name == "music.play"
+
+
+def test_a_famous_artist_named_alone_is_a_play_request(parser: Parser) -> None:
+    intent = parser.parse("The Beatles, please")
+    assert intent.name == "music.play" and intent.slots == {"artist": "The Beatles"}
+    assert intent.spans["artist"] == (0, 11)
+    assert parser.parse("the national").name == "none"  # not famous enough to guess
+    assert parser.parse("hello").name == "none"
