@@ -265,6 +265,7 @@ def refine_media(draft: Draft) -> None:
             if entity.value in ("radio", "podcast", "audiobook"):
                 draft.slots["kind"] = entity.value
                 break
+    _broadcast_article(draft)
 
 
 def refine_queue(draft: Draft) -> None:
@@ -478,6 +479,21 @@ def _person_query(draft: Draft) -> None:
         draft.set_text("artist", a, b)
 
 
+def _broadcast_article(draft: Draft) -> None:
+    """Station, show and podcast names drop a leading "the" ("play the bob and tom show" ->
+    "bob and tom show"; the catalog search ignores it anyway) unless it is a known name
+    ("the daily")."""
+    if draft.slots.get("kind") not in ("radio", "podcast", "episode") or "query" not in draft.spans:
+        return
+    a, b = draft.spans["query"]
+    text = draft.norm.text[a:b]
+    if not text.startswith("the ") or " " not in text[4:]:
+        return  # "the intern" keeps its article: one word is too little of a name
+    if any(draft.parser.gazetteers.lookup(label, text) for label in _KIND_OF_TITLE):
+        return
+    draft.set_text("query", a + 4, b)
+
+
 def _catalog_name(draft: Draft) -> None:
     """A free query that is a famous name takes its type: "play purple haze" is a track,
     "play green day" an artist, "play marvin gaye i want you" both (catalog_names.py)."""
@@ -658,6 +674,7 @@ def refine_content(draft: Draft) -> None:
             if entity.value in ("radio", "podcast", "audiobook"):
                 draft.slots["kind"] = entity.value
                 break
+    _broadcast_article(draft)
 
 
 REFINERS: dict[str, Callable[[Draft], None]] = {
