@@ -177,6 +177,11 @@ _QUERY_LEAD = re.compile(
 )
 
 
+_STATION_OF = re.compile(
+    r"radio (?:frequency |station |channel )?(?P<name>\d[\d.]*(?: fm| am)?)"
+    r"|(?:\S+ ){0,3}(?:program|programme|show|news|music) (?:on|from) (?P<name__2>.+)"
+    r"|(?:(?:a |the )?radio (?:channel|station|band) (?:for|with|about|playing) )(?P<name__3>.+)"
+)
 _WHEN_TAIL = re.compile(
     r" (?:(?:after|in|at|when it is|when|for|from|until|this) (?:\S+ ){0,3}"
     r"(?:min|mins|minutes?|hours?|seconds?|pm|am|o'clock|morning|evening|tonight|year|week)"
@@ -233,6 +238,15 @@ def _query_noise(draft: Draft) -> None:
         b = a + m.start()
         draft.set_text("query", a, b)
         text = draft.norm.text[a:b]
+    if draft.slots.get("kind") == "radio":
+        m = _STATION_OF.fullmatch(text)
+        if m is not None:
+            # "radio frequency 99.5", "program on xmtune", "football news from radio one",
+            # "a radio channel for trance music": the station (or what it plays) is the name
+            group = next(g for g in ("name", "name__2", "name__3") if m.group(g))
+            a, b = a + m.start(group), a + m.end(group)
+            draft.set_text("query", a, b)
+            text = draft.norm.text[a:b]
     if "kind" not in draft.slots and _looks_like_frequency(text):
         draft.slots["kind"] = "radio"
     if all(word in _DESCRIPTORS for word in text.split()):
