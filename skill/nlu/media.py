@@ -286,6 +286,13 @@ def refine_queue(draft: Draft) -> None:
     """Queue items name a track unless they say otherwise: "hurt by johnny cash" ->
     query/track "hurt", artist "johnny cash"; "sleeptime playlist" -> kind playlist."""
     refine_media(draft)
+    if "query" not in draft.spans and "genre" in draft.spans:
+        # "queue up some jazz": the queue has no genre slot; "play happy playlist next" names
+        # the playlist with its word
+        a, b = draft.spans["genre"]
+        more = _PLAYLIST_WORD.match(draft.norm.text, b)
+        draft.set_text("query", a, more.end() if more and draft.slots.get("kind") else b)
+        return
     if "query" not in draft.spans:
         return
     a, b = draft.spans["query"]
@@ -550,6 +557,7 @@ def _catalog_name(draft: Draft) -> None:
 
 _WORD = re.compile(r"\S+")
 _STORY = re.compile(r" (?:story|stories)\b")
+_PLAYLIST_WORD = re.compile(r" (?:playlist|play list)\b")
 _KIND_OF_TITLE = {"AUDIOBOOK": "audiobook", "STATION": "radio", "PODCAST": "podcast"}
 _SHOW_TAIL = re.compile(r" (?:show|programme|program|radio show)$")
 
