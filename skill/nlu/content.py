@@ -309,6 +309,13 @@ def read_content(
         and e.end == title[1]
         for e in entities
     )  # a mood word by an artist is a title: "happy by pharrell", "halloween by X"
+    if not genre and "artist" not in out.spans:
+        # "old country", "chill jazz": a mood or genre word before a genre names one genre
+        firsts = [x for x in entities if x.label in ("GENRE", "MOOD") and x.start == title[0]]
+        genre = any(
+            e.label == "GENRE" and e.end == title[1] and any(x.end + 1 == e.start for x in firsts)
+            for e in entities
+        )
     if not genre and not kind_before:
         # "classical music for studying", "jazz songs to relax to": the genre names the
         # music and the rest says what it is for
