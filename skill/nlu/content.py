@@ -14,7 +14,10 @@ with the gazetteers (through the spaCy matcher) and these rules:
   "top ten", "some") around them are dropped;
 * what is left is the title: typed by a kind word in front of it ("the album X"), else a
   track when an artist was named, else an artist when followed by "music"/"songs", else a
-  genre when it is one, else a free ``query``.
+  genre when it is one, else a free ``query``;
+* a genre or a famous song title (``catalog``, catalog_names.py) keeps words the descriptor
+  trimming would drop ("new age", "how you remind me"); "sort by X" is an ordering; "music
+  that is X" names X.
 """
 
 from __future__ import annotations
