@@ -610,8 +610,10 @@ _RESUMED_TYPED = re.compile(
 
 
 def _resumed_show(draft: Draft) -> None:
-    """"resume X" guesses an audiobook; "resume the joe rogan podcast" and "continue serial"
-    (a known podcast) are podcasts, "continue npr" a station."""
+    """"resume X" guesses an audiobook; X says otherwise when it is a playlist or an album
+    ("resume my road trip playlist"), a famous artist and no book word was said ("resume
+    playing the beatles"), a podcast ("resume the joe rogan podcast", "continue serial") or a
+    station ("continue npr")."""
     a, b = draft.spans["query"]
     text = draft.norm.text[a:b]
     typed = _RESUMED_TYPED.fullmatch(text)
