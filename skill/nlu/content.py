@@ -30,6 +30,9 @@ from skill.nlu.catalog_names import CatalogNames
 from skill.nlu.entities import Entity
 
 _DEVICE_NOUNS = frozenset({"speaker", "speakers", "tv", "echo", "display", "device"})
+#: devices people name after their owner ("alexs phone")
+_NAMED_DEVICES = frozenset({"phone", "iphone", "laptop", "computer", "tablet", "ipad", "room"})
+_DEVICE_PREP = frozenset({"in", "on", "at", "through", "via", "for"})
 _SERVICE_PREP = frozenset("on with using from off of via in at through over use".split())
 _YEAR_PREP = frozenset("from of in the year around during released decade era".split())
 _DESCRIPTORS = frozenset(
@@ -101,12 +104,23 @@ def read_content(
                 used[b + 1] = True
         elif entity.label == "DEVICE" and b >= n - 2 and a > 0:
             prep = a - 1
+            first = a
+            if (
+                b == n - 1
+                and words[a][0] in _DEVICE_NOUNS | _NAMED_DEVICES
+                and prep > 0
+                and words[prep][0].endswith(("s", "'s"))
+                and words[prep - 1][0] in _DEVICE_PREP
+            ):
+                # "on alexs phone", "on john's speaker": an owner's name before the device noun
+                first = prep
+                prep -= 1
             if words[prep][0] in ("the", "my") and prep > 0:
                 prep -= 1
-            if words[prep][0] in ("in", "on", "at", "through", "via", "for"):
+            if words[prep][0] in _DEVICE_PREP:
                 # "on the kitchen speaker": the device noun after the room belongs to it
                 end = b + 1 if b + 1 < n and words[b + 1][0] in _DEVICE_NOUNS else b
-                out.spans["device"] = (entity.start, words[end][2])
+                out.spans["device"] = (words[first][1], words[end][2])
                 for i in range(prep, end + 1):
                     used[i] = True
     # "open youtube and play X": the joining words after a service name
