@@ -216,9 +216,17 @@ def match_score(hit: Hit, want: Want, *, contains: bool = False) -> tuple[float,
         title = ranking.title_similarity(want.name, hit.name)
     if want.artist and hit.kind in ("track", "album"):
         artist = ranking.artist_similarity(want.artist, hit.artists)
+        reasons = [f"title {title:.0f}", f"artist {artist:.0f}"]
+        if artist < ranking.ARTIST_FLOOR or title < ranking.TITLE_FLOOR:
+            # another artist's song, or another song of the artist, is not the one asked for
+            return 0.0, [*reasons, "not the song asked for"]
         w_title, w_artist = ranking.TITLE_AND_ARTIST
-        return w_title * title + w_artist * artist, [f"title {title:.0f}", f"artist {artist:.0f}"]
-    return ranking.NAME_ONLY * title, [f"{'title' if hit.kind == 'track' else 'name'} {title:.0f}"]
+        return w_title * title + w_artist * artist, reasons
+    reasons = [f"{'title' if hit.kind == 'track' else 'name'} {title:.0f}"]
+    if " by " in want.name and title < ranking.BY_TITLE_FLOOR:
+        # the whole "X by Y" read as a title ("Stand By Me") must be that title
+        return 0.0, [*reasons, "not a title with 'by'"]
+    return ranking.NAME_ONLY * title, reasons
 
 
 def rank(

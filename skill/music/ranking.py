@@ -10,7 +10,9 @@ Similarities are 0..100.
 
 * **match** (0..90):
   - title and artist asked: ``0.55 × title + 0.35 × artist`` (artist = the best of the
-    candidate's credited artists, a leading "the" optional);
+    candidate's credited artists, a leading "the" optional); 0 when the artist matches less
+    than :data:`ARTIST_FLOOR` or the title less than :data:`TITLE_FLOOR` (another artist's
+    song, or another song of the artist, is not the one asked for);
   - only a title (or an album, artist or playlist name): ``0.90 × title``;
   - free text of unknown shape ("the weeknd blinding lights"): ``0.90 ×`` the best of the
     title similarity and the token-set similarity of the text with "title artists" and
@@ -66,6 +68,13 @@ AMBIGUITY_FLOOR = 70.0
 CORE_MATCH_MAX = 99.0
 #: below this nothing is considered a match
 MATCH_FLOOR = 50.0
+#: a track or album asked for by title and artist is out when its artists match less than
+#: ARTIST_FLOOR ("i want you" by Marvin Gaye is not "I Don't Want You" by Martin Miller: 58)
+#: or its title less than TITLE_FLOOR ("I Want To Come Home For Christmas" by Marvin Gaye: 37)
+ARTIST_FLOOR = 60.0
+TITLE_FLOOR = 50.0
+#: the whole "X by Y" read as one title ("Stand By Me") must match at least this well
+BY_TITLE_FLOOR = 80.0
 
 
 def similarity(asked: str, name: str) -> float:

@@ -231,6 +231,18 @@ async def test_liked_songs_are_the_users_collection(resolver: Resolver, music: M
     assert again.queries == 0  # the profile is cached
 
 
+async def test_another_song_of_a_similar_title_is_not_the_song(resolver: Resolver) -> None:
+    """The shipped catalog has no "I Want You" by Marvin Gaye. "I Don't Want You" by Martin
+    Miller (artist 58) and "I Want To Come Home For Christmas" by Marvin Gaye (title 37) are
+    not it: not found rather than the wrong song. A title said right still plays."""
+    with pytest.raises(NotFound) as caught:
+        await resolve(resolver, track="i want you", artist="marvin gaye")
+    assert "i want you by marvin gaye" in caught.value.message
+    found = await resolve(resolver, track="lets get it on", artist="marvin gaye")
+    assert found.best is not None and found.best.name == "Let's Get It On"
+    assert found.best.artists == ("Marvin Gaye",)
+
+
 async def test_nothing_matching_raises_not_found(resolver: Resolver) -> None:
     with pytest.raises(NotFound) as caught:
         await resolve(resolver, track="qxzvvjk wplmrr", artist="zzgrth")
