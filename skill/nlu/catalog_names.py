@@ -16,6 +16,7 @@ meets a bare name never pays for them.
 from __future__ import annotations
 
 import gzip
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,7 +40,13 @@ _SPLIT_EDGES = frozenset("a an the by of and to in on for my with from".split())
 
 def name_key(text: str) -> str:
     """The lookup form of a name: the gazetteer phrase key without apostrophes."""
+    if _PLAIN.fullmatch(text):
+        return text.replace("'", "")  # already normalised (the parser's text): the hot path
     return phrase_key(text).replace("'", "")
+
+
+#: lower-case words of letters, digits and apostrophes, one space apart
+_PLAIN = re.compile(r"[a-z0-9']+(?: [a-z0-9']+)*")
 
 
 @dataclass(frozen=True, slots=True)
