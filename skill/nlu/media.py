@@ -17,7 +17,7 @@ and applies the same clean-up as ``media`` to the item.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from skill.nlu.content import read_content
@@ -220,7 +220,7 @@ def _query_noise(draft: Draft) -> None:
         return
     a, b = draft.spans["query"]
     text = draft.norm.text[a:b]
-    if any(draft.parser.gazetteers.lookup(label, text) for label in _KIND_OF_TITLE):
+    if _title_kind(draft, text, bare=False) is not None:
         return  # a known title is whole: "my favorite murder", "first things first"
     m = _WHEN_TAIL.search(text)
     if m and m.start() > 0:
@@ -243,7 +243,7 @@ def _query_noise(draft: Draft) -> None:
         if m is not None:
             # "radio frequency 99.5", "program on xmtune", "football news from radio one",
             # "a radio channel for trance music": the station (or what it plays) is the name
-            group = next(g for g in ("name", "name__2", "name__3") if m.group(g))
+            group = _matched(m, ("name", "name__2", "name__3"))
             a, b = a + m.start(group), a + m.end(group)
             draft.set_text("query", a, b)
             text = draft.norm.text[a:b]
@@ -510,7 +510,7 @@ def _broadcast_article(draft: Draft) -> None:
     text = draft.norm.text[a:b]
     if not text.startswith("the ") or " " not in text[4:]:
         return  # "the intern" keeps its article: one word is too little of a name
-    if any(draft.parser.gazetteers.lookup(label, text) for label in _KIND_OF_TITLE):
+    if _title_kind(draft, text, bare=False) is not None:
         return
     draft.set_text("query", a + 4, b)
 
@@ -559,6 +559,23 @@ _WORD = re.compile(r"\S+")
 _STORY = re.compile(r" (?:story|stories)\b")
 _PLAYLIST_WORD = re.compile(r" (?:playlist|play list)\b")
 _KIND_OF_TITLE = {"AUDIOBOOK": "audiobook", "STATION": "radio", "PODCAST": "podcast"}
+
+
+def _title_kind(
+    draft: Draft, text: str, kinds: Mapping[str, str] = _KIND_OF_TITLE, *, bare: bool = True
+) -> str | None:
+    """The kind of a well-known title in the gazetteers named by ``kinds`` (label -> kind),
+    looked up as said and, with ``bare``, without a leading "the"; None when unknown."""
+    forms = (text, text[4:]) if bare and text.startswith("the ") else (text,)
+    for label, kind in kinds.items():
+        if any(draft.parser.gazetteers.lookup(label, form) for form in forms):
+            return kind
+    return None
+
+
+def _matched(m: re.Match[str], groups: Sequence[str]) -> str:
+    """The first of ``groups`` that took part in ``m`` (alternatives that name one thing)."""
+    return next(g for g in groups if m.group(g))
 _SHOW_TAIL = re.compile(r" (?:show|programme|program|radio show)$")
 
 
@@ -587,20 +604,19 @@ def _known_media(draft: Draft) -> None:
         return
     a, b = draft.spans[slot]
     text = draft.norm.text[a:b]
-    bare = text[4:] if text.startswith("the ") else text
-    for label, kind in _KIND_OF_TITLE.items():
-        if draft.parser.gazetteers.lookup(label, text) or draft.parser.gazetteers.lookup(
-            label, bare
-        ):
-            draft.drop(slot)
-            draft.set_text("query", a, b)
-            draft.slots["kind"] = kind
-            return
+    kind = _title_kind(draft, text)
+    if kind is not None:
+        draft.drop(slot)
+        draft.set_text("query", a, b)
+        draft.slots["kind"] = kind
+        return
     if _SHOW_TAIL.search(text) and "kind" not in draft.slots:
         draft.slots["kind"] = "radio"
 
 
 _SHOW_WORD = re.compile(r" (?:podcast|podcasts|pod cast)$")
+_BOOK_KINDS = {"AUDIOBOOK": "audiobook", "AUTHOR": "audiobook"}
+_SHOW_KINDS = {"PODCAST": "podcast", "STATION": "radio"}
 _BOOK_WORD = re.compile(r" (?:audiobook|audio book|book)$")
 _SPOKEN_BOOK = re.compile(r"\b(?:audiobooks?|audio books?|books?|novels?|chapters?|read|reading)\b")
 _RESUMED_TYPED = re.compile(
@@ -619,7 +635,7 @@ def _resumed_show(draft: Draft) -> None:
     typed = _RESUMED_TYPED.fullmatch(text)
     if typed is not None:
         # "resume my road trip playlist", "continue playing the album thriller"
-        group = next(g for g in ("playlist", "album", "album__2") if typed.group(g))
+        group = _matched(typed, ("playlist", "album", "album__2"))
         slot = "playlist" if group == "playlist" else "album"
         draft.drop("query")
         draft.set_text(slot, a + typed.start(group), a + typed.end(group))
@@ -634,9 +650,7 @@ def _resumed_show(draft: Draft) -> None:
     if (
         not spoken_book
         and draft.parser.catalog_names.type_of(text) == "artist"
-        and not any(
-            draft.parser.gazetteers.lookup(label, text) for label in ("AUDIOBOOK", "AUTHOR")
-        )
+        and _title_kind(draft, text, _BOOK_KINDS, bare=False) is None
     ):
         draft.drop("query")  # "resume playing the beatles": the artist's music
         draft.set_text("artist", a, b)
@@ -649,13 +663,9 @@ def _resumed_show(draft: Draft) -> None:
         if text.startswith("the "):
             draft.set_text("query", a + 4, a + m.start())
         return
-    bare = text[4:] if text.startswith("the ") else text
-    for label, kind in (("PODCAST", "podcast"), ("STATION", "radio")):
-        if draft.parser.gazetteers.lookup(label, text) or draft.parser.gazetteers.lookup(
-            label, bare
-        ):
-            draft.slots["kind"] = kind
-            return
+    kind = _title_kind(draft, text, _SHOW_KINDS)
+    if kind is not None:
+        draft.slots["kind"] = kind
 
 
 #: a play verb left after a request frame that the prefix read as the verb ("i would like")
