@@ -184,14 +184,12 @@ def score(predictions: list[Prediction]) -> Report:
             tp = len(gold_pairs & got_pairs)
             fp = len(got_pairs - gold_pairs)
             fn = len(gold_pairs - got_pairs)
-            for pairs, attr in (
-                (gold_pairs & got_pairs, "tp"),
-                (got_pairs - gold_pairs, "fp"),
-                (gold_pairs - got_pairs, "fn"),
-            ):
-                for name, _ in pairs:
-                    counts = by_slot[name]
-                    setattr(counts, attr, getattr(counts, attr) + 1)
+            for name, _ in gold_pairs & got_pairs:
+                by_slot[name].tp += 1
+            for name, _ in got_pairs - gold_pairs:
+                by_slot[name].fp += 1
+            for name, _ in gold_pairs - got_pairs:
+                by_slot[name].fn += 1
             target = gold.meta.get("target")
             device = got.slots.get("device")
             if (
