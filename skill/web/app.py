@@ -24,7 +24,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from skill.config import Settings
 from skill.errors import SkillError
@@ -40,6 +40,7 @@ from skill.web import (
     routes_text,
     ws,
 )
+from skill.web.asgi import ResponseWatch
 from skill.web.auth import services_of
 from skill.web.bodylimit import BodyLimitMiddleware
 from skill.web.errors import CatchAllMiddleware, handlers
@@ -72,16 +73,9 @@ class RequestContextMiddleware:
         base = str(Request(scope).base_url)
         token = request_base.set(base)
         started = time.perf_counter()
-        status = 500
-
-        async def capture(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
+        watch = ResponseWatch(send)
         try:
-            await self.app(scope, receive, capture)
+            await self.app(scope, receive, watch)
         finally:
             request_base.reset(token)
             query = scope.get("query_string", b"").decode("latin-1")
@@ -91,7 +85,7 @@ class RequestContextMiddleware:
                 (scope.get("client") or ("-", 0))[0],
                 scope.get("method"),
                 redact_url(target),
-                status,
+                watch.status_or(500),
                 (time.perf_counter() - started) * 1000,
             )
 

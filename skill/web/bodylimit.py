@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skill.errors import InvalidRequest, PayloadTooLarge
+from skill.web.asgi import ResponseWatch
 from skill.web.errors import error_response
 
 
@@ -50,7 +51,6 @@ class BodyLimitMiddleware:
             await error_response(self._too_large(limit, declared))(scope, receive, send)
             return
         received = 0
-        started = False
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -61,15 +61,10 @@ class BodyLimitMiddleware:
                     raise self._too_large(limit, None)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        watch = ResponseWatch(send)
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, watch)
         except PayloadTooLarge as exc:
-            if started:
+            if watch.started:
                 raise
             await error_response(exc)(scope, receive, send)

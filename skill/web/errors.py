@@ -14,9 +14,10 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from skill.errors import InternalError, MethodNotAllowed, NotFound, SkillError
+from skill.web.asgi import ResponseWatch
 
 log = logging.getLogger("skill.web")
 
@@ -60,21 +61,14 @@ class CatchAllMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        watch = ResponseWatch(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, watch)
         except Exception:
             correlation = secrets.token_hex(8)
             log.exception("internal error %s on %s %s", correlation, scope.get("method"),
                           scope.get("path"))
-            if started:
+            if watch.started:
                 raise
             error = InternalError(details={"correlation_id": correlation})
             await error_response(error)(scope, receive, send)

@@ -31,9 +31,10 @@ from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Mount, Route, WebSocketRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from skill.spotify.endpoints import ENDPOINTS
+from skill.web.asgi import ResponseWatch
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _BREAKER_STATES = ("closed", "open", "half_open")
@@ -253,17 +254,11 @@ class MetricsMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
-
-        async def capture(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
+        watch = ResponseWatch(send)
         try:
-            await self.app(scope, receive, capture)
+            await self.app(scope, receive, watch)
         finally:
+            status = watch.status_or(500)
             route = route_template(self.router, scope)
             method = str(scope.get("method", "GET"))
             if route.endswith("/*"):
