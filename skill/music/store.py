@@ -238,26 +238,19 @@ class MusicStore:
         """The value, or None when absent or expired."""
         now = self._clock()
 
-        def op(conn: sqlite3.Connection) -> str | None:
-            row = conn.execute(
+        def op(conn: sqlite3.Connection) -> Any:
+            return conn.execute(
                 "SELECT value, expires_at FROM music_context WHERE user_id = ? AND name = ?",
                 (user_id, name),
             ).fetchone()
-            if row is None or row[1] < now:
-                return None
-            return str(row[0])
 
-        text = await self._run(op)
-        if text is None:
-            return None
-        value = json.loads(text)
-        return value if isinstance(value, dict) else None
+        return _context_value(await self._run(op), now)
 
     async def take_context(self, user_id: str, name: str) -> dict[str, Any] | None:
         """Read and delete in one step (a pending choice is answered once)."""
         now = self._clock()
 
-        def op(conn: sqlite3.Connection) -> str | None:
+        def op(conn: sqlite3.Connection) -> Any:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 row = conn.execute(
@@ -271,15 +264,9 @@ class MusicStore:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            if row is None or row[1] < now:
-                return None
-            return str(row[0])
+            return row
 
-        text = await self._run(op)
-        if text is None:
-            return None
-        value = json.loads(text)
-        return value if isinstance(value, dict) else None
+        return _context_value(await self._run(op), now)
 
     async def drop_context(self, user_id: str, name: str) -> None:
         def op(conn: sqlite3.Connection) -> None:
@@ -288,3 +275,12 @@ class MusicStore:
             )
 
         await self._run(op)
+
+
+def _context_value(row: Any, now: float) -> dict[str, Any] | None:
+    """A ``(value, expires_at)`` context row as its JSON object; None when missing, expired or
+    not an object."""
+    if row is None or row[1] < now:
+        return None
+    value = json.loads(str(row[0]))
+    return value if isinstance(value, dict) else None
