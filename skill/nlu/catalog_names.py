@@ -34,6 +34,10 @@ TWO_WORD_SPLIT_POPULARITY = 70
 ONE_WORD_TITLE_POPULARITY = 60
 #: both halves of a split have at least this many characters
 MIN_SPLIT_CHARS = 4
+#: a famous title that holds a media word keeps it ("love story", "video killed the radio
+#: star"): titles at least this popular, of at most TITLE_WORDS words
+KIND_TITLE_POPULARITY = 55
+TITLE_WORDS = 6
 #: words that never start or end a name on their own side of a split
 _SPLIT_EDGES = frozenset("a an the by of and to in on for my with from".split())
 
@@ -88,6 +92,19 @@ class CatalogNames:
         if title is not None:
             return "track"
         return None
+
+    def title_around(self, words: Sequence[str], index: int) -> tuple[int, int] | None:
+        """The longest famous title (popularity >= :data:`KIND_TITLE_POPULARITY`) among the
+        word ranges ``[a, b)`` of ``words`` that hold word ``index`` and more than it, or None."""
+        best: tuple[int, int] | None = None
+        for a in range(max(0, index - TITLE_WORDS + 1), index + 1):
+            for b in range(min(len(words), a + TITLE_WORDS), index, -1):
+                if b - a < 2 or (best is not None and b - a <= best[1] - best[0]):
+                    break
+                popularity = self.titles.get(name_key(" ".join(words[a:b])))
+                if popularity is not None and popularity >= KIND_TITLE_POPULARITY:
+                    best = (a, b)
+        return best
 
     def split(self, words: Sequence[str]) -> Split | None:
         """The most popular reading of ``words`` as an artist name next to a song title

@@ -321,11 +321,12 @@ def read_content(
     kind_before = any(k < a for k in kind_at)
     kind_after = any(k > b for k in kind_at)
     genre = any(
-        (e.label == "GENRE" or (e.label == "MOOD" and "artist" not in out.spans))
+        (e.label == "GENRE" or (e.label == "MOOD" and ("artist" not in out.spans or kind_after)))
         and e.start == title[0]
         and e.end == title[1]
         for e in entities
-    )  # a mood word by an artist is a title: "happy by pharrell", "halloween by X"
+    )  # a mood word by an artist is a title: "happy by pharrell", "halloween by X"; before a
+    # kind word it is a mood: "a sad song by adele"
     if not genre and "artist" not in out.spans:
         # "old country", "chill jazz": a mood or genre word before a genre names one genre
         firsts = [x for x in entities if x.label in ("GENRE", "MOOD") and x.start == title[0]]
@@ -354,9 +355,22 @@ def read_content(
         ):
             slot = "artist"  # "play the latest song adele": the name is the singer's
         out.spans[slot] = title
+        if slot in ("track", "album") and "artist" not in out.spans:
+            owner = _owner(text, words, runs, kind_at, a, catalog, genre_spans)
+            if owner is not None:
+                out.spans["artist"] = owner  # "adele's song hello", "queen song X"
     elif "artist" in out.spans:
         slot = "album" if out.kind == "album" else "track"
         out.spans[slot] = title
+    elif (
+        b + 1 < n
+        and words[b + 1][0] in ("soundtrack", "sound")
+        and not any(e.label == "PERSON" and e.start == title[0] for e in entities)
+        and (catalog is None or catalog.type_of(text[title[0] : title[1]]) != "artist")
+    ):
+        # "the frozen soundtrack", "the lion king soundtrack": a film's music is an album
+        # (a person's name before it is the composer: "larry graham soundtrack")
+        out.spans["album"] = title
     elif (
         kind_after
         or trailing_music
@@ -371,6 +385,36 @@ def read_content(
             title = (words[a - 1][1], title[1])
         out.spans["query"] = title
     return out
+
+
+def _owner(
+    text: str,
+    words: Sequence[tuple[str, int, int]],
+    runs: Sequence[tuple[int, int]],
+    kind_at: Sequence[int],
+    title_start: int,
+    catalog: CatalogNames | None,
+    genre_spans: set[tuple[int, int]],
+) -> tuple[int, int] | None:
+    """The artist named before the kind word of a title: "adele's song hello", "the beatles
+    song yesterday", "queen's new album X". A possessive names the artist; a bare name must
+    be a known artist (a genre or a mood word before "song" is no singer)."""
+    for ra, rb in runs:
+        kind = next((k for k in kind_at if rb < k < title_start), None)
+        if kind is None or any(words[x][0] not in _DESCRIPTORS for x in range(rb + 1, kind)):
+            continue
+        end = _strip_possessive(words[rb])
+        if end != words[rb][2]:
+            return words[ra][1], end
+        if catalog is None or (words[ra][1], end) in genre_spans:
+            return None
+        if ra > 0 and words[ra - 1][0] == "the":
+            with_the = text[words[ra - 1][1] : end]
+            if catalog.type_of(with_the) == "artist":
+                return words[ra - 1][1], end
+        if catalog.type_of(text[words[ra][1] : end]) == "artist":
+            return words[ra][1], end
+    return None
 
 
 def _spelled(words: Sequence[tuple[str, int, int]], a: int, b: int) -> bool:

@@ -39,6 +39,31 @@ _CLAUSE_JOIN = re.compile(
 BARE_ARTIST_POPULARITY = 60
 #: confidence of ``none`` when no pattern matched at all
 NO_MATCH_CONFIDENCE = 0.6
+#: kinds whose word makes a pattern read a name as something other than music; inside a
+#: famous song title the word is part of the name ("love story", "video killed the radio star")
+MEDIA_KINDS = frozenset(("audiobook", "radio", "podcast", "episode"))
+#: gazetteers of well-known non-music titles: a famous song title that is also one of these
+#: keeps its media reading ("the book thief" stays a book)
+_MEDIA_TITLE_LABELS = ("AUDIOBOOK", "PODCAST", "STATION")
+#: the words before a title that only ask to play it ("can you play ", "put on the song ")
+_PLAY_LEAD = re.compile(
+    r"(?:[a-z' ]+ )?(?:play|put on|listen to|hear|queue|queue up)(?: me| us)?"
+    r"(?: the (?:song|track|tune|single))? "
+)
+_ARTICLES = frozenset(("the", "a", "an", "my"))
+#: a title starting so is a media request ("the next episode", "the latest episode")
+_NOT_A_TITLE_START = frozenset(
+    "next last final latest newest new first previous current this that".split()
+)
+
+
+def _spaces(words: list[str]) -> list[int]:
+    """The start offset of each word of a text split on single spaces."""
+    starts, at = [], 0
+    for word in words:
+        starts.append(at)
+        at += len(word) + 1
+    return starts
 
 
 def repo_root() -> Path:
@@ -60,6 +85,8 @@ class Draft:
     match: Match
     parser: Parser
     confidence: float
+    #: character ranges of famous song titles holding a media word (see Parser._titled)
+    titled: tuple[tuple[int, int], ...] = ()
     _entities: list[Entity] | None = None
 
     def text_of(self, slot: str) -> str:
@@ -85,7 +112,16 @@ class Draft:
         """Gazetteer entities lying inside ``[start, end)`` of the normalised text, with
         offsets relative to ``start``. The spaCy matcher runs once per utterance."""
         if self._entities is None:
-            self._entities = self.parser.entities.find(self.norm.text)
+            found = self.parser.entities.find(self.norm.text)
+            if self.titled:
+                # "love story by taylor swift": "story" is part of the title, not a kind
+                found = [
+                    e for e in found
+                    if not (e.label == "KIND" and e.value in MEDIA_KINDS and any(
+                        a <= e.start and e.end <= b for a, b in self.titled
+                    ))
+                ]
+            self._entities = found
         wanted = None if labels is None else frozenset(labels)
         return [
             Entity(e.label, e.start - start, e.end - start, e.text, e.value)
@@ -126,6 +162,11 @@ class Parser:
         self.regex_cache = regex_cache
         self._entities: EntityMatcher | None = None
         self._lock = threading.Lock()
+        #: one-word kind words of MEDIA_KINDS ("story", "radio", "podcast", "fm")
+        self._media_words = frozenset(
+            phrase for phrase, value in gazetteers.tables.get("KIND", {}).items()
+            if value in MEDIA_KINDS and " " not in phrase
+        )
 
     @classmethod
     def from_paths(cls, grammars: Path, entities: Path, cache: Path | None = None) -> Parser:
@@ -191,6 +232,11 @@ class Parser:
         if not norm.text:
             return Intent.none(NO_MATCH_CONFIDENCE)
         match = self.grammar.best(norm.text)
+        titled = self._titled(norm.text)
+        if titled and match is not None and self._reads_media(match, titled, norm.text):
+            match = self.grammar.best(
+                norm.text, lambda m: not self._reads_media(m, titled, norm.text)
+            )
         if match is None or match.pattern.intent == "none":
             command = self._command_after_clause(norm)
             if command is not None:
@@ -200,7 +246,7 @@ class Parser:
         pattern = match.pattern
         if pattern.intent == "none":
             return Intent.none(0.9, pattern.id)
-        draft = self._draft(match, norm)
+        draft = self._draft(match, norm, titled)
         if draft is None:
             return Intent.none(NO_MATCH_CONFIDENCE, pattern.id)
         if pattern.refine:
@@ -236,7 +282,55 @@ class Parser:
         spans = {slot: (a + start, b + start) for slot, (a, b) in tail.spans.items()}
         return dataclasses.replace(tail, spans=spans, confidence=tail.confidence * 0.9)
 
-    def _draft(self, match: Match, norm: Normalized) -> Draft | None:
+    def _titled(self, text: str) -> tuple[tuple[int, int], ...]:
+        """Character ranges of famous song titles that hold the text's media words ("play
+        love story by taylor swift", "play video killed the radio star"), when every media
+        word is inside one and no title is a well-known book, podcast or station; empty
+        otherwise (also for the texts without a media word: a set lookup per word)."""
+        words = text.split(" ")
+        media = [i for i, word in enumerate(words) if word in self._media_words]
+        if not media:
+            return ()
+        names = self.catalog_names
+        starts = _spaces(words)
+        found: list[tuple[int, int]] = []
+        for i in media:
+            span = names.title_around(words, i)
+            if span is None:
+                return ()
+            head = span[0] + 1 if words[span[0]] in _ARTICLES else span[0]
+            after = words[span[1]] if span[1] < len(words) else ""
+            if (
+                span[1] - head < 2
+                or words[head] in _NOT_A_TITLE_START
+                or after in ("of", "from", "about")
+            ):
+                return ()  # "the story", "the next episode of serial", "the story of abba"
+            a, b = starts[span[0]], starts[span[1] - 1] + len(words[span[1] - 1])
+            title = text[a:b]
+            bare = title[4:] if title.startswith("the ") else title
+            for label in _MEDIA_TITLE_LABELS:
+                if self.gazetteers.lookup(label, title) or self.gazetteers.lookup(label, bare):
+                    return ()
+            found.append((a, b))
+        return tuple(found)
+
+    def _reads_media(self, match: Match, titled: tuple[tuple[int, int], ...], text: str) -> bool:
+        """Whether ``match`` reads a media kind the titles explain away: a pattern that gives
+        a media kind, or an out-of-domain pattern when a play verb asks for the title and
+        nothing else ("play video killed the radio star" asks for no video)."""
+        pattern = match.pattern
+        if pattern.intent == "none":
+            a, b = titled[-1]
+            return b == len(text) and _PLAY_LEAD.fullmatch(text, 0, a) is not None
+        if pattern.slots.get("kind") in MEDIA_KINDS:
+            return True
+        word = match.groups.get("kind_word")
+        return word is not None and any(a <= word[0] and word[1] <= b for a, b in titled)
+
+    def _draft(
+        self, match: Match, norm: Normalized, titled: tuple[tuple[int, int], ...] = ()
+    ) -> Draft | None:
         pattern = match.pattern
         slots: dict[str, SlotValue] = {}
         spans: dict[str, tuple[int, int]] = {}
@@ -277,7 +371,7 @@ class Parser:
                 slots[slot] = fixed
         literal = match.literal / max(1, len(norm.text))
         confidence = 0.55 + 0.45 * literal
-        return Draft(pattern.intent, slots, spans, norm, match, self, confidence)
+        return Draft(pattern.intent, slots, spans, norm, match, self, confidence, titled)
 
     def _finish(self, draft: Draft) -> Intent:
         allowed = INTENT_SLOTS[draft.intent]

@@ -96,3 +96,19 @@ def test_the_lists_rebuild_identically(tmp_path: Path, shared_catalog: Path) -> 
     for name in (ARTISTS_FILE, TITLES_FILE):
         committed = repo_root() / "data" / "entities" / name
         assert (tmp_path / name).read_bytes() == committed.read_bytes(), name
+
+
+def test_title_around_finds_the_longest_famous_title_holding_a_word(tmp_path: Path) -> None:
+    _write(tmp_path / ARTISTS_FILE, {"taylor swift": 90})
+    _write(
+        tmp_path / TITLES_FILE,
+        {"love story": 77, "story": 65, "the radio": 70, "video killed the radio star": 72,
+         "a story": 40},
+    )
+    names = CatalogNames.load(tmp_path)
+    words = "play love story by taylor swift".split()
+    assert names.title_around(words, 2) == (1, 3)  # "love story", not the one-word "story"
+    words = "play video killed the radio star".split()
+    assert names.title_around(words, 4) == (1, 6)  # the longest title wins over "the radio"
+    assert names.title_around("tell me a story".split(), 3) is None  # popularity 40 < 55
+    assert names.title_around(["story"], 0) is None  # one word alone is never a title here
