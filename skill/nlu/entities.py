@@ -37,6 +37,7 @@ LIST_FILES: Mapping[str, str] = {
     # not in LABEL_ORDER: never matched in text (770 book titles and authors would cost the
     # spaCy matcher's build 0.03 s for nothing)
     "audiobooks.txt": "AUDIOBOOK",
+    "playlists.txt": "PLAYLIST",
     "authors.txt": "AUTHOR",
     "artists.txt": "ARTIST",
 }

@@ -672,6 +672,35 @@ def _resumed_show(draft: Draft) -> None:
 _VERB_LEAD = re.compile(r"(?:to )(?:hear|listen to|listen|play|put on|have)(?: me| us)? ")
 
 
+#: a playlist named with its frame: "my X", "the X playlist", "the playlist called X"
+_PLAYLIST_FRAME = re.compile(
+    r"(?:(?:my|the|our|a) )?(?:(?:playlist|play list) (?:called |named |titled )?)?"
+    r"(?P<name>.+?)(?: (?:playlist|play list))?"
+    r"(?: (?:on|from|using|with) (?:spotify|the spotify app))?(?: (?:on|in|at|to)(?: the| my)?)?"
+)
+
+
+def _known_playlist(draft: Draft, start: int, end: int) -> bool:
+    """"play todays top hits", "play my daily mix 2", "the playlist called top 40": a
+    well-known Spotify playlist (``playlists.txt``) named whole is the playlist, every word
+    kept (the sort word "top", the kind word "mix" and the number are part of the name)."""
+    while end > start and draft.norm.text[end - 1] == " ":
+        end -= 1
+    m = _PLAYLIST_FRAME.fullmatch(draft.norm.text, start, end)
+    if m is None:
+        return False
+    if not draft.parser.gazetteers.lookup("PLAYLIST", m.group("name").replace("'", "")):
+        return False
+    for slot in _FREE + ("genre", "year"):
+        draft.drop(slot)
+    device = draft.spans.get("device")
+    if device is not None and device[0] < end:
+        draft.drop("device")  # "songs to sing in the car": the room word is in the name
+    draft.set_text("playlist", m.start("name"), m.end("name"))
+    draft.slots["kind"] = "playlist"
+    return True
+
+
 def refine_content(draft: Draft) -> None:
     """Re-read everything after the play verb with :func:`read_content`."""
     verb = draft.match.groups.get("x_prefix") or draft.match.groups.get("x_verb")
@@ -690,6 +719,11 @@ def refine_content(draft: Draft) -> None:
         draft.drop(slot)
     for slot, (a, b) in content.spans.items():
         draft.set_text(slot, start + a, start + b)
+    device = content.spans.get("device")
+    if _known_playlist(draft, start, end) or (
+        device is not None and _known_playlist(draft, start, start + device[0])
+    ):
+        return
     device = draft.match.groups.get("device")
     if "device" not in content.spans and device is not None and device[0] >= end:
         draft.set_text("device", *device)  # "play X shuffled in the kitchen"

@@ -1,4 +1,4 @@
-"""The general-knowledge title lists: audiobooks, podcasts, stations and authors.
+"""The general-knowledge title lists: audiobooks, podcasts, stations, authors and playlists.
 
 A bare "play X" whose X is in one of these lists gets a kind (audiobook, podcast, radio), so
 an entry that is also a song, an artist, a genre or a mood would take music away. These tests
@@ -15,7 +15,9 @@ from skill.nlu.entities import phrase_key
 from skill.nlu.pipeline import repo_root
 
 ENTITIES = repo_root() / "data" / "entities"
-TITLE_LISTS = ("audiobooks.txt", "podcasts.txt", "stations.txt", "authors.txt")
+TITLE_LISTS = (
+    "audiobooks.txt", "podcasts.txt", "stations.txt", "authors.txt", "playlists.txt"
+)
 
 #: entries that are also a catalog song title or artist, kept because the book, show or
 #: station sense dominates for a voice request (every other collision is dropped)
@@ -38,6 +40,9 @@ CATALOG_ALLOWED = {
     "sirius",
     # the author; a song title of that name is rare
     "stephen king",
+    # Spotify's sleep and nature-sound playlists; the artists of those names are obscure
+    "deep sleep",
+    "nature sounds",
 }
 
 #: entries that can never match as written because the normaliser rewrites them (numbers
@@ -129,6 +134,22 @@ def test_allow_lists_are_in_use() -> None:
 )
 def test_known_titles_get_their_kind(parser: Parser, text: str, kind: str) -> None:
     assert parser.parse(text).to_dict()["slots"].get("kind") == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "playlist"),
+    [
+        ("play todays top hits", "todays top hits"),
+        ("play my daily mix 2", "daily mix 2"),
+        ("play the playlist called top 40", "top 40"),
+        ("play all out 80s in the kitchen", "all out 80s"),
+        ("play songs to sing in the car", "songs to sing in the car"),
+        ("put on my discover weekly", "discover weekly"),
+    ],
+)
+def test_known_playlists_are_named_whole(parser: Parser, text: str, playlist: str) -> None:
+    slots = parser.parse(text).to_dict()["slots"]
+    assert (slots.get("playlist"), slots.get("kind")) == (playlist, "playlist")
 
 
 @pytest.mark.parametrize(
