@@ -38,6 +38,9 @@ MIN_SPLIT_CHARS = 4
 #: star"): titles at least this popular, of at most TITLE_WORDS words
 KIND_TITLE_POPULARITY = 55
 TITLE_WORDS = 6
+#: a one-word name said alone is an everyday word when this many song titles hold it ("home",
+#: "heart", "magic", "not"); it then asks for no artist
+COMMON_WORD_TITLES = 20
 #: words that never start or end a name on their own side of a split
 _SPLIT_EDGES = frozenset("a an the by of and to in on for my with from".split())
 
@@ -68,6 +71,18 @@ class CatalogNames:
     def __init__(self, artists: dict[str, int], titles: dict[str, int]) -> None:
         self.artists = artists
         self.titles = titles
+        self._common: frozenset[str] | None = None
+
+    def is_common_word(self, word: str) -> bool:
+        """Whether ``word`` is in at least :data:`COMMON_WORD_TITLES` song titles: an everyday
+        word rather than a name (the counts are taken on first use)."""
+        if self._common is None:
+            counts: dict[str, int] = {}
+            for title in self.titles:
+                for w in set(title.split(" ")):
+                    counts[w] = counts.get(w, 0) + 1
+            self._common = frozenset(w for w, n in counts.items() if n >= COMMON_WORD_TITLES)
+        return name_key(word) in self._common
 
     @classmethod
     def load(cls, directory: Path) -> CatalogNames:

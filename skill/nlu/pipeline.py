@@ -255,7 +255,8 @@ class Parser:
 
     def _bare_artist(self, norm: Normalized) -> Intent | None:
         """"the beatles", "adele please": a famous artist's name alone asks for their music
-        (no grammar matched; the name must be well known, popularity >= 60)."""
+        (no grammar matched; the name must be well known, popularity >= 60, and a one-word
+        name no everyday word)."""
         if len(norm.text) > 40:
             return None
         popularity = self.catalog_names.artist(norm.text)
@@ -263,6 +264,8 @@ class Parser:
             return None
         if self.catalog_names.type_of(norm.text) != "artist":
             return None
+        if " " not in norm.text and self.catalog_names.is_common_word(norm.text):
+            return None  # "home", "heart", "not": an everyday word alone names no band
         span = norm.span(0, len(norm.text))
         return Intent("music.play", {"artist": norm.original_slice(0, len(norm.text))},
                       0.6, {"artist": span}, "catalog:artist")

@@ -112,3 +112,15 @@ def test_title_around_finds_the_longest_famous_title_holding_a_word(tmp_path: Pa
     assert names.title_around(words, 4) == (1, 6)  # the longest title wins over "the radio"
     assert names.title_around("tell me a story".split(), 3) is None  # popularity 40 < 55
     assert names.title_around(["story"], 0) is None  # one word alone is never a title here
+
+
+def test_common_words_are_the_words_of_many_titles(tmp_path: Path) -> None:
+    _write(tmp_path / ARTISTS_FILE, {"heart": 74, "coldplay": 85})
+    titles = {f"my heart number {i}": 10 for i in range(25)}
+    titles.update({"yellow": 80, "coldplay live": 5})
+    _write(tmp_path / TITLES_FILE, titles)
+    names = CatalogNames.load(tmp_path)
+    assert names.is_common_word("heart")  # in 25 titles
+    assert names.is_common_word("Heart")
+    assert not names.is_common_word("coldplay")  # in one title
+    assert not names.is_common_word("yellow")
