@@ -34,8 +34,9 @@ TWO_WORD_SPLIT_POPULARITY = 70
 ONE_WORD_TITLE_POPULARITY = 60
 #: both halves of a split have at least this many characters
 MIN_SPLIT_CHARS = 4
-#: a famous title that holds a media word keeps it ("love story", "video killed the radio
-#: star"): titles at least this popular, of at most TITLE_WORDS words
+#: a famous name that holds a media word keeps it ("love story", "video killed the radio
+#: star", "tv on the radio"): titles and artists at least this popular, of at most TITLE_WORDS
+#: words; also the least popularity of an artist found by a name heard in pieces ("radio head")
 KIND_TITLE_POPULARITY = 55
 TITLE_WORDS = 6
 #: a one-word name said alone is an everyday word when this many song titles hold it ("home",
@@ -72,6 +73,7 @@ class CatalogNames:
         self.artists = artists
         self.titles = titles
         self._common: frozenset[str] | None = None
+        self._compact: dict[str, int] | None = None
 
     def is_common_word(self, word: str) -> bool:
         """Whether ``word`` is in at least :data:`COMMON_WORD_TITLES` song titles: an everyday
@@ -90,8 +92,21 @@ class CatalogNames:
         return cls(_read(directory / ARTISTS_FILE), _read(directory / TITLES_FILE))
 
     def artist(self, phrase: str) -> int | None:
-        """The popularity of ``phrase`` as an artist name, or None."""
-        return self.artists.get(name_key(phrase))
+        """The popularity of ``phrase`` as an artist name, or None; a name heard in pieces
+        ("radio head", "cold play") finds the one-word artist (:meth:`_artist_key`)."""
+        return self.artists.get(self._artist_key(name_key(phrase)))
+
+    def _artist_key(self, key: str) -> str:
+        """``key``, or the key of the popular artist it spells without its spaces."""
+        if key in self.artists or " " not in key:
+            return key
+        if self._compact is None:
+            self._compact = {
+                name: pop for name, pop in self.artists.items()
+                if pop >= KIND_TITLE_POPULARITY and " " not in name
+            }
+        joined = key.replace(" ", "")
+        return joined if joined in self._compact else key
 
     def title(self, phrase: str) -> int | None:
         """The popularity of ``phrase`` as a song title, or None."""
@@ -100,7 +115,7 @@ class CatalogNames:
     def type_of(self, phrase: str) -> str | None:
         """``"artist"``, ``"track"`` or None for a name the lists do not know."""
         key = name_key(phrase)
-        artist = self.artists.get(key)
+        artist = self.artists.get(self._artist_key(key))
         title = self.titles.get(key)
         if artist is not None and (title is None or title < artist + ARTIST_MARGIN):
             return "artist"
@@ -108,16 +123,21 @@ class CatalogNames:
             return "track"
         return None
 
-    def title_around(self, words: Sequence[str], index: int) -> tuple[int, int] | None:
-        """The longest famous title (popularity >= :data:`KIND_TITLE_POPULARITY`) among the
-        word ranges ``[a, b)`` of ``words`` that hold word ``index`` and more than it, or None."""
+    def name_around(self, words: Sequence[str], index: int) -> tuple[int, int] | None:
+        """The longest famous name (a song title or an artist, popularity >=
+        :data:`KIND_TITLE_POPULARITY`) among the word ranges ``[a, b)`` of ``words`` that hold
+        word ``index`` and more than it ("love story", "tv on the radio", "radio head"), or
+        None."""
         best: tuple[int, int] | None = None
         for a in range(max(0, index - TITLE_WORDS + 1), index + 1):
             for b in range(min(len(words), a + TITLE_WORDS), index, -1):
                 if b - a < 2 or (best is not None and b - a <= best[1] - best[0]):
                     break
-                popularity = self.titles.get(name_key(" ".join(words[a:b])))
-                if popularity is not None and popularity >= KIND_TITLE_POPULARITY:
+                key = name_key(" ".join(words[a:b]))
+                popularity = max(
+                    self.titles.get(key, 0), self.artists.get(self._artist_key(key), 0)
+                )
+                if popularity >= KIND_TITLE_POPULARITY:
                     best = (a, b)
         return best
 

@@ -85,7 +85,7 @@ class Draft:
     match: Match
     parser: Parser
     confidence: float
-    #: character ranges of famous song titles holding a media word (see Parser._titled)
+    #: character ranges of famous names holding a media word (see Parser._titled)
     titled: tuple[tuple[int, int], ...] = ()
     _entities: list[Entity] | None = None
 
@@ -286,8 +286,8 @@ class Parser:
         return dataclasses.replace(tail, spans=spans, confidence=tail.confidence * 0.9)
 
     def _titled(self, text: str) -> tuple[tuple[int, int], ...]:
-        """Character ranges of famous song titles that hold the text's media words ("play
-        love story by taylor swift", "play video killed the radio star"), when every media
+        """Character ranges of famous song titles and artists that hold the text's media words
+        ("play love story by taylor swift", "play tv on the radio"), when every media
         word is inside one and no title is a well-known book, podcast or station; empty
         otherwise (also for the texts without a media word: a set lookup per word)."""
         words = text.split(" ")
@@ -298,7 +298,7 @@ class Parser:
         starts = _spaces(words)
         found: list[tuple[int, int]] = []
         for i in media:
-            span = names.title_around(words, i)
+            span = names.name_around(words, i)
             if span is None:
                 return ()
             head = span[0] + 1 if words[span[0]] in _ARTICLES else span[0]

@@ -98,7 +98,7 @@ def test_the_lists_rebuild_identically(tmp_path: Path, shared_catalog: Path) -> 
         assert (tmp_path / name).read_bytes() == committed.read_bytes(), name
 
 
-def test_title_around_finds_the_longest_famous_title_holding_a_word(tmp_path: Path) -> None:
+def test_name_around_finds_the_longest_famous_name_holding_a_word(tmp_path: Path) -> None:
     _write(tmp_path / ARTISTS_FILE, {"taylor swift": 90})
     _write(
         tmp_path / TITLES_FILE,
@@ -107,11 +107,11 @@ def test_title_around_finds_the_longest_famous_title_holding_a_word(tmp_path: Pa
     )
     names = CatalogNames.load(tmp_path)
     words = "play love story by taylor swift".split()
-    assert names.title_around(words, 2) == (1, 3)  # "love story", not the one-word "story"
+    assert names.name_around(words, 2) == (1, 3)  # "love story", not the one-word "story"
     words = "play video killed the radio star".split()
-    assert names.title_around(words, 4) == (1, 6)  # the longest title wins over "the radio"
-    assert names.title_around("tell me a story".split(), 3) is None  # popularity 40 < 55
-    assert names.title_around(["story"], 0) is None  # one word alone is never a title here
+    assert names.name_around(words, 4) == (1, 6)  # the longest title wins over "the radio"
+    assert names.name_around("tell me a story".split(), 3) is None  # popularity 40 < 55
+    assert names.name_around(["story"], 0) is None  # one word alone is never a title here
 
 
 def test_common_words_are_the_words_of_many_titles(tmp_path: Path) -> None:
@@ -124,3 +124,13 @@ def test_common_words_are_the_words_of_many_titles(tmp_path: Path) -> None:
     assert names.is_common_word("Heart")
     assert not names.is_common_word("coldplay")  # in one title
     assert not names.is_common_word("yellow")
+
+
+def test_an_artist_heard_in_pieces_is_found(tmp_path: Path) -> None:
+    _write(tmp_path / ARTISTS_FILE, {"radiohead": 86, "coldplay": 85, "obscure": 20})
+    _write(tmp_path / TITLES_FILE, {"creep": 80})
+    names = CatalogNames.load(tmp_path)
+    assert names.artist("radio head") == 86
+    assert names.type_of("cold play") == "artist"
+    assert names.artist("ob scure") is None  # only popular artists are joined
+    assert names.artist("radiohead") == 86
