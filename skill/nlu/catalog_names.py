@@ -163,6 +163,8 @@ class CatalogNames:
                 t = self.titles.get(title_key)
                 if a is None or t is None:
                     continue
+                if " " not in artist_key and self.is_common_word(artist_key):
+                    continue  # "what | going on": an everyday word is no artist here
                 if len(words) == 2 and min(a, t) < TWO_WORD_SPLIT_POPULARITY:
                     continue  # "candy | crush": two common words need two big names
                 if title[1] - title[0] == 1 and t < ONE_WORD_TITLE_POPULARITY:

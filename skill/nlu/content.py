@@ -47,6 +47,11 @@ _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
 _RELATIVE = frozenset("is are has have was were sounds sound feels feel".split())
 _SORT_WORDS = frozenset("sort sorted order ordered rank ranked".split())
 _EDGE_WORDS = frozenset("from of off on with music".split())
+#: a title ending in a phrasal verb keeps its "on" ("what's going on", "hold on", "carry on")
+_ON_PHRASAL = frozenset(
+    """going hold holding come coming carry carrying move moving hang hanging keep keeping
+    right walk walking shine dream dreaming live living get getting turn turned""".split()
+)
 _ALBUM_WORDS = frozenset("album albums record ep lp".split())
 _CLAUSE_WORDS = frozenset("is was are i i'll i'd you please".split())
 #: words that may open a title ("That Would Be Something", "Her Majesty", "By The Sea")
@@ -155,6 +160,8 @@ def read_content(
     split = -1
     for i in range(n - 1, 0, -1):
         if not used[i] and words[i][0] == "by" and i + 1 < n and not used[i + 1]:
+            if _by_in_title(text, words, used, i, catalog):
+                continue  # "stand by me", "killing me softly by the fugees" splits later
             split = i
             break
     kind_starts = {e.start for e in entities if e.label == "KIND"}
@@ -271,7 +278,11 @@ def read_content(
             b > a and words[b][0].isdigit() and words[b - 1][0] not in ("top", "the")
         ) and (
             words[b][0] in _DESCRIPTORS or words[b][0] in _MUSIC_WORDS
-            or (words[b][0] in _EDGE_WORDS and words[b][0] != "off")
+            or (
+                words[b][0] in _EDGE_WORDS
+                and words[b][0] != "off"
+                and not (words[b][0] == "on" and b > a and words[b - 1][0] in _ON_PHRASAL)
+            )
         ):
             b -= 1
         if (a, b) != (i, j - 1):
@@ -385,6 +396,38 @@ def read_content(
             title = (words[a - 1][1], title[1])
         out.spans["query"] = title
     return out
+
+
+#: a famous title that holds "by" ("stand by me") is this popular at least
+BY_TITLE_POPULARITY = 55
+
+
+def _by_in_title(
+    text: str,
+    words: Sequence[tuple[str, int, int]],
+    used: Sequence[bool],
+    at: int,
+    catalog: CatalogNames | None,
+) -> bool:
+    """Whether the "by" at word ``at`` is inside a famous song title that runs to the end of
+    its stretch of words ("stand by me"), rather than naming the artist: the words after it
+    must not be a known artist ("hello by adele" splits)."""
+    if catalog is None:
+        return False
+    end = at + 1
+    while end < len(words) and not used[end]:
+        end += 1
+    after = text[words[at + 1][1] : words[end - 1][2]]
+    if catalog.type_of(after) == "artist":
+        return False
+    first = at
+    while first > 0 and not used[first - 1]:
+        first -= 1
+    for start in range(first, at):
+        popularity = catalog.title(text[words[start][1] : words[end - 1][2]])
+        if popularity is not None and popularity >= BY_TITLE_POPULARITY:
+            return True
+    return False
 
 
 def _owner(

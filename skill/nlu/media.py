@@ -450,8 +450,9 @@ _POSSESSIVE = re.compile(r"((?:[^ ]+ ){0,3}[^ ]+?)(?:'s|') ([^ ].*)")
 _NOT_OWNER = frozenset(
     """today tonight yesterday tomorrow week year world children kids men women people
     everyone everybody somebody someone nobody mother mothers father fathers valentine
-    new year st patrick halloween christmas it that this one""".split()
-)
+    new year st patrick halloween christmas it that this one what who where there here he
+    she let""".split()
+)  # "what's going on", "here's to you": a contraction, not an owner
 
 
 #: words after a possessive that name no title: "kaori mochida's most popular music"

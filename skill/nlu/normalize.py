@@ -50,6 +50,8 @@ class Normalized:
     tokens: tuple[Token, ...]
     #: the offset in ``text`` where each token starts
     offsets: tuple[int, ...]
+    #: the closing filler words that were dropped ("now", "for me"), in order
+    tail: tuple[str, ...] = ()
 
     def _start_of(self, i: int) -> int:
         """The start offset in ``original`` of the source of character ``i`` of ``text``."""
@@ -136,6 +138,8 @@ class Normalizer:
         self._leading = self._phrases(leading)
         self._trailing = self._phrases(trailing)
         self._anywhere = frozenset(anywhere)
+        #: the words dropped wherever they occur ("please")
+        self.anywhere = self._anywhere
         #: leading phrases by their first word, trailing ones by their last (longest first)
         self._by_first: dict[str, list[tuple[str, ...]]] = {}
         for phrase in self._wake + self._leading:
@@ -227,7 +231,7 @@ class Normalizer:
         return out
 
     # -- stage 3: wake words and fillers --------------------------------------------------
-    def _strip_fillers(self, tokens: list[Token]) -> list[Token]:
+    def _strip_fillers(self, tokens: list[Token], keep_tail: bool = False) -> list[Token]:
         words = [t.text for t in tokens]
         if not self._anywhere.isdisjoint(words):
             tokens = [t for t in tokens if t.text not in self._anywhere]
@@ -241,7 +245,7 @@ class Normalizer:
                     lo += len(phrase)
                     changed = True
                     break
-        changed = True
+        changed = not keep_tail
         while changed and lo < hi:
             changed = False
             for phrase in self._by_last.get(words[hi - 1], ()):
@@ -251,8 +255,14 @@ class Normalizer:
                     break
         return tokens[lo:hi]
 
-    def normalize(self, text: str) -> Normalized:
-        tokens = self._strip_fillers(self._numbers(self._tokenize(text)))
+    def normalize(self, text: str, keep_tail: bool = False) -> Normalized:
+        """``text`` normalised; ``keep_tail`` keeps the closing fillers ("don't stop me now"
+        is a title, see Parser.parse)."""
+        numbered = self._numbers(self._tokenize(text))
+        tokens = self._strip_fillers(numbered, keep_tail)
+        tail: tuple[str, ...] = ()
+        if tokens and tokens[-1] is not numbered[-1]:
+            tail = tuple(t.text for t in numbered[numbered.index(tokens[-1]) + 1 :])
         offsets = []
         at = 0
         for tok in tokens:
@@ -263,4 +273,5 @@ class Normalizer:
             text=" ".join([t.text for t in tokens]),
             tokens=tuple(tokens),
             offsets=tuple(offsets),
+            tail=tail,
         )

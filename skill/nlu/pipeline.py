@@ -18,7 +18,12 @@ from typing import Any
 
 from skill.errors import InvalidRequest
 from skill.nlu import slots as convert
-from skill.nlu.catalog_names import CatalogNames, catalog_names
+from skill.nlu.catalog_names import (
+    KIND_TITLE_POPULARITY,
+    TITLE_WORDS,
+    CatalogNames,
+    catalog_names,
+)
 from skill.nlu.entities import Entity, EntityMatcher, Gazetteers
 from skill.nlu.grammar import Grammar, Match, slot_of
 from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
@@ -229,6 +234,10 @@ class Parser:
                 details={"max_chars": MAX_CHARS, "length": len(text)},
             )
         norm = self.normalizer.normalize(text)
+        if norm.tail and not self.normalizer.anywhere.issuperset(norm.tail) and (
+            self._title_with_tail(norm)
+        ):
+            norm = self.normalizer.normalize(text, keep_tail=True)  # "don't stop me now"
         if not norm.text:
             return Intent.none(NO_MATCH_CONFIDENCE)
         match = self.grammar.best(norm.text)
@@ -284,6 +293,18 @@ class Parser:
             return None
         spans = {slot: (a + start, b + start) for slot, (a, b) in tail.spans.items()}
         return dataclasses.replace(tail, spans=spans, confidence=tail.confidence * 0.9)
+
+    def _title_with_tail(self, norm: Normalized) -> bool:
+        """Whether the closing filler words dropped from ``norm`` end a famous song title
+        ("play don't stop me now", "play shape of you for me" does not)."""
+        words = norm.text.split(" ")
+        tail = list(norm.tail)
+        names = self.catalog_names
+        for start in range(max(0, len(words) - TITLE_WORDS), len(words)):
+            popularity = names.title(" ".join(words[start:] + tail))
+            if popularity is not None and popularity >= KIND_TITLE_POPULARITY:
+                return True
+        return False
 
     def _titled(self, text: str) -> tuple[tuple[int, int], ...]:
         """Character ranges of famous song titles and artists that hold the text's media words

@@ -82,3 +82,13 @@ def test_greetings_in_front_of_a_command_are_fillers(parser: Parser) -> None:
     # said alone, nothing would be left: they stay and are out of domain
     assert parser.parse("thank you").name == "none"
     assert parser.parse("good night").name == "none"
+
+
+def test_dropped_closing_fillers_are_kept_aside(parser: Parser) -> None:
+    norm = parser.normalizer.normalize("play don't stop me now for me")
+    assert norm.text == "play don't stop me"
+    assert norm.tail == ("now", "for", "me")
+    kept = parser.normalizer.normalize("play don't stop me now for me", keep_tail=True)
+    assert kept.text == "play don't stop me now for me"
+    assert kept.tail == ()
+    assert parser.normalizer.normalize("pause").tail == ()
