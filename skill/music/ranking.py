@@ -34,6 +34,11 @@ penalised markers, e.g. a single and its album version) collapse to the best sco
 For free text of unknown kind, an album named like a track of the same artist (the single)
 collapses into the track, which keeps the better score.
 
+**Artist instead**: when a title and an artist were both named and nothing passes the floors,
+the artist alone may play instead (:meth:`skill.music.resolve.Resolver.artist_instead`): only
+an artist whose name matches the asked one at least :data:`ARTIST_INSTEAD_FLOOR` and that is
+not too close to call against another artist.
+
 **Ambiguity**: the top two distinct works are too close to call when their scores differ by
 less than :data:`AMBIGUITY_MARGIN` (1.5, i.e. less than two positions in Spotify's order
 with equal names) and the runner-up still matches well (at least :data:`AMBIGUITY_FLOOR`).
@@ -75,6 +80,10 @@ ARTIST_FLOOR = 60.0
 TITLE_FLOOR = 50.0
 #: the whole "X by Y" read as one title ("Stand By Me") must match at least this well
 BY_TITLE_FLOOR = 80.0
+#: a title-and-artist request that found nothing plays the artist instead only when the
+#: catalog's artist matches the asked one at least this well ("marvin gay" → Marvin Gaye: 95;
+#: "prince" → Princess: 86 is not the artist asked for)
+ARTIST_INSTEAD_FLOOR = 90.0
 
 
 def similarity(asked: str, name: str) -> float:

@@ -27,6 +27,10 @@ popularity, so precise field filters come first and Spotify's order is the popul
   gives its most popular tracks.
 * **liked songs**: ``spotify:user:<id>:collection`` (the id from ``GET /me``, cached).
 
+A song or an album named with its artist that is not in the catalog raises ``NotFound``;
+:meth:`Resolver.artist_instead` then finds the artist alone, when the catalog clearly has it,
+for the caller to play instead (and say so).
+
 Results are cached for ``cache_ttl`` seconds (bounded, least recently used out first; one
 search in flight per query, shared by concurrent resolutions), so a repeat or a follow-up
 costs no call. Each :class:`Resolution` says how many Web API calls it made (``queries``):
@@ -185,6 +189,34 @@ class Resolver:
             )
         resolution = Resolution(tuple(candidates), request, calls.count, uris, looked)
         log.debug("resolved %s -> %s", request.to_dict(), resolution.to_dict()["candidates"][:3])
+        return resolution
+
+    async def artist_instead(self, user_id: str, request: MediaRequest) -> Resolution | None:
+        """The artist a title-and-artist request named, for when the title is not in the
+        catalog (:meth:`resolve` raised ``NotFound``): a resolution of that artist alone when
+        the catalog clearly has it (a name match of at least
+        :data:`~skill.music.ranking.ARTIST_INSTEAD_FLOOR`, not too close to call against
+        another artist), else None. Only for a song or an album named with its artist in the
+        ``artist`` slot: a title alone, or free text read at its "by", has no artist to fall
+        back to. The artist search is usually cached from the resolution's third wave."""
+        if not request.artist or _looked_for(request) not in ("track", "album"):
+            return None
+        if not (request.track or request.album or request.query):
+            return None
+        calls = _Calls()
+        wanted = MediaRequest(kind="artist", artist=request.artist)
+        candidates = [
+            c
+            for c in await self._artists(user_id, wanted, calls)
+            if c.kind == "artist" and c.score >= ranking.MATCH_FLOOR
+        ]
+        resolution = Resolution(tuple(candidates), wanted, calls.count, (), "artist")
+        best = resolution.best
+        if best is None or resolution.ambiguous:
+            return None
+        if ranking.artist_similarity(request.artist, [best.name]) < ranking.ARTIST_INSTEAD_FLOOR:
+            return None
+        log.debug("artist instead of %s -> %s", request.to_dict(), best.name)
         return resolution
 
     # -- calls ---------------------------------------------------------------------------

@@ -243,6 +243,34 @@ async def test_another_song_of_a_similar_title_is_not_the_song(resolver: Resolve
     assert found.best.artists == ("Marvin Gaye",)
 
 
+async def test_the_artist_instead_of_a_missing_song(resolver: Resolver) -> None:
+    """The title-and-artist resolution already searched the artist (its third wave): the
+    artist instead costs no call. Requests that are not a title with an artist get None, and
+    so does an artist the catalog does not clearly have."""
+    asked = MediaRequest(track="i want you", artist="marvin gaye")
+    with pytest.raises(NotFound):
+        await resolver.resolve(USER, asked)
+    instead = await resolver.artist_instead(USER, asked)
+    assert instead is not None and instead.best is not None
+    assert instead.best.name == "Marvin Gaye" and instead.kind == "artist"
+    assert instead.queries == 0
+    album = MediaRequest(kind="album", album="blue moon rising", artist="marvin gaye")
+    with pytest.raises(NotFound):
+        await resolver.resolve(USER, album)
+    by_album = await resolver.artist_instead(USER, album)
+    assert by_album is not None and by_album.best == instead.best
+    for other in (
+        MediaRequest(track="i want you"),
+        MediaRequest(query="i want you by marvin gaye"),  # free text: "by" is only a guess
+        MediaRequest(artist="marvin gaye"),
+        MediaRequest(kind="artist", track="i want you", artist="marvin gaye"),
+        MediaRequest(playlist="road trip", artist="marvin gaye"),
+        MediaRequest(track="i want you", artist="zorblax quintet"),
+        MediaRequest(track="i want you", artist="marvin"),  # Gaye, Sapp or Sease: none
+    ):
+        assert await resolver.artist_instead(USER, other) is None, other
+
+
 async def test_nothing_matching_raises_not_found(resolver: Resolver) -> None:
     with pytest.raises(NotFound) as caught:
         await resolve(resolver, track="qxzvvjk wplmrr", artist="zzgrth")
