@@ -46,6 +46,23 @@ def describe(name: str, artists: Sequence[str] = ()) -> str:
     return f"{spoken} by {join(list(artists[:2]))}" if artists else spoken
 
 
+_MINOR_WORDS = frozenset({"a", "an", "and", "at", "by", "for", "in", "of", "or", "the", "to"})
+
+
+def capitalized(name: str) -> str:
+    """A name said in lower case, capitalized as a title ("i want you" → "I Want You",
+    "the man who sold the world" → "The Man Who Sold the World"); a name with capitals of
+    its own is left as it is."""
+    if name != name.lower():
+        return name
+    words = name.split()
+    last = len(words) - 1
+    return " ".join(
+        word if 0 < i < last and word in _MINOR_WORDS else word[:1].upper() + word[1:]
+        for i, word in enumerate(words)
+    )
+
+
 def question(labels: Sequence[str]) -> str:
     """``Which one: Hello by Adele or Hello by Lionel Richie?``"""
     return f"Which one: {join(labels, 'or')}?"
@@ -85,6 +102,11 @@ def duration(ms: int) -> str:
 
 def playing(what: str, device: str | None, *, shuffle: bool = False) -> str:
     return f"{'Shuffling' if shuffle else 'Playing'} {what}{_on(device)}."
+
+
+def instead(missing: str, what: str, device: str | None) -> str:
+    """What plays when the named song or album was not found but its artist was."""
+    return f"I couldn't find {missing}, so here's {what}{_on(device)}."
 
 
 def queued(what: str) -> str:

@@ -41,6 +41,15 @@ def test_titles_lose_only_remaster_and_featuring_suffixes() -> None:
         "Which one: Hello by Adele or Hello by Lionel Richie?")
 
 
+def test_a_missing_title_said_in_lower_case_is_capitalized_as_a_title() -> None:
+    assert replies.capitalized("i want you") == "I Want You"
+    assert replies.capitalized("the man who sold the world") == "The Man Who Sold the World"
+    assert replies.capitalized("what's going on") == "What's Going On"
+    assert replies.capitalized("HUMBLE.") == "HUMBLE."  # its own capitals stay
+    assert replies.instead("I Want You by Marvin Gaye", "Marvin Gaye", "Kitchen Speaker") == (
+        "I couldn't find I Want You by Marvin Gaye, so here's Marvin Gaye on Kitchen Speaker.")
+
+
 def test_restricted_device_replies() -> None:
     volume = RestrictedDevice(details={"device": "Alex's Phone", "reason": "volume"})
     assert replies.for_error(volume).startswith("Alex's Phone's volume can't be changed")
