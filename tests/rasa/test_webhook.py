@@ -191,6 +191,22 @@ def test_music_play_action_same_answer_and_a_retry_does_not_play_twice(svc: Svc)
     assert outcome["intent"]["slots"] == {"track": "bohemian rhapsody"}
 
 
+def test_a_missing_song_plays_its_artist_and_the_action_says_so(svc: Svc) -> None:
+    payload = fixture("authored_music_play_request.json")
+    payload["tracker"]["latest_message"]["message_id"] = "turn-play-fallback"
+    payload["tracker"]["slots"].update({"song": "i want you", "artist": "marvin gaye"})
+    r = httpx.post(svc.url + "/webhook", params={"token": svc.keys["demo"]}, json=payload,
+                   timeout=60)
+    assert r.status_code == 200, r.text
+    [message] = r.json()["responses"]
+    outcome = message["custom"]
+    assert outcome["ok"] and outcome["action"] == "play_fallback", outcome
+    assert message["text"] == outcome["reply"] == (
+        "I couldn't find I Want You by Marvin Gaye, so here's Marvin Gaye on Kitchen Speaker."
+    )
+    assert outcome["playing"]["uri"].startswith("spotify:artist:")
+
+
 def test_actions_act_as_the_token_user_and_refuse_missing_tokens(svc: Svc) -> None:
     call = fixture("rasa3_remote_action_request.json")
     call["next_action"] = "action_who_am_i"

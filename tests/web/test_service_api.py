@@ -125,6 +125,24 @@ def test_play_by_uri_and_by_utterance(svc: Svc) -> None:
     assert "Queen" in r.json()["playing"]["artists"]
 
 
+def test_a_missing_song_plays_its_artist_and_the_body_says_so(svc: Svc) -> None:
+    r = svc.call("POST", "/v1/music/play", json={"utterance": "play i want you by marvin gaye",
+                                                "device": KITCHEN})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["ok"] and body["action"] == "play_fallback" and body["error"] is None, body
+    assert body["reply"] == (
+        "I couldn't find I Want You by Marvin Gaye, so here's Marvin Gaye on Kitchen Speaker."
+    )
+    assert body["playing"]["uri"].startswith("spotify:artist:")
+    assert body["details"]["fallback"] == {
+        "missing": "track", "instead": "artist",
+        "request": {"track": "i want you", "artist": "marvin gaye"},
+    }
+    r = svc.call("POST", "/v1/skill/command", json={"text": "play i want you by zorblax quintet"})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found", r.text
+
+
 def test_failed_outcomes_take_the_status_of_their_code(svc: Svc) -> None:
     # eve has no Spotify link: every command is not_linked (409) with a spoken reply
     r = svc.call("POST", "/v1/music/pause", "eve", json={})

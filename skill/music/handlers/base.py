@@ -38,6 +38,8 @@ class ResolverLike(Protocol):
 
     async def resolve(self, user_id: str, request: Any) -> Any: ...
 
+    async def artist_instead(self, user_id: str, request: Any) -> Any: ...
+
 
 class PremiumMemo:
     """Users Spotify recently refused for lack of Premium (bounded, expiring)."""

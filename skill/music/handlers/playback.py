@@ -6,16 +6,21 @@ a genre resolved to tracks plays them as a list. Shuffle: on when the user said 
 and for an artist (shuffle across the artist); off for an album, a playlist or the liked
 songs unless asked — it is only sent when the player's state differs. Shuffle is set before
 the play call so a shuffled context starts on a random track.
+
+A song or album named with its artist that is not in the catalog plays the artist instead
+when the catalog clearly has it ("I couldn't find I Want You by Marvin Gaye, so here's Marvin
+Gaye."; action ``play_fallback``); never another artist, and never for a title alone.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from skill.errors import InvalidRequest, NotFound
+from skill.errors import InvalidRequest, NotFound, SkillError
 from skill.music import replies
 from skill.music.devices import Target, match_device
 from skill.music.handlers.base import Turn
@@ -23,6 +28,8 @@ from skill.music.handlers.transport import playing_of
 from skill.music.outcome import Choice, Clarification, Outcome, Playing
 from skill.music.providers.base import PlaybackInfo
 from skill.music.resolve import Candidate, MediaRequest, Resolution
+
+log = logging.getLogger("skill.music")
 
 CHOICE = "choice"
 """The store's context name of a pending clarification."""
@@ -205,12 +212,62 @@ async def play(turn: Turn) -> Outcome:
     target = await turn.target(active_first=False, playback=state)
     if turn.command.uri:
         return await start(turn, target, await from_uri(turn, turn.command.uri), state=state)
-    resolution = await resolve(turn, MediaRequest.from_slots(turn.slots))
+    request = MediaRequest.from_slots(turn.slots)
+    try:
+        resolution = await resolve(turn, request)
+    except NotFound:
+        instead = await artist_instead(turn, request)
+        if instead is None:
+            raise
+        return await play_instead(turn, target, request, instead, state)
     if resolution.ambiguous:
         return await clarify(turn, resolution)
     best = resolution.best
     assert best is not None
     return await start(turn, target, best, resolution.uris, state)
+
+
+async def artist_instead(turn: Turn, request: MediaRequest) -> Resolution | None:
+    """The artist to play when the song or album named with it is not in the catalog, or
+    None (not named that way, the artist not clearly there, or the lookup failed: the
+    answer is then the not-found one)."""
+    try:
+        instead: Resolution | None = await turn.deps.resolver.artist_instead(
+            turn.user_id, request
+        )
+    except SkillError as exc:
+        log.info("user %s: no artist instead of %s: %s", turn.user_id, request.describe(),
+                 exc.code)
+        return None
+    return instead
+
+
+async def play_instead(
+    turn: Turn,
+    target: Target,
+    request: MediaRequest,
+    instead: Resolution,
+    state: PlaybackInfo | None,
+) -> Outcome:
+    """Play the artist, as "play <artist>" would, and say that the song or album was not
+    found: action ``play_fallback`` and ``details["fallback"]`` tell callers."""
+    artist = instead.best
+    assert artist is not None
+    turn.details["candidates"] = [c.to_dict() for c in instead.candidates[:5]]
+    missing = "album" if request.album or request.kind == "album" else "track"
+    title = replies.capitalized(request.album or request.track or request.query or "")
+    said = f"{'the album ' if missing == 'album' else ''}{title} by {artist.name}"
+    played = await start(turn, target, artist, state=state)
+    device = played.playing.device if played.playing is not None else None
+    return dataclasses.replace(
+        played,
+        action="play_fallback",
+        reply=replies.instead(said, spoken(artist), device),
+        details={
+            **played.details,
+            "fallback": {"missing": missing, "instead": "artist", "request": request.to_dict()},
+        },
+    )
 
 
 def _tracks_only(resolution: Resolution) -> Resolution:
