@@ -156,6 +156,16 @@ def read_content(
         if words[i][0] in _SORT_WORDS and words[i + 1][0] == "by" and not used[i + 2]:
             for k in range(i, i + 3):
                 used[k] = True
+    # "from the beginning", "from the start": where to start, not an artist
+    for i in range(n - 2):
+        if (
+            words[i][0] == "from"
+            and words[i + 1][0] in ("the", "its", "it's")
+            and words[i + 2][0] in ("beginning", "start", "top")
+            and (i + 3 == n or used[i + 3])
+        ):
+            for k in range(i, i + 3):
+                used[k] = True
     # "by X" / "from X": the artist runs to the next used word or the end
     split = -1
     for i in range(n - 1, 0, -1):

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from skill.nlu.catalog_names import KIND_TITLE_POPULARITY
 from skill.nlu.content import read_content
 
 if TYPE_CHECKING:
@@ -347,7 +348,34 @@ _GENERIC_ITEMS = frozenset(
 _OWNER = re.compile(r"^(?:[a-z0-9]+(?: [a-z0-9]+)?'s )(?=\S)")
 
 
+#: where an item and a playlist meet: "X to my Y", "X on the Y"
+_INTO_PLAYLIST = re.compile(r" (?:to|onto|into|in|on) (?:(?:my|the|our|a) )?")
+#: an item that names only music ("add songs by queen to my rock playlist")
+_ONLY_MUSIC = frozenset(
+    "song songs track tracks music tune tunes something stuff some songs some music".split(" ")
+)
+
+
+def _title_across(draft: Draft) -> None:
+    """"add stairway to heaven to my classic rock playlist": the grammar cut at the first
+    "to"; a famous title that runs across it keeps its words, and the playlist starts at a
+    later "to"."""
+    qa, qb = draft.spans["query"]
+    pa, pb = draft.spans["playlist"]
+    names = draft.parser.catalog_names
+    for m in _INTO_PLAYLIST.finditer(draft.norm.text, pa, pb):
+        if m.end() >= pb:
+            break
+        popularity = names.title(draft.norm.text[qa : m.start()])
+        if popularity is not None and popularity >= KIND_TITLE_POPULARITY:
+            draft.set_text("query", qa, m.start())
+            draft.set_text("playlist", m.end(), pb)
+            return
+
+
 def refine_playlist(draft: Draft) -> None:
+    if "playlist" in draft.spans and "query" in draft.spans:
+        _title_across(draft)
     if "playlist" in draft.spans:
         a, b = draft.spans["playlist"]
         text = draft.norm.text[a:b]
@@ -366,7 +394,8 @@ def refine_playlist(draft: Draft) -> None:
         text = draft.norm.text[a:b]
         m = re.fullmatch(
             r"(?:(?:the )?name )?(?:(?:the|a|an|this|some|another|my|something) )?"
-            r"(?:(?:artist|band|singer|song|track|tune|album)(?: named| called)?"
+            r"(?:(?:artist|band|singer|song|songs|track|tracks|tune|album|music|stuff)"
+            r"(?: named| called)?"
             r" (?:by |from )?)?(?:(?:by|from) (?:the )?(?:artist |band |singer )?)?(?P<name>.+?)"
             r"(?: (?P<kind>song|songs|track|tune|album|record|ep|music))?",
             text,
@@ -388,6 +417,7 @@ def refine_playlist(draft: Draft) -> None:
                 if text[: m.end("name")].endswith("'s"):
                     name_b -= 2  # "dimitri fampas's song"
                 draft.set_text("artist", name_a, name_b)
+                _trim(draft, "artist")  # "the new drake song": drake
                 words = [w for w in lead.split() if w not in ("by", "named", "called")]
                 word = kind_word or (words[-1] if words else "")
                 kind = draft.parser.gazetteers.lookup("KIND", word)
@@ -401,6 +431,9 @@ def refine_playlist(draft: Draft) -> None:
                 keep_article = lead in ("the ", "a ", "an ")
                 draft.set_text("query", a if keep_article else name_a, name_b)
                 _title_by_artist(draft)
+                if "artist" in draft.spans and draft.text_of("query") in _ONLY_MUSIC:
+                    draft.drop("query")  # "add songs by queen to ...": the artist's songs
+                    draft.slots.setdefault("kind", "track")
 
 
 _BY_ARTIST = re.compile(
@@ -537,6 +570,8 @@ def _catalog_name(draft: Draft) -> None:
         a, b = draft.spans["query"]
     if "kind" in draft.slots:
         return
+    if named == ["query"] and draft.norm.text.endswith(" my ", 0, a):
+        return  # "play my road trip": the user's own thing, of any kind, not the famous song
     text = draft.norm.text[a:b]
     names = draft.parser.catalog_names
     if named == ["query"]:
