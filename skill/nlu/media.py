@@ -708,6 +708,33 @@ def _resumed_show(draft: Draft) -> None:
 _VERB_LEAD = re.compile(r"(?:to )(?:hear|listen to|listen|play|put on|have)(?: me| us)? ")
 
 
+_DEVICE_NOUN = re.compile(r" (?:speaker|speakers|tv|echo|display)")
+
+
+def _bare_device_tail(draft: Draft) -> None:
+    """"play hello by adele living room", "play adele kitchen": a room said last without
+    "in" after a known artist's name or song title is where to play (the name must be known
+    without it)."""
+    slot = "artist" if "artist" in draft.spans else "query"
+    if slot not in draft.spans or draft.slots.get("kind") is not None:
+        return
+    a, b = draft.spans[slot]
+    rooms = draft.entities_in(a, b, ("DEVICE",))
+    if not rooms or rooms[-1].start == 0:
+        return
+    end = a + rooms[-1].end
+    noun = _DEVICE_NOUN.match(draft.norm.text, end, b)
+    if (noun.end() if noun else end) != b:
+        return
+    cut = a + rooms[-1].start - 1
+    known = draft.parser.catalog_names.type_of(draft.norm.text[a:cut])
+    if known is None or (slot == "artist" and known != "artist"):
+        return
+    draft.drop(slot)
+    draft.set_text(known, a, cut)  # "play adele kitchen", "play hello living room"
+    draft.set_text("device", cut + 1, b)
+
+
 #: a playlist named with its frame: "my X", "the X playlist", "the playlist called X"
 _PLAYLIST_FRAME = re.compile(
     r"(?:(?:my|the|our|a) )?(?:(?:playlist|play list) (?:called |named |titled )?)?"
@@ -763,6 +790,8 @@ def refine_content(draft: Draft) -> None:
     device = draft.match.groups.get("device")
     if "device" not in content.spans and device is not None and device[0] >= end:
         draft.set_text("device", *device)  # "play X shuffled in the kitchen"
+    if "device" not in draft.spans:
+        _bare_device_tail(draft)
     if content.kind and "kind" not in draft.match.pattern.slots:
         draft.slots["kind"] = content.kind
     _query_noise(draft)

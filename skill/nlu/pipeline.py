@@ -25,7 +25,7 @@ from skill.nlu.catalog_names import (
     catalog_names,
 )
 from skill.nlu.entities import Entity, EntityMatcher, Gazetteers
-from skill.nlu.grammar import Grammar, Match, slot_of
+from skill.nlu.grammar import Grammar, Match, slot_of, trie_regex
 from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
 from skill.nlu.normalize import Normalized, Normalizer
 from skill.nlu.numbers import NumberWords
@@ -167,6 +167,8 @@ class Parser:
         self.regex_cache = regex_cache
         self._entities: EntityMatcher | None = None
         self._lock = threading.Lock()
+        #: a room or speaker said first ("in the kitchen play jazz"), compiled on first use
+        self._device_lead: re.Pattern[str] | None = None
         #: one-word kind words of MEDIA_KINDS ("story", "radio", "podcast", "fm")
         self._media_words = frozenset(
             phrase for phrase, value in gazetteers.tables.get("KIND", {}).items()
@@ -250,6 +252,10 @@ class Parser:
             command = self._command_after_clause(norm)
             if command is not None:
                 return command
+        if match is None or not any(slot in match.groups for slot in ("device", "query")):
+            leading = self._leading_device(norm)
+            if leading is not None:
+                return leading
         if match is None:
             return self._bare_artist(norm) or Intent.none(NO_MATCH_CONFIDENCE)
         pattern = match.pattern
@@ -278,6 +284,32 @@ class Parser:
         span = norm.span(0, len(norm.text))
         return Intent("music.play", {"artist": norm.original_slice(0, len(norm.text))},
                       0.6, {"artist": span}, "catalog:artist")
+
+    def _leading_device(self, norm: Normalized) -> Intent | None:
+        """"in the kitchen play some jazz", "bedroom, turn it up": a room or speaker said
+        first. The command after it is parsed alone and takes the device, when it is in
+        domain and its intent has a device slot (spans still point into the whole text)."""
+        if self._device_lead is None:
+            phrases = self.gazetteers.phrases("DEVICE")
+            self._device_lead = re.compile(
+                r"(?:(?:in|on|at|for) )?(?:the |my |our )?(?P<device>"
+                + trie_regex(phrases)
+                + r"(?: (?:speaker|speakers|tv|echo|display))?) "
+            )
+        found = self._device_lead.match(norm.text)
+        if found is None or found.end() >= len(norm.text):
+            return None
+        start, _ = norm.span(found.end(), found.end() + 1)
+        rest = self.parse(norm.original[start:])
+        if rest.name == "none" or "device" in rest.slots:
+            return None
+        if "device" not in INTENT_SLOTS[rest.name]:
+            return None
+        a, b = found.span("device")
+        spans = {slot: (x + start, y + start) for slot, (x, y) in rest.spans.items()}
+        spans["device"] = norm.span(a, b)
+        slots = {**rest.slots, "device": norm.original_slice(a, b)}
+        return dataclasses.replace(rest, slots=slots, spans=spans)
 
     def _command_after_clause(self, norm: Normalized) -> Intent | None:
         """"stop talking and play some music": an out-of-domain clause joined to a command.
