@@ -58,6 +58,35 @@ _PLAIN = re.compile(r"[a-z0-9']+(?: [a-z0-9']+)*")
 
 
 @dataclass(frozen=True, slots=True)
+class NamesHolding:
+    """Famous names holding some words (:meth:`CatalogNames.holding`): name key -> popularity,
+    and every word of those names."""
+
+    names: dict[str, int]
+    vocab: frozenset[str]
+
+    def around(self, words: Sequence[str], index: int) -> tuple[int, int] | None:
+        """The longest of the names among the word ranges ``[a, b)`` of ``words`` (normalised
+        words) that hold word ``index`` and more than it ("love story", "tv on the radio",
+        "radio head"), or None. Only runs of the names' own words are tried."""
+        vocab = self.vocab
+        lo = index
+        while lo > 0 and index - lo < TITLE_WORDS - 1 and words[lo - 1] in vocab:
+            lo -= 1
+        hi = index + 1
+        while hi < len(words) and hi - lo < TITLE_WORDS and words[hi] in vocab:
+            hi += 1
+        best: tuple[int, int] | None = None
+        for a in range(lo, index + 1):
+            for b in range(hi, index, -1):
+                if b - a < 2 or (best is not None and b - a <= best[1] - best[0]):
+                    break
+                if " ".join(words[a:b]).replace("'", "") in self.names:
+                    best = (a, b)
+        return best
+
+
+@dataclass(frozen=True, slots=True)
 class Split:
     """A phrase read as artist + title: word ranges ``[a, b)`` of the phrase."""
 
@@ -74,6 +103,7 @@ class CatalogNames:
         self.titles = titles
         self._common: frozenset[str] | None = None
         self._compact: dict[str, int] | None = None
+        self._holding: dict[frozenset[str], NamesHolding] = {}
 
     def is_common_word(self, word: str) -> bool:
         """Whether ``word`` is in at least :data:`COMMON_WORD_TITLES` song titles: an everyday
@@ -123,23 +153,29 @@ class CatalogNames:
             return "track"
         return None
 
-    def name_around(self, words: Sequence[str], index: int) -> tuple[int, int] | None:
-        """The longest famous name (a song title or an artist, popularity >=
-        :data:`KIND_TITLE_POPULARITY`) among the word ranges ``[a, b)`` of ``words`` that hold
-        word ``index`` and more than it ("love story", "tv on the radio", "radio head"), or
-        None."""
-        best: tuple[int, int] | None = None
-        for a in range(max(0, index - TITLE_WORDS + 1), index + 1):
-            for b in range(min(len(words), a + TITLE_WORDS), index, -1):
-                if b - a < 2 or (best is not None and b - a <= best[1] - best[0]):
-                    break
-                key = name_key(" ".join(words[a:b]))
-                popularity = max(
-                    self.titles.get(key, 0), self.artists.get(self._artist_key(key), 0)
-                )
-                if popularity >= KIND_TITLE_POPULARITY:
-                    best = (a, b)
-        return best
+    def holding(self, words: frozenset[str]) -> NamesHolding:
+        """The famous names (titles and artists, popularity >= :data:`KIND_TITLE_POPULARITY`)
+        of two words or more that hold one of ``words``, and one-word artists that start or
+        end with one, heard in pieces ("radiohead" as "radio head"); built once per set."""
+        found = self._holding.get(words)
+        if found is None:
+            names: dict[str, int] = {}
+            for table in (self.titles, self.artists):
+                for name, pop in table.items():
+                    if pop < KIND_TITLE_POPULARITY:
+                        continue
+                    parts = name.split(" ")
+                    if len(parts) > 1 and not words.isdisjoint(parts):
+                        names[name] = max(pop, names.get(name, 0))
+                    elif len(parts) == 1 and table is self.artists:
+                        for word in words:
+                            if name != word and name.startswith(word):
+                                names[f"{word} {name[len(word):]}"] = pop
+                            elif name != word and name.endswith(word):
+                                names[f"{name[: -len(word)]} {word}"] = pop
+            vocab = frozenset(w for name in names for w in name.split(" "))
+            found = self._holding[words] = NamesHolding(names, vocab)
+        return found
 
     def split(self, words: Sequence[str]) -> Split | None:
         """The most popular reading of ``words`` as an artist name next to a song title

@@ -76,6 +76,7 @@ class Gazetteers:
 
     def __init__(self, tables: Mapping[str, Mapping[str, str]]) -> None:
         self.tables = {label: dict(table) for label, table in tables.items()}
+        self._first_words: dict[str, frozenset[str]] = {}
 
     @classmethod
     def load(cls, directory: Path) -> Gazetteers:
@@ -94,6 +95,14 @@ class Gazetteers:
             for word in words:
                 table[phrase_key(str(word))] = str(value)
         return cls(tables)
+
+    def first_words(self, label: str) -> frozenset[str]:
+        """The first words of a label's phrases (a cheap test before a whole lookup)."""
+        found = self._first_words.get(label)
+        if found is None:
+            found = frozenset(p.split(" ", 1)[0] for p in self.tables.get(label, {}))
+            self._first_words[label] = found
+        return found
 
     def lookup(self, label: str, phrase: str) -> str | None:
         """The value of ``phrase`` (normalised) under ``label``, or None."""

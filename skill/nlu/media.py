@@ -69,6 +69,14 @@ def _trim(draft: Draft, slot: str) -> None:
     draft.set_text(slot, a, b)
 
 
+def _trim_sort(draft: Draft, slot: str) -> None:
+    """Cut sort words at the front of a free slot ("new drake" -> "drake"), no more."""
+    a, b = draft.spans[slot]
+    m = _SORT_PREFIX.match(draft.norm.text[a:b])
+    if m and a + m.end() < b:
+        draft.set_text(slot, a + m.end(), b)
+
+
 def _entity_only(draft: Draft, slot: str) -> bool:
     """Replace a free slot by typed slots when it holds only genre/decade/kind words."""
     if slot not in draft.spans:
@@ -417,7 +425,7 @@ def refine_playlist(draft: Draft) -> None:
                 if text[: m.end("name")].endswith("'s"):
                     name_b -= 2  # "dimitri fampas's song"
                 draft.set_text("artist", name_a, name_b)
-                _trim(draft, "artist")  # "the new drake song": drake
+                _trim_sort(draft, "artist")  # "the new drake song": drake
                 words = [w for w in lead.split() if w not in ("by", "named", "called")]
                 word = kind_word or (words[-1] if words else "")
                 kind = draft.parser.gazetteers.lookup("KIND", word)
@@ -749,6 +757,10 @@ def _known_playlist(draft: Draft, start: int, end: int) -> bool:
     kept (the sort word "top", the kind word "mix" and the number are part of the name)."""
     while end > start and draft.norm.text[end - 1] == " ":
         end -= 1
+    firsts = draft.parser.gazetteers.first_words("PLAYLIST")
+    words = draft.norm.text[start:end].split(" ", 4)
+    if not any(word.replace("'", "") in firsts for word in words[:4]):
+        return False  # the name starts within the first words, after "my the playlist called"
     m = _PLAYLIST_FRAME.fullmatch(draft.norm.text, start, end)
     if m is None:
         return False

@@ -167,6 +167,7 @@ class Parser:
         self.regex_cache = regex_cache
         self._entities: EntityMatcher | None = None
         self._lock = threading.Lock()
+        self._names: CatalogNames | None = None
         #: a room or speaker said first ("in the kitchen play jazz"), compiled on first use
         self._device_lead: re.Pattern[str] | None = None
         #: one-word kind words of MEDIA_KINDS ("story", "radio", "podcast", "fm")
@@ -219,7 +220,9 @@ class Parser:
     @property
     def catalog_names(self) -> CatalogNames:
         """Famous artist names and song titles for typing a bare name, loaded on first use."""
-        return catalog_names(self.names_dir)
+        if self._names is None:
+            self._names = catalog_names(self.names_dir)
+        return self._names
 
     def warm(self) -> Parser:
         """Build everything that is otherwise built lazily (the spaCy matcher)."""
@@ -344,14 +347,14 @@ class Parser:
         word is inside one and no title is a well-known book, podcast or station; empty
         otherwise (also for the texts without a media word: a set lookup per word)."""
         words = text.split(" ")
-        media = [i for i, word in enumerate(words) if word in self._media_words]
-        if not media:
+        if self._media_words.isdisjoint(words):
             return ()
-        names = self.catalog_names
+        media = [i for i, word in enumerate(words) if word in self._media_words]
+        names = self.catalog_names.holding(self._media_words)
         starts = _spaces(words)
         found: list[tuple[int, int]] = []
         for i in media:
-            span = names.name_around(words, i)
+            span = names.around(words, i)
             if span is None:
                 return ()
             head = span[0] + 1 if words[span[0]] in _ARTICLES else span[0]

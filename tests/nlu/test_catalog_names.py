@@ -98,20 +98,22 @@ def test_the_lists_rebuild_identically(tmp_path: Path, shared_catalog: Path) -> 
         assert (tmp_path / name).read_bytes() == committed.read_bytes(), name
 
 
-def test_name_around_finds_the_longest_famous_name_holding_a_word(tmp_path: Path) -> None:
-    _write(tmp_path / ARTISTS_FILE, {"taylor swift": 90})
+def test_names_holding_a_word_find_the_longest_around_it(tmp_path: Path) -> None:
+    _write(tmp_path / ARTISTS_FILE, {"taylor swift": 90, "radiohead": 86, "tv on the radio": 57})
     _write(
         tmp_path / TITLES_FILE,
         {"love story": 77, "story": 65, "the radio": 70, "video killed the radio star": 72,
          "a story": 40},
     )
-    names = CatalogNames.load(tmp_path)
+    names = CatalogNames.load(tmp_path).holding(frozenset({"story", "radio"}))
     words = "play love story by taylor swift".split()
-    assert names.name_around(words, 2) == (1, 3)  # "love story", not the one-word "story"
+    assert names.around(words, 2) == (1, 3)  # "love story", not the one-word "story"
     words = "play video killed the radio star".split()
-    assert names.name_around(words, 4) == (1, 6)  # the longest title wins over "the radio"
-    assert names.name_around("tell me a story".split(), 3) is None  # popularity 40 < 55
-    assert names.name_around(["story"], 0) is None  # one word alone is never a title here
+    assert names.around(words, 4) == (1, 6)  # the longest title wins over "the radio"
+    assert names.around("tell me a story".split(), 3) is None  # popularity 40 < 55
+    assert names.around(["story"], 0) is None  # one word alone is never a title here
+    assert names.around("play radio head".split(), 1) == (1, 3)  # "radiohead" in pieces
+    assert names.around("play tv on the radio".split(), 4) == (1, 5)
 
 
 def test_common_words_are_the_words_of_many_titles(tmp_path: Path) -> None:
