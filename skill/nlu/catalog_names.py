@@ -26,6 +26,7 @@ from skill.nlu.entities import phrase_key
 
 ARTISTS_FILE = "catalog_artists.tsv.gz"
 TITLES_FILE = "catalog_titles.tsv.gz"
+ALBUMS_FILE = "catalog_albums.tsv.gz"
 #: an artist name wins over a title unless the title is this much more popular
 ARTIST_MARGIN = 15
 #: a two-word phrase splits only into an artist and a title both this popular ("adele hello")
@@ -98,9 +99,17 @@ class Split:
 class CatalogNames:
     """name key -> best popularity, for artists and for song titles."""
 
-    def __init__(self, artists: dict[str, int], titles: dict[str, int]) -> None:
+    def __init__(
+        self,
+        artists: dict[str, int],
+        titles: dict[str, int],
+        albums_file: Path | None = None,
+    ) -> None:
         self.artists = artists
         self.titles = titles
+        #: album name key -> lead artist key -> popularity, read on first use
+        self._albums_file = albums_file
+        self._albums: dict[str, dict[str, int]] | None = None
         self._common: frozenset[str] | None = None
         self._compact: dict[str, int] | None = None
         self._holding: dict[frozenset[str], NamesHolding] = {}
@@ -119,7 +128,35 @@ class CatalogNames:
     @classmethod
     def load(cls, directory: Path) -> CatalogNames:
         """Read the two lists from ``directory``; a missing file is an empty list."""
-        return cls(_read(directory / ARTISTS_FILE), _read(directory / TITLES_FILE))
+        return cls(
+            _read(directory / ARTISTS_FILE), _read(directory / TITLES_FILE),
+            directory / ALBUMS_FILE,
+        )
+
+    def album_rather_than_track(self, phrase: str, artist: str | None = None) -> bool:
+        """Whether ``phrase`` (by ``artist``) names an album rather than a song: a known album
+        whose name is no song title, or a far less popular one (:data:`ARTIST_MARGIN`)."""
+        album = self.album(phrase, artist)
+        if album is None:
+            return False
+        title = self.titles.get(name_key(phrase))
+        return title is None or album >= title + ARTIST_MARGIN
+
+    def album(self, phrase: str, artist: str | None = None) -> int | None:
+        """The popularity of ``phrase`` as an album name (of ``artist`` when given, a
+        possessive "'s" allowed), or None. The album list is read on first use."""
+        if self._albums is None:
+            self._albums = _read_albums(self._albums_file)
+        by_artist = self._albums.get(name_key(phrase))
+        if not by_artist:
+            return None
+        if artist is None:
+            return max(by_artist.values())
+        key = self._artist_key(name_key(artist))
+        found = by_artist.get(key)
+        if found is None and key.endswith("s"):
+            found = by_artist.get(key[:-1])  # "the beatles's" -> "the beatles"
+        return found
 
     def artist(self, phrase: str) -> int | None:
         """The popularity of ``phrase`` as an artist name, or None; a name heard in pieces
@@ -209,6 +246,19 @@ class CatalogNames:
                 if best is None or found.popularity > best.popularity:
                     best = found
         return best
+
+
+def _read_albums(path: Path | None) -> dict[str, dict[str, int]]:
+    table: dict[str, dict[str, int]] = {}
+    if path is None or not path.exists():
+        return table
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            album, _, rest = line.rstrip("\n").partition("\t")
+            artist, _, pop = rest.partition("\t")
+            if album and artist:
+                table.setdefault(album, {})[artist] = int(pop or 0)
+    return table
 
 
 def _read(path: Path) -> dict[str, int]:

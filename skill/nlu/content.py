@@ -382,6 +382,11 @@ def read_content(
                 out.spans["artist"] = owner  # "adele's song hello", "queen song X"
     elif "artist" in out.spans:
         slot = "album" if out.kind == "album" else "track"
+        if slot == "track" and out.kind is None and catalog is not None:
+            a2, b2 = out.spans["artist"]
+            named_title = text[title[0] : title[1]]
+            if catalog.album_rather_than_track(named_title, text[a2:b2]):
+                slot = "album"  # "abbey road by the beatles", "21 by adele"
         out.spans[slot] = title
     elif (
         b + 1 < n

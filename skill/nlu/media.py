@@ -525,6 +525,10 @@ def _possessive_title(draft: Draft) -> None:
     if owner.split()[0] in ("the", "my", "a") or last in _NOT_OWNER or owner in _NOT_OWNER:
         return
     slot = "album" if draft.slots.get("kind") == "album" else "track"
+    if slot == "track" and "kind" not in draft.slots and (
+        draft.parser.catalog_names.album_rather_than_track(m.group(2), owner)
+    ):
+        slot = "album"  # "adele's 21", "the beatles' abbey road"
     draft.drop(named[0])
     draft.set_text("artist", m.start(1), m.end(1))
     if not all(w in _WHOSE_MUSIC for w in m.group(2).split()):

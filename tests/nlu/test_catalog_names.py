@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from skill.nlu.catalog_names import (
+    ALBUMS_FILE,
     ARTISTS_FILE,
     TITLES_FILE,
     CatalogNames,
@@ -93,7 +94,7 @@ def test_the_lists_rebuild_identically(tmp_path: Path, shared_catalog: Path) -> 
         [sys.executable, str(script), str(shared_catalog), str(tmp_path)],
         check=True, capture_output=True,
     )
-    for name in (ARTISTS_FILE, TITLES_FILE):
+    for name in (ARTISTS_FILE, TITLES_FILE, ALBUMS_FILE):
         committed = repo_root() / "data" / "entities" / name
         assert (tmp_path / name).read_bytes() == committed.read_bytes(), name
 
@@ -136,3 +137,18 @@ def test_an_artist_heard_in_pieces_is_found(tmp_path: Path) -> None:
     assert names.type_of("cold play") == "artist"
     assert names.artist("ob scure") is None  # only popular artists are joined
     assert names.artist("radiohead") == 86
+
+
+def test_albums_are_known_with_their_artist(tmp_path: Path) -> None:
+    _write(tmp_path / ARTISTS_FILE, {"the beatles": 85, "adele": 84})
+    _write(tmp_path / TITLES_FILE, {"hello": 85, "come together": 75})
+    with gzip.open(tmp_path / ALBUMS_FILE, "wt", encoding="utf-8") as handle:
+        handle.write("abbey road\tthe beatles\t82\n21\tadele\t81\nhello\tsomeone\t50\n")
+    names = CatalogNames.load(tmp_path)
+    assert names.album("Abbey Road") == 82
+    assert names.album("abbey road", "the beatles") == 82
+    assert names.album("abbey road", "the beatles's") == 82  # a possessive owner
+    assert names.album("abbey road", "adele") is None
+    assert names.album_rather_than_track("21", "adele")
+    assert not names.album_rather_than_track("hello", "someone")  # the song is far better known
+    assert not names.album_rather_than_track("yesterday", "the beatles")  # no such album
