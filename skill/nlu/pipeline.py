@@ -18,18 +18,14 @@ from typing import Any
 
 from skill.errors import InvalidRequest
 from skill.nlu import slots as convert
-from skill.nlu.catalog_names import (
-    KIND_TITLE_POPULARITY,
-    TITLE_WORDS,
-    CatalogNames,
-    catalog_names,
-)
+from skill.nlu.catalog_names import CatalogNames, catalog_names
 from skill.nlu.entities import Entity, EntityMatcher, Gazetteers
 from skill.nlu.grammar import Grammar, Match, slot_of, trie_regex
 from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
 from skill.nlu.normalize import Normalized, Normalizer
 from skill.nlu.numbers import NumberWords
 from skill.nlu.regexcache import RegexCache
+from skill.nlu.titles import MEDIA_KINDS, MediaTitles
 from skill.nlu.yamlio import load_yaml
 
 #: utterances longer than this are refused with InvalidRequest (a spoken command is < 200)
@@ -44,33 +40,6 @@ _CLAUSE_JOIN = re.compile(
 BARE_ARTIST_POPULARITY = 60
 #: confidence of ``none`` when no pattern matched at all
 NO_MATCH_CONFIDENCE = 0.6
-#: kinds whose word makes a pattern read a name as something other than music; inside a
-#: famous song title the word is part of the name ("love story", "video killed the radio star")
-MEDIA_KINDS = frozenset(("audiobook", "radio", "podcast", "episode"))
-#: gazetteers of well-known non-music titles: a famous song title that is also one of these
-#: keeps its media reading ("the book thief" stays a book)
-_MEDIA_TITLE_LABELS = ("AUDIOBOOK", "PODCAST", "STATION")
-#: the words before a title that only ask to play it ("can you play ", "put on the song ")
-_PLAY_LEAD = re.compile(
-    r"(?:[a-z' ]+ )?(?:play|put on|listen to|hear|queue|queue up)(?: me| us)?"
-    r"(?: the (?:song|track|tune|single))? "
-)
-_ARTICLES = frozenset(("the", "a", "an", "my"))
-#: a title starting so is a media request ("the next episode", "the latest episode")
-_NOT_A_TITLE_START = frozenset(
-    "next last final latest newest new first previous current this that".split()
-)
-
-
-def _spaces(words: list[str]) -> list[int]:
-    """The start offset of each word of a text split on single spaces."""
-    starts, at = [], 0
-    for word in words:
-        starts.append(at)
-        at += len(word) + 1
-    return starts
-
-
 def repo_root() -> Path:
     """The repository root: ``grammars/`` and ``data/entities/`` live there."""
     import skill
@@ -90,7 +59,7 @@ class Draft:
     match: Match
     parser: Parser
     confidence: float
-    #: character ranges of famous names holding a media word (see Parser._titled)
+    #: character ranges of famous names holding a media word (titles.MediaTitles.spans)
     titled: tuple[tuple[int, int], ...] = ()
     _entities: list[Entity] | None = None
 
@@ -170,11 +139,8 @@ class Parser:
         self._names: CatalogNames | None = None
         #: a room or speaker said first ("in the kitchen play jazz"), compiled on first use
         self._device_lead: re.Pattern[str] | None = None
-        #: one-word kind words of MEDIA_KINDS ("story", "radio", "podcast", "fm")
-        self._media_words = frozenset(
-            phrase for phrase, value in gazetteers.tables.get("KIND", {}).items()
-            if value in MEDIA_KINDS and " " not in phrase
-        )
+        #: famous names holding a media word ("love story"), see titles.py
+        self.titles = MediaTitles(gazetteers, lambda: self.catalog_names)
 
     @classmethod
     def from_paths(cls, grammars: Path, entities: Path, cache: Path | None = None) -> Parser:
@@ -240,16 +206,16 @@ class Parser:
             )
         norm = self.normalizer.normalize(text)
         if norm.tail and not self.normalizer.anywhere.issuperset(norm.tail) and (
-            self._title_with_tail(norm)
+            self.titles.ends_with_tail(norm)
         ):
             norm = self.normalizer.normalize(text, keep_tail=True)  # "don't stop me now"
         if not norm.text:
             return Intent.none(NO_MATCH_CONFIDENCE)
         match = self.grammar.best(norm.text)
-        titled = self._titled(norm.text)
-        if titled and match is not None and self._reads_media(match, titled, norm.text):
+        titled = self.titles.spans(norm.text)
+        if titled and match is not None and self.titles.explain(match, titled, norm.text):
             match = self.grammar.best(
-                norm.text, lambda m: not self._reads_media(m, titled, norm.text)
+                norm.text, lambda m: not self.titles.explain(m, titled, norm.text)
             )
         if match is None or match.pattern.intent == "none":
             command = self._command_after_clause(norm)
@@ -328,64 +294,6 @@ class Parser:
             return None
         spans = {slot: (a + start, b + start) for slot, (a, b) in tail.spans.items()}
         return dataclasses.replace(tail, spans=spans, confidence=tail.confidence * 0.9)
-
-    def _title_with_tail(self, norm: Normalized) -> bool:
-        """Whether the closing filler words dropped from ``norm`` end a famous song title
-        ("play don't stop me now", "play shape of you for me" does not)."""
-        words = norm.text.split(" ")
-        tail = list(norm.tail)
-        names = self.catalog_names
-        for start in range(max(0, len(words) - TITLE_WORDS), len(words)):
-            popularity = names.title(" ".join(words[start:] + tail))
-            if popularity is not None and popularity >= KIND_TITLE_POPULARITY:
-                return True
-        return False
-
-    def _titled(self, text: str) -> tuple[tuple[int, int], ...]:
-        """Character ranges of famous song titles and artists that hold the text's media words
-        ("play love story by taylor swift", "play tv on the radio"), when every media
-        word is inside one and no title is a well-known book, podcast or station; empty
-        otherwise (also for the texts without a media word: a set lookup per word)."""
-        words = text.split(" ")
-        if self._media_words.isdisjoint(words):
-            return ()
-        media = [i for i, word in enumerate(words) if word in self._media_words]
-        names = self.catalog_names.holding(self._media_words)
-        starts = _spaces(words)
-        found: list[tuple[int, int]] = []
-        for i in media:
-            span = names.around(words, i)
-            if span is None:
-                return ()
-            head = span[0] + 1 if words[span[0]] in _ARTICLES else span[0]
-            after = words[span[1]] if span[1] < len(words) else ""
-            if (
-                span[1] - head < 2
-                or words[head] in _NOT_A_TITLE_START
-                or after in ("of", "from", "about")
-            ):
-                return ()  # "the story", "the next episode of serial", "the story of abba"
-            a, b = starts[span[0]], starts[span[1] - 1] + len(words[span[1] - 1])
-            title = text[a:b]
-            bare = title[4:] if title.startswith("the ") else title
-            for label in _MEDIA_TITLE_LABELS:
-                if self.gazetteers.lookup(label, title) or self.gazetteers.lookup(label, bare):
-                    return ()
-            found.append((a, b))
-        return tuple(found)
-
-    def _reads_media(self, match: Match, titled: tuple[tuple[int, int], ...], text: str) -> bool:
-        """Whether ``match`` reads a media kind the titles explain away: a pattern that gives
-        a media kind, or an out-of-domain pattern when a play verb asks for the title and
-        nothing else ("play video killed the radio star" asks for no video)."""
-        pattern = match.pattern
-        if pattern.intent == "none":
-            a, b = titled[-1]
-            return b == len(text) and _PLAY_LEAD.fullmatch(text, 0, a) is not None
-        if pattern.slots.get("kind") in MEDIA_KINDS:
-            return True
-        word = match.groups.get("kind_word")
-        return word is not None and any(a <= word[0] and word[1] <= b for a, b in titled)
 
     def _draft(
         self, match: Match, norm: Normalized, titled: tuple[tuple[int, int], ...] = ()

@@ -1,0 +1,130 @@
+"""Famous names that hold a media word, and titles that end in a filler word.
+
+"play love story by taylor swift" holds "story", a kind word that makes the audiobook
+patterns read an audiobook; "play video killed the radio star" holds "radio" (and "video",
+which the out-of-domain rules read as a film); "play tv on the radio" names a band. When every
+media word of an utterance sits inside a famous song title or artist name (the catalog name
+lists, popularity >= :data:`~skill.nlu.catalog_names.KIND_TITLE_POPULARITY`), the word is part
+of the name: :meth:`MediaTitles.spans` finds those names, :meth:`MediaTitles.explain` tells the
+parser which grammar matches they explain away, and the pipeline drops the media KIND entities
+inside them. A name that is also a well-known book, podcast or station keeps its media reading
+("the book thief"), and "the next episode of serial" is no title.
+
+:meth:`MediaTitles.ends_with_tail` covers the other way a title loses a word: the normaliser
+drops closing fillers ("now", "for me"), so "play don't stop me now" would ask for "don't stop
+me"; the parser normalises again keeping them when they end a famous title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from skill.nlu.catalog_names import KIND_TITLE_POPULARITY, TITLE_WORDS, CatalogNames
+from skill.nlu.entities import Gazetteers
+from skill.nlu.grammar import Match
+from skill.nlu.normalize import Normalized
+
+#: kinds whose word makes a pattern read a name as something other than music
+MEDIA_KINDS = frozenset(("audiobook", "radio", "podcast", "episode"))
+#: gazetteers of well-known non-music titles: a famous name that is also one of these keeps
+#: its media reading ("the book thief" stays a book)
+_MEDIA_TITLE_LABELS = ("AUDIOBOOK", "PODCAST", "STATION")
+#: the words before a title that only ask to play it ("can you play ", "put on the song ")
+_PLAY_LEAD = re.compile(
+    r"(?:[a-z' ]+ )?(?:play|put on|listen to|hear|queue|queue up)(?: me| us)?"
+    r"(?: the (?:song|track|tune|single))? "
+)
+_ARTICLES = frozenset(("the", "a", "an", "my"))
+#: a name starting so is a media request ("the next episode", "the latest episode")
+_NOT_A_TITLE_START = frozenset(
+    "next last final latest newest new first previous current this that".split()
+)
+
+Spans = tuple[tuple[int, int], ...]
+
+
+class MediaTitles:
+    """The media-word checks of one parser (its gazetteers and catalog names)."""
+
+    def __init__(self, gazetteers: Gazetteers, names: Callable[[], CatalogNames]) -> None:
+        self.gazetteers = gazetteers
+        #: the catalog name lists, loaded on first use (the parser's lazy property)
+        self._names = names
+        #: one-word kind words of MEDIA_KINDS ("story", "radio", "podcast", "fm")
+        self.media_words = frozenset(
+            phrase for phrase, value in gazetteers.tables.get("KIND", {}).items()
+            if value in MEDIA_KINDS and " " not in phrase
+        )
+
+    def spans(self, text: str) -> Spans:
+        """Character ranges of ``text`` (normalised) of the famous names that hold its media
+        words, when every media word is inside one; empty otherwise, and for the texts
+        without a media word (one set test)."""
+        words = text.split(" ")
+        if self.media_words.isdisjoint(words):
+            return ()
+        names = self._names().holding(self.media_words)
+        starts = _starts(words)
+        found: list[tuple[int, int]] = []
+        for i, word in enumerate(words):
+            if word not in self.media_words:
+                continue
+            span = names.around(words, i)
+            if span is None:
+                return ()
+            head = span[0] + 1 if words[span[0]] in _ARTICLES else span[0]
+            after = words[span[1]] if span[1] < len(words) else ""
+            if (
+                span[1] - head < 2
+                or words[head] in _NOT_A_TITLE_START
+                or after in ("of", "from", "about")
+            ):
+                return ()  # "the story", "the next episode of serial", "the story of abba"
+            a, b = starts[span[0]], starts[span[1] - 1] + len(words[span[1] - 1])
+            if self._media_title(text[a:b]):
+                return ()
+            found.append((a, b))
+        return tuple(found)
+
+    def explain(self, match: Match, titled: Spans, text: str) -> bool:
+        """Whether ``match`` reads a media kind the names explain away: a pattern that gives
+        a media kind or reads a media kind word inside a name, or an out-of-domain pattern
+        when a play verb asks for the name and nothing else ("play video killed the radio
+        star" asks for no video)."""
+        pattern = match.pattern
+        if pattern.intent == "none":
+            a, b = titled[-1]
+            return b == len(text) and _PLAY_LEAD.fullmatch(text, 0, a) is not None
+        if pattern.slots.get("kind") in MEDIA_KINDS:
+            return True
+        word = match.groups.get("kind_word")
+        return word is not None and any(a <= word[0] and word[1] <= b for a, b in titled)
+
+    def ends_with_tail(self, norm: Normalized) -> bool:
+        """Whether the closing filler words dropped from ``norm`` end a famous song title
+        ("play don't stop me now"; "play shape of you for me" does not)."""
+        words = norm.text.split(" ")
+        tail = list(norm.tail)
+        names = self._names()
+        for start in range(max(0, len(words) - TITLE_WORDS), len(words)):
+            popularity = names.title(" ".join(words[start:] + tail))
+            if popularity is not None and popularity >= KIND_TITLE_POPULARITY:
+                return True
+        return False
+
+    def _media_title(self, title: str) -> bool:
+        bare = title[4:] if title.startswith("the ") else title
+        return any(
+            self.gazetteers.lookup(label, title) or self.gazetteers.lookup(label, bare)
+            for label in _MEDIA_TITLE_LABELS
+        )
+
+
+def _starts(words: list[str]) -> list[int]:
+    """The start offset of each word of a text split on single spaces."""
+    starts, at = [], 0
+    for word in words:
+        starts.append(at)
+        at += len(word) + 1
+    return starts
