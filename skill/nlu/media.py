@@ -571,8 +571,8 @@ def _catalog_name(draft: Draft) -> None:
     if draft.slots.get("kind") == "audiobook" and named == ["query"]:
         # "play taylor swift love story": "story" ends a song title, not a kind word
         story = _STORY.match(draft.norm.text, b)
-        if story is None:
-            return
+        if story is None or re.search(r"\bread(?:ing)?\b", draft.norm.text[:a]):
+            return  # "read me a love story" asks for a book
         phrase = draft.norm.text[a : story.end()].split()
         names = draft.parser.catalog_names
         if names.type_of(" ".join(phrase)) != "track" and names.split(phrase) is None:

@@ -36,6 +36,7 @@ _PLAY_LEAD = re.compile(
     r"(?: the (?:song|track|tune|single))? "
 )
 _ARTICLES = frozenset(("the", "a", "an", "my"))
+_READ = frozenset(("read", "reading"))
 #: a name starting so is a media request ("the next episode", "the latest episode")
 _NOT_A_TITLE_START = frozenset(
     "next last final latest newest new first previous current this that".split()
@@ -62,8 +63,8 @@ class MediaTitles:
         words, when every media word is inside one; empty otherwise, and for the texts
         without a media word (one set test)."""
         words = text.split(" ")
-        if self.media_words.isdisjoint(words):
-            return ()
+        if self.media_words.isdisjoint(words) or not _READ.isdisjoint(words):
+            return ()  # no media word; or "read me a love story": reading asks for a book
         names = self._names().holding(self.media_words)
         starts = _starts(words)
         found: list[tuple[int, int]] = []
