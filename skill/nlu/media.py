@@ -465,10 +465,23 @@ def _title_by_artist(draft: Draft) -> None:
 
 
 def _is_person(draft: Draft, text: str) -> bool:
-    """A well-known artist, or two to four words starting with a common given name."""
+    """A well-known artist; two to four words starting with a common given name or with
+    initials ("j j cale", "a j mclean"); or a given name alone that is no song title
+    ("sheila", but not "roxanne")."""
     words = text.split()
-    return draft.parser.gazetteers.lookup("ARTIST", text) is not None or (
-        2 <= len(words) <= 4 and draft.parser.gazetteers.lookup("PERSON", words[0]) is not None
+    gazetteers = draft.parser.gazetteers
+    if gazetteers.lookup("ARTIST", text) is not None:
+        return True
+    if 2 <= len(words) <= 4 and (
+        gazetteers.lookup("PERSON", words[0]) is not None
+        or (len(words[0]) == 1 and len(words[1]) == 1 and words[0] not in ("a", "i"))
+        or (words[0] == "a" and len(words[1]) == 1 and len(words) > 2)
+    ):
+        return True
+    return (
+        len(words) == 1
+        and gazetteers.lookup("PERSON", words[0]) is not None
+        and draft.parser.catalog_names.title(words[0]) is None
     )
 
 
