@@ -354,6 +354,7 @@ _GENERIC_ITEMS = frozenset(
 
 
 _OWNER = re.compile(r"^(?:[a-z0-9]+(?: [a-z0-9]+)?'s )(?=\S)")
+_CALLED = re.compile(r"(?:playlist|play list|list) (?:called|named|titled|entitled) ")
 
 
 #: where an item and a playlist meet: "X to my Y", "X on the Y"
@@ -388,11 +389,19 @@ def refine_playlist(draft: Draft) -> None:
         a, b = draft.spans["playlist"]
         text = draft.norm.text[a:b]
         m = _OWNER.match(text)
-        # an owner is cut only in front of a name of two words or more ("cassie's Punk Rock
-        # Workout"); "Assassin's Creed" and "Women's Lit" are names themselves
-        if m and len(text[m.end() :].split()) >= 2:
+        # an owner is cut in front of a name of two words or more ("cassie's Punk Rock
+        # Workout") or when it is a given name ("rosanna's ejercicio"); "Assassin's Creed"
+        # and "Women's Lit" are names themselves
+        if m and (
+            len(text[m.end() :].split()) >= 2
+            or draft.parser.gazetteers.lookup("PERSON", text[: m.end() - 3]) is not None
+        ):
             a += m.end()
         text = draft.norm.text[a:b]
+        named = _CALLED.match(text)
+        if named and named.end() < len(text):
+            a += named.end()  # "michele's playlist called 88 keys"
+            text = draft.norm.text[a:b]
         m2 = re.search(r" (?:playlist|play list|list)$", text)
         if m2 and m2.start() > 0:
             b = a + m2.start()
