@@ -358,7 +358,10 @@ _CALLED = re.compile(r"(?:playlist|play list|list) (?:called|named|titled|entitl
 
 
 #: where an item and a playlist meet: "X to my Y", "X on the Y"
-_INTO_PLAYLIST = re.compile(r" (?:to|onto|into|in|on) (?:(?:my|the|our|a) )?")
+_INTO_PLAYLIST = re.compile(
+    r" (?:to|onto|into|in|on) (?:(?P<owner>my|the|our|a) )?"
+    r"(?P<list>(?:playlist|play list) (?:(?:called|named|titled) )?)?"
+)
 #: an item that names only music ("add songs by queen to my rock playlist")
 _ONLY_MUSIC = frozenset(
     "song songs track tracks music tune tunes something stuff some songs some music".split(" ")
@@ -371,15 +374,27 @@ def _title_across(draft: Draft) -> None:
     later "to"."""
     qa, qb = draft.spans["query"]
     pa, pb = draft.spans["playlist"]
+    if qb > pa:
+        return  # "add to my playlist X Y": the playlist comes first
+    text = draft.norm.text
     names = draft.parser.catalog_names
-    for m in _INTO_PLAYLIST.finditer(draft.norm.text, pa, pb):
-        if m.end() >= pb:
-            break
-        popularity = names.title(draft.norm.text[qa : m.start()])
+    later = [m for m in _INTO_PLAYLIST.finditer(text, pa, pb) if m.end() < pb]
+    for m in later:
+        popularity = names.title(text[qa : m.start()])
         if popularity is not None and popularity >= KIND_TITLE_POPULARITY:
             draft.set_text("query", qa, m.start())
             draft.set_text("playlist", m.end(), pb)
             return
+    if text.endswith((" my ", " our "), 0, pa):
+        return  # the grammar cut at "to my": the playlist is named there
+    # "add i hate myself and i want to die to my six string peacefulness", "add blood on
+    # the face to the playlist called heartland country": the last "to my" (or "to the
+    # playlist") names the playlist; an earlier "to"/"on" was part of the title
+    strong = [m for m in later if m.group("owner") in ("my", "our") or m.group("list")]
+    if strong:
+        m = strong[-1]
+        draft.set_text("query", qa, m.start())
+        draft.set_text("playlist", m.end(), pb)
 
 
 def refine_playlist(draft: Draft) -> None:
