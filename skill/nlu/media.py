@@ -817,6 +817,34 @@ def _known_playlist(draft: Draft, start: int, end: int) -> bool:
     return True
 
 
+_FRAME_LEAD = re.compile(r"(?:(?:the|my|a|our|this|your|new|newest|latest) )+")
+#: words that join a name to something else ("hopsin from my latest playlist")
+_JOINING = frozenset("from on to by in at with and".split())
+
+
+def _framed_playlist(draft: Draft) -> None:
+    """"play my piano ballads playlist", "the spain top 50 playlist": the words the grammar
+    framed with "playlist" are the name, kind words ("ballads"), genres and numbers too,
+    when they are a plain name (no joining word such as "from", "on", "by")."""
+    framed = draft.match.groups.get("playlist")
+    if framed is None:
+        return
+    a, b = framed
+    lead = _FRAME_LEAD.match(draft.norm.text, a, b)
+    if lead is not None:
+        a = lead.end()
+    words = draft.norm.text[a:b].split(" ")
+    if a >= b or len(words) < 2 or not _JOINING.isdisjoint(words):
+        return
+    if draft.spans.get("playlist") == (a, b):
+        return
+    for slot in _FREE + ("genre", "year"):
+        span = draft.spans.get(slot)
+        if span is not None and span[0] < b and a < span[1]:
+            draft.drop(slot)
+    draft.set_text("playlist", a, b)
+
+
 def refine_content(draft: Draft) -> None:
     """Re-read everything after the play verb with :func:`read_content`."""
     verb = draft.match.groups.get("x_prefix") or draft.match.groups.get("x_verb")
@@ -835,6 +863,8 @@ def refine_content(draft: Draft) -> None:
         draft.drop(slot)
     for slot, (a, b) in content.spans.items():
         draft.set_text(slot, start + a, start + b)
+    if draft.match.pattern.slots.get("kind") == "playlist":
+        _framed_playlist(draft)
     device = content.spans.get("device")
     if _known_playlist(draft, start, end) or (
         device is not None and _known_playlist(draft, start, start + device[0])
