@@ -307,7 +307,12 @@ def read_content(
                 ),
                 key=lambda r: r[0] - r[1],
             )
+            # ... but descriptors before a kind word describe it: "the greatest chant by X",
+            # "the best songs by X" name no song "the greatest"
+            described = j < n and (words[j][1] in kind_starts or words[j][0] in _MUSIC_WORDS)
             for x, y in spans:
+                if described and all(words[k][0] in _DESCRIPTORS for k in range(x, y + 1)):
+                    continue
                 if x < y and (
                     (words[x][1], words[y][2]) in genre_spans
                     or (
