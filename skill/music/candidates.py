@@ -196,6 +196,11 @@ def playlist_hit(playlist: Playlist, position: int, *, library: bool = False) ->
     )
 
 
+def not_the_playlist(asked: str, name: str) -> bool:
+    """The playlist's name is not the asked one (below :data:`~ranking.PLAYLIST_FLOOR`)."""
+    return ranking.playlist_similarity(asked, name) < ranking.PLAYLIST_FLOOR
+
+
 def match_score(hit: Hit, want: Want, *, contains: bool = False) -> tuple[float, list[str]]:
     """How well ``hit`` matches one reading of the request (before rank and penalties);
     ``contains``: a name that holds all the asked words counts (genre playlists)."""
@@ -206,6 +211,8 @@ def match_score(hit: Hit, want: Want, *, contains: bool = False) -> tuple[float,
             value = ranking.contains_similarity(want.free, hit.name)
         elif hit.kind == "playlist":
             value = ranking.title_similarity(want.free, hit.name)
+            if not_the_playlist(want.free, hit.name):
+                return 0.0, [f"text {value:.0f}", "not the playlist asked for"]
         else:
             value = ranking.similarity(want.free, hit.name)
         return ranking.NAME_ONLY * value, [f"text {value:.0f}"]
@@ -223,6 +230,9 @@ def match_score(hit: Hit, want: Want, *, contains: bool = False) -> tuple[float,
         w_title, w_artist = ranking.TITLE_AND_ARTIST
         return w_title * title + w_artist * artist, reasons
     reasons = [f"{'title' if hit.kind == 'track' else 'name'} {title:.0f}"]
+    if hit.kind == "playlist" and not contains and not_the_playlist(want.name, hit.name):
+        # a weak name match is no playlist of that name, in the library or not
+        return 0.0, [*reasons, "not the playlist asked for"]
     if " by " in want.name and title < ranking.BY_TITLE_FLOOR:
         # the whole "X by Y" read as a title ("Stand By Me") must be that title
         return 0.0, [*reasons, "not a title with 'by'"]

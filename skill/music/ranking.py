@@ -25,6 +25,9 @@ Similarities are 0..100.
   instrumental, live, remix, sped up, slowed (at most 30); 5 for an unasked acoustic or demo;
   10 when the user asked for a version (e.g. "live") the candidate is not.
 * **library bonus**: +5 for the user's own and followed playlists.
+* **playlist floor**: a playlist whose name matches the asked one less than
+  :data:`PLAYLIST_FLOOR` is out, however high its rank or library bonus
+  (:func:`playlist_similarity`: the title similarity, or a name holding every asked word).
 * **kind**: for free text of unknown kind, −2 for a track, −3 for an album and −5 for a
   playlist, so "play queen" is the artist and "play blinding lights" the song rather than
   the single of the same name.
@@ -80,6 +83,10 @@ ARTIST_FLOOR = 60.0
 TITLE_FLOOR = 50.0
 #: the whole "X by Y" read as one title ("Stand By Me") must match at least this well
 BY_TITLE_FLOOR = 80.0
+#: a playlist is the one asked for only when its name matches at least this well
+#: (:func:`playlist_similarity`): "dinner party" is not "Dinner Jazz" (70) nor "release radar"
+#: "Road Trip" (40), even in the user's library; "90s dance" is "90s Dance Hits" (98)
+PLAYLIST_FLOOR = 75.0
 #: a title-and-artist request that found nothing plays the artist instead only when the
 #: catalog's artist matches the asked one at least this well ("marvin gay" → Marvin Gaye: 95;
 #: "prince" → Princess: 86 is not the artist asked for)
@@ -143,6 +150,13 @@ def contains_similarity(asked: str, name: str) -> float:
     extra = len(set(b.split()) - set(a.split()))
     held = float(fuzz.token_set_ratio(a, b)) - min(15.0, EXTRA_WORD_PENALTY * extra)
     return max(similarity(asked, name), held)
+
+
+def playlist_similarity(asked: str, name: str) -> float:
+    """How well a playlist's name matches the asked one, for :data:`PLAYLIST_FLOOR`: the
+    best of :func:`title_similarity` and :func:`contains_similarity` (a name holding every
+    asked word: "workout" in "Workout Mix 2023")."""
+    return max(title_similarity(asked, name), contains_similarity(asked, name))
 
 
 def _without_the(name: str) -> str:

@@ -212,6 +212,28 @@ async def test_the_users_own_playlist_comes_first(resolver: Resolver) -> None:
     assert private.best is not None and private.best.name == "Dinner Jazz", explain(private)
 
 
+async def test_a_named_playlist_is_one_of_that_name(resolver: Resolver) -> None:
+    """The library bonus and a good rank do not lift a weak name match: "dinner party" is
+    not the user's "Dinner Jazz" (name 70), "release radar" not "Road Trip" (40), "peaceful
+    piano" not the followed "Dance Pop" (52), "discover weekly" not "Electro Posé -
+    Discoveries" (50). A name holding every asked word is one: "90s dance"."""
+    for name in ("dinner party", "release radar", "peaceful piano", "discover weekly"):
+        with pytest.raises(NotFound):
+            found = await resolve(resolver, playlist=name, kind="playlist")
+            pytest.fail(f"{name!r}: {explain(found)}")
+    partial = await resolve(resolver, playlist="90s dance", kind="playlist")
+    assert partial.best is not None and partial.best.name == "90s Dance Hits", explain(partial)
+    assert "library" in partial.best.reasons
+
+
+async def test_free_text_is_no_weak_playlist_match(resolver: Resolver) -> None:
+    """Free text of unknown kind holds the user's playlists to the same floor."""
+    resolution = await resolve(resolver, query="dinner party")
+    assert all(c.name != "Dinner Jazz" for c in resolution.candidates), explain(resolution)
+    dinner = await resolve(resolver, query="dinner jazz")
+    assert dinner.best is not None and dinner.best.name == "Dinner Jazz", explain(dinner)
+
+
 async def test_a_genre_plays_something_sensible(resolver: Resolver) -> None:
     resolution = await resolve(resolver, genre="jazz")
     best = resolution.best
