@@ -69,6 +69,8 @@ _ROMAN = {"ii": 2, "iii": 3, "iv": 4, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "xi
           "xix": 19, "xx": 20}  # fmt: skip
 
 ALIASES_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "aliases.yaml"
+#: Spotify's own well-known playlists (the parser's gazetteer, one name a line, # comments)
+SPOTIFY_PLAYLISTS_PATH = ALIASES_PATH.with_name("playlists.txt")
 
 
 # -- characters --------------------------------------------------------------------------
@@ -395,6 +397,27 @@ def search_forms(text: str) -> list[str]:
     if spoken != plain:
         forms.append(" ".join(spoken))
     return [form for form in dict.fromkeys(forms) if form]
+
+
+# -- Spotify's own playlists -------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _spotify_playlists() -> frozenset[str]:
+    lines = SPOTIFY_PLAYLISTS_PATH.read_text(encoding="utf-8").splitlines()
+    names = (normalize(line.split("#", 1)[0]) for line in lines)
+    return frozenset(name for name in names if name)
+
+
+def spotify_playlist(name: str) -> bool:
+    """``name`` is one of Spotify's own editorial or personalised playlists ("release
+    radar", "today's top hits", "my daily mix 2"), which development-mode apps cannot open
+    (BEHAVIOR.md: search hides them, a GET is 404)."""
+    words = normalize(name).split()
+    known = _spotify_playlists()
+    if " ".join(words) in known:
+        return True
+    return len(words) > 1 and words[0] in ("my", "the", "your") and " ".join(words[1:]) in known
 
 
 # -- versions ----------------------------------------------------------------------------

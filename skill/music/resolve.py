@@ -27,6 +27,9 @@ popularity, so precise field filters come first and Spotify's order is the popul
   gives its most popular tracks.
 * **liked songs**: ``spotify:user:<id>:collection`` (the id from ``GET /me``, cached).
 
+Nothing matching raises ``NotFound``; its ``details["reason"]`` is ``spotify_playlist`` when
+the name is one of Spotify's own playlists ("release radar"), which development-mode apps
+cannot open (:func:`~skill.music.names.spotify_playlist`).
 A song or an album named with its artist that is not in the catalog raises ``NotFound``;
 :meth:`Resolver.artist_instead` then finds the artist alone, when the catalog clearly has it,
 for the caller to play instead (and say so).
@@ -67,7 +70,7 @@ from skill.music.candidates import (
     year_filter,
 )
 from skill.music.media import Candidate, MediaRequest, Resolution
-from skill.music.names import PENALIZED, search_forms, version_markers
+from skill.music.names import PENALIZED, search_forms, spotify_playlist, version_markers
 from skill.spotify.client import SpotifyClient
 from skill.spotify.models import Playlist, SearchResult
 
@@ -182,11 +185,15 @@ class Resolver:
         else:
             raise NotFound("Nothing was named to look for.", details={"request": {}})
         candidates = [c for c in candidates if c.score >= ranking.MATCH_FLOOR]
+        named = request.playlist or request.query
+        owned = looked in ("playlist", "any") and named is not None and spotify_playlist(named)
+        if owned and looked == "any" and not strong(candidates):
+            candidates = []  # free text naming Spotify's "release radar" is no album "Release"
         if not candidates:
-            raise NotFound(
-                f"Nothing on Spotify matches {request.describe()!r}.",
-                details={"request": request.to_dict(), "queries": calls.count},
-            )
+            details: dict[str, object] = {"request": request.to_dict(), "queries": calls.count}
+            if owned:
+                details["reason"] = "spotify_playlist"
+            raise NotFound(f"Nothing on Spotify matches {request.describe()!r}.", details=details)
         resolution = Resolution(tuple(candidates), request, calls.count, uris, looked)
         log.debug("resolved %s -> %s", request.to_dict(), resolution.to_dict()["candidates"][:3])
         return resolution

@@ -14,6 +14,7 @@ from skill.music.names import (
     normalize,
     search_forms,
     split_version,
+    spotify_playlist,
     version_markers,
 )
 
@@ -220,3 +221,12 @@ def test_a_slot_with_nothing_searchable_is_no_name() -> None:
 
     request = MediaRequest.from_slots({"query": "\u0082", "track": "!!!", "artist": "queen"})
     assert (request.query, request.track, request.artist) == (None, None, "queen")
+
+
+def test_spotifys_own_playlists_by_name() -> None:
+    """The parser's list of Spotify's own playlists, compared in the one normalisation."""
+    for name in ("release radar", "Release Radar", "today's top hits", "my daily mix 2",
+                 "RapCaviar", "all out eighties", "the peaceful piano"):
+        assert spotify_playlist(name), name
+    for name in ("road trip", "dinner party", "my road trip", "release"):
+        assert not spotify_playlist(name), name

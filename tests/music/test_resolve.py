@@ -226,6 +226,20 @@ async def test_a_named_playlist_is_one_of_that_name(resolver: Resolver) -> None:
     assert "library" in partial.best.reasons
 
 
+async def test_spotifys_own_playlists_are_not_found_with_the_reason(resolver: Resolver) -> None:
+    """Development mode hides Spotify's own playlists: not found, and the details say why.
+    Free text naming one whole plays only a strong match (not the album "Release" for
+    "release radar")."""
+    for slots in ({"playlist": "release radar", "kind": "playlist"},
+                  {"query": "discover weekly", "kind": "playlist"}, {"query": "release radar"}):
+        with pytest.raises(NotFound) as caught:
+            await resolver.resolve(USER, MediaRequest.from_slots(slots))
+        assert caught.value.details["reason"] == "spotify_playlist", slots
+    with pytest.raises(NotFound) as plain:
+        await resolve(resolver, playlist="dinner party", kind="playlist")
+    assert "reason" not in plain.value.details
+
+
 async def test_free_text_is_no_weak_playlist_match(resolver: Resolver) -> None:
     """Free text of unknown kind holds the user's playlists to the same floor."""
     resolution = await resolve(resolver, query="dinner party")

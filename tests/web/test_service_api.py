@@ -143,6 +143,19 @@ def test_a_missing_song_plays_its_artist_and_the_body_says_so(svc: Svc) -> None:
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found", r.text
 
 
+@pytest.mark.parametrize("body", [{"query": "release radar", "kind": "playlist"},
+                                  {"query": "release radar"},
+                                  {"utterance": "release radar"}])
+def test_spotifys_own_playlist_is_not_found_and_says_why(svc: Svc, body: dict[str, str]) -> None:
+    """Development-mode apps cannot open Spotify's own playlists: 404 not_found, the reason
+    in the details, and no weak match ("Road Trip", an album "Release") in its place."""
+    r = svc.call("POST", "/v1/music/play", json={**body, "device": KITCHEN})
+    error = _error(r, 404, "not_found")["error"]
+    assert isinstance(error, dict) and error["details"]["reason"] == "spotify_playlist", r.text
+    assert r.json()["reply"] == ("I couldn't find Release Radar: Spotify doesn't let this app "
+                                 "open its own playlists like that one.")
+
+
 def test_failed_outcomes_take_the_status_of_their_code(svc: Svc) -> None:
     # eve has no Spotify link: every command is not_linked (409) with a spoken reply
     r = svc.call("POST", "/v1/music/pause", "eve", json={})

@@ -83,9 +83,11 @@ async def resolve(turn: Turn, request: MediaRequest) -> Resolution:
     try:
         resolution: Resolution = await turn.deps.resolver.resolve(turn.user_id, request)
     except NotFound as exc:
+        # the resolver's reason ("spotify_playlist": one of Spotify's own playlists) stays
+        reason = exc.details.get("reason", "no_match")
         raise NotFound(
             exc.message,
-            details={**exc.details, "reason": "no_match", "query": request.describe()},
+            details={**exc.details, "reason": reason, "query": request.describe()},
         ) from None
     turn.details["candidates"] = [c.to_dict() for c in resolution.candidates[:5]]
     return resolution
