@@ -40,6 +40,8 @@ class Hit:
     popularity: int | None
     position: int
     library: bool = False
+    items: int | None = None
+    """Tracks a playlist or album holds, as Spotify counts them (None: not said)."""
 
 
 @dataclass(frozen=True)
@@ -177,8 +179,9 @@ def artist_hit(artist: Artist, position: int) -> Hit:
 
 
 def album_hit(album: Album, position: int) -> Hit:
+    artists = tuple(a.name for a in album.artists)
     return Hit(
-        "album", album.uri, album.name, tuple(a.name for a in album.artists), None, None, position
+        "album", album.uri, album.name, artists, None, None, position, items=album.total_tracks
     )
 
 
@@ -193,6 +196,7 @@ def playlist_hit(playlist: Playlist, position: int, *, library: bool = False) ->
         None,
         position,
         library,
+        playlist.total_items,
     )
 
 
@@ -282,6 +286,7 @@ def rank(
             score=scored.score,
             reasons=scored.reasons,
             match=value,
+            items=hit.items,
         )
         key = (
             ranking.work_key(

@@ -80,6 +80,9 @@ class Candidate:
     """How the score was made: ``("title 100", "artist 95", "rank 0", "penalty live")``."""
     match: float = 0.0
     """The name-match part of ``score`` (0..90), without rank, penalties and bonuses."""
+    items: int | None = None
+    """Tracks a playlist or album holds, as Spotify counted them (None: not said); 0 is an
+    empty one, which nothing can play."""
 
     def label(self) -> str:
         """What the user hears: "Hello by Adele", "25 by Adele", "Queen", "Road Trip"."""
@@ -100,6 +103,7 @@ class Candidate:
             "score": self.score,
             "match": round(self.match, 2),
             "reasons": list(self.reasons),
+            "items": self.items,
         }
 
 

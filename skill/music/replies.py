@@ -295,6 +295,8 @@ def _not_found(e: SkillError, d: Mapping[str, Any]) -> str:
                 "Tell me what you'd like to hear.")
     if reason == "playlist":
         return f"I can't find a playlist called {d.get('playlist', 'that')} in your library."
+    if reason == "empty":
+        return f"{d.get('name') or 'That playlist'} is empty, so there's nothing to play."
     if reason == "spotify_playlist":
         name = capitalized(str(d.get("query") or "that playlist"))
         return (f"I couldn't find {name}: Spotify doesn't let this app open its own playlists "

@@ -1,7 +1,7 @@
 """Playlists asked for by name over the real sandbox (demo world: the user owns "Road Trip"
 and a private, empty "Dinner Jazz", and follows "Dance Pop", "90s Dance Hits" and a
 Spotify-owned playlist that development mode hides): only a playlist of that name plays;
-Spotify's own playlists get an answer that says why."""
+Spotify's own playlists and empty ones get an answer that says why."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from typing import Any
 
 import pytest
 
+from skill.music.outcome import Command
+from skill.nlu import Intent
 from tests.music.conftest import Music, World
+
+HELLO_ICE_CUBE = "spotify:track:4Mg3aeA9ZrEZrhL4ANs23u"
 
 
 def _plays(world: World) -> list[dict[str, Any]]:
@@ -60,3 +64,46 @@ async def test_a_playlist_holding_the_asked_words_still_plays(
     assert outcome.ok, outcome.to_dict()
     assert outcome.reply == "Playing the playlist 90s Dance Hits on Kitchen Speaker."
     assert _plays(world)[-1]["body"]["context_uri"] == world.player()["context_uri"]
+
+
+def _dinner_jazz(world: World) -> str:
+    return next(p.uri for p in world.sandbox.world.playlists.values() if p.name == "Dinner Jazz")
+
+
+async def test_an_empty_playlist_says_so_and_plays_nothing(music: Music, world: World) -> None:
+    """Spotify refuses an empty context with a bare 403 "Restriction violated" (the sandbox
+    too): the count that came with the playlist answers first, nothing is transferred or
+    played, and the reply is not "try again"."""
+    outcome = await music.say("play my dinner jazz playlist in the kitchen")
+    assert outcome.error is not None and outcome.error.code == "not_found", outcome.to_dict()
+    assert outcome.error.status == 404
+    assert outcome.error.details == {"reason": "empty", "kind": "playlist",
+                                     "name": "Dinner Jazz", "uri": _dinner_jazz(world)}
+    assert outcome.reply == "Dinner Jazz is empty, so there's nothing to play."
+    assert _plays(world) == [] and world.calls("demo", "/v1/me/player") == []
+    by_uri = await music.orchestrator.handle(Command(
+        user_id="demo", intent=Intent("music.play", {}), uri=_dinner_jazz(world),
+        device="kitchen"))
+    assert by_uri.error is not None and by_uri.error.details["reason"] == "empty"
+    assert _plays(world) == []
+
+
+async def test_a_playlist_filled_since_plays_though_its_count_was_cached(
+    music: Music, world: World
+) -> None:
+    """The user's playlists are cached for a minute: an empty count is read once more
+    before the answer, so a playlist just filled plays."""
+    empty = await music.say("play my dinner jazz playlist in the kitchen")
+    assert empty.error is not None and empty.error.details["reason"] == "empty"
+    world.play_on("Kitchen Speaker", uris=[HELLO_ICE_CUBE])
+    added = await music.say("add this to my dinner jazz playlist")
+    assert added.ok and added.reply == "Added Hello by Ice Cube to Dinner Jazz.", added.to_dict()
+    outcome = await music.say("play my dinner jazz playlist in the kitchen")
+    assert outcome.ok, outcome.to_dict()
+    assert outcome.reply == "Playing the playlist Dinner Jazz on Kitchen Speaker."
+    state = world.player()
+    assert state["context_uri"] == _dinner_jazz(world)
+    assert state["item"]["uri"] == HELLO_ICE_CUBE
+    # both plays read the playlist again: the second time the cached count still said 0
+    playlist_id = _dinner_jazz(world).rsplit(":", 1)[1]
+    assert world.stats()["api_requests_by_path"][f"/v1/playlists/{playlist_id}"] == 2

@@ -60,7 +60,8 @@ async def from_uri(turn: Turn, uri: str) -> Candidate:
     if kind not in {"track", "episode", *_CONTEXT_KINDS}:
         raise InvalidRequest("Spotify cannot play that kind of URI.", details={"uri": uri})
     item = await turn.provider.describe(turn.user_id, uri)
-    return Candidate(uri=uri, kind=kind, name=item.name, artists=item.artists, album=item.album)
+    return Candidate(uri=uri, kind=kind, name=item.name, artists=item.artists, album=item.album,
+                     items=item.items)
 
 
 def candidate_of(data: dict[str, Any]) -> Candidate:
@@ -72,6 +73,7 @@ def candidate_of(data: dict[str, Any]) -> Candidate:
         album=data.get("album"),
         score=float(data.get("score") or 0.0),
         reasons=tuple(str(r) for r in data.get("reasons") or ()),
+        items=data["items"] if isinstance(data.get("items"), int) else None,
     )
 
 
@@ -138,6 +140,26 @@ def _wanted_shuffle(turn: Turn, candidate: Candidate, uris: Sequence[str]) -> bo
     return candidate.kind == "artist"
 
 
+async def not_empty(turn: Turn, candidate: Candidate) -> None:
+    """Raise ``NotFound`` (reason ``empty``) for a playlist or album that holds no tracks:
+    Spotify refuses to play an empty context with a bare 403 "Restriction violated", which
+    says nothing. The count comes with the search results and the user's playlists, which
+    may be a minute old, so an empty one is read once more before the answer."""
+    if candidate.kind not in ("playlist", "album") or candidate.items != 0:
+        return
+    try:
+        item = await turn.provider.describe(turn.user_id, candidate.uri)
+    except SkillError as exc:  # the play call will tell
+        log.info("user %s: could not recount %s: %s", turn.user_id, candidate.uri, exc.code)
+        return
+    if item.items == 0:
+        raise NotFound(
+            f"The {candidate.kind} {candidate.name!r} is empty.",
+            details={"reason": "empty", "kind": candidate.kind, "name": item.name,
+                     "uri": candidate.uri},
+        )
+
+
 async def start(
     turn: Turn,
     target: Target,
@@ -145,7 +167,10 @@ async def start(
     uris: Sequence[str] = (),
     state: PlaybackInfo | None = None,
 ) -> Outcome:
-    """Play ``candidate`` on ``target`` (transfer first, verified)."""
+    """Play ``candidate`` on ``target`` (transfer first, verified); an empty playlist or
+    album is not played (:func:`not_empty`)."""
+    if not uris:
+        await not_empty(turn, candidate)
     device = await turn.make_active(target.device)
     target = dataclasses.replace(target, device=device)
     shuffle = _wanted_shuffle(turn, candidate, uris)

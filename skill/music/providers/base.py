@@ -41,13 +41,15 @@ class DeviceInfo:
 
 @dataclass(frozen=True)
 class ItemInfo:
-    """A playable item (track or episode)."""
+    """A playable item (track or episode), or a context described by its URI."""
 
     uri: str
     name: str
     artists: tuple[str, ...] = ()
     album: str | None = None
     duration_ms: int = 0
+    items: int | None = None
+    """For an album or a playlist: the tracks it holds (None: not said)."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ class MusicProvider(Protocol):
     async def account(self, user_id: str) -> AccountInfo: ...
 
     async def describe(self, user_id: str, uri: str) -> ItemInfo:
-        """The name (and artists, album) of a track, album, artist or playlist URI."""
+        """The name (and artists, album; for an album or playlist the tracks it holds) of a
+        track, album, artist or playlist URI."""
         ...
 
     async def devices(self, user_id: str) -> list[DeviceInfo]: ...

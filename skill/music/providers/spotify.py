@@ -92,13 +92,14 @@ class SpotifyProvider:
             return item_info(await self.client.track(user_id, item_id))
         if kind == "album":
             album = await self.client.album(user_id, item_id)
-            return ItemInfo(album.uri, album.name, tuple(a.name for a in album.artists))
+            artists = tuple(a.name for a in album.artists)
+            return ItemInfo(album.uri, album.name, artists, items=album.total_tracks)
         if kind == "artist":
             artist = await self.client.artist(user_id, item_id)
             return ItemInfo(artist.uri, artist.name)
         if kind == "playlist":
             playlist = await self.client.playlist(user_id, item_id)
-            return ItemInfo(playlist.uri, playlist.name)
+            return ItemInfo(playlist.uri, playlist.name, items=playlist.total_items)
         if uri.endswith(":collection"):
             return ItemInfo(uri, "Liked Songs")
         raise InvalidRequest("Spotify cannot describe that kind of URI.", details={"uri": uri})
