@@ -200,6 +200,27 @@ def playlist_hit(playlist: Playlist, position: int, *, library: bool = False) ->
     )
 
 
+def not_by_the_split(text: str, hit: Hit) -> bool:
+    """Free text "X by Y" read whole must not lift what its split reading rules out: when
+    no split passes both floors of a title-and-artist request and one names the hit's artist
+    with another title (below :data:`~ranking.TITLE_FLOOR`) or the hit's title (at least
+    :data:`~ranking.BY_TITLE_FLOOR`) with another artist (below
+    :data:`~ranking.ARTIST_FLOOR`), the hit is out, unless its title is the whole text
+    ("Stand By Me"). So "i want you by marvin gaye" is neither "I Want To Come Home For
+    Christmas" by Marvin Gaye (text 82, title 37) nor "I Don't Want You" by Martin Miller
+    (text 67; title 84, artist 58)."""
+    if " by " not in f" {text.lower()} ":
+        return False
+    other = False
+    for split in by_splits(text)[1:]:
+        title = ranking.title_similarity(split.name or "", hit.name)
+        artist = ranking.artist_similarity(split.artist or "", hit.artists)
+        if title >= ranking.TITLE_FLOOR and artist >= ranking.ARTIST_FLOOR:
+            return False
+        other = other or (artist >= ranking.ARTIST_FLOOR or title >= ranking.BY_TITLE_FLOOR)
+    return other and ranking.title_similarity(text, hit.name) < ranking.BY_TITLE_FLOOR
+
+
 def not_the_playlist(asked: str, name: str) -> bool:
     """The playlist's name is not the asked one (below :data:`~ranking.PLAYLIST_FLOOR`)."""
     return ranking.playlist_similarity(asked, name) < ranking.PLAYLIST_FLOOR
@@ -211,6 +232,8 @@ def match_score(hit: Hit, want: Want, *, contains: bool = False) -> tuple[float,
     if want.free is not None:
         if hit.kind == "track" or hit.kind == "album":
             value = ranking.free_similarity(want.free, hit.name, hit.artists)
+            if not_by_the_split(want.free, hit):
+                return 0.0, [f"text {value:.0f}", "not the song asked for"]
         elif contains:
             value = ranking.contains_similarity(want.free, hit.name)
         elif hit.kind == "playlist":

@@ -279,6 +279,24 @@ async def test_another_song_of_a_similar_title_is_not_the_song(resolver: Resolve
     assert found.best.artists == ("Marvin Gaye",)
 
 
+async def test_free_text_read_at_by_keeps_the_floors(resolver: Resolver) -> None:
+    """Free text "X by Y" (a REST ``query``, no artist slot) read whole does not lift what
+    its split reading rules out: "I Want To Come Home For Christmas" by Marvin Gaye (text
+    82) and "I Don't Want You" by Martin Miller (text 67) are not "i want you by marvin
+    gaye". A title that holds the "by", or the artist before or after it, still plays."""
+    for slots in ({"query": "i want you by marvin gaye"},
+                  {"query": "i want you by marvin gaye", "kind": "track"}):
+        with pytest.raises(NotFound):
+            found = await resolver.resolve(USER, MediaRequest.from_slots(slots))
+            pytest.fail(f"{slots}: {explain(found)}")
+    for query in ("stand by me", "stand by me by oasis", "stand by me oasis", "oasis stand by me",
+                  "lets get it on by marvin gaye"):
+        resolution = await resolve(resolver, query=query)
+        best = resolution.best
+        assert best is not None and best.kind == "track", explain(resolution)
+        assert best.name in ("Stand by Me", "Let's Get It On"), explain(resolution)
+
+
 async def test_the_artist_instead_of_a_missing_song(resolver: Resolver) -> None:
     """The title-and-artist resolution already searched the artist (its third wave): the
     artist instead costs no call. Requests that are not a title with an artist get None, and

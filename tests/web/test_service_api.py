@@ -143,6 +143,15 @@ def test_a_missing_song_plays_its_artist_and_the_body_says_so(svc: Svc) -> None:
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found", r.text
 
 
+def test_a_free_query_read_at_by_is_not_another_song(svc: Svc) -> None:
+    """A ``query`` has no artist slot: "i want you by marvin gaye" is not Marvin Gaye's "I
+    Want To Come Home For Christmas"; not found (no fallback for free text)."""
+    r = svc.call("POST", "/v1/music/play", json={"query": "i want you by marvin gaye",
+                                                "device": KITCHEN})
+    _error(r, 404, "not_found")
+    assert r.json()["reply"] == "I couldn't find i want you by marvin gaye on Spotify."
+
+
 @pytest.mark.parametrize("body", [{"query": "release radar", "kind": "playlist"},
                                   {"query": "release radar"},
                                   {"utterance": "release radar"}])
