@@ -16,7 +16,9 @@ Similarities are 0..100.
   - only a title (or an album, artist or playlist name): ``0.90 × title``;
   - free text of unknown shape ("the weeknd blinding lights"): ``0.90 ×`` the best of the
     title similarity and the token-set similarity of the text with "title artists" and
-    "artists title".
+    "artists title"; for a text with "by" in it, 0 when a split at "by" names the
+    candidate's artist with another title, or its title with another artist, and none passes
+    both floors, unless the whole text is its title (at least :data:`BY_TITLE_FLOOR`).
 * **rank** (0..10): Spotify's popularity / 10 when the API gives it; otherwise the position
   in Spotify's result order, ``10 − position`` (the best position over the queries that
   returned the candidate). Development-mode apps get no popularity, so the order is the

@@ -20,7 +20,8 @@ popularity, so precise field filters come first and Spotify's order is the popul
 * **artist**: ``type=artist`` free text; **album**: ``album:"X" artist:"A"``, then the
   other spellings and free text.
 * **playlist**: the user's own and followed playlists (``GET /me/playlists``, cached) with a
-  library bonus, and ``type=playlist`` search, at once.
+  library bonus, and ``type=playlist`` search, at once; only a playlist whose name matches
+  (``ranking.PLAYLIST_FLOOR``) counts, however high its bonus.
 * **genre**: a playlist named for the genre when one matches, else tracks from
   ``genre:"G"`` (their URIs are in :attr:`Resolution.uris`, to play as a list); with a
   decade or year (``year:1980-1989``) the tracks of those years. A decade or year alone
@@ -29,7 +30,9 @@ popularity, so precise field filters come first and Spotify's order is the popul
 
 Nothing matching raises ``NotFound``; its ``details["reason"]`` is ``spotify_playlist`` when
 the name is one of Spotify's own playlists ("release radar"), which development-mode apps
-cannot open (:func:`~skill.music.names.spotify_playlist`).
+cannot open (:func:`~skill.music.names.spotify_playlist`). Free text naming one of them whole
+plays only a strong match (a song of that name), never a weak one.
+
 A song or an album named with its artist that is not in the catalog raises ``NotFound``;
 :meth:`Resolver.artist_instead` then finds the artist alone, when the catalog clearly has it,
 for the caller to play instead (and say so).
@@ -186,6 +189,8 @@ class Resolver:
             raise NotFound("Nothing was named to look for.", details={"request": {}})
         candidates = [c for c in candidates if c.score >= ranking.MATCH_FLOOR]
         named = request.playlist or request.query
+        if looked == "playlist" and named is None:
+            named = request.genre  # "play the chill vibes playlist" read as a mood or genre
         owned = looked in ("playlist", "any") and named is not None and spotify_playlist(named)
         if owned and looked == "any" and not strong(candidates):
             candidates = []  # free text naming Spotify's "release radar" is no album "Release"

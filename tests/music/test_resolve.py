@@ -231,7 +231,8 @@ async def test_spotifys_own_playlists_are_not_found_with_the_reason(resolver: Re
     Free text naming one whole plays only a strong match (not the album "Release" for
     "release radar")."""
     for slots in ({"playlist": "release radar", "kind": "playlist"},
-                  {"query": "discover weekly", "kind": "playlist"}, {"query": "release radar"}):
+                  {"query": "discover weekly", "kind": "playlist"}, {"query": "release radar"},
+                  {"genre": "deep focus", "kind": "playlist"}):
         with pytest.raises(NotFound) as caught:
             await resolver.resolve(USER, MediaRequest.from_slots(slots))
         assert caught.value.details["reason"] == "spotify_playlist", slots
