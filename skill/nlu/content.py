@@ -52,6 +52,13 @@ _ON_PHRASAL = frozenset(
     """going hold holding come coming carry carrying move moving hang hanging keep keeping
     right walk walking shine dream dreaming live living get getting turn turned""".split()
 )
+#: words that may open or close a title named with its artist, though they are descriptors
+#: elsewhere ("play something by X" names no title; "something special by X" does)
+TITLE_LEAD = frozenset(
+    "this that that's thats my something new best one every all only just first last good "
+    "great".split()
+)
+_TITLE_TAIL = frozenset("me us with".split())
 _ALBUM_WORDS = frozenset("album albums record ep lp".split())
 _CLAUSE_WORDS = frozenset("is was are i i'll i'd you please".split())
 #: words that may open a title ("That Would Be Something", "Her Majesty", "By The Sea")
@@ -295,6 +302,16 @@ def read_content(
             )
         ):
             b -= 1
+        if (
+            "artist" in out.spans
+            and a <= b
+            and (a, b) != (i, j - 1)
+            and all(words[k][0] in TITLE_LEAD for k in range(i, a))
+            and all(words[k][0] in _TITLE_TAIL for k in range(b + 1, j))
+        ):
+            # a title named with its artist keeps its own first and last words ("my kinda
+            # lover by billy squier", "this is the way by ...", "best of me by bts")
+            a, b = i, j - 1
         if (a, b) != (i, j - 1):
             # a genre or a famous title keeps the words the trimming would drop ("new age",
             # "how you remind me", "good morning by kanye west")
@@ -376,6 +393,7 @@ def read_content(
         slot = _TITLE_KINDS[out.kind]
         if (
             slot == "track"
+            and "artist" not in out.spans
             and catalog is not None
             and catalog.type_of(text[title[0] : title[1]]) == "artist"
         ):

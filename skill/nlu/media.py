@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from skill.nlu.catalog_names import KIND_TITLE_POPULARITY
+from skill.nlu.content import TITLE_LEAD as _TITLE_LEAD
 from skill.nlu.content import read_content
 
 if TYPE_CHECKING:
@@ -50,7 +51,11 @@ def _trim(draft: Draft, slot: str) -> None:
     a, b = draft.spans[slot]
     text = draft.norm.text[a:b]
     m = _SORT_PREFIX.match(text)
-    if m and m.end() < len(text):
+    if m and m.end() < len(text) and not (
+        slot in ("track", "query")
+        and ("artist" in draft.spans or " by " in text[m.end() :])
+        and all(word in _TITLE_LEAD for word in text[: m.end()].split())
+    ):  # "queue last name by future": a title named with its artist keeps its first word
         a += m.end()
     m2 = _TRAILING_SORT.search(draft.norm.text[a:b])
     if m2 and m2.start() > 0:
@@ -310,6 +315,11 @@ def refine_queue(draft: Draft) -> None:
         a, b = m.span("item")  # "up despacito", "cheap thrills ready to play"
         draft.set_text("query", a, b)
     text = draft.norm.text[a:b]
+    if text.startswith("by ") and len(text) > 3:
+        # "queue the latest by adele": sort words cut, the artist is the item
+        draft.set_text("artist", a + 3, b)
+        draft.set_text("query", a + 3, b)
+        return
     by = text.find(" by ")
     if by > 0:
         draft.set_text("artist", a + by + 4, b)
@@ -385,11 +395,10 @@ def _title_across(draft: Draft) -> None:
             draft.set_text("query", qa, m.start())
             draft.set_text("playlist", m.end(), pb)
             return
-    if text.endswith((" my ", " our "), 0, pa):
-        return  # the grammar cut at "to my": the playlist is named there
     # "add i hate myself and i want to die to my six string peacefulness", "add blood on
     # the face to the playlist called heartland country": the last "to my" (or "to the
-    # playlist") names the playlist; an earlier "to"/"on" was part of the title
+    # playlist") names the playlist; an earlier "to"/"on" was part of the title ("dancing on
+    # my own by calum scott to my road trip playlist")
     strong = [m for m in later if m.group("owner") in ("my", "our") or m.group("list")]
     if strong:
         m = strong[-1]
@@ -455,12 +464,15 @@ def refine_playlist(draft: Draft) -> None:
                 kind = draft.parser.gazetteers.lookup("KIND", word)
                 if kind:
                     draft.slots["kind"] = kind
-            elif _is_person(draft, text[m.start("name") : m.end("name")]):
+            elif " by " not in text and _is_person(draft, text[m.start("name") : m.end("name")]):
                 draft.drop("query")
                 draft.set_text("artist", name_a, name_b)
             else:
-                # "the" belongs to titles ("The Stars and Stripes Forever"); "this/some" do not
-                keep_article = lead in ("the ", "a ", "an ")
+                # "the" belongs to titles ("The Stars and Stripes Forever"); "this/some" do not,
+                # unless the title is named with its artist ("my love by justin timberlake")
+                keep_article = lead in ("the ", "a ", "an ") or (
+                    " by " in text and lead.strip() in ("this", "my", "something")
+                )
                 draft.set_text("query", a if keep_article else name_a, name_b)
                 _title_by_artist(draft)
                 if "artist" in draft.spans and draft.text_of("query") in _ONLY_MUSIC:
@@ -523,7 +535,7 @@ def _artist_playlist(draft: Draft) -> None:
 
 
 _OWNER_ONLY = re.compile(r"((?:[^ ]+ ){0,3}[^ ]+?)'s")
-_POSSESSIVE = re.compile(r"((?:[^ ]+ ){0,3}[^ ]+?)(?:'s|') ([^ ].*)")
+_POSSESSIVE = re.compile(r"((?:[^ ]+ ){0,3}?[^ ]+?)(?:'s|') ([^ ].*)")
 #: possessives that describe rather than name an artist ("today's hits", "children's songs")
 _NOT_OWNER = frozenset(
     """today tonight yesterday tomorrow week year world children kids men women people

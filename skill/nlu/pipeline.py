@@ -40,6 +40,10 @@ _CLAUSE_JOIN = re.compile(
 BARE_ARTIST_POPULARITY = 60
 #: confidence of ``none`` when no pattern matched at all
 NO_MATCH_CONFIDENCE = 0.6
+#: the intents that name content to play or add
+_MUSIC_REQUESTS = frozenset(("music.play", "music.queue", "playlist.add"))
+
+
 def repo_root() -> Path:
     """The repository root: ``grammars/`` and ``data/entities/`` live there."""
     import skill
@@ -217,6 +221,20 @@ class Parser:
             match = self.grammar.best(
                 norm.text, lambda m: not self.titles.explain(m, titled, norm.text)
             )
+        if match is not None and (
+            match.pattern.intent not in _MUSIC_REQUESTS
+            or match.pattern.slots.get("kind") in MEDIA_KINDS
+        ):
+            by = self.titles.by_famous_artist(norm.text)
+            if by is not None:
+                # "play show yourself by idina menzel", "play the next episode by dr dre": a
+                # title by a famous artist is music, whatever words it holds
+                titled = titled or ((0, by),)
+                match = self.grammar.best(
+                    norm.text,
+                    lambda m: m.pattern.intent in _MUSIC_REQUESTS
+                    and m.pattern.slots.get("kind") not in MEDIA_KINDS,
+                ) or match
         if match is None or match.pattern.intent == "none":
             command = self._command_after_clause(norm)
             if command is not None:

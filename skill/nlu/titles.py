@@ -35,6 +35,10 @@ _PLAY_LEAD = re.compile(
     r"(?:[a-z' ]+ )?(?:play|put on|listen to|hear|queue|queue up)(?: me| us)?"
     r"(?: the (?:song|track|tune|single))? "
 )
+#: where to play, said after the artist ("in the kitchen", "on my phone")
+_DEVICE_END = re.compile(r" (?:in|on|at|through) (?:the |my |our )?[^ ]+(?: [^ ]+)?$")
+#: a play verb before the title ("play ... by X", "put on ... by X")
+_PLAY_VERB = re.compile(r"\b(?:play|put on|listen to|hear|queue)\b")
 _ARTICLES = frozenset(("the", "a", "an", "my"))
 _READ = frozenset(("read", "reading"))
 #: a name starting so is a media request ("the next episode", "the latest episode")
@@ -101,6 +105,27 @@ class MediaTitles:
             return True
         word = match.groups.get("kind_word")
         return word is not None and any(a <= word[0] and word[1] <= b for a, b in titled)
+
+    def by_famous_artist(self, text: str) -> int | None:
+        """Where " by " starts when ``text`` asks to play something by a famous artist named
+        at its end ("play show yourself by idina menzel", "put on down by mokita", "play the
+        next episode by dr dre"), else None: music, whatever words the title holds (the
+        out-of-domain, volume and episode rules read "show", "down", "episode")."""
+        at = text.rfind(" by ")
+        if at < 0 or _PLAY_VERB.search(text, 0, at) is None:
+            return None
+        named = text[at + 4 :]
+        names = self._names()
+        # the whole rest, or the rest without a device ("... by idina menzel in the kitchen")
+        for artist in dict.fromkeys((named, _DEVICE_END.sub("", named))):
+            popularity = names.artist(artist) if artist.count(" ") <= 4 else None
+            if (
+                popularity is not None
+                and popularity >= KIND_TITLE_POPULARITY
+                and names.type_of(artist) == "artist"
+            ):
+                return at
+        return None
 
     def ends_with_tail(self, norm: Normalized) -> bool:
         """Whether the closing filler words dropped from ``norm`` end a famous song title
