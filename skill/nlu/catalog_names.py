@@ -35,10 +35,11 @@ TWO_WORD_SPLIT_POPULARITY = 70
 ONE_WORD_TITLE_POPULARITY = 60
 #: both halves of a split have at least this many characters
 MIN_SPLIT_CHARS = 4
-#: a famous name that holds a media word keeps it ("love story", "video killed the radio
-#: star", "tv on the radio"): titles and artists at least this popular, of at most TITLE_WORDS
-#: words; also the least popularity of an artist found by a name heard in pieces ("radio head")
-KIND_TITLE_POPULARITY = 55
+#: a name at least this popular is famous enough to override the words' usual reading: it
+#: keeps a media word ("love story", "tv on the radio"; titles.py, at most TITLE_WORDS words),
+#: a "by" ("stand by me") or a closing "now" ("don't stop me now"), and it is the least
+#: popularity of an artist found by a name heard in pieces ("radio head")
+FAMOUS_POPULARITY = 55
 TITLE_WORDS = 6
 #: a one-word name said alone is an everyday word when this many song titles hold it ("home",
 #: "heart", "magic", "not"); it then asks for no artist
@@ -170,7 +171,7 @@ class CatalogNames:
         if self._compact is None:
             self._compact = {
                 name: pop for name, pop in self.artists.items()
-                if pop >= KIND_TITLE_POPULARITY and " " not in name
+                if pop >= FAMOUS_POPULARITY and " " not in name
             }
         joined = key.replace(" ", "")
         return joined if joined in self._compact else key
@@ -191,7 +192,7 @@ class CatalogNames:
         return None
 
     def holding(self, words: frozenset[str]) -> NamesHolding:
-        """The famous names (titles and artists, popularity >= :data:`KIND_TITLE_POPULARITY`)
+        """The famous names (titles and artists, popularity >= :data:`FAMOUS_POPULARITY`)
         of two words or more that hold one of ``words``, and one-word artists that start or
         end with one, heard in pieces ("radiohead" as "radio head"); built once per set."""
         found = self._holding.get(words)
@@ -199,7 +200,7 @@ class CatalogNames:
             names: dict[str, int] = {}
             for table in (self.titles, self.artists):
                 for name, pop in table.items():
-                    if pop < KIND_TITLE_POPULARITY:
+                    if pop < FAMOUS_POPULARITY:
                         continue
                     parts = name.split(" ")
                     if len(parts) > 1 and not words.isdisjoint(parts):

@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from skill.nlu.catalog_names import CatalogNames
+from skill.nlu.catalog_names import FAMOUS_POPULARITY, CatalogNames
 from skill.nlu.entities import Entity
 
 _DEVICE_NOUNS = frozenset({"speaker", "speakers", "tv", "echo", "display", "device"})
@@ -436,10 +436,6 @@ def read_content(
     return out
 
 
-#: a famous title that holds "by" ("stand by me") is this popular at least
-BY_TITLE_POPULARITY = 55
-
-
 def _by_in_title(
     text: str,
     words: Sequence[tuple[str, int, int]],
@@ -463,7 +459,7 @@ def _by_in_title(
         first -= 1
     for start in range(first, at):
         popularity = catalog.title(text[words[start][1] : words[end - 1][2]])
-        if popularity is not None and popularity >= BY_TITLE_POPULARITY:
+        if popularity is not None and popularity >= FAMOUS_POPULARITY:
             return True
     return False
 

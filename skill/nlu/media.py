@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from skill.nlu.catalog_names import KIND_TITLE_POPULARITY
+from skill.nlu.catalog_names import FAMOUS_POPULARITY
 from skill.nlu.content import TITLE_LEAD as _TITLE_LEAD
 from skill.nlu.content import read_content
 
@@ -391,7 +391,7 @@ def _title_across(draft: Draft) -> None:
     later = [m for m in _INTO_PLAYLIST.finditer(text, pa, pb) if m.end() < pb]
     for m in later:
         popularity = names.title(text[qa : m.start()])
-        if popularity is not None and popularity >= KIND_TITLE_POPULARITY:
+        if popularity is not None and popularity >= FAMOUS_POPULARITY:
             draft.set_text("query", qa, m.start())
             draft.set_text("playlist", m.end(), pb)
             return

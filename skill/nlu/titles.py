@@ -4,7 +4,7 @@
 patterns read an audiobook; "play video killed the radio star" holds "radio" (and "video",
 which the out-of-domain rules read as a film); "play tv on the radio" names a band. When every
 media word of an utterance sits inside a famous song title or artist name (the catalog name
-lists, popularity >= :data:`~skill.nlu.catalog_names.KIND_TITLE_POPULARITY`), the word is part
+lists, popularity >= :data:`~skill.nlu.catalog_names.FAMOUS_POPULARITY`), the word is part
 of the name: :meth:`MediaTitles.spans` finds those names, :meth:`MediaTitles.explain` tells the
 parser which grammar matches they explain away, and the pipeline drops the media KIND entities
 inside them. A name that is also a well-known book, podcast or station keeps its media reading
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from skill.nlu.catalog_names import KIND_TITLE_POPULARITY, TITLE_WORDS, CatalogNames
+from skill.nlu.catalog_names import FAMOUS_POPULARITY, TITLE_WORDS, CatalogNames
 from skill.nlu.entities import Gazetteers
 from skill.nlu.grammar import Match
 from skill.nlu.normalize import Normalized
@@ -121,7 +121,7 @@ class MediaTitles:
             popularity = names.artist(artist) if artist.count(" ") <= 4 else None
             if (
                 popularity is not None
-                and popularity >= KIND_TITLE_POPULARITY
+                and popularity >= FAMOUS_POPULARITY
                 and names.type_of(artist) == "artist"
             ):
                 return at
@@ -135,7 +135,7 @@ class MediaTitles:
         names = self._names()
         for start in range(max(0, len(words) - TITLE_WORDS), len(words)):
             popularity = names.title(" ".join(words[start:] + tail))
-            if popularity is not None and popularity >= KIND_TITLE_POPULARITY:
+            if popularity is not None and popularity >= FAMOUS_POPULARITY:
                 return True
         return False
 
