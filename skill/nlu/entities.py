@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill.nlu.normalize import fold
 from skill.nlu.regexcache import RegexCache
@@ -55,9 +54,8 @@ def phrase_key(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", fold(text).replace("&", " and ")).split())
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """A gazetteer phrase found in a text."""
+class Entity(NamedTuple):
+    """A gazetteer phrase found in a text (a named tuple: built several times per parse)."""
 
     #: GENRE, MOOD, DECADE, DEVICE, SERVICE or KIND
     label: str
@@ -69,6 +67,10 @@ class Entity:
     text: str
     #: the normalised value: the schema kind for KIND, the phrase itself otherwise
     value: str
+
+
+#: ``Entity(*fields)`` without the keyword handling of the generated ``__new__`` (hot path)
+_new_entity: Any = tuple.__new__
 
 
 class Gazetteers:
@@ -147,6 +149,8 @@ class EntityMatcher:
             return []
         found: list[tuple[int, int, int, str]] = []
         label_of = self._label_of
+        rank = self._rank
+        size = len(text)
         for match_id, start, end in matches:
             label = label_of.get(match_id) or self.nlp.vocab.strings[match_id]
             if wanted is not None and label not in wanted:
@@ -154,23 +158,31 @@ class EntityMatcher:
             # the character range of doc[start:end] (Span.start_char / end_char)
             last = doc[end - 1]
             a, b = doc[start].idx, last.idx + len(last)
-            if (a > 0 and text[a - 1] != " ") or (b < len(text) and text[b] != " "):
+            if (a > 0 and text[a - 1] != " ") or (b < size and text[b] != " "):
                 continue
-            found.append((a, b, self._rank[label], label))
-        found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
-        chosen: list[tuple[int, int, int, str]] = []
-        taken = bytearray(len(text))
-        for item in found:
-            if not any(taken[item[0] : item[1]]):
-                chosen.append(item)
-                taken[item[0] : item[1]] = b"\x01" * (item[1] - item[0])
-        chosen.sort()
+            found.append((a, b, rank[label], label))
+        if len(found) > 1:
+            # longest first, then the earlier label, then the earlier start; a phrase
+            # overlapping one already chosen is dropped
+            found.sort(key=_longest_first)
+            chosen: list[tuple[int, int, int, str]] = []
+            for item in found:
+                a, b = item[0], item[1]
+                if not any(a < y and x < b for x, y, _, _ in chosen):
+                    chosen.append(item)
+            chosen.sort()
+            found = chosen
+        lookup = self.gazetteers.lookup
         entities = []
-        for a, b, _, label in chosen:
+        for a, b, _, label in found:
             phrase = text[a:b]
-            value = self.gazetteers.lookup(label, phrase) or phrase
-            entities.append(Entity(label, a, b, phrase, value))
+            value = lookup(label, phrase) or phrase
+            entities.append(_new_entity(Entity, (label, a, b, phrase, value)))
         return entities
+
+
+def _longest_first(item: tuple[int, int, int, str]) -> tuple[int, int, int]:
+    return (item[0] - item[1], item[2], item[0])
 
 
 def _blank_english(cache: RegexCache | None) -> Any:
