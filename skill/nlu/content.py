@@ -80,8 +80,21 @@ class Content:
     kind: str | None = None
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
 def _words(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    """The runs of non-white-space characters of ``text`` with their offsets."""
+    if not (text.isascii() and text.isprintable()):
+        return [(m.group(), m.start(), m.end()) for m in _NON_SPACE.finditer(text)]
+    # printable ASCII: the space is its only white space
+    words = []
+    at = 0
+    for word in text.split(" "):
+        if word:
+            words.append((word, at, at + len(word)))
+        at += len(word) + 1
+    return words
 
 
 def read_content(
@@ -95,6 +108,8 @@ def read_content(
     used = [False] * n
     start_of = {s: i for i, (_, s, _) in enumerate(words)}
     end_of = {e: i for i, (_, _, e) in enumerate(words)}
+    #: the words present: the passes below that look for one word are skipped without it
+    present = {w for w, _, _ in words}
 
     def span_words(entity: Entity) -> tuple[int, int] | None:
         a = start_of.get(entity.start)
@@ -136,7 +151,7 @@ def read_content(
                 for i in range(prep, end + 1):
                     used[i] = True
     # "open youtube and play X": the joining words after a service name
-    for i in range(n - 1):
+    for i in range(n - 1) if True in used else ():
         if used[i] and not used[i + 1] and words[i + 1][0] in ("and", "then", "to"):
             j = i + 1
             while j < n and not used[j] and words[j][0] in ("and", "then", "to", "play", "listen",
@@ -145,11 +160,12 @@ def read_content(
                 j += 1
     # years and decades
     decade_starts = {e.start for e in entities if e.label == "DECADE"}
-    for i, (word, _, _) in enumerate(words):
+    years = [
+        i for i, (word, start, _) in enumerate(words)
+        if (word.isdigit() and len(word) == 4) or start in decade_starts
+    ]
+    for i in years:
         if used[i]:
-            continue
-        is_year = (word.isdigit() and len(word) == 4) or words[i][1] in decade_starts
-        if not is_year:
             continue
         if "year" not in out.spans:
             out.spans["year"] = (words[i][1], words[i][2])
@@ -159,7 +175,7 @@ def read_content(
             used[j] = True
             j -= 1
     # "sort by top", "sorted by popularity": an ordering, not an artist
-    for i in range(n - 2):
+    for i in range(n - 2) if "by" in present else ():
         if words[i][0] in _SORT_WORDS and words[i + 1][0] == "by" and not used[i + 2]:
             for k in range(i, i + 3):
                 used[k] = True
@@ -175,14 +191,14 @@ def read_content(
                 used[k] = True
     # "by X" / "from X": the artist runs to the next used word or the end
     split = -1
-    for i in range(n - 1, 0, -1):
+    for i in range(n - 1, 0, -1) if "by" in present else ():
         if not used[i] and words[i][0] == "by" and i + 1 < n and not used[i + 1]:
             if _by_in_title(text, words, used, i, catalog):
                 continue  # "stand by me", "killing me softly by the fugees" splits later
             split = i
             break
     kind_starts = {e.start for e in entities if e.label == "KIND"}
-    if split < 0:
+    if split < 0 and "of" in present:
         # "songs of arijit singh": "of" after a music word names the artist
         for i in range(n - 1, 0, -1):
             if (
@@ -193,7 +209,7 @@ def read_content(
             ):
                 split = i
                 break
-    if split < 0:
+    if split < 0 and "from" in present:
         for i in range(n - 1, 0, -1):
             if not used[i] and words[i][0] == "from" and i + 1 < n and not used[i + 1]:
                 after = [w for w, _, _ in words[i + 1 : i + 5]]
