@@ -25,6 +25,9 @@ _INNER = {"'", "’", "‘", "ʼ", "`", "´"}
 _SYMBOL_WORDS = {"%": "percent", "&": "and", "+": "plus", "#": "number", "@": "at"}
 #: an ASCII word: letters and digits, inner apostrophes, digit groups ("96.5", "1,000")
 _ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:(?<=[0-9])[.,](?=[0-9])[a-z0-9]+|['`][a-z0-9]+)*|[%&+#@]")
+#: most commands: words of letters and digits one space apart, perhaps with a final mark (the
+#: tokens of ``_ASCII_TOKEN`` are then the words, at offsets found by counting)
+_PLAIN_WORDS = re.compile(r"([a-z0-9]+(?: [a-z0-9]+)*)[.?!]?")
 
 
 class Token(NamedTuple):
@@ -164,6 +167,14 @@ class Normalizer:
         """The same tokens as :meth:`_tokenize_unicode` for ASCII text, by one regex pass."""
         tokens: list[Token] = []
         lower = text.lower()
+        plain = _PLAIN_WORDS.fullmatch(lower)
+        if plain is not None:
+            start = 0
+            for word in plain.group(1).split(" "):
+                end = start + len(word)
+                tokens.append(_new_token(Token, (word, start, end)))
+                start = end + 1
+            return tokens
         end = 0
         for word in _ASCII_TOKEN.findall(lower):
             # the leftmost occurrence after the previous word is this match: any earlier one
@@ -211,10 +222,12 @@ class Normalizer:
         return [t for t in tokens if t.text]
 
     # -- stage 2: spoken numbers -> digits ------------------------------------------------
-    def _numbers(self, tokens: list[Token]) -> list[Token]:
-        words = [t.text for t in tokens]
+    def _numbers(
+        self, tokens: list[Token], words: list[str]
+    ) -> tuple[list[Token], list[str]]:
+        """(tokens, their words) with spoken numbers read; ``words`` are the tokens' texts."""
         if self._number_words.isdisjoint(words) and not any(map(str.isdigit, words)):
-            return tokens
+            return tokens, words
         out: list[Token] = []
         i = 0
         while i < len(tokens):
@@ -228,11 +241,13 @@ class Normalizer:
                     continue
             out.append(tok)
             i += 1
-        return out
+        return out, [t.text for t in out]
 
     # -- stage 3: wake words and fillers --------------------------------------------------
-    def _strip_fillers(self, tokens: list[Token], keep_tail: bool = False) -> list[Token]:
-        words = [t.text for t in tokens]
+    def _strip_fillers(
+        self, tokens: list[Token], words: list[str], keep_tail: bool = False
+    ) -> tuple[list[Token], list[str]]:
+        """(tokens, their words) without wake words and fillers."""
         if not self._anywhere.isdisjoint(words):
             tokens = [t for t in tokens if t.text not in self._anywhere]
             words = [t.text for t in tokens]
@@ -253,25 +268,21 @@ class Normalizer:
                     hi -= len(phrase)
                     changed = True
                     break
-        return tokens[lo:hi]
+        return tokens[lo:hi], words[lo:hi]
 
     def normalize(self, text: str, keep_tail: bool = False) -> Normalized:
         """``text`` normalised; ``keep_tail`` keeps the closing fillers ("don't stop me now"
         is a title, see Parser.parse)."""
-        numbered = self._numbers(self._tokenize(text))
-        tokens = self._strip_fillers(numbered, keep_tail)
+        tokens = self._tokenize(text)
+        numbered, words = self._numbers(tokens, [t.text for t in tokens])
+        tokens, words = self._strip_fillers(numbered, words, keep_tail)
         tail: tuple[str, ...] = ()
         if tokens and tokens[-1] is not numbered[-1]:
             tail = tuple(t.text for t in numbered[numbered.index(tokens[-1]) + 1 :])
         offsets = []
         at = 0
-        for tok in tokens:
+        for word in words:
             offsets.append(at)
-            at += len(tok.text) + 1
-        return Normalized(
-            original=text,
-            text=" ".join([t.text for t in tokens]),
-            tokens=tuple(tokens),
-            offsets=tuple(offsets),
-            tail=tail,
-        )
+            at += len(word) + 1
+        # positional: the fields are original, text, tokens, offsets, tail
+        return Normalized(text, " ".join(words), tuple(tokens), tuple(offsets), tail)

@@ -55,6 +55,9 @@ def test_folding_that_changes_length_keeps_whole_token_spans(parser: Parser) -> 
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
 @example("0.0a")  # a digit group followed by letters is one word (found by hypothesis)
 @example("1,5b.2")
+@example("Play some tango.")  # plain words one space apart: the counting path
+@example("play 80s rock in the kitchen")
+@example("play  two")
 def test_ascii_fast_path_matches_the_general_tokenizer(text: str) -> None:
     normalizer = _PARSER.normalizer
     assert normalizer._tokenize_ascii(text) == normalizer._tokenize_unicode(text)
