@@ -404,7 +404,31 @@ class Grammar:
         bit_of = {p.order: bit for bit, p in enumerate(self.ranked)}
         self.families = tuple(f.indexed(bit_of) for f in families)
         family_of = {p.order: i for i, f in enumerate(self.families) for p in f.patterns}
-        self._family_of_bit = tuple(family_of[p.order] for p in self.ranked)
+        #: bit -> (pattern, its regex's fullmatch, priority, family index): what best() needs
+        self._bit_info = tuple(
+            (p, p.regex.fullmatch, p.priority, family_of[p.order]) for p in self.ranked
+        )
+        # Families without a prefix and a suffix have one frame, the whole text: their
+        # patterns that cannot start with its first word or character are dropped before
+        # any is run (Family.dispatch over all of them at once; their bits are disjoint).
+        plain = [f for f in self.families if f.prefix is None and f.suffix is None]
+        self._plain_mask = sum(f.mask for f in plain)
+        self._plain_any = sum(f.any_mask for f in plain)
+        chars = {ch for f in plain for ch in f.first_mask}
+        self._plain_first = {
+            ch: sum(f.first_mask.get(ch, f.any_mask) for f in plain) for ch in chars
+        }
+        self._plain_word = {
+            word: sum(f.word_mask.get(word, 0) for f in plain)
+            for word in {word for f in plain for word in f.word_mask}
+        }
+        #: family index -> the first family framed by the same prefix and suffix (their
+        #: splits are the same: transport and volume)
+        framing: dict[tuple[Any, ...], int] = {}
+        self._framing = tuple(
+            framing.setdefault((f.prefix, f.suffix, f.prefix_optional), i)
+            for i, f in enumerate(self.families)
+        )
         # Three word tests decide which patterns are worth running, each as bit sets over all
         # patterns: the required words of a pattern (read from its regex), its ``needs:`` words
         # (written in the grammar) and the word trigger of its family. A pattern passes when
@@ -554,26 +578,45 @@ class Grammar:
         return cls(families)
 
     def _allowed_in(self, text: str, words: list[str]) -> int:
-        # the words as "\\b" sees them (apostrophes and dots split) plus the whole tokens
-        tokens = frozenset(_WORD.findall(text)).union(words)
+        # the words as "\\b" sees them (apostrophes and dots split) plus the whole tokens;
+        # when every word is letters and digits (str.isalnum is "\\w" without "_"), they are
+        # the same words
+        if text.replace(" ", "").isalnum():
+            tokens = frozenset(words)
+        else:
+            tokens = frozenset(_WORD.findall(text)).union(words)
         return self.allowed(tokens | _DIGIT_WORD if _HAS_DIGIT(text) else tokens)
 
     def _frames(
-        self, family: Family, text: str, words: list[str], spaces: list[int]
+        self,
+        family: Family,
+        text: str,
+        words: list[str],
+        spaces: list[int],
+        shared: tuple[dict[int, list[Split]], int] | None = None,
     ) -> list[Frame]:
         """(body start, body end, frame groups, frame wildcard characters, patterns that may
         start there) for every way the family's prefix and suffix frame ``text``; none when
-        its regex trigger does not fire."""
+        its regex trigger does not fire. ``shared``: the splits found for this text so far
+        and the family's key in it (``_framing``)."""
         trigger = family.trigger
         if trigger is not None and trigger.words is None and trigger.regex.search(text) is None:
             return []
         size = len(text)
         if family.prefix is None and family.suffix is None:
-            splits: Iterable[tuple[int, int, dict[str, tuple[int, int]]]] = (
-                (0, size, _NO_GROUPS),
+            if not size:
+                return [(0, 0, _NO_GROUPS, 0, family.any_mask)]
+            dispatch = family.word_mask.get(words[0], 0) | family.first_mask.get(
+                text[0], family.any_mask
             )
+            return [(0, size, _NO_GROUPS, 0, dispatch)]
+        known = None if shared is None else shared[0].get(shared[1])
+        if known is not None:
+            splits = known
         else:
             splits = family.splits(text, spaces)
+            if shared is not None:
+                shared[0][shared[1]] = splits
         frames = []
         for start, end, framed in splits:
             if start == 0 and size:
@@ -617,26 +660,33 @@ class Grammar:
         """
         words = text.split(" ")
         bits = self._allowed_in(text, words)
-        ranked = self.ranked
-        family_of_bit = self._family_of_bit
+        if text:
+            bits &= (
+                ~self._plain_mask
+                | self._plain_word.get(words[0], 0)
+                | self._plain_first.get(text[0], self._plain_any)
+            )
+        bit_info = self._bit_info
+        framing = self._framing
         frames: dict[int, list[Frame]] = {}
+        splits: dict[int, list[Split]] = {}
         spaces: list[int] | None = None
         best: Match | None = None
         best_key = (0, 0, 0, 0)
         while bits:
             low = bits & -bits
             bits ^= low
-            bit = low.bit_length() - 1
-            pattern = ranked[bit]
-            if best is not None and pattern.priority < best_key[0]:
+            pattern, fullmatch, priority, index = bit_info[low.bit_length() - 1]
+            if best is not None and priority < best_key[0]:
                 break
-            index = family_of_bit[bit]
             found = frames.get(index)
             if found is None:
                 if spaces is None:
                     spaces = _spaces(text)
                 family = self.families[index]
-                found = frames[index] = self._frames(family, text, words, spaces)
+                found = frames[index] = self._frames(
+                    family, text, words, spaces, (splits, framing[index])
+                )
                 # the family's patterns that no frame lets start are dropped at once
                 may_start = 0
                 for frame in found:
@@ -645,8 +695,11 @@ class Grammar:
             for start, end, framed, framed_wild, dispatch in found:
                 if not dispatch & low:
                     continue
-                match = _run(text, pattern, start, end, framed, framed_wild)
-                if match is None or (accept is not None and not accept(match)):
+                m = fullmatch(text, start, end)
+                if m is None:
+                    continue
+                match = _match(text, pattern, m, framed, framed_wild)
+                if accept is not None and not accept(match):
                     continue
                 key = match.key()
                 if best is None or key > best_key:
@@ -657,6 +710,8 @@ class Grammar:
 #: a way a family's prefix and suffix frame a text: (body start, body end, frame groups,
 #: frame wildcard characters, bit set of the family's patterns that may start there)
 Frame = tuple[int, int, dict[str, tuple[int, int]], int, int]
+#: (body start, body end, frame groups): Family.splits
+Split = tuple[int, int, dict[str, tuple[int, int]]]
 
 
 def _run(
@@ -671,6 +726,17 @@ def _run(
     m = pattern.regex.fullmatch(text, start, end)
     if m is None:
         return None
+    return _match(text, pattern, m, framed, framed_wild)
+
+
+def _match(
+    text: str,
+    pattern: Pattern,
+    m: re.Match[str],
+    framed: dict[str, tuple[int, int]],
+    framed_wild: int,
+) -> Match:
+    """The :class:`Match` of a regex match of ``pattern`` inside its frame."""
     groups = dict(framed)
     wild = framed_wild
     regs = m.regs
