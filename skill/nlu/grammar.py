@@ -52,7 +52,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -345,8 +345,9 @@ class Family:
                 m = suffix.fullmatch(text, j)
                 if m is not None:
                     finish.append((j, _spans(m)))
+        # the groups are read, never changed: a frame with groups on one side only keeps them
         return [
-            (start, end, {**pre, **post})
+            (start, end, {**pre, **post} if pre and post else pre or post)
             for start, pre in starts
             for end, post in finish
             if start < end
@@ -370,6 +371,7 @@ def _word_index(
     return index, free
 
 
+@cache
 def _is_wild(group: str) -> bool:
     """Whether a group's text counts as wildcard, not literal (see the priority rule)."""
     return slot_of(group) in WILDCARD_SLOTS or group.startswith("x_any")
@@ -618,13 +620,17 @@ class Grammar:
             if shared is not None:
                 shared[0][shared[1]] = splits
         frames = []
+        last = -1
+        dispatch = 0
         for start, end, framed in splits:
-            if start == 0 and size:
-                dispatch = family.word_mask.get(words[0], 0) | family.first_mask.get(
-                    text[0], family.any_mask
-                )
-            else:
-                dispatch = family.dispatch(text, start)
+            if start != last:  # the splits come by start: one dispatch per start
+                last = start
+                if start == 0 and size:
+                    dispatch = family.word_mask.get(words[0], 0) | family.first_mask.get(
+                        text[0], family.any_mask
+                    )
+                else:
+                    dispatch = family.dispatch(text, start)
             framed_wild = 0
             for group, (a, b) in framed.items():
                 if _is_wild(group):
