@@ -106,10 +106,14 @@ def read_content(
     words = _words(text)
     n = len(words)
     used = [False] * n
-    start_of = {s: i for i, (_, s, _) in enumerate(words)}
-    end_of = {e: i for i, (_, _, e) in enumerate(words)}
+    start_of: dict[int, int] = {}
+    end_of: dict[int, int] = {}
     #: the words present: the passes below that look for one word are skipped without it
-    present = {w for w, _, _ in words}
+    present: set[str] = set()
+    for i, (word, start, end) in enumerate(words):
+        start_of[start] = i
+        end_of[end] = i
+        present.add(word)
 
     def span_words(entity: Entity) -> tuple[int, int] | None:
         a = start_of.get(entity.start)
@@ -163,7 +167,7 @@ def read_content(
     years = [
         i for i, (word, start, _) in enumerate(words)
         if (word.isdigit() and len(word) == 4) or start in decade_starts
-    ]
+    ] if decade_starts or any(map(str.isdigit, present)) else []
     for i in years:
         if used[i]:
             continue
@@ -289,7 +293,7 @@ def read_content(
             j += 1
         a, b = i, j - 1
         while True:
-            while a <= b and not _spelled(words, a, b) and (
+            while a <= b and (
                 (
                     words[a][0] in _DESCRIPTORS
                     and words[a][0] not in _TITLE_OPENERS
@@ -297,7 +301,7 @@ def read_content(
                 )
                 or words[a][0] in _EDGE_WORDS
                 or (words[a][0] in _NAMING and a > 0 and a < b)
-            ):
+            ) and not _spelled(words, a, b):
                 a += 1
             if (
                 0 < a < b - 1
@@ -307,15 +311,15 @@ def read_content(
                 a += 2  # "music that is classical", "music which has humour"
                 continue
             break
-        while b >= a and not (b > a and _spelled(words, b - 1, b)) and not (
-            b > a and words[b][0].isdigit() and words[b - 1][0] not in ("top", "the")
-        ) and (
+        while b >= a and (
             words[b][0] in _DESCRIPTORS or words[b][0] in _MUSIC_WORDS
             or (
                 words[b][0] in _EDGE_WORDS
                 and words[b][0] != "off"
                 and not (words[b][0] == "on" and b > a and words[b - 1][0] in _ON_PHRASAL)
             )
+        ) and not (b > a and _spelled(words, b - 1, b)) and not (
+            b > a and words[b][0].isdigit() and words[b - 1][0] not in ("top", "the")
         ):
             b -= 1
         if (
@@ -362,7 +366,7 @@ def read_content(
         return out
     # a run right after a kind word ("the playlist Get Lit") is the title; else the longest
     after_kind = [r for r in runs if any(k < r[0] and all(used[x] or words[x][0] in
-                  _DESCRIPTORS for x in range(k + 1, r[0])) for k in kind_at)]
+                  _DESCRIPTORS for x in range(k + 1, r[0])) for k in kind_at)] if kind_at else []
     a, b = max(after_kind or runs, key=lambda r: r[1] - r[0])
     if (
         "artist" in out.spans
