@@ -220,7 +220,10 @@ class CatalogNames:
         ("marvin gaye | i want you", "lady | kenny rogers"); a possessive artist keeps its
         "'s" in the phrase ("kenny roger's | lady"). None when no split has both names."""
         best: Split | None = None
-        keys = [name_key(w) for w in words]
+        if _PLAIN.fullmatch(" ".join(words)):
+            keys = [w.replace("'", "") for w in words]  # name_key of each plain word
+        else:
+            keys = [name_key(w) for w in words]
         for cut in range(1, len(words)):
             left, right = keys[:cut], keys[cut:]
             if words[cut - 1] in _SPLIT_EDGES or words[cut] in _SPLIT_EDGES:

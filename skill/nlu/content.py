@@ -83,7 +83,7 @@ class Content:
 _NON_SPACE = re.compile(r"\S+")
 
 
-def _words(text: str) -> list[tuple[str, int, int]]:
+def text_words(text: str) -> list[tuple[str, int, int]]:
     """The runs of non-white-space characters of ``text`` with their offsets."""
     if not (text.isascii() and text.isprintable()):
         return [(m.group(), m.start(), m.end()) for m in _NON_SPACE.finditer(text)]
@@ -103,7 +103,7 @@ def read_content(
     """Read ``text`` (normalised, the words after the verb) with its gazetteer entities;
     ``catalog`` (famous titles) keeps a known title whole."""
     out = Content()
-    words = _words(text)
+    words = text_words(text)
     n = len(words)
     used = [False] * n
     start_of: dict[int, int] = {}

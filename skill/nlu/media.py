@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from skill.nlu.catalog_names import FAMOUS_POPULARITY
 from skill.nlu.content import TITLE_LEAD as _TITLE_LEAD
-from skill.nlu.content import read_content
+from skill.nlu.content import read_content, text_words
 
 if TYPE_CHECKING:
     from skill.nlu.pipeline import Draft
@@ -108,10 +108,14 @@ def _entity_only(draft: Draft, slot: str) -> bool:
         target = _TYPED[entity.label]
         if target not in draft.slots:
             draft.set_text(target, a + entity.start, a + entity.end)
-    for m in re.finditer(r"\b\d{4}\b", text):
+    for m in _FOUR_DIGITS.finditer(text):
         if "year" not in draft.slots:
             draft.set_text("year", a + m.start(), a + m.end())
     return True
+
+
+_FOUR_DIGITS = re.compile(r"\b\d{4}\b")
+_DEVICE_PREP = re.compile(r" (?:in|on|at|through|via)(?: the| my)? $")
 
 
 def _device_tail(draft: Draft, slot: str) -> None:
@@ -124,7 +128,7 @@ def _device_tail(draft: Draft, slot: str) -> None:
         if entity.end != len(text):
             continue
         head = text[: entity.start]
-        m = re.search(r" (?:in|on|at|through|via)(?: the| my)? $", head)
+        m = _DEVICE_PREP.search(head)
         if m and m.start() > 0:
             draft.set_text("device", a + entity.start, a + entity.end)
             draft.set_text(slot, a, a + m.start())
@@ -365,6 +369,18 @@ _GENERIC_ITEMS = frozenset(
 
 _OWNER = re.compile(r"^(?:[a-z0-9]+(?: [a-z0-9]+)?'s )(?=\S)")
 _CALLED = re.compile(r"(?:playlist|play list|list) (?:called|named|titled|entitled) ")
+_LIST_WORD = re.compile(r" (?:playlist|play list|list)$")
+#: what to add to a playlist: "the song X", "something by the artist X", "X album"
+_PLAYLIST_ITEM = re.compile(
+    r"(?:(?:the )?name )?(?:(?:the|a|an|this|some|another|my|something) )?"
+    r"(?:(?:artist|band|singer|song|songs|track|tracks|tune|album|music|stuff)"
+    r"(?: named| called)?"
+    r" (?:by |from )?)?(?:(?:by|from) (?:the )?(?:artist |band |singer )?)?(?P<name>.+?)"
+    r"(?: (?P<kind>song|songs|track|tune|album|record|ep|music))?"
+)
+_PERSON_LEAD = re.compile(
+    r"(?:some|something|the artist|the band|artist|band|this artist|this band) "
+)
 
 
 #: where an item and a playlist meet: "X to my Y", "X on the Y"
@@ -426,21 +442,14 @@ def refine_playlist(draft: Draft) -> None:
         if named and named.end() < len(text):
             a += named.end()  # "michele's playlist called 88 keys"
             text = draft.norm.text[a:b]
-        m2 = re.search(r" (?:playlist|play list|list)$", text)
+        m2 = _LIST_WORD.search(text)
         if m2 and m2.start() > 0:
             b = a + m2.start()
         draft.set_text("playlist", a, b)
     if "query" in draft.spans:
         a, b = draft.spans["query"]
         text = draft.norm.text[a:b]
-        m = re.fullmatch(
-            r"(?:(?:the )?name )?(?:(?:the|a|an|this|some|another|my|something) )?"
-            r"(?:(?:artist|band|singer|song|songs|track|tracks|tune|album|music|stuff)"
-            r"(?: named| called)?"
-            r" (?:by |from )?)?(?:(?:by|from) (?:the )?(?:artist |band |singer )?)?(?P<name>.+?)"
-            r"(?: (?P<kind>song|songs|track|tune|album|record|ep|music))?",
-            text,
-        )
+        m = _PLAYLIST_ITEM.fullmatch(text)
         if m and text.startswith("from "):
             m = None  # "add from the ashes to ...": a title that starts with "from"
         if m:
@@ -450,9 +459,7 @@ def refine_playlist(draft: Draft) -> None:
             lead = text[: m.start("name")]
             by = lead.endswith(("by ", "from "))
             by = by or " by " in f" {lead}" or " from " in f" {lead}"
-            person_lead = re.match(
-                r"(?:some|something|the artist|the band|artist|band|this artist|this band) ", lead
-            )
+            person_lead = _PERSON_LEAD.match(lead)
             if kind_word or by or person_lead:
                 draft.drop("query")
                 if text[: m.end("name")].endswith("'s"):
@@ -643,16 +650,15 @@ def _catalog_name(draft: Draft) -> None:
             return
     elif names.artist(text) is not None:
         return  # "play michael jackson": an artist indeed
-    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-    split = names.split([text[s:e] for s, e in words])
+    words = text_words(text)
+    split = names.split([word for word, _, _ in words])
     if split is None:
         return
     draft.drop(named[0])
     for slot, (i, j) in (("artist", split.artist), ("track", split.title)):
-        draft.set_text(slot, a + words[i][0], a + words[j - 1][1])
+        draft.set_text(slot, a + words[i][1], a + words[j - 1][2])
 
 
-_WORD = re.compile(r"\S+")
 _STORY = re.compile(r" (?:story|stories)\b")
 _PLAYLIST_WORD = re.compile(r" (?:playlist|play list)\b")
 _KIND_OF_TITLE = {"AUDIOBOOK": "audiobook", "STATION": "radio", "PODCAST": "podcast"}
@@ -872,7 +878,8 @@ def refine_content(draft: Draft) -> None:
         return
     content = read_content(text, draft.entities_in(start, end), draft.parser.catalog_names)
     for slot in ("query", "track", "album", "artist", "playlist", "genre", "year", "device"):
-        draft.drop(slot)
+        if slot in draft.slots or slot in draft.spans:
+            draft.drop(slot)
     for slot, (a, b) in content.spans.items():
         draft.set_text(slot, start + a, start + b)
     if draft.match.pattern.slots.get("kind") == "playlist":
