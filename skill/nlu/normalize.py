@@ -58,25 +58,27 @@ class Normalized:
 
     def _start_of(self, i: int) -> int:
         """The start offset in ``original`` of the source of character ``i`` of ``text``."""
-        k = bisect_right(self.offsets, i) - 1
-        tok = self.tokens[k]
-        inside = i - self.offsets[k]
-        if inside >= len(tok.text):  # the space after token k
-            return tok.end
-        if len(tok.text) == tok.end - tok.start:
-            return tok.start + inside
-        return tok.start
+        offsets = self.offsets
+        k = bisect_right(offsets, i) - 1
+        word, start, end = self.tokens[k]
+        inside = i - offsets[k]
+        if inside >= len(word):  # the space after token k
+            return end
+        if len(word) == end - start:
+            return start + inside
+        return start
 
     def _end_of(self, i: int) -> int:
         """The end offset in ``original`` of the source of character ``i`` of ``text``."""
-        k = bisect_right(self.offsets, i) - 1
-        tok = self.tokens[k]
-        inside = i - self.offsets[k]
-        if inside >= len(tok.text):  # the space after token k
+        offsets = self.offsets
+        k = bisect_right(offsets, i) - 1
+        word, start, end = self.tokens[k]
+        inside = i - offsets[k]
+        if inside >= len(word):  # the space after token k
             return self.tokens[k + 1].start
-        if len(tok.text) == tok.end - tok.start:
-            return tok.start + inside + 1
-        return tok.end
+        if len(word) == end - start:
+            return start + inside + 1
+        return end
 
     @property
     def starts(self) -> tuple[int, ...]:
