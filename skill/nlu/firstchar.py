@@ -162,6 +162,57 @@ def first_words_and_chars(tree: Any) -> tuple[frozenset[str] | None, frozenset[s
     return _from_tree(tree), words
 
 
+#: the most first words of a match that :func:`lead_words` reads
+LEAD_WORDS = 3
+#: lead words beyond this many are cut to their first two words (fewer keys to index)
+_LEAD_LIMIT = 64
+
+
+def lead_words(tree: Any) -> frozenset[str] | None:
+    """The first words of every match of a parsed regex: strings of two or three words
+    (as many as are known, at most :data:`LEAD_WORDS`) one space apart, one of which starts
+    every match's words; None when some match may have fewer than two known first words.
+
+    A match is assumed to end at a space or at the end of the text (grammar frames do), so
+    the words of the text from the match's start begin with the match's first words."""
+    prefixes: frozenset[str] = frozenset({""})
+    rest = len(tree)
+    for index, (op, arg) in enumerate(tree):
+        if str(op) in _ZERO_WIDTH:
+            continue
+        sub = _exact(op, arg)
+        if sub is None:
+            rest = index
+            break
+        joined = _product(prefixes, sub)
+        if joined is None:
+            return None
+        prefixes = frozenset(map(_lead_cut, joined))
+        if all(p.count(" ") >= LEAD_WORDS for p in prefixes):
+            break
+    # every match starts with one of ``prefixes``; the last word of a prefix is whole when
+    # what follows it in a match is nothing or starts with a space
+    last_whole = rest == len(tree) or _edges_seq(tree[rest:]).starts_space
+    found = set()
+    for prefix in prefixes:
+        pieces = prefix.split(" ")
+        known = len(pieces) if last_whole else len(pieces) - 1
+        if known < 2:
+            return None
+        found.add(" ".join(pieces[: min(known, LEAD_WORDS)]))
+    if len(found) > _LEAD_LIMIT:
+        return frozenset(" ".join(lead.split(" ", 2)[:2]) for lead in found)
+    return frozenset(found)
+
+
+def _lead_cut(prefix: str) -> str:
+    """A prefix cut after its first :data:`LEAD_WORDS` words and their space (what follows
+    cannot change them)."""
+    if prefix.count(" ") <= LEAD_WORDS:
+        return prefix
+    return " ".join(prefix.split(" ", LEAD_WORDS)[:LEAD_WORDS]) + " "
+
+
 # -- required words ---------------------------------------------------------------------------
 # A pattern's match starts and ends at word boundaries of the text (the start of the text or
 # after a space; a space or the end), so a literal word of the regex that has a space or a
@@ -378,12 +429,15 @@ def required_words(tree: Any) -> frozenset[str] | None:
     return _required_seq(tree, True, True)
 
 
-def analyse(
-    tree: Any,
-) -> tuple[frozenset[str] | None, frozenset[str] | None, frozenset[str] | None]:
-    """(first characters, first words, required words) of a parsed regex."""
+Analysis = tuple[
+    frozenset[str] | None, frozenset[str] | None, frozenset[str] | None, frozenset[str] | None
+]
+
+
+def analyse(tree: Any) -> Analysis:
+    """(first characters, first words, required words, lead words) of a parsed regex."""
     first, words = first_words_and_chars(tree)
-    return first, words, required_words(tree)
+    return first, words, required_words(tree), lead_words(tree)
 
 
 # -- edge strings ---------------------------------------------------------------------------

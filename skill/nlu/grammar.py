@@ -19,7 +19,9 @@ patterns are then matched against the words between them, which keeps every patt
 (compiling is the bulk of the build time) and the prefix range is available as the group
 ``x_prefix``. With ``prefix_optional: true`` the patterns may also start at the first word.
 Within a family, patterns are indexed by the characters their match can start with, or by
-their first word when it is known (firstchar.py), so only plausible patterns are tried.
+their first word, or their first two or three words, when these are known (firstchar.py), so
+only plausible patterns are tried; the families without a prefix and a suffix are dispatched
+this way for the whole grammar before any pattern runs.
 
 A pattern entry may list ``needs: [word, ...]``: it is tried only when one of these words is
 in the utterance (a cheap set test before the regex; ``tests/grammars`` proves the winners equal
@@ -50,13 +52,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from skill.nlu.firstchar import DIGIT
+from skill.nlu.firstchar import DIGIT, LEAD_WORDS
 from skill.nlu.models import INTENT_SLOTS
 from skill.nlu.regexcache import RegexCache
 from skill.nlu.yamlio import load_yaml
@@ -180,6 +182,9 @@ class Pattern:
     #: (group number, group name, whether it is a wildcard) of every named group, in the
     #: regex's order
     groupinfo: tuple[tuple[int, str, bool], ...] = ()
+    #: the first three (or two) words of every match, one space apart; None when not known
+    #: (firstchar.lead_words)
+    lead: frozenset[str] | None = None
 
 
 class Match(NamedTuple):
@@ -210,7 +215,8 @@ class Family:
     by_first: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
     #: the patterns for a character missing from ``by_first`` (those that start anywhere)
     any_first: tuple[Pattern, ...] = ()
-    #: first word -> the patterns whose first word is known and is that word
+    #: first word -> the patterns whose first word is known and is that word (and whose
+    #: lead words are not)
     by_word: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
     #: the characters the prefix can start with (None: any)
     prefix_first: frozenset[str] | None = None
@@ -229,6 +235,8 @@ class Family:
     first_mask: Mapping[str, int] = field(default_factory=dict)
     any_mask: int = 0
     word_mask: Mapping[str, int] = field(default_factory=dict)
+    #: first two or three words -> the patterns whose lead words (Pattern.lead) hold them
+    lead_mask: Mapping[str, int] = field(default_factory=dict)
     #: pattern order -> the pattern's bit
     bit_of: Mapping[int, int] = field(default_factory=dict)
 
@@ -246,9 +254,11 @@ class Family:
         cache = cache or RegexCache(None)
         by_word: dict[str, list[Pattern]] = {}
         for pattern in patterns:
+            if pattern.lead is not None:
+                continue  # dispatched by its lead words (``lead_mask``)
             for word in pattern.first_words or ():
                 by_word.setdefault(word, []).append(pattern)
-        firsts = [(p, p.first) for p in patterns if p.first_words is None]
+        firsts = [(p, p.first) for p in patterns if p.first_words is None and p.lead is None]
         chars = set().union(*(f for _, f in firsts if f is not None))
         by_first = {
             ch: tuple(p for p, f in firsts if f is None or ch in f) for ch in sorted(chars)
@@ -282,12 +292,18 @@ class Family:
         def bits(found: Iterable[Pattern]) -> int:
             return sum(1 << bit_of[p.order] for p in found)
 
+        lead_mask: dict[str, int] = {}
+        for pattern in self.patterns:
+            bit = 1 << bit_of[pattern.order]
+            for lead in pattern.lead or ():
+                lead_mask[lead] = lead_mask.get(lead, 0) | bit
         return replace(
             self,
             mask=bits(self.patterns),
             first_mask={ch: bits(found) for ch, found in self.by_first.items()},
             any_mask=bits(self.any_first),
             word_mask={word: bits(found) for word, found in self.by_word.items()},
+            lead_mask=lead_mask,
             bit_of={p.order: 1 << bit_of[p.order] for p in self.patterns},
         )
 
@@ -297,12 +313,19 @@ class Family:
 
     def dispatch(self, text: str, start: int) -> int:
         """The patterns (bit set like ``mask``) that may match ``text`` from ``start``, by its
-        first word and first character."""
+        first words and first character."""
         if start >= len(text):
             return self.any_mask
-        space = text.find(" ", start)
-        word = text[start:] if space < 0 else text[start:space]
-        return self.word_mask.get(word, 0) | self.first_mask.get(text[start], self.any_mask)
+        return self.dispatch_head(_head(text[start:].split(" ", LEAD_WORDS)))
+
+    def dispatch_head(self, head: Head) -> int:
+        """:meth:`dispatch` from the head of the text at the start (:func:`_head`)."""
+        char, word, two, three = head
+        found = self.word_mask.get(word, 0) | self.first_mask.get(char, self.any_mask)
+        lead_mask = self.lead_mask
+        if lead_mask:
+            found |= lead_mask.get(two, 0) | lead_mask.get(three, 0)
+        return found
 
     def splits(
         self, text: str, spaces: list[int] | None = None
@@ -377,6 +400,22 @@ def _is_wild(group: str) -> bool:
     return slot_of(group) in WILDCARD_SLOTS or group.startswith("x_any")
 
 
+#: how a text starts, for dispatch: (first character, first word, first two words, first
+#: three words), words one space apart; "" where the text is shorter
+Head = tuple[str, str, str, str]
+
+
+def _head(words: Sequence[str]) -> Head:
+    """The :data:`Head` of a text from its words (``text.split(" ")``, at least the first
+    :data:`LEAD_WORDS` of them split off)."""
+    word = words[0]
+    char = word[:1] or (" " if len(words) > 1 else "")
+    if len(words) < 2:
+        return char, word, "", ""
+    two = f"{word} {words[1]}"
+    return char, word, two, f"{two} {words[2]}" if len(words) > 2 else ""
+
+
 def _spaces(text: str) -> list[int]:
     """The offsets of the spaces of ``text``."""
     found = []
@@ -424,6 +463,10 @@ class Grammar:
             word: sum(f.word_mask.get(word, 0) for f in plain)
             for word in {word for f in plain for word in f.word_mask}
         }
+        self._plain_lead: dict[str, int] = {}
+        for f in plain:
+            for lead, bits in f.lead_mask.items():
+                self._plain_lead[lead] = self._plain_lead.get(lead, 0) | bits
         #: family index -> the first family framed by the same prefix and suffix (their
         #: splits are the same: transport and volume)
         framing: dict[tuple[Any, ...], int] = {}
@@ -529,7 +572,7 @@ class Grammar:
                     where = f"{path.name}#{index}.{alt}"
                     expanded = _unique_groups(expander.expand(str(source), where))
                     try:
-                        regex, first, words, required = cache.compile(expanded)
+                        regex, first, words, required, lead = cache.compile(expanded)
                     except re.error as exc:
                         raise GrammarError(f"{where}: {exc}") from exc
                     for group in regex.groupindex:
@@ -554,6 +597,7 @@ class Grammar:
                             first_words=words,
                             needs=needs,
                             required=required,
+                            lead=lead,
                             groupinfo=tuple(
                                 (number, group, _is_wild(group))
                                 for group, number in regex.groupindex.items()
@@ -593,14 +637,15 @@ class Grammar:
         self,
         family: Family,
         text: str,
-        words: list[str],
+        head: Head,
         spaces: list[int],
         shared: tuple[dict[int, list[Split]], int] | None = None,
     ) -> list[Frame]:
         """(body start, body end, frame groups, frame wildcard characters, patterns that may
         start there) for every way the family's prefix and suffix frame ``text``; none when
-        its regex trigger does not fire. ``shared``: the splits found for this text so far
-        and the family's key in it (``_framing``)."""
+        its regex trigger does not fire. ``head``: how the text starts (:func:`_head`);
+        ``shared``: the splits found for this text so far and the family's key in it
+        (``_framing``)."""
         trigger = family.trigger
         if trigger is not None and trigger.words is None and trigger.regex.search(text) is None:
             return []
@@ -608,10 +653,7 @@ class Grammar:
         if family.prefix is None and family.suffix is None:
             if not size:
                 return [(0, 0, _NO_GROUPS, 0, family.any_mask)]
-            dispatch = family.word_mask.get(words[0], 0) | family.first_mask.get(
-                text[0], family.any_mask
-            )
-            return [(0, size, _NO_GROUPS, 0, dispatch)]
+            return [(0, size, _NO_GROUPS, 0, family.dispatch_head(head))]
         known = None if shared is None else shared[0].get(shared[1])
         if known is not None:
             splits = known
@@ -626,9 +668,7 @@ class Grammar:
             if start != last:  # the splits come by start: one dispatch per start
                 last = start
                 if start == 0 and size:
-                    dispatch = family.word_mask.get(words[0], 0) | family.first_mask.get(
-                        text[0], family.any_mask
-                    )
+                    dispatch = family.dispatch_head(head)
                 else:
                     dispatch = family.dispatch(text, start)
             framed_wild = 0
@@ -643,12 +683,13 @@ class Grammar:
         tests, triggers, frames and dispatch leave out only patterns that cannot match."""
         words = text.split(" ")
         allowed = self._allowed_in(text, words)
+        head = _head(words)
         spaces = _spaces(text)
         for family in self.families:
             if not family.mask & allowed:
                 continue
             for start, end, framed, framed_wild, dispatch in self._frames(
-                family, text, words, spaces
+                family, text, head, spaces
             ):
                 runnable = allowed & dispatch
                 for pattern in family.patterns:
@@ -666,11 +707,15 @@ class Grammar:
         """
         words = text.split(" ")
         bits = self._allowed_in(text, words)
+        head = _head(words)
         if text:
+            char, word, two, three = head
             bits &= (
                 ~self._plain_mask
-                | self._plain_word.get(words[0], 0)
-                | self._plain_first.get(text[0], self._plain_any)
+                | self._plain_word.get(word, 0)
+                | self._plain_first.get(char, self._plain_any)
+                | self._plain_lead.get(two, 0)
+                | self._plain_lead.get(three, 0)
             )
         bit_info = self._bit_info
         framing = self._framing
@@ -691,7 +736,7 @@ class Grammar:
                     spaces = _spaces(text)
                 family = self.families[index]
                 found = frames[index] = self._frames(
-                    family, text, words, spaces, (splits, framing[index])
+                    family, text, head, spaces, (splits, framing[index])
                 )
                 # the family's patterns that no frame lets start are dropped at once
                 may_start = 0

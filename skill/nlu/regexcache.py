@@ -4,10 +4,10 @@ Parsing a regex is most of the cost of ``re.compile`` (pure Python in CPython) a
 grammars hold about a hundred thousand characters of expanded regex. The compiled form of a
 regex is a list of integers that CPython's ``_sre.compile`` turns into a Pattern directly, so
 :class:`RegexCache` stores, per expanded source, that code plus the analysis the grammar
-needs (first characters, first words, required words; the edge strings of frames) in one
-pickle file, keyed by the Python version and the analysis code (firstchar.py). A missing,
-stale or unreadable cache is never an error: the regexes are compiled normally and the file
-is rewritten. The cache is an optimisation only; results are identical.
+needs (first characters, first words, required words, lead words; the edge strings of
+frames) in one pickle file, keyed by the Python version and the analysis code (firstchar.py).
+A missing, stale or unreadable cache is never an error: the regexes are compiled normally and
+the file is rewritten. The cache is an optimisation only; results are identical.
 """
 
 from __future__ import annotations
@@ -34,14 +34,19 @@ _sre: Any = importlib.import_module("_sre")
 
 T = TypeVar("T")
 #: bump when the stored tuple changes shape
-_FORMAT = 5
+_FORMAT = 6
 #: the compiled code is stored as the bytes of an unsigned 32-bit array (sre code words): it
 #: unpickles several times faster than a list of ints
 _CODE = "I" if array("I").itemsize >= 4 else "L"
-Entry = tuple[bytes, int, int, dict[str, int], tuple[str | None, ...], Any, Any, Any]
-#: a compiled regex with its first characters, first words and required words (firstchar.py)
+Entry = tuple[bytes, int, int, dict[str, int], tuple[str | None, ...], Any, Any, Any, Any]
+#: a compiled regex with its first characters, first words, required words and lead words
+#: (firstchar.py)
 Compiled = tuple[
-    re.Pattern[str], frozenset[str] | None, frozenset[str] | None, frozenset[str] | None
+    re.Pattern[str],
+    frozenset[str] | None,
+    frozenset[str] | None,
+    frozenset[str] | None,
+    frozenset[str] | None,
 ]
 
 
@@ -50,7 +55,8 @@ def _key(source: str) -> str:
 
 
 class RegexCache:
-    """source -> compiled Pattern with its first characters, first words and required words."""
+    """source -> compiled Pattern with its first characters, first words, required words and
+    lead words."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -97,17 +103,17 @@ class RegexCache:
         self.used.add(key)
         entry = self.entries.get(key)
         if entry is not None:
-            stored, flags, groups, groupindex, indexgroup, first, words, required = entry
+            stored, flags, groups, groupindex, indexgroup, first, words, required, lead = entry
             try:
                 words_of_code = array(_CODE)
                 words_of_code.frombytes(stored)
                 code = words_of_code.tolist()
                 pattern = _sre.compile(source, flags, code, groups, groupindex, indexgroup)
-                return pattern, first, words, required
+                return pattern, first, words, required, lead
             except (TypeError, ValueError, RuntimeError):
                 pass  # a different interpreter build: compile below
         tree = _parser.parse(source, 0)
-        first, words, required = analyse(tree)
+        first, words, required, lead = analyse(tree)
         code = _compiler._code(tree, 0)
         groupindex = dict(tree.state.groupdict)
         names: list[str | None] = [None] * tree.state.groups
@@ -120,10 +126,10 @@ class RegexCache:
         # opcodes are int subclasses that do not pickle: store plain ints
         plain = array(_CODE, [int(op) for op in code]).tobytes()
         self.entries[key] = (
-            plain, int(flags), groups, groupindex, indexgroup, first, words, required
+            plain, int(flags), groups, groupindex, indexgroup, first, words, required, lead
         )
         self.dirty = True
-        return pattern, first, words, required
+        return pattern, first, words, required, lead
 
     def save(self) -> None:
         """Write the file when something new was compiled (atomically; errors ignored),

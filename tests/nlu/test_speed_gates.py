@@ -4,7 +4,9 @@ targets are measured by benchmarks/nlu_speed.py).
 * required words (firstchar.required_words): a pattern whose regex matches a text always
   finds one of its required words among the text's words;
 * prefix ends and suffix starts (firstchar.edge_strings): the frames a family finds equal
-  those of trying the prefix and the suffix at every space.
+  those of trying the prefix and the suffix at every space;
+* lead words (firstchar.lead_words): a pattern that matches in a frame has one of its lead
+  words at the start of the frame's words.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import pytest
 import yaml
 
 from skill.nlu import Parser
-from skill.nlu.firstchar import DIGIT, edge_strings, required_words
+from skill.nlu.firstchar import DIGIT, LEAD_WORDS, edge_strings, lead_words, required_words
 from skill.nlu.grammar import Family
 from skill.nlu.sample import sample
 
@@ -83,6 +85,22 @@ def test_required_words_hold_for_every_match(parser: Parser) -> None:
                         assert not pattern.required.isdisjoint(words), (pattern.id, text)
 
 
+def test_lead_words_hold_for_every_match(parser: Parser) -> None:
+    checked = 0
+    for text in _texts(parser):
+        for family in parser.grammar.families:
+            for start, end, _ in family.splits(text):
+                words = text[start:].split(" ")
+                heads = {" ".join(words[:n]) for n in range(2, LEAD_WORDS + 1) if len(words) >= n}
+                for pattern in family.patterns:
+                    if pattern.lead is None:
+                        continue
+                    if pattern.regex.fullmatch(text, start, end):
+                        assert not pattern.lead.isdisjoint(heads), (pattern.id, text)
+                        checked += 1
+    assert checked > 100
+
+
 def test_edge_strings_keep_every_frame(parser: Parser) -> None:
     for text in _texts(parser):
         for family in parser.grammar.families:
@@ -104,6 +122,23 @@ def test_edge_strings_keep_every_frame(parser: Parser) -> None:
 )
 def test_required_words_of_small_regexes(source: str, expected: set[str] | None) -> None:
     assert required_words(_parser.parse(source)) == expected  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("(?:play|put) (?:it|this) on(?: the)? (?P<device>.+)", {"play it on", "put this on",
+                                                                "play this on", "put it on"}),
+        ("(?:play|start) (?:with|a trick)(?: (?P<x_any>.*))?", {"play with", "play a trick",
+                                                                 "start with", "start a trick"}),
+        ("play(?: it)?", None),  # "play" alone has one word
+        ("play (?P<x>.+)", None),  # the second word is not known
+        ("play (?:it|this)(?P<x>.+)", None),  # "it" may run on into the wildcard
+        ("(?:the )?song (?P<x>.+)", None),
+    ],
+)
+def test_lead_words_of_small_regexes(source: str, expected: set[str] | None) -> None:
+    assert lead_words(_parser.parse(source)) == expected  # type: ignore[attr-defined]
 
 
 def test_edge_strings_of_small_regexes() -> None:
