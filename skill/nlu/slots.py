@@ -32,6 +32,8 @@ def number(text: str) -> Fraction | None:
     text = text.strip()
     if text == "one":
         return Fraction(1)
+    if text.isascii() and text.isdecimal():
+        return Fraction(int(text))  # plain digits: what Fraction(text) reads, without its regex
     try:
         return Fraction(text)
     except (ValueError, ZeroDivisionError):
