@@ -210,6 +210,7 @@ _WHEN_TAIL = re.compile(
 )
 
 
+_DECIMAL = re.compile(r"\d")
 _AND_PLAY = re.compile(
     r"^(?:\S+ )*?(?:and|then) (?:play|tune into|tune in to|tune to|go to|start|put on) (?:the )?"
 )
@@ -218,6 +219,8 @@ _FAVORITE_TAIL = re.compile(r" (?:favorite|favourite|favourites|favorites)$")
 
 def _looks_like_frequency(text: str) -> bool:
     """A query holding a radio frequency ("hot 97", "101.1 the whiz", "fm 95")."""
+    if not _DECIMAL.search(text):
+        return False  # without a digit float() reads only "inf"/"nan" words: no frequency
     words = text.split()
     for i, word in enumerate(words):
         try:
