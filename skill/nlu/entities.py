@@ -127,6 +127,8 @@ class EntityMatcher:
 
         self.gazetteers = gazetteers
         self.nlp = _blank_english(cache)
+        #: ``nlp.make_doc`` without its length check (a normalised command is far below it)
+        self._make_doc = self.nlp.tokenizer
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for label in LABEL_ORDER:
             phrases = gazetteers.phrases(label)
@@ -143,7 +145,7 @@ class EntityMatcher:
         tokenizer's finer splits ("don't" -> "do", "n't") never produce a partial word.
         """
         wanted = None if labels is None else frozenset(labels)
-        doc = self.nlp.make_doc(text)
+        doc = self._make_doc(text)
         matches = self.matcher(doc)
         if not matches:
             return []
