@@ -32,6 +32,7 @@ from skill.nlu.entities import Entity
 _DEVICE_NOUNS = frozenset({"speaker", "speakers", "tv", "echo", "display", "device"})
 #: devices people name after their owner ("alexs phone")
 _NAMED_DEVICES = frozenset({"phone", "iphone", "laptop", "computer", "tablet", "ipad", "room"})
+_OWNED_DEVICES = _DEVICE_NOUNS | _NAMED_DEVICES
 _DEVICE_PREP = frozenset({"in", "on", "at", "through", "via", "for"})
 _SERVICE_PREP = frozenset("on with using from off of via in at through over use".split())
 _YEAR_PREP = frozenset("from of in the year around during released decade era".split())
@@ -138,7 +139,7 @@ def read_content(
             first = a
             if (
                 b == n - 1
-                and words[a][0] in _DEVICE_NOUNS | _NAMED_DEVICES
+                and words[a][0] in _OWNED_DEVICES
                 and prep > 0
                 and words[prep][0].endswith(("s", "'s"))
                 and words[prep - 1][0] in _DEVICE_PREP
