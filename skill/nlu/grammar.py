@@ -228,6 +228,8 @@ class Family:
     prefix_ends: frozenset[str] | None = None
     #: the first ``_EDGE`` characters of every suffix (or the whole suffix); None: not known
     suffix_starts: frozenset[str] | None = None
+    #: the suffix matches the empty string at the end of any text, with no group
+    suffix_may_be_empty: bool = False
     #: the patterns of the family as a bit set over the grammar's patterns ranked by priority
     #: (set by :meth:`indexed` when the Grammar is built)
     mask: int = 0
@@ -278,6 +280,7 @@ class Family:
             prefix_optional=prefix_optional,
             prefix_ends=None if prefix is None else cache.edge_strings(prefix.pattern, _EDGE, True),
             suffix_starts=None if suffix is None else cache.edge_strings(suffix.pattern, _EDGE),
+            suffix_may_be_empty=suffix is not None and _empty_at_end(suffix),
         )
 
     def _prefix_may_start(self, text: str) -> bool:
@@ -365,6 +368,9 @@ class Family:
                     continue
                 if starts_with is not None and text[j : j + _EDGE] not in starts_with:
                     continue
+                if j == size and self.suffix_may_be_empty:
+                    finish.append((j, {}))  # what fullmatch(text, size) would give
+                    continue
                 m = suffix.fullmatch(text, j)
                 if m is not None:
                     finish.append((j, _spans(m)))
@@ -424,6 +430,16 @@ def _spaces(text: str) -> list[int]:
         found.append(i)
         i = text.find(" ", i + 1)
     return found
+
+
+def _empty_at_end(regex: re.Pattern[str]) -> bool:
+    """Whether ``regex.fullmatch(text, len(text))`` matches with no named group for every
+    text: it matches the empty string and nothing in it looks back (lookbehind, word
+    boundary, start anchor), so the text before the end cannot change the answer."""
+    if any(look in regex.pattern for look in ("(?<", "\\b", "\\B", "^", "\\A")):
+        return False
+    m = regex.fullmatch("")
+    return m is not None and not _spans(m)
 
 
 def _spans(m: re.Match[str]) -> dict[str, tuple[int, int]]:

@@ -23,7 +23,7 @@ import yaml
 
 from skill.nlu import Parser
 from skill.nlu.firstchar import DIGIT, LEAD_WORDS, edge_strings, lead_words, required_words
-from skill.nlu.grammar import Family
+from skill.nlu.grammar import Family, _empty_at_end
 from skill.nlu.sample import sample
 
 _parser: object = importlib.import_module("re._parser")
@@ -139,6 +139,26 @@ def test_required_words_of_small_regexes(source: str, expected: set[str] | None)
 )
 def test_lead_words_of_small_regexes(source: str, expected: set[str] | None) -> None:
     assert lead_words(_parser.parse(source)) == expected  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("(?: on (?P<device>[a-z]+))?", True),
+        ("(?: on (?P<device>[a-z]*))?", True),
+        ("(?P<x_tail>)", False),  # a group takes part in the empty match
+        (" on", False),  # no empty match
+        ("(?<=y)(?: on)?", False),  # looks back
+        ("\\b(?: on)?", False),
+    ],
+)
+def test_empty_suffix_at_the_end(source: str, expected: bool) -> None:
+    regex = re.compile(source)
+    assert _empty_at_end(regex) is expected
+    if expected:
+        for text in ("", "play x", "play x on"):
+            m = regex.fullmatch(text, len(text))
+            assert m is not None and not any(v is not None for v in m.groupdict().values())
 
 
 def test_edge_strings_of_small_regexes() -> None:
