@@ -230,6 +230,9 @@ class Family:
     suffix_starts: frozenset[str] | None = None
     #: the suffix matches the empty string at the end of any text, with no group
     suffix_may_be_empty: bool = False
+    #: (name, number) of the named groups of the prefix and of the suffix, in group order
+    prefix_groups: tuple[tuple[str, int], ...] = ()
+    suffix_groups: tuple[tuple[str, int], ...] = ()
     #: the patterns of the family as a bit set over the grammar's patterns ranked by priority
     #: (set by :meth:`indexed` when the Grammar is built)
     mask: int = 0
@@ -281,6 +284,8 @@ class Family:
             prefix_ends=None if prefix is None else cache.edge_strings(prefix.pattern, _EDGE, True),
             suffix_starts=None if suffix is None else cache.edge_strings(suffix.pattern, _EDGE),
             suffix_may_be_empty=suffix is not None and _empty_at_end(suffix),
+            prefix_groups=() if prefix is None else tuple(prefix.groupindex.items()),
+            suffix_groups=() if suffix is None else tuple(suffix.groupindex.items()),
         )
 
     def _prefix_may_start(self, text: str) -> bool:
@@ -351,7 +356,7 @@ class Family:
                     continue
                 m = self.prefix.fullmatch(text, 0, i)
                 if m is not None:
-                    starts.append((i + 1, {"x_prefix": (0, i), **_spans(m)}))
+                    starts.append((i + 1, {"x_prefix": (0, i), **_spans(m, self.prefix_groups)}))
         if not starts:
             return []
         size = len(text)
@@ -373,7 +378,7 @@ class Family:
                     continue
                 m = suffix.fullmatch(text, j)
                 if m is not None:
-                    finish.append((j, _spans(m)))
+                    finish.append((j, _spans(m, self.suffix_groups)))
         # the groups are read, never changed: a frame with groups on one side only keeps them
         return [
             (start, end, {**pre, **post} if pre and post else pre or post)
@@ -439,11 +444,14 @@ def _empty_at_end(regex: re.Pattern[str]) -> bool:
     if any(look in regex.pattern for look in ("(?<", "\\b", "\\B", "^", "\\A")):
         return False
     m = regex.fullmatch("")
-    return m is not None and not _spans(m)
+    return m is not None and not _spans(m, tuple(regex.groupindex.items()))
 
 
-def _spans(m: re.Match[str]) -> dict[str, tuple[int, int]]:
-    return {g: m.span(g) for g, v in m.groupdict().items() if v is not None}
+def _spans(m: re.Match[str], groups: Iterable[tuple[str, int]]) -> dict[str, tuple[int, int]]:
+    """The span of every named group (``groups``: name, number of each, in group order, as
+    ``groupindex`` lists them) that took part in ``m``."""
+    regs = m.regs
+    return {name: regs[number] for name, number in groups if regs[number][0] >= 0}
 
 
 class Grammar:
