@@ -673,9 +673,12 @@ def _title_kind(
     """The kind of a well-known title in the gazetteers named by ``kinds`` (label -> kind),
     looked up as said and, with ``bare``, without a leading "the"; None when unknown."""
     forms = (text, text[4:]) if bare and text.startswith("the ") else (text,)
+    tables = draft.parser.gazetteers.tables  # Gazetteers.lookup, without a call per form
     for label, kind in kinds.items():
-        if any(draft.parser.gazetteers.lookup(label, form) for form in forms):
-            return kind
+        table = tables.get(label, {})
+        for form in forms:
+            if table.get(form):
+                return kind
     return None
 
 
