@@ -123,6 +123,8 @@ def read_content(
 
     # services and devices
     for entity in entities:
+        if entity.label != "SERVICE" and entity.label != "DEVICE":
+            continue
         idx = span_words(entity)
         if idx is None:
             continue
