@@ -823,8 +823,11 @@ def _known_playlist(draft: Draft, start: int, end: int) -> bool:
     while end > start and draft.norm.text[end - 1] == " ":
         end -= 1
     firsts = draft.parser.gazetteers.first_words("PLAYLIST")
-    words = draft.norm.text[start:end].split(" ", 4)
-    if not any(word.replace("'", "") in firsts for word in words[:4]):
+    phrase = draft.norm.text[start:end]
+    words = phrase.split(" ", 4)[:4]
+    if "'" in phrase:
+        words = [word.replace("'", "") for word in words]
+    if firsts.isdisjoint(words):
         return False  # the name starts within the first words, after "my the playlist called"
     m = _PLAYLIST_FRAME.fullmatch(draft.norm.text, start, end)
     if m is None:
