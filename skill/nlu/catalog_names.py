@@ -237,8 +237,10 @@ class CatalogNames:
                 if len(artist_key) < MIN_SPLIT_CHARS or len(title_key) < MIN_SPLIT_CHARS:
                     continue  # "why | not me": short words are too often names by chance
                 a = self.artists.get(artist_key)
+                if a is None:
+                    continue
                 t = self.titles.get(title_key)
-                if a is None or t is None:
+                if t is None:
                     continue
                 if " " not in artist_key and self.is_common_word(artist_key):
                     continue  # "what | going on": an everyday word is no artist here
