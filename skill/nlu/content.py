@@ -187,7 +187,7 @@ def read_content(
             for k in range(i, i + 3):
                 used[k] = True
     # "from the beginning", "from the start": where to start, not an artist
-    for i in range(n - 2):
+    for i in range(n - 2) if "from" in present else ():
         if (
             words[i][0] == "from"
             and words[i + 1][0] in ("the", "its", "it's")
