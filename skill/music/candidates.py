@@ -20,7 +20,7 @@ Query = tuple[str, tuple[str, ...]]
 _MARKER_WORDS = {"karaoke": "karaoke", "cover": "cover", "tribute": "tribute",
                  "instrumental": "instrumental", "live": "live", "remix": "remix",
                  "sped_up": "sped up", "slowed": "slowed", "acoustic": "acoustic",
-                 "demo": "demo", "remaster": "remaster"}  # fmt: skip
+                 "demo": "demo", "remaster": "remaster", "edition": ""}  # fmt: skip
 SEARCH_LIMIT = 10
 #: a best score below this sends the next wave of searches
 GOOD_ENOUGH = 90.0
@@ -83,15 +83,18 @@ def by_splits(text: str) -> list[Want]:
     return wants
 
 
-def without_version(request: MediaRequest) -> tuple[MediaRequest, frozenset[str]]:
+def without_version(
+    request: MediaRequest, *, editions: bool = False
+) -> tuple[MediaRequest, frozenset[str]]:
     """The request with trailing version words ("… live", "… sped up") taken out of its
-    names, and the version markers they ask for."""
+    names, and the version markers they ask for; ``editions`` (an album request): edition
+    words too ("… super deluxe")."""
     asked: set[str] = set()
     changes: dict[str, str] = {}
     for name in ("track", "query", "album"):
         value = getattr(request, name)
         if value:
-            text, markers = asked_version(value)
+            text, markers = asked_version(value, editions=editions)
             if markers:
                 changes[name] = text
                 asked |= markers
@@ -116,8 +119,9 @@ def track_queries(
     spellings (as said, numbers as digits) and free text, sent only when ``first`` finds
     nothing good. Asked versions ("live") go along as free words, so they may match a title
     suffix or an album."""
-    if asked:
-        year = f" {' '.join(sorted(_MARKER_WORDS[m] for m in asked))}{year}"
+    words = " ".join(sorted(w for m in asked if (w := _MARKER_WORDS.get(m, ""))))
+    if words:
+        year = f" {words}{year}"
     if want.free is not None:
         forms = search_forms(want.free)
         first = [(f"{forms[0]}{year}", free_kinds)]
@@ -266,6 +270,15 @@ def match_score(hit: Hit, want: Want, *, contains: bool = False) -> tuple[float,
     return ranking.NAME_ONLY * title, reasons
 
 
+def _as_good_as(candidate: Candidate, best: Candidate | None) -> Candidate:
+    """The plain edition of an album ranks as its best scoring edition did, so preferring
+    it changes no order between different works."""
+    if candidate.kind != "album" or best is None or best.score <= candidate.score:
+        return candidate
+    reasons = (*candidate.reasons, f"plain edition of {best.name}")
+    return replace(candidate, score=best.score, reasons=reasons)
+
+
 def rank(
     hits: Mapping[str, Hit],
     wants: Sequence[Want],
@@ -277,6 +290,8 @@ def rank(
     """Score every hit under its best reading, collapse duplicates of one work, best first.
     ``mixed``: the kind was not said, so albums and playlists yield to tracks and artists."""
     best_by_work: dict[tuple[str, ...], tuple[Candidate, int]] = {}
+    editions: dict[str, int] = {}
+    top: dict[tuple[str, ...], Candidate] = {}  # an album's best scoring edition
     for hit in hits.values():
         value, reasons = max(
             (match_score(hit, want, contains=contains) for want in wants), key=lambda m: m[0]
@@ -300,6 +315,7 @@ def rank(
             asked_markers=asked if hit.kind in ("track", "album") else (),
             library=hit.library,
         )
+        editions[hit.uri] = ranking.unasked_editions(markers, asked)
         candidate = Candidate(
             uri=hit.uri,
             kind=hit.kind,
@@ -330,7 +346,16 @@ def rank(
                 (known[0], candidate) if known[0].kind == "track" else (candidate, known[0])
             )
             best_by_work[key] = (replace(track, score=max(track.score, other.score)), 0)
+        elif hit.kind == "album" and known[0].kind == "album":
+            # one album in several editions: the plain one unless another was asked for
+            # ("Rumours" over "Rumours (Super Deluxe)"), then the better score
+            if (editions[candidate.uri], -candidate.score, hit.position) < (
+                editions[known[0].uri], -known[0].score, known[1]
+            ):
+                best_by_work[key] = (candidate, hit.position)
         elif (candidate.score, -hit.position) > (known[0].score, -known[1]):
             best_by_work[key] = (candidate, hit.position)
-    kept = (candidate for candidate, _ in best_by_work.values())
+        if hit.kind == "album" and (key not in top or candidate.score > top[key].score):
+            top[key] = candidate
+    kept = [_as_good_as(candidate, top.get(key)) for key, (candidate, _) in best_by_work.items()]
     return sorted(kept, key=lambda c: (-c.score, c.kind, c.uri))

@@ -23,7 +23,7 @@ with inner punctuation. :func:`split_version` separates a title's version suffix
 Remastered 2011``, ``(2022 Remaster)``, ``- Live``, ``(feat. …)``, ``(with …)``) from its core,
 and :func:`version_markers` says which kinds of version a title, album or artist marks
 (karaoke, cover, tribute, instrumental, live, remix, sped up, slowed, acoustic, demo,
-remaster).
+remaster, and edition: deluxe, expanded, anniversary, "… edition", bonus tracks, reissue).
 """
 
 from __future__ import annotations
@@ -467,8 +467,11 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("acoustic", r"\bacoustic\b|\bunplugged\b|\bpiano version\b|\bstripped\b"),
         ("demo", r"\bdemo\b"),
         ("remaster", r"\bremaster(ed)?\b|\bremastering\b"),
+        ("edition", r"\bdeluxe\b|\bexpanded\b|\banniversary\b|\bedition\b"
+                    r"|\bbonus tracks?\b|\breissue\b"),
     )
 )  # fmt: skip
+_NOT_EDITION = frozenset(name for name, _ in _MARKERS if name != "edition")
 _ALBUM_MARKERS = frozenset({"karaoke", "tribute", "cover", "instrumental", "sped_up", "slowed"})
 _ALBUM_LIVE = re.compile(r"^live\b|\blive (at|in|from|on)\b|\blive$|\bunplugged\b|\bin concert\b")
 _ARTIST_MARKERS = frozenset({"karaoke", "tribute", "cover"})
@@ -479,6 +482,11 @@ PENALIZED = frozenset(
 )
 #: markers of a legitimate but less expected version (small penalty)
 MILD = frozenset({"acoustic", "demo"})
+#: markers of another edition of the same work: an album's Deluxe, Super Deluxe, Expanded,
+#: Anniversary or Remastered edition ("Rumours (Super Deluxe)"), a remastered track. Not
+#: penalised, but when the user did not ask for one the plain album wins over its editions
+#: (:func:`skill.music.candidates.rank`); asked for ("the deluxe version"), it is honoured
+EDITIONS = frozenset({"edition", "remaster"})
 
 
 _TRAILING = frozenset(
@@ -486,35 +494,63 @@ _TRAILING = frozenset(
      "unplugged", "version", "slowed", "reverb", "nightcore", "sped", "up", "speed", "and",
      "the", "a"}
 )  # fmt: skip
+#: trailing words of an album request that ask for an edition ("rumours super deluxe")
+_EDITION_TRAILING = frozenset({"deluxe", "super", "edition", "remastered", "remaster"})
+#: words that ask for an edition only before an edition word ("expanded edition", "20th
+#: anniversary edition"): "happy anniversary" is a title
+_EDITION_WORDS = frozenset({"edition", "version", "deluxe", "anniversary"})
+_BEFORE_EDITION = frozenset({"anniversary", "expanded", "special", "collectors", "legacy"})
+_ORDINAL_NUMBER = re.compile(r"^\d+(st|nd|rd|th)$")
 
 
-_LEADING = re.compile(r"^(?:the |a )?(?P<kind>(?:\w+ ){1,2}?)(?:version|cover|remix|edit) of ")
+_LEADING = re.compile(
+    r"^(?:the |a )?(?P<kind>(?:\w+ ){1,2}?)(?:version|cover|remix|edit|edition) of "
+)
 
 
-def asked_version(text: str) -> tuple[str, frozenset[str]]:
+def asked_version(text: str, *, editions: bool = False) -> tuple[str, frozenset[str]]:
     """A request's text without the version words it asks with, and the markers they ask
     for: "bohemian rhapsody live" → ("bohemian rhapsody", {"live"}), "blinding lights sped up"
     → ("blinding lights", {"sped_up"}), "the live version of bohemian rhapsody" →
     ("bohemian rhapsody", {"live"}). Only trailing words and a leading "the … version of"
     count, so "live forever" asks for no live version; text that would become empty is kept
-    whole."""
+    whole.
+
+    ``editions`` (album requests): edition words ask for an edition too, "rumours super
+    deluxe" → ("rumours", {"edition"}), "the deluxe version of rumours" → ("rumours",
+    {"edition"}); words that only qualify one count before an edition word ("20th
+    anniversary edition"), so "happy anniversary" asks for none."""
     words = _words(text)
     joined = " ".join(words) + " "
     leading = _LEADING.match(joined)
     if leading is not None:
-        asked = frozenset(_found(leading.group(0)))
+        asked = frozenset(_found(leading.group(0), None if editions else _NOT_EDITION))
         rest = joined[leading.end() :].strip()
         if asked and rest:
-            inner, more = asked_version(rest)
+            inner, more = asked_version(rest, editions=editions)
             return inner, asked | more
+    trailing = _TRAILING | _EDITION_TRAILING if editions else _TRAILING
     cut = len(words)
-    while cut > 0 and words[cut - 1] in _TRAILING:
+    while cut > 0 and (
+        words[cut - 1] in trailing or editions and _before_edition(words, cut - 1)
+    ):
         cut -= 1
     tail = " ".join(words[cut:])
     markers = frozenset(_found(tail)) if tail else frozenset()
     if not markers or cut == 0:
         return text, frozenset()
     return " ".join(words[:cut]), markers
+
+
+def _before_edition(words: Sequence[str], index: int) -> bool:
+    """``words[index]`` qualifies the edition word after it ("expanded edition", "20th" or
+    "twentieth anniversary")."""
+    if index + 1 >= len(words) or words[index + 1] not in _EDITION_WORDS:
+        return False
+    word = words[index]
+    if words[index + 1] == "anniversary":
+        return word in _ORDINALS or bool(_ORDINAL_NUMBER.match(word))
+    return word in _BEFORE_EDITION
 
 
 def _found(text: str, allowed: frozenset[str] | None = None) -> set[str]:

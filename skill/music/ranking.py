@@ -25,7 +25,8 @@ Similarities are 0..100.
   popularity signal.
 * **penalties**: 15 for each unasked version marker among karaoke, cover, tribute,
   instrumental, live, remix, sped up, slowed (at most 30); 5 for an unasked acoustic or demo;
-  10 when the user asked for a version (e.g. "live") the candidate is not.
+  10 when the user asked for a version (e.g. "live", or for an album "deluxe") the
+  candidate is not. Editions (deluxe, remastered…) are not penalised: see below.
 * **library bonus**: +5 for the user's own and followed playlists.
 * **playlist floor**: a playlist whose name matches the asked one less than
   :data:`PLAYLIST_FLOOR` is out, however high its rank or library bonus
@@ -36,6 +37,11 @@ Similarities are 0..100.
 
 Candidates for the same work (same normalised core title and primary artist and the same
 penalised markers, e.g. a single and its album version) collapse to the best scoring one.
+An album's editions are one work too ("Rumours", "Rumours (Super Deluxe)", "Abbey Road
+(Remastered)"): the plain edition is kept unless the user asked for an edition
+(:data:`~skill.music.names.EDITIONS`, :func:`unasked_editions`), and ranks as the work's best
+scoring edition did, so the preference changes no order between different works. An
+asked edition missing costs 10 like any asked version.
 For free text of unknown kind, an album named like a track of the same artist (the single)
 collapses into the track, which keeps the better score.
 
@@ -58,7 +64,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from skill.music.names import MILD, PENALIZED, compact, normalize, split_version
+from skill.music.names import EDITIONS, MILD, PENALIZED, compact, normalize, split_version
 
 TITLE_AND_ARTIST = (0.55, 0.35)
 NAME_ONLY = 0.90
@@ -188,7 +194,7 @@ def penalties(markers: Iterable[str], asked: Iterable[str]) -> tuple[float, list
     for mark in sorted((marks & MILD) - wanted):
         total += MILD_PENALTY
         reasons.append(f"penalty {mark}")
-    for mark in sorted((wanted & (PENALIZED | MILD)) - marks):
+    for mark in sorted((wanted & (PENALIZED | MILD | EDITIONS)) - marks):
         total += MISSING_ASKED_PENALTY
         reasons.append(f"not {mark}")
     return total, reasons
@@ -222,6 +228,12 @@ def compose(
         reasons.append("library")
     reasons.extend(penalty_reasons)
     return Scored(round(score, 2), tuple(reasons))
+
+
+def unasked_editions(markers: Iterable[str], asked: Iterable[str]) -> int:
+    """How many edition markers (:data:`~skill.music.names.EDITIONS`: deluxe and the like,
+    remastered) a candidate has that the user did not ask for; 0 for the plain edition."""
+    return len((set(markers) & EDITIONS) - set(asked))
 
 
 def work_key(

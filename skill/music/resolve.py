@@ -18,7 +18,10 @@ popularity, so precise field filters come first and Spotify's order is the popul
   user's own playlists, cached) or as a title.
   Version words at the end ("… live", "… sped up") are taken out of the names and asked for.
 * **artist**: ``type=artist`` free text; **album**: ``album:"X" artist:"A"``, then the
-  other spellings and free text.
+  other spellings and free text. The plain edition of an album wins over its Deluxe,
+  Expanded, Anniversary or Remastered editions unless one was asked for ("rumours super
+  deluxe", "the deluxe version of rumours"); a name that holds such words ("Royal Deluxe")
+  and matches whole is that album (one more search, only when version words were said).
 * **playlist**: the user's own and followed playlists (``GET /me/playlists``, cached) with a
   library bonus, and ``type=playlist`` search, at once; only a playlist whose name matches
   (``ranking.PLAYLIST_FLOOR``) counts, however high its bonus.
@@ -418,7 +421,28 @@ class Resolver:
     # -- albums --------------------------------------------------------------------------
 
     async def _albums(self, user_id: str, request: MediaRequest, calls: _Calls) -> list[Candidate]:
-        request, asked = without_version(request)
+        stripped, asked = without_version(request, editions=True)
+        if not asked:
+            return await self._album_reading(user_id, request, asked, calls)
+        # version words may be part of the name ("Royal Deluxe"): the whole name matched
+        # (almost) exactly wins over the reading that asks for a version
+        whole, versioned = await asyncio.gather(
+            self._album_reading(user_id, request, frozenset(), calls, widen=False),
+            self._album_reading(user_id, stripped, asked, calls),
+        )
+        return whole if strong(whole) else versioned
+
+    async def _album_reading(
+        self,
+        user_id: str,
+        request: MediaRequest,
+        asked: frozenset[str],
+        calls: _Calls,
+        *,
+        widen: bool = True,
+    ) -> list[Candidate]:
+        """Albums for one reading of the request: the precise search, then (``widen``) the
+        other spellings and free text when no name matched well."""
         name = request.album or request.query or ""
         year = year_filter(request.year)
         wants = [Want(name, request.artist)]
@@ -433,7 +457,7 @@ class Resolver:
         queries.append((f"{forms[-1]} {artist or ''}".strip() + year, ("album",)))
         hits = collect(await self._searches(user_id, queries[:1], calls))
         candidates = rank(hits, wants, asked)
-        if weak(candidates):
+        if widen and weak(candidates):
             more = await self._searches(user_id, queries[1:], calls)
             hits.update({k: v for k, v in collect(more).items() if k not in hits})
             candidates = rank(hits, wants, asked)

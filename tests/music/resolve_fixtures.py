@@ -70,8 +70,17 @@ DUPLICATES = [
     row("0RsvDupSingleGlasshA01", "Glasshouse Hymn", "Perrin Ash", "Glasshouse Hymn"),
     row("0RsvDupAlbumGlasshoA02", "Glasshouse Hymn", "Perrin Ash", "Orchard Songs", popularity=45),
 ]
+# One album in three editions; the plain one is the least popular.
+EDITIONS = [
+    row("0RsvEditPlainHarborA01", "Tin Lanterns", "Wren Calloway", "Harbor Glass",
+        popularity=20),
+    row("0RsvEditDeluxHarborA02", "Tin Lanterns", "Wren Calloway",
+        "Harbor Glass (Deluxe Edition)", popularity=70),
+    row("0RsvEditRemasHarborA03", "Tin Lanterns - 2015 Remaster", "Wren Calloway",
+        "Harbor Glass (2015 Remaster)", popularity=60),
+]  # fmt: skip
 #: every fixture row, added in one go (each extension rebuilds the sandbox's search index)
-ALL_ROWS = [*SAME_TITLE, *VERSIONS, *STAND_BY, *DUPLICATES]
+ALL_ROWS = [*SAME_TITLE, *VERSIONS, *STAND_BY, *DUPLICATES, *EDITIONS]
 
 
 def top(resolution: Resolution) -> str:

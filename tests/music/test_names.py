@@ -140,6 +140,11 @@ def test_split_version(title: str, core: str, version: str) -> None:
     ("title", "kwargs", "expected"),
     [
         ("Bohemian Rhapsody - Remastered 2011", {}, {"remaster"}),
+        ("Rumours (Super Deluxe)", {}, {"edition"}),
+        ("Nevermind (20th Anniversary Edition)", {}, {"edition"}),
+        ("Abbey Road (Remastered)", {}, {"remaster"}),
+        ("Born in the U.S.A. - Expanded Edition", {}, {"edition"}),
+        ("Deluxe", {}, set()),
         ("Bohemian Rhapsody - Live Aid", {}, {"live"}),
         ("Bohemian Rhapsody (Karaoke Version)", {}, {"karaoke"}),
         ("Bohemian Rhapsody - In the Style of Queen", {}, {"karaoke"}),
@@ -213,6 +218,29 @@ def test_asked_versions_lead_or_trail() -> None:
     assert asked_version("live forever") == ("live forever", frozenset())
     assert asked_version("live") == ("live", frozenset())
     assert asked_version("the version of me") == ("the version of me", frozenset())
+
+
+def test_asked_editions() -> None:
+    """In an album request edition words ask for an edition; words that only qualify one
+    ("anniversary", "expanded") count only before an edition word, so "happy anniversary"
+    is a title. A song request keeps them in its title."""
+    from functools import partial
+
+    from skill.music import names
+
+    assert names.asked_version("the deluxe version of rumours")[1] == frozenset()
+    assert names.asked_version("rumours super deluxe")[1] == frozenset()
+    asked_version = partial(names.asked_version, editions=True)
+    edition = frozenset({"edition"})
+    assert asked_version("rumours super deluxe") == ("rumours", edition)
+    assert asked_version("rumours deluxe edition") == ("rumours", edition)
+    assert asked_version("the deluxe version of rumours") == ("rumours", edition)
+    assert asked_version("the expanded edition of born in the usa") == ("born in the usa", edition)
+    assert asked_version("nevermind twentieth anniversary edition") == ("nevermind", edition)
+    assert asked_version("nevermind 20th anniversary edition") == ("nevermind", edition)
+    assert asked_version("abbey road remastered") == ("abbey road", {"remaster"})
+    assert asked_version("happy anniversary") == ("happy anniversary", frozenset())
+    assert asked_version("deluxe") == ("deluxe", frozenset())
 
 
 def test_a_slot_with_nothing_searchable_is_no_name() -> None:

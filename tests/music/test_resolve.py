@@ -203,6 +203,31 @@ async def test_album_requests(resolver: Resolver) -> None:
     assert best.uri == "spotify:album:6mUdeDZCsExyJLMdAfDuwh"
 
 
+async def test_the_plain_album_wins_over_its_editions(
+    resolver: Resolver, fixtures: World
+) -> None:
+    """An album asked for without a version is the plain edition, even when Spotify lists a
+    Deluxe or Remastered one first; asked for, the edition plays."""
+    for slots in ({"album": "rumours", "artist": "fleetwood mac"}, {"album": "rumours"},
+                  {"query": "rumours by fleetwood mac"}):
+        resolution = await resolver.resolve(USER, MediaRequest.from_slots(slots))
+        best = resolution.best
+        assert best is not None and best.name == "Rumours", explain(resolution)
+        assert best.artists == ("Fleetwood Mac",) and not resolution.ambiguous
+    harbor = await resolve(resolver, album="harbor glass", kind="album")
+    assert harbor.best is not None and harbor.best.name == "Harbor Glass", explain(harbor)
+    assert len([c for c in harbor.candidates if "Harbor Glass" in c.name]) == 1  # one work
+    for asked, name in (("harbor glass deluxe edition", "Harbor Glass (Deluxe Edition)"),
+                        ("the deluxe version of harbor glass", "Harbor Glass (Deluxe Edition)"),
+                        ("harbor glass remastered", "Harbor Glass (2015 Remaster)"),
+                        ("rumours super deluxe", "Rumours (Super Deluxe)")):
+        edition = await resolve(resolver, album=asked, kind="album")
+        assert edition.best is not None and edition.best.name == name, explain(edition)
+    # an album whose name ends in an edition word is that album
+    royal = await resolve(resolver, album="royal deluxe", kind="album")
+    assert royal.best is not None and royal.best.name == "Royal Deluxe", explain(royal)
+
+
 async def test_the_users_own_playlist_comes_first(resolver: Resolver) -> None:
     resolution = await resolve(resolver, playlist="road trip")
     best = resolution.best
