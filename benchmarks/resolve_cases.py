@@ -14,6 +14,10 @@ right answer is, judged on the catalog itself (the ground truth the sandbox serv
   normalised core name (and artist), without an artist the most popular one;
 * ``playlist`` — a catalog playlist's name (not Spotify-owned ones: development-mode search
   hides them); right = a playlist of that normalised name.
+* ``genre`` — a genre tag of the popular tracks, as said ("hip hop"); right = a playlist
+  whose name holds every word of it, or the genre's tracks as a list;
+* ``genre_own`` — the names of the demo user's playlists in ``data/world.yaml`` said as a
+  genre ("dinner jazz", no word "playlist", as the parser reads it); right = that playlist.
 
 Noise, seeded: lower case, punctuation dropped (speech has none), diacritics dropped,
 version suffixes of titles and albums dropped ("- Remastered 2011", "(feat. …)"), digits
@@ -248,6 +252,22 @@ def generate(catalog: Catalog, *, n: int, seed: int) -> Iterator[Case]:
     yield from _artists(catalog, sources, noise, rng, n)
     yield from _albums(catalog, sources, noise, rng, n)
     yield from _playlists(catalog, noise, rng, n)
+    yield from _genres(sources, rng, n)
+
+
+#: the demo user's own and followed playlists (data/world.yaml) said as a genre, with what
+#: they are: a typo, and names that are genre tags too
+OWN_AS_GENRE = {"dinner jazz": "dinner jazz", "diner jazz": "dinner jazz",
+                "road trip": "road trip", "dance pop": "dance pop"}  # fmt: skip
+
+
+def _genres(sources: list[Track], rng: random.Random, n: int) -> Iterator[Case]:
+    tags = sorted({g for t in sources for g in t.genres if normalize(g)})
+    for tag in rng.sample(tags, min(n, len(tags))):
+        said = tag.lower().replace("-", " ")
+        yield Case("genre", {"genre": said}, {"words": normalize(tag).split()}, tag, [])
+    for said, name in OWN_AS_GENRE.items():
+        yield Case("genre_own", {"genre": said}, {"playlist": name}, name, [])
 
 
 def _artists(

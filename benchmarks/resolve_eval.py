@@ -81,6 +81,12 @@ def correct(case: Case, resolution: Resolution) -> bool:
         return normalize(best.artists[0]) in expect["artists"] if best.artists else False
     if case.kind == "playlist":
         return best.kind == "playlist" and normalize(best.name) == expect["name"]
+    if case.kind == "genre":
+        if best.kind == "playlist":
+            return set(expect["words"]) <= set(normalize(best.name).split())
+        return bool(resolution.uris) and resolution.kind == "genre"
+    if case.kind == "genre_own":
+        return best.kind == "playlist" and normalize(best.name) == expect["playlist"]
     raise ValueError(case.kind)
 
 
