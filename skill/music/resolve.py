@@ -25,10 +25,13 @@ popularity, so precise field filters come first and Spotify's order is the popul
 * **playlist**: the user's own and followed playlists (``GET /me/playlists``, cached) with a
   library bonus, and ``type=playlist`` search, at once; only a playlist whose name matches
   (``ranking.PLAYLIST_FLOOR``) counts, however high its bonus.
-* **genre**: a playlist named for the genre when one matches, else tracks from
-  ``genre:"G"`` (their URIs are in :attr:`Resolution.uris`, to play as a list); with a
-  decade or year (``year:1980-1989``) the tracks of those years. A decade or year alone
-  gives its most popular tracks.
+* **genre**: the user's own or followed playlist whose whole name it is ("play dinner jazz"
+  and the user has "Dinner Jazz"; ``ranking.PLAYLIST_FLOOR`` on the title similarity, not a
+  name that merely holds the genre), else a playlist named for the genre when one matches,
+  else tracks from ``genre:"G"`` (their URIs are in :attr:`Resolution.uris`, to play as a
+  list); with a decade or year (``year:1980-1989``) the tracks of those years, or the user's
+  playlist named with both ("90s dance"). A decade or year alone gives its most popular
+  tracks. The user's playlists come with the searches (cached, as for playlist requests).
 * **liked songs**: ``spotify:user:<id>:collection`` (the id from ``GET /me``, cached).
 
 Nothing matching raises ``NotFound``; its ``details["reason"]`` is ``spotify_playlist`` when
@@ -76,7 +79,13 @@ from skill.music.candidates import (
     year_filter,
 )
 from skill.music.media import Candidate, MediaRequest, Resolution
-from skill.music.names import PENALIZED, search_forms, spotify_playlist, version_markers
+from skill.music.names import (
+    PENALIZED,
+    normalize,
+    search_forms,
+    spotify_playlist,
+    version_markers,
+)
 from skill.spotify.client import SpotifyClient
 from skill.spotify.models import Playlist, SearchResult
 
@@ -525,10 +534,16 @@ class Resolver:
                 raise NotFound("Nothing was named to look for.", details={"request": {}})
             tracks = await self._searches(user_id, [(year.strip(), ("track",))], calls)
             return _track_list(collect(tracks), f"year {request.year}")
-        playlists, tracks = await asyncio.gather(
+        playlists, tracks, mine = await asyncio.gather(
             self._searches(user_id, [(search_forms(genre)[0], ("playlist",))], calls),
             self._searches(user_id, [(f"genre:{quote(genre)}{year}", ("track",))], calls),
+            self._my_playlists_if_any(user_id, calls),
         )
+        # "play dinner jazz": the user's own or followed playlist of that whole name, if any
+        named = f"{_decade(request.year or '')} {genre}" if year else genre
+        own = _named_playlists(mine, named)
+        if own:
+            return [replace(c, reasons=(*c.reasons, f"genre {genre}")) for c in own], ()
         playlist_hits = collect(playlists)
         lists = [
             replace(c, reasons=(*c.reasons, f"genre {genre}"))
@@ -538,6 +553,23 @@ class Resolver:
         if lists:
             return lists, ()
         return _track_list(collect(tracks), f"genre {genre}")
+
+
+def _decade(year: str) -> str:
+    """A spoken year or decade as a playlist would name it ("the nineties" → "90s")."""
+    return " ".join(w for w in normalize(year).split() if w != "the")
+
+
+def _named_playlists(mine: Sequence[Playlist], name: str) -> list[Candidate]:
+    """The user's own and followed playlists whose whole name is ``name`` (title similarity
+    at least :data:`~skill.music.ranking.PLAYLIST_FLOOR`: "dinner jazz" is "Dinner Jazz",
+    a typo too, but "jazz" is not "Dinner Jazz"), best first."""
+    hits = {
+        playlist.uri: playlist_hit(playlist, position, library=True)
+        for position, playlist in enumerate(mine)
+        if ranking.title_similarity(name, playlist.name) >= ranking.PLAYLIST_FLOOR
+    }
+    return rank(hits, [Want(free=name)], frozenset())
 
 
 def _track_list(hits: Mapping[str, Hit], reason: str) -> tuple[list[Candidate], tuple[str, ...]]:

@@ -107,3 +107,26 @@ async def test_a_playlist_filled_since_plays_though_its_count_was_cached(
     # both plays read the playlist again: the second time the cached count still said 0
     playlist_id = _dinner_jazz(world).rsplit(":", 1)[1]
     assert world.stats()["api_requests_by_path"][f"/v1/playlists/{playlist_id}"] == 2
+
+
+async def test_a_genre_that_names_the_users_playlist_plays_it(
+    music: Music, world: World
+) -> None:
+    """"play dinner jazz" is parsed as a genre (no word "playlist"); the user's playlist of
+    that name wins over the genre's tracks: empty, it says so; filled, it plays as the
+    playlist. "some jazz" is still jazz, not "Dinner Jazz"."""
+    empty = await music.say("play dinner jazz in the kitchen")
+    assert empty.intent is not None and empty.intent.slots.get("genre") == "dinner jazz"
+    assert empty.error is not None and empty.error.details["reason"] == "empty"
+    assert empty.reply == "Dinner Jazz is empty, so there's nothing to play."
+    assert _plays(world) == []
+    world.play_on("Kitchen Speaker", uris=[HELLO_ICE_CUBE])
+    added = await music.say("add this to my dinner jazz playlist")
+    assert added.ok, added.to_dict()
+    outcome = await music.say("play dinner jazz in the kitchen")
+    assert outcome.ok, outcome.to_dict()
+    assert outcome.reply == "Playing the playlist Dinner Jazz on Kitchen Speaker."
+    assert world.player()["context_uri"] == _dinner_jazz(world)
+    jazz = await music.say("play some jazz in the kitchen")
+    assert jazz.ok and "Dinner Jazz" not in jazz.reply, jazz.to_dict()
+    assert world.player()["context_uri"] != _dinner_jazz(world)

@@ -285,6 +285,32 @@ async def test_a_genre_plays_something_sensible(resolver: Resolver) -> None:
         assert resolution.uris and resolution.uris[0] == best.uri
 
 
+async def test_a_genre_naming_the_users_playlist_is_that_playlist(music: Music) -> None:
+    """"play dinner jazz" reads as a genre; the user has a playlist of that whole name: it
+    wins over the genre's tracks (a typo too). A name that only holds the genre is not it
+    ("jazz" is no "Dinner Jazz"); with a decade the playlist must be named with both. The
+    user's playlists come with the genre's searches, once per cache period."""
+    resolver = Resolver(music.services.client)
+    dinner = await resolve(resolver, genre="dinner jazz")
+    best = dinner.best
+    assert best is not None and best.kind == "playlist", explain(dinner)
+    assert best.name == "Dinner Jazz" and "library" in best.reasons, explain(dinner)
+    assert dinner.kind == "genre" and dinner.uris == () and not dinner.ambiguous
+    assert dinner.queries == 3  # two searches and the user's playlists, at once
+    for slots, name in (({"genre": "diner jazz"}, "Dinner Jazz"),
+                        ({"genre": "road trip"}, "Road Trip"),
+                        ({"genre": "dance pop"}, "Dance Pop"),
+                        ({"genre": "dance", "year": "the nineties"}, "90s Dance Hits")):
+        found = await resolver.resolve(USER, MediaRequest.from_slots(slots))
+        assert found.best is not None and found.best.name == name, explain(found)
+        assert "library" in found.best.reasons, explain(found)
+    jazz = await resolve(resolver, genre="jazz")
+    assert all(c.name != "Dinner Jazz" for c in jazz.candidates), explain(jazz)
+    assert jazz.queries == 2  # the user's playlists were cached
+    rock = await resolve(resolver, genre="rock", year="1980s")
+    assert rock.uris and all(c.kind == "track" for c in rock.candidates), explain(rock)
+
+
 async def test_liked_songs_are_the_users_collection(resolver: Resolver, music: Music) -> None:
     resolution = await resolve(resolver, kind="liked")
     assert top(resolution) == "spotify:user:demo:collection"
@@ -437,6 +463,10 @@ async def test_without_the_playlist_scope_songs_still_resolve(music: Music) -> N
     assert "library" not in public.best.reasons
     with pytest.raises(InsufficientScope):
         await resolve(resolver, playlist="dinner jazz")
+    # a genre still plays the genre: the client refuses the user's playlists before sending
+    jazz = await resolve(resolver, genre="dinner jazz")
+    assert jazz.uris, explain(jazz)
+    assert "/v1/me/playlists" not in music.world.stats()["api_requests_by_path"]
 
 
 async def test_a_decade_alone_plays_its_most_popular_tracks(
