@@ -90,11 +90,9 @@ class Both:
             context.leave(entered)
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Svc]:
+def _rasa_service(path: Path) -> Iterator[Svc]:
     Sanic.test_mode = True
     sdk = create_sdk_app(build_executor([MyAction], ["tests.rasa.dev_actions"]))
-    path = tmp_path_factory.mktemp("rasa") / "skill.sqlite3"
     holder: dict[str, Any] = {}
 
     def wrap(app: Any) -> Any:
@@ -104,6 +102,17 @@ def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Svc]:
     with start_service(path, generate_key(), rasa_actions=[MyAction],
                        rasa_packages=["tests.rasa.dev_actions"], wrap=wrap) as service:
         yield service
+
+
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Svc]:
+    yield from _rasa_service(tmp_path_factory.mktemp("rasa") / "skill.sqlite3")
+
+
+@pytest.fixture
+def fresh_svc(tmp_path: Path) -> Iterator[Svc]:
+    """A service of its own: no device remembered from other tests."""
+    yield from _rasa_service(tmp_path / "skill.sqlite3")
 
 
 def _both(svc: Svc, content: bytes, headers: dict[str, str] | None = None,
@@ -205,6 +214,33 @@ def test_a_missing_song_plays_its_artist_and_the_action_says_so(svc: Svc) -> Non
         "I couldn't find I Want You by Marvin Gaye, so here's Marvin Gaye on Kitchen Speaker."
     )
     assert outcome["playing"]["uri"].startswith("spotify:artist:")
+
+
+def test_what_cannot_play_is_answered_before_which_device(fresh_svc: Svc) -> None:
+    """No device named and none remembered: a song not in the catalog is answered at once
+    (not "Which device should I use?" first); one that can play asks for the device."""
+    payload = fixture("authored_music_play_request.json")
+    del payload["tracker"]["slots"]["device"]
+    message = payload["tracker"]["latest_message"]
+    message["entities"] = [e for e in message["entities"] if e["entity"] != "device"]
+    message["text"] = "play it"
+
+    def play(turn: str, song: str) -> dict[str, Any]:
+        payload["tracker"]["latest_message"]["message_id"] = turn
+        payload["tracker"]["slots"].update({"song": song})
+        r = httpx.post(fresh_svc.url + "/webhook", params={"token": fresh_svc.keys["demo"]},
+                       json=payload, timeout=60)
+        assert r.status_code == 200, r.text
+        [message] = r.json()["responses"]
+        assert message["text"] == message["custom"]["reply"]
+        return message["custom"]  # type: ignore[no-any-return]
+
+    missing = play("turn-missing", "zqxjv wplkh")
+    assert missing["error"]["code"] == "not_found", missing
+    assert missing["reply"] == "I couldn't find zqxjv wplkh on Spotify."
+    found = play("turn-found", "bohemian rhapsody")
+    assert found["error"] is not None and found["error"]["code"] == "no_active_device", found
+    assert found["reply"].startswith("Which device should I use?")
 
 
 def test_actions_act_as_the_token_user_and_refuse_missing_tokens(svc: Svc) -> None:

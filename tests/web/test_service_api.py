@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from skill.storage.crypto import generate_key
-from tests.web.service_support import Svc, start_service
+from tests.web.service_support import Svc, api_key, start_service
 
 KITCHEN = "Kitchen Speaker"
 
@@ -163,6 +163,20 @@ def test_spotifys_own_playlist_is_not_found_and_says_why(svc: Svc, body: dict[st
     assert isinstance(error, dict) and error["details"]["reason"] == "spotify_playlist", r.text
     assert r.json()["reply"] == ("I couldn't find Release Radar: Spotify doesn't let this app "
                                  "open its own playlists like that one.")
+
+
+def test_what_cannot_play_is_answered_before_which_device(tmp_path: Path) -> None:
+    """A fresh service (no device remembered), no device named: a request that cannot play
+    is 404 not_found at once, not 404 no_active_device first; one that can play asks."""
+    with start_service(tmp_path / "skill.sqlite3", generate_key(), users=False) as fresh:
+        fresh.keys["demo"] = api_key(fresh.settings, "demo")
+        for body in ({"query": "release radar"}, {"utterance": "play zqxjv wplkh by qqqqq"},
+                     {"utterance": "play dinner jazz"}):
+            r = fresh.call("POST", "/v1/music/play", json=body)
+            _error(r, 404, "not_found")
+        r = fresh.call("POST", "/v1/music/play", json={"query": "hello by adele"})
+        error = _error(r, 404, "no_active_device")["error"]
+        assert isinstance(error, dict) and KITCHEN in error["details"]["devices"], r.text
 
 
 def test_failed_outcomes_take_the_status_of_their_code(svc: Svc) -> None:

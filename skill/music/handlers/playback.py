@@ -140,24 +140,26 @@ def _wanted_shuffle(turn: Turn, candidate: Candidate, uris: Sequence[str]) -> bo
     return candidate.kind == "artist"
 
 
-async def not_empty(turn: Turn, candidate: Candidate) -> None:
+async def not_empty(turn: Turn, candidate: Candidate) -> Candidate:
     """Raise ``NotFound`` (reason ``empty``) for a playlist or album that holds no tracks:
     Spotify refuses to play an empty context with a bare 403 "Restriction violated", which
     says nothing. The count comes with the search results and the user's playlists, which
-    may be a minute old, so an empty one is read once more before the answer."""
+    may be a minute old, so an empty one is read once more before the answer. Returns the
+    candidate with the count read again, if it was."""
     if candidate.kind not in ("playlist", "album") or candidate.items != 0:
-        return
+        return candidate
     try:
         item = await turn.provider.describe(turn.user_id, candidate.uri)
     except SkillError as exc:  # the play call will tell
         log.info("user %s: could not recount %s: %s", turn.user_id, candidate.uri, exc.code)
-        return
+        return candidate
     if item.items == 0:
         raise NotFound(
             f"The {candidate.kind} {candidate.name!r} is empty.",
             details={"reason": "empty", "kind": candidate.kind, "name": item.name,
                      "uri": candidate.uri},
         )
+    return dataclasses.replace(candidate, items=item.items)
 
 
 async def start(
@@ -170,7 +172,7 @@ async def start(
     """Play ``candidate`` on ``target`` (transfer first, verified); an empty playlist or
     album is not played (:func:`not_empty`)."""
     if not uris:
-        await not_empty(turn, candidate)
+        candidate = await not_empty(turn, candidate)
     device = await turn.make_active(target.device)
     target = dataclasses.replace(target, device=device)
     shuffle = _wanted_shuffle(turn, candidate, uris)
@@ -229,16 +231,26 @@ async def split_device_tail(turn: Turn) -> None:
         return
 
 
+async def where(turn: Turn) -> tuple[PlaybackInfo | None, Target]:
+    """The player's state and the device to play on (may ask "which device?")."""
+    state = await turn.playback()
+    return state, await turn.target(active_first=False, playback=state)
+
+
 async def play(turn: Turn) -> Outcome:
+    """What was named is found first, then the device: a request that cannot play (nothing
+    matches, one of Spotify's own playlists, an empty playlist) is answered at once, not
+    after "which device?". A request that can play asks for the device before it asks
+    which item, so the answer to "which one?" plays at once."""
     await split_device_tail(turn)
     if not has_media(turn):
         from skill.music.handlers.transport import resume
 
         return await resume(turn)
-    state = await turn.playback()
-    target = await turn.target(active_first=False, playback=state)
     if turn.command.uri:
-        return await start(turn, target, await from_uri(turn, turn.command.uri), state=state)
+        candidate = await not_empty(turn, await from_uri(turn, turn.command.uri))
+        state, target = await where(turn)
+        return await start(turn, target, candidate, state=state)
     request = MediaRequest.from_slots(turn.slots)
     try:
         resolution = await resolve(turn, request)
@@ -246,11 +258,15 @@ async def play(turn: Turn) -> Outcome:
         instead = await artist_instead(turn, request)
         if instead is None:
             raise
+        state, target = await where(turn)
         return await play_instead(turn, target, request, instead, state)
-    if resolution.ambiguous:
-        return await clarify(turn, resolution)
     best = resolution.best
     assert best is not None
+    if not resolution.ambiguous and not resolution.uris:
+        best = await not_empty(turn, best)
+    state, target = await where(turn)
+    if resolution.ambiguous:
+        return await clarify(turn, resolution)
     return await start(turn, target, best, resolution.uris, state)
 
 
