@@ -844,6 +844,26 @@ def _known_playlist(draft: Draft, start: int, end: int) -> bool:
     return True
 
 
+#: an album edition asked for: "the deluxe version of rumours", "21 deluxe edition"
+_EDITION = re.compile(
+    r"(?:(?:the )?(?:super deluxe|deluxe|expanded|remastered|anniversary|\d+(?:st|nd|rd|th)? "
+    r"anniversary|special|collector's|collectors) (?:version|edition) of .+"
+    r"|.+ (?:super deluxe|deluxe|expanded|remastered|anniversary|special) (?:version|edition))"
+)
+
+
+def _edition(draft: Draft) -> None:
+    """"play the deluxe version of rumours by fleetwood mac": an edition is an album's; the
+    words stay in the album name (the resolver honours the edition asked for)."""
+    for slot in ("track", "query"):
+        span = draft.spans.get(slot)
+        if span is not None and _EDITION.fullmatch(draft.norm.text, *span):
+            draft.drop(slot)
+            draft.set_text("album", *span)
+            draft.slots["kind"] = "album"
+            return
+
+
 _FRAME_LEAD = re.compile(r"(?:(?:the|my|a|our|this|your|new|newest|latest) )+")
 #: words that join a name to something else ("hopsin from my latest playlist")
 _JOINING = frozenset("from on to by in at with and".split())
@@ -893,6 +913,7 @@ def refine_content(draft: Draft) -> None:
         draft.set_text(slot, start + a, start + b)
     if draft.match.pattern.slots.get("kind") == "playlist":
         _framed_playlist(draft)
+    _edition(draft)
     device = content.spans.get("device")
     if _known_playlist(draft, start, end) or (
         device is not None and _known_playlist(draft, start, start + device[0])
