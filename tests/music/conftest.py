@@ -96,6 +96,12 @@ class World:
         r = self.http.post("/control/world", json=doc)
         assert r.status_code == 200, r.text
 
+    def with_tracks(self, rows: list[dict[str, str]]) -> World:
+        """The catalog with ``rows`` added, once per sandbox (the search index is rebuilt)."""
+        if self.sandbox.catalog.track(rows[0]["track_id"]) is None:
+            self.extend({"tracks": rows})
+        return self
+
     def config(self, **changes: Any) -> None:
         r = self.http.post("/control/config", json=changes)
         assert r.status_code == 200, r.text

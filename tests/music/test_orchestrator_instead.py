@@ -30,9 +30,7 @@ NAMESAKES = [
 
 @pytest.fixture
 def namesakes(world: World) -> World:
-    if world.sandbox.catalog.track(NAMESAKES[0]["track_id"]) is None:
-        world.extend({"tracks": NAMESAKES})
-    return world
+    return world.with_tracks(NAMESAKES)
 
 
 def _plays(world: World) -> list[dict[str, Any]]:

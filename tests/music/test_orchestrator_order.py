@@ -19,9 +19,7 @@ HELLO_ADELE = "spotify:track:4aebBr4JAihzJQR0CiIZJv"
 @pytest.fixture
 def twins(world: World) -> World:
     """The two "Paper Lanterns" in the catalog (added once: the search index is rebuilt)."""
-    if world.sandbox.catalog.track(TWINS[0]["track_id"]) is None:
-        world.extend({"tracks": TWINS})
-    return world
+    return world.with_tracks(TWINS)
 
 
 def _writes(world: World) -> list[dict[str, Any]]:

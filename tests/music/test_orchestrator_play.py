@@ -30,9 +30,7 @@ TWINS = [
 @pytest.fixture
 def twins(world: World) -> World:
     """The two "Paper Lanterns" in the catalog (added once: the search index is rebuilt)."""
-    if world.sandbox.catalog.track(TWINS[0]["track_id"]) is None:
-        world.extend({"tracks": TWINS})
-    return world
+    return world.with_tracks(TWINS)
 
 
 def _item(world: World, user: str = "demo") -> dict[str, Any]:
