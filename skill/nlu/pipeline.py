@@ -286,6 +286,8 @@ class Parser:
         found = self._device_lead.match(norm.text)
         if found is None or found.end() >= len(norm.text):
             return None
+        if self._device_lead.match(norm.text, found.end()) is not None:
+            return None  # one room first, not a list of them (and no deep recursion)
         start, _ = norm.span(found.end(), found.end() + 1)
         rest = self.parse(norm.original[start:])
         if rest.name == "none" or "device" in rest.slots:

@@ -72,6 +72,13 @@ ADVERSARIAL = [
     "play " + "in the kitchen " * 33,
     "resume " + "where i left off " * 29,
     "i want " * 71,
+    # rooms said first, famous names around media words, playlist splits
+    "kitchen " * 60 + "play jazz",
+    "in the kitchen " * 33 + "pause",
+    "play " + "love story " * 45,
+    "play " + "radio " * 99,
+    "add " + "x to my " * 60 + "playlist",
+    "play " + "x by " * 99 + "adele",
 ]
 
 
