@@ -398,9 +398,9 @@ _ONLY_MUSIC = frozenset(
 
 
 def _title_across(draft: Draft) -> None:
-    """"add stairway to heaven to my classic rock playlist": the grammar cut at the first
-    "to"; a famous title that runs across it keeps its words, and the playlist starts at a
-    later "to"."""
+    """Where the item ends and the playlist starts when the grammar cut at the first "to":
+    a famous title runs across it ("add stairway to heaven to my classic rock playlist"),
+    else the last "to my" / "to the playlist" names the playlist."""
     qa, qb = draft.spans["query"]
     pa, pb = draft.spans["playlist"]
     if qb > pa:
