@@ -18,6 +18,8 @@ right answer is, judged on the catalog itself (the ground truth the sandbox serv
   whose name holds every word of it, or the genre's tracks as a list;
 * ``genre_own`` — the names of the demo user's playlists in ``data/world.yaml`` said as a
   genre ("dinner jazz", no word "playlist", as the parser reads it); right = that playlist.
+* ``title_own`` — the same names said as a title alone (``{"track": "road trip"}``, as the
+  parser reads "play road trip": a famous song's name); right = that playlist.
 
 Noise, seeded: lower case, punctuation dropped (speech has none), diacritics dropped,
 version suffixes of titles and albums dropped ("- Remastered 2011", "(feat. …)"), digits
@@ -255,8 +257,8 @@ def generate(catalog: Catalog, *, n: int, seed: int) -> Iterator[Case]:
     yield from _genres(sources, rng, n)
 
 
-#: the demo user's own and followed playlists (data/world.yaml) said as a genre, with what
-#: they are: a typo, and names that are genre tags too
+#: the demo user's own and followed playlists (data/world.yaml) said as a genre or as a
+#: title alone, with what they are: a typo, and names that are genre tags too
 OWN_AS_GENRE = {"dinner jazz": "dinner jazz", "diner jazz": "dinner jazz",
                 "road trip": "road trip", "dance pop": "dance pop"}  # fmt: skip
 
@@ -268,6 +270,8 @@ def _genres(sources: list[Track], rng: random.Random, n: int) -> Iterator[Case]:
         yield Case("genre", {"genre": said}, {"words": normalize(tag).split()}, tag, [])
     for said, name in OWN_AS_GENRE.items():
         yield Case("genre_own", {"genre": said}, {"playlist": name}, name, [])
+    for said, name in OWN_AS_GENRE.items():
+        yield Case("title_own", {"track": said}, {"playlist": name}, name, [])
 
 
 def _artists(

@@ -85,7 +85,7 @@ def correct(case: Case, resolution: Resolution) -> bool:
         if best.kind == "playlist":
             return set(expect["words"]) <= set(normalize(best.name).split())
         return bool(resolution.uris) and resolution.kind == "genre"
-    if case.kind == "genre_own":
+    if case.kind in ("genre_own", "title_own"):
         return best.kind == "playlist" and normalize(best.name) == expect["playlist"]
     raise ValueError(case.kind)
 
