@@ -12,6 +12,9 @@ popularity, so precise field filters come first and Spotify's order is the popul
   (``track:"T by A"``: "stand by me" may have been split at its "by"). If still nothing
   good, wave 3 resolves the artist first (``type=artist``) and searches the title under the
   artist's catalog spelling.
+* **title alone** (no artist, no kind word, no year, no version asked: "play road trip"):
+  the user's own or followed playlist whose whole name it is, as for a genre (below), else
+  the song as above. The user's playlists come with the first search (cached).
 * **free text** ("the weeknd blinding lights", "stand by me"): every split at "by" is a
   title-by-artist reading searched as above, and the whole text is searched over tracks,
   artists, albums and playlists at once (when the kind was not said, together with the
@@ -369,6 +372,14 @@ class Resolver:
             hits = collect(found)
             for position, playlist in enumerate(mine):
                 hits[playlist.uri] = playlist_hit(playlist, position, library=True)
+        elif title := _title_alone(request, asked):
+            # "play road trip": a title alone that is the whole name of the user's playlist
+            found, own = await self._with_named_playlists(
+                user_id, title, f"title alone {title}", calls, self._searches(user_id, first, calls)
+            )
+            if own:
+                return own
+            hits = collect(found)
         else:
             hits = collect(await self._searches(user_id, first, calls))
         candidates = rank(hits, wants, asked, mixed=mixed)
@@ -499,6 +510,17 @@ class Resolver:
             log.info("own playlists not consulted for %s: %s", user_id, exc.code)
             return []
 
+    async def _with_named_playlists(
+        self, user_id: str, name: str, reason: str, calls: _Calls, searches: Awaitable[T]
+    ) -> tuple[T, list[Candidate]]:
+        """What ``searches`` found and, fetched alongside them (cached; none when they cannot
+        be read), the user's own and followed playlists whose whole name is ``name``
+        (:func:`_named_playlists`), ``reason`` added to each: a genre ("play dinner jazz") or
+        a title alone ("play road trip") that names the user's playlist means that playlist."""
+        found, mine = await asyncio.gather(searches, self._my_playlists_if_any(user_id, calls))
+        own = [replace(c, reasons=(*c.reasons, reason)) for c in _named_playlists(mine, name)]
+        return found, own
+
     async def _playlists(
         self, user_id: str, request: MediaRequest, calls: _Calls
     ) -> list[Candidate]:
@@ -534,16 +556,20 @@ class Resolver:
                 raise NotFound("Nothing was named to look for.", details={"request": {}})
             tracks = await self._searches(user_id, [(year.strip(), ("track",))], calls)
             return _track_list(collect(tracks), f"year {request.year}")
-        playlists, tracks, mine = await asyncio.gather(
-            self._searches(user_id, [(search_forms(genre)[0], ("playlist",))], calls),
-            self._searches(user_id, [(f"genre:{quote(genre)}{year}", ("track",))], calls),
-            self._my_playlists_if_any(user_id, calls),
-        )
         # "play dinner jazz": the user's own or followed playlist of that whole name, if any
         named = f"{_decade(request.year or '')} {genre}" if year else genre
-        own = _named_playlists(mine, named)
+        (playlists, tracks), own = await self._with_named_playlists(
+            user_id,
+            named,
+            f"genre {genre}",
+            calls,
+            asyncio.gather(
+                self._searches(user_id, [(search_forms(genre)[0], ("playlist",))], calls),
+                self._searches(user_id, [(f"genre:{quote(genre)}{year}", ("track",))], calls),
+            ),
+        )
         if own:
-            return [replace(c, reasons=(*c.reasons, f"genre {genre}")) for c in own], ()
+            return own, ()
         playlist_hits = collect(playlists)
         lists = [
             replace(c, reasons=(*c.reasons, f"genre {genre}"))
@@ -553,6 +579,15 @@ class Resolver:
         if lists:
             return lists, ()
         return _track_list(collect(tracks), f"genre {genre}")
+
+
+def _title_alone(request: MediaRequest, asked: frozenset[str]) -> str | None:
+    """The title of a song request that names nothing else: no artist, no kind word ("the
+    song …"), no year, no version asked for ("… live"); such a title may be the whole name of
+    one of the user's playlists ("play road trip"). None for any other request."""
+    if request.artist or request.album or request.kind or request.year or asked:
+        return None
+    return request.track
 
 
 def _decade(year: str) -> str:

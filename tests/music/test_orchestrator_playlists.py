@@ -130,3 +130,39 @@ async def test_a_genre_that_names_the_users_playlist_plays_it(
     jazz = await music.say("play some jazz in the kitchen")
     assert jazz.ok and "Dinner Jazz" not in jazz.reply, jazz.to_dict()
     assert world.player()["context_uri"] != _dinner_jazz(world)
+
+
+def _road_trip(world: World) -> str:
+    return next(p.uri for p in world.sandbox.world.playlists.values() if p.name == "Road Trip")
+
+
+ROAD_TRIP_SONG = "spotify:track:3s2C5xTanm4Kk3Ed2Rb2mo"  # "Road Trip" by chloe moriondo
+
+
+async def test_a_title_alone_that_names_the_users_playlist_plays_it(
+    music: Music, world: World
+) -> None:
+    """"play road trip" is parsed as the title of chloe moriondo's song; the user's own
+    playlist of that whole name wins and plays as the playlist. Said with its artist or
+    with the word "song", it is the song; queued, it is the song (a queue takes songs); a
+    title that names no playlist of the user's plays the song as before."""
+    outcome = await music.say("play road trip in the kitchen")
+    assert outcome.intent is not None and outcome.intent.slots.get("track") == "road trip"
+    assert "artist" not in outcome.intent.slots and "kind" not in outcome.intent.slots
+    assert outcome.ok, outcome.to_dict()
+    assert outcome.reply == "Playing the playlist Road Trip on Kitchen Speaker."
+    assert world.player()["context_uri"] == _road_trip(world)
+    for text in ("play road trip by chloe moriondo in the kitchen",
+                 "play the song road trip in the kitchen"):
+        song = await music.say(text)
+        assert song.ok, song.to_dict()
+        assert song.reply == "Playing Road Trip by chloe moriondo on Kitchen Speaker.", text
+        assert _plays(world)[-1]["body"]["uris"] == [ROAD_TRIP_SONG], text
+    queued = await music.say("queue road trip")
+    assert queued.ok and queued.playing is not None, queued.to_dict()
+    assert queued.playing.uri == ROAD_TRIP_SONG
+    other = await music.say("play bohemian rhapsody in the kitchen")
+    assert other.intent is not None and other.intent.slots.get("track") == "bohemian rhapsody"
+    assert other.ok and other.playing is not None, other.to_dict()
+    assert other.reply == "Playing Bohemian Rhapsody by Queen on Kitchen Speaker."
+    assert _plays(world)[-1]["body"]["uris"] == [other.playing.uri]

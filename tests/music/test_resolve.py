@@ -311,6 +311,40 @@ async def test_a_genre_naming_the_users_playlist_is_that_playlist(music: Music) 
     assert rock.uris and all(c.kind == "track" for c in rock.candidates), explain(rock)
 
 
+async def test_a_title_alone_naming_the_users_playlist_is_that_playlist(music: Music) -> None:
+    """"play road trip" gives the title alone (the parser types a famous song's name as a
+    track); the user has a playlist of that whole name: it wins over chloe moriondo's song
+    "Road Trip" (a typo, and a followed playlist, too). With its artist, with the kind word
+    said ("the song road trip"), or with a version asked ("road trip live"), it is the song;
+    a title that is not the whole name of a playlist ("road", "hello") is found as before.
+    The user's playlists come with the title's first search, once per cache period."""
+    resolver = Resolver(music.services.client)
+    road = await resolve(resolver, track="road trip")
+    best = road.best
+    assert best is not None and best.kind == "playlist", explain(road)
+    assert best.name == "Road Trip" and "library" in best.reasons, explain(road)
+    assert "title alone road trip" in best.reasons and not road.ambiguous
+    assert road.kind == "track" and road.uris == ()
+    assert road.queries == 2  # the title's search and the user's playlists, at once
+    for title, name in (("road trips", "Road Trip"), ("dance pop", "Dance Pop"),
+                        ("nineties dance hits", "90s Dance Hits")):
+        found = await resolve(resolver, track=title)
+        assert found.best is not None and found.best.name == name, explain(found)
+        assert found.best.kind == "playlist" and "library" in found.best.reasons
+    song = "spotify:track:3s2C5xTanm4Kk3Ed2Rb2mo"  # "Road Trip" by chloe moriondo
+    for slots in ({"track": "road trip", "artist": "chloe moriondo"},
+                  {"track": "road trip", "kind": "track"}):
+        track = await resolver.resolve(USER, MediaRequest.from_slots(slots))
+        assert top(track) == song, explain(track)
+    live = await resolve(resolver, track="road trip live")
+    assert live.best is not None and live.best.kind == "track", explain(live)
+    hello = await resolve(resolver, track="hello")
+    assert hello.best is not None and hello.best.kind == "track", explain(hello)
+    assert hello.queries == 1  # the user's playlists were cached
+    road_alone = await resolve(resolver, track="road")
+    assert all(c.name != "Road Trip" or c.kind != "playlist" for c in road_alone.candidates)
+
+
 async def test_liked_songs_are_the_users_collection(resolver: Resolver, music: Music) -> None:
     resolution = await resolve(resolver, kind="liked")
     assert top(resolution) == "spotify:user:demo:collection"
@@ -466,6 +500,9 @@ async def test_without_the_playlist_scope_songs_still_resolve(music: Music) -> N
     # a genre still plays the genre: the client refuses the user's playlists before sending
     jazz = await resolve(resolver, genre="dinner jazz")
     assert jazz.uris, explain(jazz)
+    # and a title alone is the song
+    road = await resolve(resolver, track="road trip")
+    assert road.best is not None and road.best.kind == "track", explain(road)
     assert "/v1/me/playlists" not in music.world.stats()["api_requests_by_path"]
 
 
