@@ -598,13 +598,22 @@ def _decade(year: str) -> str:
 def _named_playlists(mine: Sequence[Playlist], name: str) -> list[Candidate]:
     """The user's own and followed playlists whose whole name is ``name`` (title similarity
     at least :data:`~skill.music.ranking.PLAYLIST_FLOOR`: "dinner jazz" is "Dinner Jazz",
-    a typo too, but "jazz" is not "Dinner Jazz"), best first."""
+    a typo too, but "jazz" is not "Dinner Jazz"), best first. One word never names a playlist
+    of more ("dance" is no "Dance Pop", "dinner" no "Dinner Jazz"), and at most one word of
+    the name may go unsaid ("nineties dance" is "90s Dance Hits")."""
+    said = len(name.split())
     hits = {
         playlist.uri: playlist_hit(playlist, position, library=True)
         for position, playlist in enumerate(mine)
-        if ranking.title_similarity(name, playlist.name) >= ranking.PLAYLIST_FLOOR
+        if _names_whole(said, len(playlist.name.split()))
+        and ranking.title_similarity(name, playlist.name) >= ranking.PLAYLIST_FLOOR
     }
     return rank(hits, [Want(free=name)], frozenset())
+
+
+def _names_whole(said: int, words: int) -> bool:
+    """Whether ``said`` words can name a playlist name of ``words`` words whole."""
+    return said >= words or (said >= 2 and said >= words - 1)
 
 
 def _track_list(hits: Mapping[str, Hit], reason: str) -> tuple[list[Candidate], tuple[str, ...]]:
