@@ -42,6 +42,25 @@ BARE_ARTIST_POPULARITY = 60
 NO_MATCH_CONFIDENCE = 0.6
 #: the intents that name content to play or add
 _MUSIC_REQUESTS = frozenset(("music.play", "music.queue", "playlist.add"))
+#: the slots _draft converts from the matched text; every other slot takes the original text
+_CONVERTED_SLOTS = frozenset(
+    ("kind_word", "level", "delta", "delta_ms", "position_ms", "index", "shuffle")
+)
+#: the slots _finish converts to a bool or an int
+_TYPED_SLOTS = BOOL_SLOTS | INT_SLOTS
+#: ``Entity(*fields)`` without the keyword handling of the generated ``__new__`` (hot path)
+_new_entity: Any = tuple.__new__
+
+
+_SLOT_OF: dict[str, str] = {}
+
+
+def _slot_of(group: str) -> str:
+    """:func:`~skill.nlu.grammar.slot_of`, remembered per group name (a few hundred)."""
+    slot = _SLOT_OF.get(group)
+    if slot is None:
+        slot = _SLOT_OF[group] = slot_of(group)
+    return slot
 
 
 def repo_root() -> Path:
@@ -102,9 +121,9 @@ class Draft:
             self._entities = found
         wanted = None if labels is None else frozenset(labels)
         return [
-            Entity(e.label, e.start - start, e.end - start, e.text, e.value)
-            for e in self._entities
-            if start <= e.start and e.end <= end and (wanted is None or e.label in wanted)
+            _new_entity(Entity, (label, a - start, b - start, text, value))
+            for label, a, b, text, value in self._entities
+            if start <= a and b <= end and (wanted is None or label in wanted)
         ]
 
 
@@ -269,8 +288,8 @@ class Parser:
         if " " not in norm.text and self.catalog_names.is_common_word(norm.text):
             return None  # "home", "heart", "not": an everyday word alone names no band
         span = norm.span(0, len(norm.text))
-        return Intent("music.play", {"artist": norm.original_slice(0, len(norm.text))},
-                      0.6, {"artist": span}, "catalog:artist")
+        return Intent.owned("music.play", {"artist": norm.original_slice(0, len(norm.text))},
+                            0.6, {"artist": span}, "catalog:artist")
 
     def _leading_device(self, norm: Normalized) -> Intent | None:
         """"in the kitchen play some jazz", "bedroom, turn it up": a room or speaker said
@@ -323,11 +342,15 @@ class Parser:
         spans: dict[str, tuple[int, int]] = {}
         sign = int(pattern.options.get("sign", 1))
         for group, (a, b) in match.groups.items():
-            if group.startswith("x_") or b <= a:
+            if b <= a or group.startswith("x_"):
                 continue
-            slot = slot_of(group)
-            text = norm.text[a:b]
+            slot = _slot_of(group)
             value: SlotValue | None
+            if slot not in _CONVERTED_SLOTS:
+                slots[slot] = norm.original_slice(a, b)
+                spans[slot] = (a, b)
+                continue
+            text = norm.text[a:b]
             if slot == "kind_word":
                 kind = self.gazetteers.lookup("KIND", text)
                 if kind is None:
@@ -345,10 +368,8 @@ class Parser:
                 value = convert.clock_ms(text)
             elif slot == "index":
                 value = convert.ordinal(text)
-            elif slot == "shuffle":
+            else:  # shuffle
                 value = "on"  # the group only matches a request for shuffle
-            else:
-                value = norm.original_slice(a, b)
             if value is None:
                 return None
             slots[slot] = value
@@ -364,21 +385,17 @@ class Parser:
         allowed = INTENT_SLOTS[draft.intent]
         slots: dict[str, SlotValue] = {}
         spans: dict[str, tuple[int, int]] = {}
+        read = draft.spans
+        span = draft.norm.span
         for slot, value in draft.slots.items():
             if slot not in allowed:
                 continue
-            if slot in BOOL_SLOTS:
-                value = bool(value)
-            elif slot in INT_SLOTS:
-                value = int(value)
-            elif isinstance(value, bool):
-                value = "on" if value else "off"
-            else:
-                value = str(value)
+            if slot in _TYPED_SLOTS:
+                value = bool(value) if slot in BOOL_SLOTS else int(value)
+            elif value.__class__ is not str:
+                value = ("on" if value else "off") if isinstance(value, bool) else str(value)
             slots[slot] = value
-            if slot in draft.spans:
-                a, b = draft.spans[slot]
-                spans[slot] = draft.norm.span(a, b)
-        return Intent(
-            draft.intent, slots, draft.confidence, spans, draft.match.pattern.id
-        )
+            where = read.get(slot)
+            if where is not None:
+                spans[slot] = span(*where)
+        return Intent.owned(draft.intent, slots, draft.confidence, spans, draft.match.pattern.id)
