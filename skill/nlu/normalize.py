@@ -91,8 +91,30 @@ class Normalized:
         return tuple(self._end_of(i) for i in range(len(self.text)))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """The original range of the normalised range ``[start, end)`` (end > start)."""
-        return self._start_of(start), self._end_of(end - 1)
+        """The original range of the normalised range ``[start, end)`` (end > start): the
+        ``_start_of(start)`` and ``_end_of(end - 1)`` of one call (the hot path)."""
+        offsets = self.offsets
+        tokens = self.tokens
+        k = bisect_right(offsets, start) - 1
+        word, first, last = tokens[k]
+        inside = start - offsets[k]
+        if inside >= len(word):
+            a = last
+        elif len(word) == last - first:
+            a = first + inside
+        else:
+            a = first
+        i = end - 1
+        k = bisect_right(offsets, i) - 1
+        word, first, last = tokens[k]
+        inside = i - offsets[k]
+        if inside >= len(word):
+            b = tokens[k + 1].start
+        elif len(word) == last - first:
+            b = first + inside + 1
+        else:
+            b = last
+        return a, b
 
     def original_slice(self, start: int, end: int) -> str:
         a, b = self.span(start, end)
