@@ -6,7 +6,9 @@ targets are measured by benchmarks/nlu_speed.py).
 * prefix ends and suffix starts (firstchar.edge_strings): the frames a family finds equal
   those of trying the prefix and the suffix at every space;
 * lead words (firstchar.lead_words): a pattern that matches in a frame has one of its lead
-  words at the start of the frame's words.
+  words at the start of the frame's words;
+* the entity matcher's pre-check (EntityMatcher._may_hold): a text it lets skip spaCy holds
+  no entity when spaCy is asked all the same.
 """
 
 from __future__ import annotations
@@ -99,6 +101,36 @@ def test_lead_words_hold_for_every_match(parser: Parser) -> None:
                         assert not pattern.lead.isdisjoint(heads), (pattern.id, text)
                         checked += 1
     assert checked > 100
+
+
+def test_matcher_precheck_skips_only_texts_without_entities(parser: Parser) -> None:
+    matcher = parser.warm().entities
+    rng = random.Random(3)
+    texts = _texts(parser)
+    phrases = [p for label in ("KIND", "DECADE", "GENRE", "DEVICE") for p in
+               parser.gazetteers.tables[label]]
+    for phrase in phrases:
+        flat = phrase.replace(" ", "")
+        # a phrase said whole, glued, split at every letter, inside a word, upper case
+        texts += [f"play {phrase} now", flat, f"x{phrase}", f"{phrase}'s song", phrase.upper()]
+        texts += [f"play {flat[:i]} {flat[i:]} now" for i in range(1, len(flat))]
+    for _ in range(3000):
+        texts.append(" ".join(rng.sample(phrases, 2) + rng.sample(["play", "the", "s", "80"], 2)))
+    skipped = 0
+    for text in texts:
+        if matcher._may_hold(text):
+            continue
+        skipped += 1
+        # what find() would keep of spaCy's answer: matches on word boundaries
+        doc = matcher._make_doc(text)
+        spans = [doc[start:end] for _, start, end in matcher.matcher(doc)]
+        whole = [
+            span.text for span in spans
+            if text[span.start_char - 1 : span.start_char] in ("", " ")
+            and text[span.end_char : span.end_char + 1] in ("", " ")
+        ]
+        assert whole == [], text
+    assert 1000 < skipped < len(texts)
 
 
 def test_edge_strings_keep_every_frame(parser: Parser) -> None:
