@@ -162,6 +162,7 @@ class Parser:
         self._names: CatalogNames | None = None
         #: a room or speaker said first ("in the kitchen play jazz"), compiled on first use
         self._device_lead: re.Pattern[str] | None = None
+        self._device_lead_words: frozenset[str] = frozenset()
         #: famous names holding a media word ("love story"), see titles.py
         self.titles = MediaTitles(gazetteers, lambda: self.catalog_names)
 
@@ -297,12 +298,21 @@ class Parser:
         domain and its intent has a device slot (spans still point into the whole text)."""
         if self._device_lead is None:
             phrases = self.gazetteers.phrases("DEVICE")
+            # the regex matches only when the first word is one of its leading words or the
+            # first word of a device phrase (phrases end at a space: the regex needs one)
+            self._device_lead_words = frozenset(
+                ("in", "on", "at", "for", "the", "my", "our", *(p.split(" ")[0] for p in phrases))
+            )
             self._device_lead = re.compile(
                 r"(?:(?:in|on|at|for) )?(?:the |my |our )?(?P<device>"
                 + trie_regex(phrases)
                 + r"(?: (?:speaker|speakers|tv|echo|display))?) "
             )
-        found = self._device_lead.match(norm.text)
+        text = norm.text
+        space = text.find(" ")
+        if space < 0 or text[:space] not in self._device_lead_words:
+            return None
+        found = self._device_lead.match(text)
         if found is None or found.end() >= len(norm.text):
             return None
         if self._device_lead.match(norm.text, found.end()) is not None:
