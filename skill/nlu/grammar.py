@@ -477,6 +477,8 @@ class Grammar:
         # patterns that cannot start with its first word or character are dropped before
         # any is run (Family.dispatch over all of them at once; their bits are disjoint).
         plain = [f for f in self.families if f.prefix is None and f.suffix is None]
+        #: family index -> whether the family has neither a prefix nor a suffix
+        self._plain = tuple(f.prefix is None and f.suffix is None for f in self.families)
         self._plain_mask = sum(f.mask for f in plain)
         self._plain_any = sum(f.any_mask for f in plain)
         chars = {ch for f in plain for ch in f.first_mask}
@@ -743,6 +745,7 @@ class Grammar:
             )
         bit_info = self._bit_info
         framing = self._framing
+        plain = self._plain
         frames: dict[int, list[Frame]] = {}
         splits: dict[int, list[Split]] = {}
         spaces: list[int] | None = None
@@ -755,7 +758,17 @@ class Grammar:
             if best is not None and priority < best_key[0]:
                 break
             found = frames.get(index)
-            if found is None:
+            if found is None and text and plain[index]:
+                # one frame, the whole text, whose dispatch the plain masks above already
+                # applied to ``bits``: every pattern of the family left in ``bits`` may start
+                family = self.families[index]
+                trigger = family.trigger
+                if trigger is None or trigger.words is not None or trigger.regex.search(text):
+                    found = frames[index] = [(0, len(text), _NO_GROUPS, 0, family.mask)]
+                else:
+                    found = frames[index] = []
+                    bits &= ~family.mask
+            elif found is None:
                 if spaces is None:
                     spaces = _spaces(text)
                 family = self.families[index]
