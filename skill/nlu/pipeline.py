@@ -46,6 +46,10 @@ _MUSIC_REQUESTS = frozenset(("music.play", "music.queue", "playlist.add"))
 _CONVERTED_SLOTS = frozenset(
     ("kind_word", "level", "delta", "delta_ms", "position_ms", "index", "shuffle")
 )
+#: the slots `refine: content` drops and reads again (media.refine_content)
+_REREAD_SLOTS = frozenset(
+    ("query", "track", "album", "artist", "playlist", "genre", "year", "device")
+)
 #: the slots _finish converts to a bool or an int
 _TYPED_SLOTS = BOOL_SLOTS | INT_SLOTS
 #: ``Entity(*fields)`` without the keyword handling of the generated ``__new__`` (hot path)
@@ -351,14 +355,18 @@ class Parser:
         slots: dict[str, SlotValue] = {}
         spans: dict[str, tuple[int, int]] = {}
         sign = int(pattern.options.get("sign", 1))
+        # `refine: content` re-reads every content slot from the words after the verb (it
+        # drops what the groups held first), so their text is not read here
+        reread = _REREAD_SLOTS if pattern.refine == "content" else frozenset()
         for group, (a, b) in match.groups.items():
             if b <= a or group.startswith("x_"):
                 continue
             slot = _slot_of(group)
             value: SlotValue | None
             if slot not in _CONVERTED_SLOTS:
-                slots[slot] = norm.original_slice(a, b)
-                spans[slot] = (a, b)
+                if slot not in reread:
+                    slots[slot] = norm.original_slice(a, b)
+                    spans[slot] = (a, b)
                 continue
             text = norm.text[a:b]
             if slot == "kind_word":
