@@ -269,10 +269,14 @@ class Normalizer:
 
     # -- stage 3: wake words and fillers --------------------------------------------------
     def _strip_fillers(
-        self, tokens: list[Token], words: list[str], keep_tail: bool = False
+        self,
+        tokens: list[Token],
+        words: list[str],
+        keep_tail: bool = False,
+        keep_inner: bool = False,
     ) -> tuple[list[Token], list[str]]:
         """(tokens, their words) without wake words and fillers."""
-        if not self._anywhere.isdisjoint(words):
+        if not keep_inner and not self._anywhere.isdisjoint(words):
             tokens = [t for t in tokens if t.text not in self._anywhere]
             words = [t.text for t in tokens]
         lo, hi = 0, len(tokens)
@@ -294,12 +298,15 @@ class Normalizer:
                     break
         return tokens[lo:hi], words[lo:hi]
 
-    def normalize(self, text: str, keep_tail: bool = False) -> Normalized:
+    def normalize(
+        self, text: str, keep_tail: bool = False, keep_inner: bool = False
+    ) -> Normalized:
         """``text`` normalised; ``keep_tail`` keeps the closing fillers ("don't stop me now"
-        is a title, see Parser.parse)."""
+        is a title) and ``keep_inner`` the fillers dropped anywhere when they are inside the
+        text ("play bitch please by snoop dogg"; see Parser.parse)."""
         tokens = self._tokenize(text)
         numbered, words = self._numbers(tokens, [t.text for t in tokens])
-        tokens, words = self._strip_fillers(numbered, words, keep_tail)
+        tokens, words = self._strip_fillers(numbered, words, keep_tail, keep_inner)
         tail: tuple[str, ...] = ()
         if tokens and tokens[-1] is not numbered[-1]:
             tail = tuple(t.text for t in numbered[numbered.index(tokens[-1]) + 1 :])

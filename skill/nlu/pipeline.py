@@ -233,10 +233,17 @@ class Parser:
                 details={"max_chars": MAX_CHARS, "length": len(text)},
             )
         norm = self.normalizer.normalize(text)
+        inner = False
+        if "lease" in text:  # "please" (any case): a filler, unless a famous title holds it
+            kept = self.normalizer.normalize(text, keep_inner=True)
+            if kept.text != norm.text and self.titles.holds_filler(
+                kept, self.normalizer.anywhere
+            ):
+                norm, inner = kept, True  # "play bitch please by snoop dogg"
         if norm.tail and not self.normalizer.anywhere.issuperset(norm.tail) and (
             self.titles.ends_with_tail(norm)
-        ):
-            norm = self.normalizer.normalize(text, keep_tail=True)  # "don't stop me now"
+        ):  # "don't stop me now"
+            norm = self.normalizer.normalize(text, keep_tail=True, keep_inner=inner)
         if not norm.text:
             return Intent.none(NO_MATCH_CONFIDENCE)
         match = self.grammar.best(norm.text)

@@ -127,6 +127,18 @@ class MediaTitles:
                 return at
         return None
 
+    def holds_filler(self, norm: Normalized, fillers: frozenset[str]) -> bool:
+        """Whether ``norm`` (normalised keeping the inner fillers) has a filler word inside a
+        famous title ("play bitch please by snoop dogg", "play please please me")."""
+        words = norm.text.split(" ")
+        if fillers.isdisjoint(words):
+            return False
+        names = self._names().holding(fillers)
+        return any(
+            word in fillers and names.around(words, i) is not None
+            for i, word in enumerate(words)
+        )
+
     def ends_with_tail(self, norm: Normalized) -> bool:
         """Whether the closing filler words dropped from ``norm`` end a famous song title
         ("play don't stop me now"; "play shape of you for me" does not)."""

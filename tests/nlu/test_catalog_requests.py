@@ -48,6 +48,8 @@ def test_titles_and_artists_stay_whole(parser: Parser, bench: ModuleType) -> Non
         ("play my kinda lover by billy squier", "my kinda lover", "billy squier"),
         ("queue last name by future", "last name", "future"),
         ("play the song bonfire by wave to earth", "bonfire", "wave to earth"),
+        ("please play bitch please by snoop dogg", "bitch please", "snoop dogg"),
+        ("play don't stop me now by queen", "don't stop me now", "queen"),
     ],
 )
 def test_a_title_by_a_famous_artist_is_music(

@@ -95,3 +95,10 @@ def test_dropped_closing_fillers_are_kept_aside(parser: Parser) -> None:
     assert kept.text == "play don't stop me now for me"
     assert kept.tail == ()
     assert parser.normalizer.normalize("pause").tail == ()
+
+
+def test_inner_fillers_can_be_kept(parser: Parser) -> None:
+    text = "please play bitch please by snoop dogg please"
+    assert parser.normalizer.normalize(text).text == "play bitch by snoop dogg"
+    kept = parser.normalizer.normalize(text, keep_inner=True)
+    assert kept.text == "play bitch please by snoop dogg"  # the edges still go
