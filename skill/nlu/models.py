@@ -90,7 +90,7 @@ class Intent:
     @classmethod
     def none(cls, confidence: float = 1.0, source: str = "") -> Intent:
         """The out-of-domain result."""
-        return _owned(cls, "none", {}, confidence, {}, source)
+        return cls.owned("none", {}, confidence, {}, source)
 
     @classmethod
     def owned(
@@ -105,7 +105,16 @@ class Intent:
         without copying ``slots`` and ``spans``: the caller hands them over and never changes
         them again (the parser's hot path; the frozen dataclass ``__init__`` costs about
         1 µs more)."""
-        return _owned(cls, name, slots, confidence, spans, source)
+        # the slot descriptors set the fields directly, as the frozen __init__ does through
+        # object.__setattr__; __post_init__'s read-only views are made here
+        intent = _new_object(cls)
+        set_name, set_slots, set_confidence, set_spans, set_source = _SET_FIELDS
+        set_name(intent, name)
+        set_slots(intent, MappingProxyType(slots))
+        set_confidence(intent, confidence)
+        set_spans(intent, MappingProxyType(spans))
+        set_source(intent, source)
+        return intent
 
 
 _SET_FIELDS = tuple(
@@ -113,22 +122,3 @@ _SET_FIELDS = tuple(
 )
 _new_object = object.__new__
 
-
-def _owned(
-    cls: type[Intent],
-    name: str,
-    slots: dict[str, SlotValue],
-    confidence: float,
-    spans: dict[str, tuple[int, int]],
-    source: str,
-) -> Intent:
-    # the slot descriptors set the fields directly, as the frozen __init__ does through
-    # object.__setattr__; __post_init__'s read-only views are made here
-    intent = _new_object(cls)
-    set_name, set_slots, set_confidence, set_spans, set_source = _SET_FIELDS
-    set_name(intent, name)
-    set_slots(intent, MappingProxyType(slots))
-    set_confidence(intent, confidence)
-    set_spans(intent, MappingProxyType(spans))
-    set_source(intent, source)
-    return intent
