@@ -48,6 +48,8 @@ _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
 _RELATIVE = frozenset("is are has have was were sounds sound feels feel".split())
 _SORT_WORDS = frozenset("sort sorted order ordered rank ranked".split())
 _EDGE_WORDS = frozenset("from of off on with music".split())
+#: the slots a content reading fills: media.refine_content drops and sets exactly these
+CONTENT_SLOTS = ("query", "track", "album", "artist", "playlist", "genre", "year", "device")
 #: a title ending in a phrasal verb keeps its "on" ("what's going on", "hold on", "carry on")
 _ON_PHRASAL = frozenset(
     """going hold holding come coming carry carrying move moving hang hanging keep keeping

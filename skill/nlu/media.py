@@ -21,8 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from skill.nlu.catalog_names import FAMOUS_POPULARITY
+from skill.nlu.content import CONTENT_SLOTS, read_content, text_words
 from skill.nlu.content import TITLE_LEAD as _TITLE_LEAD
-from skill.nlu.content import read_content, text_words
 
 if TYPE_CHECKING:
     from skill.nlu.pipeline import Draft
@@ -906,7 +906,7 @@ def refine_content(draft: Draft) -> None:
         refine_media(draft)
         return
     content = read_content(text, draft.entities_in(start, end), draft.parser.catalog_names)
-    for slot in ("query", "track", "album", "artist", "playlist", "genre", "year", "device"):
+    for slot in CONTENT_SLOTS:
         if slot in draft.slots or slot in draft.spans:
             draft.drop(slot)
     for slot, (a, b) in content.spans.items():

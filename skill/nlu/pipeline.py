@@ -19,6 +19,7 @@ from typing import Any
 from skill.errors import InvalidRequest
 from skill.nlu import slots as convert
 from skill.nlu.catalog_names import CatalogNames, catalog_names
+from skill.nlu.content import CONTENT_SLOTS
 from skill.nlu.entities import Entity, EntityMatcher, Gazetteers
 from skill.nlu.grammar import Grammar, Match, slot_of, trie_regex
 from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
@@ -47,9 +48,7 @@ _CONVERTED_SLOTS = frozenset(
     ("kind_word", "level", "delta", "delta_ms", "position_ms", "index", "shuffle")
 )
 #: the slots `refine: content` drops and reads again (media.refine_content)
-_REREAD_SLOTS = frozenset(
-    ("query", "track", "album", "artist", "playlist", "genre", "year", "device")
-)
+_REREAD_SLOTS = frozenset(CONTENT_SLOTS)
 #: the slots _finish converts to a bool or an int
 _TYPED_SLOTS = BOOL_SLOTS | INT_SLOTS
 #: ``Entity(*fields)`` without the keyword handling of the generated ``__new__`` (hot path)
