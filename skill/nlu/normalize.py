@@ -55,6 +55,8 @@ class Normalized:
     offsets: tuple[int, ...]
     #: the closing filler words that were dropped ("now", "for me"), in order
     tail: tuple[str, ...] = ()
+    #: whether a filler dropped anywhere ("please") stood inside the kept words
+    inner_filler: bool = False
 
     def _start_of(self, i: int) -> int:
         """The start offset in ``original`` of the source of character ``i`` of ``text``."""
@@ -306,29 +308,36 @@ class Normalizer:
         text ("play bitch please by snoop dogg"; see Parser.parse)."""
         tokens = self._tokenize(text)
         numbered, words = self._numbers(tokens, [t.text for t in tokens])
+        fillers = not self._anywhere.isdisjoint(words)
         tokens, words = self._strip_fillers(numbered, words, keep_tail, keep_inner)
         tail: tuple[str, ...] = ()
         if tokens and tokens[-1] is not numbered[-1]:
             tail = tuple(t.text for t in numbered[numbered.index(tokens[-1]) + 1 :])
+        inner = fillers and not keep_inner and len(tokens) > 1 and any(
+            t.text in self._anywhere
+            for t in numbered[numbered.index(tokens[0]) + 1 : numbered.index(tokens[-1])]
+        )
         offsets = []
         at = 0
         for word in words:
             offsets.append(at)
             at += len(word) + 1
-        # what Normalized(text, " ".join(words), tuple(tokens), tuple(offsets), tail) builds,
-        # without the frozen __init__'s object.__setattr__ calls (0.86 -> 0.49 µs)
+        # what Normalized(text, " ".join(words), tuple(tokens), tuple(offsets), tail, inner)
+        # builds, without the frozen __init__'s object.__setattr__ calls (0.86 -> 0.49 µs)
         norm = _new_object(Normalized)
-        set_original, set_text, set_tokens, set_offsets, set_tail = _SET_FIELDS
+        set_original, set_text, set_tokens, set_offsets, set_tail, set_inner = _SET_FIELDS
         set_original(norm, text)
         set_text(norm, " ".join(words))
         set_tokens(norm, tuple(tokens))
         set_offsets(norm, tuple(offsets))
         set_tail(norm, tail)
+        set_inner(norm, inner)
         return norm
 
 
 #: the slot descriptors of Normalized's fields, in field order (normalize's hot path)
 _SET_FIELDS = tuple(
-    Normalized.__dict__[name].__set__ for name in ("original", "text", "tokens", "offsets", "tail")
+    Normalized.__dict__[name].__set__
+    for name in ("original", "text", "tokens", "offsets", "tail", "inner_filler")
 )
 _new_object = object.__new__

@@ -233,11 +233,9 @@ class Parser:
             )
         norm = self.normalizer.normalize(text)
         inner = False
-        if "lease" in text:  # "please" (any case): a filler, unless a famous title holds it
+        if norm.inner_filler:  # "please" is a filler, unless a famous title holds it
             kept = self.normalizer.normalize(text, keep_inner=True)
-            if kept.text != norm.text and self.titles.holds_filler(
-                kept, self.normalizer.anywhere
-            ):
+            if self.titles.holds_filler(kept, self.normalizer.anywhere):
                 norm, inner = kept, True  # "play bitch please by snoop dogg"
         if norm.tail and not self.normalizer.anywhere.issuperset(norm.tail) and (
             self.titles.ends_with_tail(norm)

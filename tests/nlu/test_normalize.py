@@ -100,5 +100,7 @@ def test_dropped_closing_fillers_are_kept_aside(parser: Parser) -> None:
 def test_inner_fillers_can_be_kept(parser: Parser) -> None:
     text = "please play bitch please by snoop dogg please"
     assert parser.normalizer.normalize(text).text == "play bitch by snoop dogg"
+    assert parser.normalizer.normalize(text).inner_filler  # the parser then tries keep_inner
     kept = parser.normalizer.normalize(text, keep_inner=True)
     assert kept.text == "play bitch please by snoop dogg"  # the edges still go
+    assert not parser.normalizer.normalize("please play jazz please").inner_filler
