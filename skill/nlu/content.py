@@ -42,7 +42,8 @@ _DESCRIPTORS = frozenset(
     famous biggest first full whole entire certain particular something anything few random
     genre kind type style selling best-selling bestselling that's thats which's only just
     upwards onwards again everything today's todays yesterday's yesterdays tonight's tonights
-    sort sorted by all every favorite favourite preferred""".split()
+    sort sorted by all every favorite favourite preferred played current favorited favourited
+    bookmarked downloaded subscribed recently""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
 _RELATIVE = frozenset("is are has have was were sounds sound feels feel".split())
@@ -159,6 +160,17 @@ def read_content(
                 out.spans["device"] = (words[first][1], words[end][2])
                 for i in range(prep, end + 1):
                     used[i] = True
+    # a playback mode said after the content ("hello by adele on repeat in the kitchen")
+    for i in range(n - 2, 0, -1) if "repeat" in present or "loop" in present else ():
+        if (
+            words[i][0] in ("on", "in") and not used[i]
+            and (words[i + 1][0] in ("repeat", "loop")
+                 or (words[i + 1][0] == "a" and i + 2 < n and words[i + 2][0] == "loop"))
+        ):
+            last = i + 1 if words[i + 1][0] != "a" else i + 2
+            if last == n - 1 or used[last + 1]:
+                for k in range(i, last + 1):
+                    used[k] = True
     # "open youtube and play X": the joining words after a service name
     for i in range(n - 1) if True in used else ():
         if used[i] and not used[i + 1] and words[i + 1][0] in ("and", "then", "to"):

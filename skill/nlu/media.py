@@ -97,6 +97,8 @@ def _entity_only(draft: Draft, slot: str) -> bool:
             return False
         for i in range(entity.start, entity.end):
             covered[i] = True
+    if _FREQUENCY.search(text):
+        return False  # "1037 fm" is a station, not a year
     rest = "".join(" " if covered[i] else ch for i, ch in enumerate(text)).split()
     if any(word not in _GLUE and not (word.isdigit() and len(word) == 4) for word in rest):
         return False
@@ -115,6 +117,7 @@ def _entity_only(draft: Draft, slot: str) -> bool:
 
 
 _FOUR_DIGITS = re.compile(r"\b\d{4}\b")
+_FREQUENCY = re.compile(r"\b\d+(?:\.\d+)? (?:fm|am)\b")
 _DEVICE_PREP = re.compile(r" (?:in|on|at|through|via)(?: the| my)? $")
 
 
