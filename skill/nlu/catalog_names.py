@@ -72,6 +72,8 @@ class NamesHolding:
         words) that hold word ``index`` and more than it ("love story", "tv on the radio",
         "radio head"), or None. Only runs of the names' own words are tried."""
         vocab = self.vocab
+        if any("'" in w for w in words):
+            words = [w.replace("'", "") for w in words]  # name keys have no apostrophes
         lo = index
         while lo > 0 and index - lo < TITLE_WORDS - 1 and words[lo - 1] in vocab:
             lo -= 1
@@ -83,7 +85,7 @@ class NamesHolding:
             for b in range(hi, index, -1):
                 if b - a < 2 or (best is not None and b - a <= best[1] - best[0]):
                     break
-                if " ".join(words[a:b]).replace("'", "") in self.names:
+                if " ".join(words[a:b]) in self.names:
                     best = (a, b)
         return best
 

@@ -43,7 +43,7 @@ _DESCRIPTORS = frozenset(
     genre kind type style selling best-selling bestselling that's thats which's only just
     upwards onwards again everything today's todays yesterday's yesterdays tonight's tonights
     sort sorted by all every favorite favourite preferred played current favorited favourited
-    bookmarked downloaded subscribed recently""".split()
+    bookmarked downloaded subscribed recently sung performed""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
 _RELATIVE = frozenset("is are has have was were sounds sound feels feel".split())
@@ -188,6 +188,11 @@ def read_content(
     for i in years:
         if used[i]:
             continue
+        if (
+            i + 2 < n and words[i + 1][0] == "by"
+            and all(words[k][0] in ("the", "song", "track") for k in range(i))
+        ):
+            continue  # "1979 by the smashing pumpkins": a title that is a year
         if "year" not in out.spans:
             out.spans["year"] = (words[i][1], words[i][2])
         used[i] = True
@@ -271,8 +276,10 @@ def read_content(
             last -= 1
         first = split + 1
         while first < last and words[first][0] in ("the", "artist", "band", "singer", "group"):
-            if words[first][0] == "the" and words[first + 1][0] not in ("artist", "band"):
-                break
+            if words[first][0] == "the" and (
+                words[first + 1][0] not in ("artist", "band") or first + 1 == last
+            ):
+                break  # "by the artist X", but "by the band" names The Band
             first += 1
         if last >= first:
             span = (words[first][1], _strip_possessive(words[last]))

@@ -38,6 +38,10 @@ _SORT_PREFIX = re.compile(
     r"popular|good|great|recent|most recent|hottest|famous|biggest|last|first|top \d+|"
     r"top ten) )+"
 )
+#: words after which a name begins: "the audiobook good omens" keeps its "good"
+_NAMED_AFTER = tuple(
+    f" {w} " for w in "audiobook book novel podcast called named titled entitled".split()
+)
 _TRAILING_SORT = re.compile(r" (?:sort(?:ed)? by [a-z0-9 ]+|that is popular|that'?s popular)$")
 _FREE = ("query", "track", "artist", "album", "playlist")
 #: slots the entity pass may turn a query into, by entity label
@@ -51,7 +55,7 @@ def _trim(draft: Draft, slot: str) -> None:
     a, b = draft.spans[slot]
     text = draft.norm.text[a:b]
     m = _SORT_PREFIX.match(text)
-    if m and m.end() < len(text) and not (
+    if m and m.end() < len(text) and not draft.norm.text.endswith(_NAMED_AFTER, 0, a) and not (
         slot in ("track", "query")
         and ("artist" in draft.spans or " by " in text[m.end() :])
         and all(word in _TITLE_LEAD for word in text[: m.end()].split())
@@ -277,7 +281,10 @@ def _query_noise(draft: Draft) -> None:
         draft.drop("query")
         return
     m = _QUERY_LEAD.match(text)
-    if m and m.end() < len(text):
+    if m and m.end() < len(text) and not (
+        text.startswith(_ME_TITLE, m.end())
+        and (draft.parser.catalog_names.title(text) or 0) >= FAMOUS_POPULARITY
+    ):  # "me and bobby mcgee" keeps its "me"
         draft.set_text("query", a + m.end(), b)
 
 
@@ -781,6 +788,8 @@ def _resumed_show(draft: Draft) -> None:
 
 
 #: a play verb left after a request frame that the prefix read as the verb ("i would like")
+#: words that cannot follow "play me" unless "me" opens the title
+_ME_TITLE = ("and ", "& ", "too", "myself", "against ", "n ")
 _VERB_LEAD = re.compile(r"(?:to )(?:hear|listen to|listen|play|put on|have)(?: me| us)? ")
 
 
@@ -902,6 +911,10 @@ def refine_content(draft: Draft) -> None:
     lead = _VERB_LEAD.match(draft.norm.text, start)
     if lead is not None and lead.end() < len(draft.norm.text):
         start = lead.end()  # "i would like | to hear some music": the frame took the verb
+    if start > 3 and draft.norm.text.startswith(_ME_TITLE, start) and (
+        draft.norm.text.endswith(" me ", 0, start)
+    ):
+        start -= 3  # "play me and bobby mcgee", "play me too by meghan trainor": a title
     shuffle = draft.spans.get("shuffle")
     end = len(draft.norm.text) if shuffle is None or shuffle[0] < start else shuffle[0]
     text = draft.norm.text[start:end]
