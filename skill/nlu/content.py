@@ -35,7 +35,10 @@ _NAMED_DEVICES = frozenset({"phone", "iphone", "laptop", "computer", "tablet", "
 _OWNED_DEVICES = _DEVICE_NOUNS | _NAMED_DEVICES
 _DEVICE_PREP = frozenset({"in", "on", "at", "through", "via", "for"})
 _SERVICE_PREP = frozenset("on with using from off of via in at through over use".split())
-_YEAR_PREP = frozenset("from of in the year around during released decade era".split())
+_YEAR_PREP = frozenset(
+    "from of in the year around during released decade era early late mid half last first part"
+    .split()
+)
 _DESCRIPTORS = frozenset(
     """a an the some any me us for my this that his her their its good great nice best top
     ten fifty 50 20 10 5 twenty most popular newest new latest last greatest hottest recent
@@ -200,6 +203,19 @@ def read_content(
         while j >= 0 and not used[j] and words[j][0] in _YEAR_PREP:
             used[j] = True
             j -= 1
+    # "music from the noise genre": the words before "genre" name it
+    for g in range(n - 1, 1, -1) if "genre" in present else ():
+        if words[g][0] != "genre" or used[g] or (g + 1 < n and not used[g + 1]):
+            continue
+        p = g - 1
+        while p >= 0 and not used[p] and words[p][0] not in ("from", "of", "in"):
+            p -= 1
+        if p >= 0 and not used[p] and p + 1 < g:
+            first = p + 2 if words[p + 1][0] == "the" and p + 2 < g else p + 1
+            out.spans["genre"] = (words[first][1], words[g - 1][2])
+            for k in range(p, g + 1):
+                used[k] = True
+        break
     # "sort by top", "sorted by popularity": an ordering, not an artist
     for i in range(n - 2) if "by" in present else ():
         if words[i][0] in _SORT_WORDS and words[i + 1][0] == "by" and not used[i + 2]:
