@@ -56,6 +56,8 @@ def _trim(draft: Draft, slot: str) -> None:
     text = draft.norm.text[a:b]
     m = _SORT_PREFIX.match(text)
     if m and m.end() < len(text) and not draft.norm.text.endswith(_NAMED_AFTER, 0, a) and not (
+        slot == "query" and _title_kind(draft, text) is not None  # "the great gatsby"
+    ) and not (
         slot in ("track", "query")
         and ("artist" in draft.spans or " by " in text[m.end() :])
         and all(word in _TITLE_LEAD for word in text[: m.end()].split())
