@@ -65,6 +65,11 @@ TITLE_LEAD = frozenset(
     "this that that's thats my something new best one every all only just first last good "
     "great".split()
 )
+#: descriptor words that open a name said right after "the song/album/playlist"
+_NAME_OPENERS = frozenset(
+    "the new good great best random kind top first last this my all every greatest big old"
+    .split()
+)
 _TITLE_TAIL = frozenset("me us with".split())
 _ALBUM_WORDS = frozenset("album albums record ep lp".split())
 _CLAUSE_WORDS = frozenset("is was are i i'll i'd you please".split())
@@ -307,6 +312,8 @@ def read_content(
             used[i] = True
     # kind words
     kind_at: list[int] = []
+    #: where a run begins right after "the song", "the album", "the playlist": a name
+    names_after: set[int] = set()
     for entity in entities:
         if entity.label != "KIND":
             continue
@@ -315,6 +322,8 @@ def read_content(
             continue
         out.kind = entity.value
         kind_at.append(idx[0])
+        if entity.value in _TITLE_KINDS:
+            names_after.add(idx[1] + 1)
         for i in range(idx[0], idx[1] + 1):
             used[i] = True
     if named is not None:
@@ -338,6 +347,10 @@ def read_content(
                     words[a][0] in _DESCRIPTORS
                     and words[a][0] not in _TITLE_OPENERS
                     and not (a == 0 and words[a][0] in ("that's", "thats"))  # "that's amore"
+                    # "the album random access memories", "the record kind of blue"
+                    and not (a == i and i in names_after and words[a][0] in _NAME_OPENERS)
+                    # "this is guns n roses": Spotify's This Is playlists, "this is me"
+                    and not (words[a][0] == "this" and a < b and words[a + 1][0] == "is")
                 )
                 or words[a][0] in _EDGE_WORDS
                 or (words[a][0] in _NAMING and a > 0 and a < b)
@@ -352,7 +365,8 @@ def read_content(
                 continue
             break
         while b >= a and (
-            words[b][0] in _DESCRIPTORS or words[b][0] in _MUSIC_WORDS
+            words[b][0] in _DESCRIPTORS
+            or (words[b][0] in _MUSIC_WORDS and (i not in names_after or b == a))
             or (
                 words[b][0] in _EDGE_WORDS
                 and words[b][0] != "off"

@@ -40,7 +40,9 @@ _SORT_PREFIX = re.compile(
 )
 #: words after which a name begins: "the audiobook good omens" keeps its "good"
 _NAMED_AFTER = tuple(
-    f" {w} " for w in "audiobook book novel podcast called named titled entitled".split()
+    f" {w} " for w in
+    "audiobook book novel podcast called named titled entitled song track album record playlist"
+    .split()
 )
 _TRAILING_SORT = re.compile(r" (?:sort(?:ed)? by [a-z0-9 ]+|that is popular|that'?s popular)$")
 _FREE = ("query", "track", "artist", "album", "playlist")
@@ -878,7 +880,7 @@ def _edition(draft: Draft) -> None:
             return
 
 
-_FRAME_LEAD = re.compile(r"(?:(?:the|my|a|our|this|your|new|newest|latest) )+")
+_FRAME_LEAD = re.compile(r"(?:(?:the|my|a|our|this(?! is )|your|new|newest|latest) )+")
 #: words that join a name to something else ("hopsin from my latest playlist")
 _JOINING = frozenset("from on to by in at with and".split())
 
@@ -892,13 +894,14 @@ def _framed_playlist(draft: Draft) -> None:
         return
     a, b = framed
     lead = _FRAME_LEAD.match(draft.norm.text, a, b)
-    if lead is not None:
-        a = lead.end()
+    if lead is not None and not draft.norm.text.endswith(("playlist ", " list "), 0, a):
+        a = lead.end()  # "my new playlist", but "the playlist new jack swing" is named whole
     words = draft.norm.text[a:b].split(" ")
     if a >= b or len(words) < 2 or not _JOINING.isdisjoint(words):
         return
-    if draft.spans.get("playlist") == (a, b):
-        return
+    read = draft.spans.get("playlist")
+    if read is not None and read[0] <= a and read[1] == b:
+        return  # the reading holds the frame and more: "this is guns n roses"
     for slot in _FREE + ("genre", "year"):
         span = draft.spans.get(slot)
         if span is not None and span[0] < b and a < span[1]:
