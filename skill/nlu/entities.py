@@ -9,6 +9,9 @@ the utterance, so "R&B", "r & b" and "R and B" all match "r and b".
 run on the normalised text (only the tokenizer and the matcher: about 5 µs for a short
 command, where a full ``nlp()`` call costs about 25 µs). spaCy is imported when the matcher is
 built, not when this module is imported, so commands that need no entities never pay for it.
+On the normalised text (lower-case ASCII words one space apart) :meth:`EntityMatcher.find`
+gives spaCy's answer without running it: the phrases are looked up by runs of whole words
+(about 1 µs; see ``_find_words``).
 """
 
 from __future__ import annotations
@@ -135,15 +138,26 @@ class EntityMatcher:
         #: :meth:`_may_hold`)
         self._joined: set[str] = set()
         self._heads: set[str] = set()
+        #: the phrases' LOWER tokens -> their labels, and phrase -> the labels of every phrase
+        #: with its tokens (:meth:`_find_words`)
+        by_tokens: dict[tuple[str, ...], dict[str, None]] = {}
+        tokens_of: dict[str, tuple[str, ...]] = {}
         for label in LABEL_ORDER:
             phrases = gazetteers.phrases(label)
             if phrases:
                 docs = list(self.nlp.tokenizer.pipe(phrases))
                 self.matcher.add(label, docs)
-                for doc in docs:
-                    joined = "".join([token.lower_ for token in doc])
+                for phrase, doc in zip(phrases, docs, strict=True):
+                    lower = tuple([token.lower_ for token in doc])
+                    joined = "".join(lower)
                     self._joined.add(joined)
                     self._heads.update(joined[:i] for i in range(1, len(joined)))
+                    by_tokens.setdefault(lower, {})[label] = None
+                    tokens_of[phrase] = lower
+        self._labels_of_tokens = {tokens: tuple(labels) for tokens, labels in by_tokens.items()}
+        self._labels_of_phrase = {
+            phrase: self._labels_of_tokens[tokens] for phrase, tokens in tokens_of.items()
+        }
         self._rank = {label: i for i, label in enumerate(LABEL_ORDER)}
         #: match id (the label's hash in the vocabulary) -> label
         self._label_of = {self.nlp.vocab.strings[label]: label for label in LABEL_ORDER}
@@ -154,14 +168,44 @@ class EntityMatcher:
         Only matches that start and end on word boundaries of ``text`` count, so the spaCy
         tokenizer's finer splits ("don't" -> "do", "n't") never produce a partial word.
         """
-        if not self._may_hold(text):
-            return []
         wanted = None if labels is None else frozenset(labels)
+        if _plain_words(text):
+            found = self._find_words(text, wanted)
+        elif self._may_hold(text):
+            found = self._find_spacy(text, wanted)
+        else:
+            return []
+        if not found:
+            return []
+        if len(found) > 1 and _overlap(found):
+            # longest first, then the earlier label, then the earlier start; a phrase
+            # overlapping one already chosen is dropped (without overlaps, all are kept)
+            found.sort(key=_longest_first)
+            chosen: list[tuple[int, int, int, str]] = []
+            for item in found:
+                a, b = item[0], item[1]
+                if not any(a < y and x < b for x, y, _, _ in chosen):
+                    chosen.append(item)
+            chosen.sort()
+            found = chosen
+        tables = self.gazetteers.tables  # Gazetteers.lookup, without a call per entity
+        entities = []
+        for a, b, _, label in found:
+            phrase = text[a:b]
+            value = tables[label].get(phrase) or phrase
+            entities.append(_new_entity(Entity, (label, a, b, phrase, value)))
+        return entities
+
+    def _find_spacy(
+        self, text: str, wanted: frozenset[str] | None
+    ) -> list[tuple[int, int, int, str]]:
+        """(start, end, label rank, label) of every phrase spaCy's matcher finds on word
+        boundaries of ``text``."""
         doc = self._make_doc(text)
         matches = self.matcher(doc)
-        if not matches:
-            return []
         found: list[tuple[int, int, int, str]] = []
+        if not matches:
+            return found
         label_of = self._label_of
         rank = self._rank
         size = len(text)
@@ -175,24 +219,50 @@ class EntityMatcher:
             if (a > 0 and text[a - 1] != " ") or (b < size and text[b] != " "):
                 continue
             found.append((a, b, rank[label], label))
-        if len(found) > 1:
-            # longest first, then the earlier label, then the earlier start; a phrase
-            # overlapping one already chosen is dropped
-            found.sort(key=_longest_first)
-            chosen: list[tuple[int, int, int, str]] = []
-            for item in found:
-                a, b = item[0], item[1]
-                if not any(a < y and x < b for x, y, _, _ in chosen):
-                    chosen.append(item)
-            chosen.sort()
-            found = chosen
-        lookup = self.gazetteers.lookup
-        entities = []
-        for a, b, _, label in found:
-            phrase = text[a:b]
-            value = lookup(label, phrase) or phrase
-            entities.append(_new_entity(Entity, (label, a, b, phrase, value)))
-        return entities
+        return found
+
+    def _find_words(
+        self, text: str, wanted: frozenset[str] | None
+    ) -> list[tuple[int, int, int, str]]:
+        """What :meth:`_find_spacy` finds, without spaCy, for lower-case printable ASCII
+        words one space apart (the normalised text).
+
+        spaCy tokenizes each run of non-space characters alone, so the tokens of whole words
+        ``w_i .. w_j`` are those of the text ``w_i .. w_j``, and a match on word boundaries
+        is such a run whose tokens' LOWER (here the tokens themselves) equal a phrase's.
+        Their joined text is then that phrase's joined tokens (see :meth:`_may_hold`), so
+        only runs that stay within ``_heads`` are looked at. A run that is a phrase itself
+        has its tokens; any other run (rare: "r and b" against "randb") is tokenized."""
+        found: list[tuple[int, int, int, str]] = []
+        words = text.split(" ")
+        joined = self._joined
+        heads = self._heads
+        of_phrase = self._labels_of_phrase
+        rank = self._rank
+        last = len(words) - 1
+        start = 0
+        for i, word in enumerate(words):
+            first = start
+            start += len(word) + 1
+            run = word
+            j = i
+            end = first + len(word)
+            while True:
+                if run in joined:
+                    phrase = text[first:end]
+                    found_labels = of_phrase.get(phrase)
+                    if found_labels is None:
+                        tokens = tuple([token.lower_ for token in self._make_doc(phrase)])
+                        found_labels = self._labels_of_tokens.get(tokens, ())
+                    for label in found_labels:
+                        if wanted is None or label in wanted:
+                            found.append((first, end, rank[label], label))
+                if j == last or run not in heads:
+                    break
+                j += 1
+                run += words[j]
+                end += 1 + len(words[j])
+        return found
 
     def _may_hold(self, text: str) -> bool:
         """False only when no phrase can be found in ``text``, so the spaCy tokenizer and
@@ -225,6 +295,25 @@ class EntityMatcher:
                     if run not in heads:
                         break
         return False
+
+
+def _plain_words(text: str) -> bool:
+    """Whether ``text`` is lower-case printable ASCII words one space apart (or empty)."""
+    return (
+        text.isascii() and text.isprintable() and text.lower() == text
+        and "  " not in text and text[:1] != " " and text[-1:] != " "
+    )
+
+
+def _overlap(found: list[tuple[int, int, int, str]]) -> bool:
+    """Sort ``found`` (start, end, ...) and say whether two of its ranges overlap."""
+    found.sort()
+    end = 0
+    for item in found:
+        if item[0] < end:
+            return True
+        end = item[1]
+    return False
 
 
 def _longest_first(item: tuple[int, int, int, str]) -> tuple[int, int, int]:

@@ -8,7 +8,9 @@ targets are measured by benchmarks/nlu_speed.py).
 * lead words (firstchar.lead_words): a pattern that matches in a frame has one of its lead
   words at the start of the frame's words;
 * the entity matcher's pre-check (EntityMatcher._may_hold): a text it lets skip spaCy holds
-  no entity when spaCy is asked all the same.
+  no entity when spaCy is asked all the same;
+* the entity matcher's word lookup (EntityMatcher._find_words) finds what spaCy's matcher
+  finds on word boundaries.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import pytest
 import yaml
 
 from skill.nlu import Parser
+from skill.nlu.entities import _plain_words
 from skill.nlu.firstchar import DIGIT, LEAD_WORDS, edge_strings, lead_words, required_words
 from skill.nlu.grammar import Family, _empty_at_end
 from skill.nlu.sample import sample
@@ -209,3 +212,33 @@ def test_a_plain_pause_does_not_import_spacy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_word_lookup_finds_what_spacy_finds(parser: Parser) -> None:
+    matcher = parser.warm().entities
+    rng = random.Random(5)
+    texts = [
+        parser.normalizer.normalize(case["text"]).text
+        for path in sorted(TESTS.glob("*.yaml"))
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["tests"]
+    ]
+    phrases = [p for label in ("KIND", "DECADE", "GENRE", "DEVICE", "SERVICE", "STATION",
+                               "PODCAST") for p in parser.gazetteers.tables[label]]
+    # tokens that differ from the words ("2gb" -> "2", "gb"; "don't" -> "do", "n't")
+    texts += ["play 2 gb", "play 2gb now", "wait wait do n't tell me", "the doctor 's kitchen"]
+    for phrase in phrases:
+        flat = phrase.replace(" ", "")
+        texts += [f"play {phrase} now", flat, f"x{phrase}", f"{phrase}'s song", phrase * 2]
+        texts += [f"play {flat[:i]} {flat[i:]} now" for i in range(1, min(len(flat), 5))]
+    for _ in range(1000):
+        texts.append(" ".join(rng.sample(phrases, 2) + rng.sample(["play", "the", "s", "80"], 2)))
+    checked = 0
+    for text in texts:
+        if not _plain_words(text):
+            continue
+        checked += 1
+        for labels in (None, frozenset({"KIND"})):
+            words = matcher._find_words(text, labels)
+            spacy = matcher._find_spacy(text, labels)
+            assert sorted(words) == sorted(spacy), text
+    assert checked > 5000
