@@ -128,6 +128,9 @@ def _first_words(items: Any) -> frozenset[str] | None:
         prefixes = _product(prefixes, sub)
         if prefixes is not None and all(" " in p for p in prefixes):
             return frozenset(p.split(" ", 1)[0] for p in prefixes)
+        if prefixes is not None:
+            # a prefix holding a space has its first word: what follows cannot change it
+            prefixes = frozenset(p.split(" ", 1)[0] + " " if " " in p else p for p in prefixes)
     else:
         # the whole regex is literal alternatives: every match is one of the strings
         if prefixes is not None and "" not in prefixes:

@@ -112,7 +112,7 @@ _MAX_PREFIX_WORDS = 10
 _MAX_SUFFIX_CHARS = 120
 _MAX_SUFFIX_WORDS = 16
 #: how many characters of a prefix's end and a suffix's start are known (firstchar.py)
-_EDGE = 4
+_EDGE = 8
 
 
 class GrammarError(ValueError):

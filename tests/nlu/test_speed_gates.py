@@ -27,7 +27,14 @@ import yaml
 
 from skill.nlu import Parser
 from skill.nlu.entities import _plain_words
-from skill.nlu.firstchar import DIGIT, LEAD_WORDS, edge_strings, lead_words, required_words
+from skill.nlu.firstchar import (
+    DIGIT,
+    LEAD_WORDS,
+    edge_strings,
+    first_words,
+    lead_words,
+    required_words,
+)
 from skill.nlu.grammar import Family, _empty_at_end
 from skill.nlu.sample import sample
 
@@ -242,3 +249,10 @@ def test_word_lookup_finds_what_spacy_finds(parser: Parser) -> None:
             spacy = matcher._find_spacy(text, labels)
             assert sorted(words) == sorted(spacy), text
     assert checked > 5000
+
+
+def test_first_words_are_cut_at_their_space() -> None:
+    # 4 x 300 x 2 whole strings would pass the expansion limit; their first words do not
+    names = "|".join(f"n{i}(?: x| y)?" for i in range(100))
+    source = f"(?:the |my |our )?(?:{names})(?: media player)?"
+    assert first_words(source) == {"the", "my", "our", *(f"n{i}" for i in range(100))}
