@@ -421,7 +421,8 @@ def read_content(
     # a run right after a kind word ("the playlist Get Lit") is the title; else the longest
     after_kind = [r for r in runs if any(k < r[0] and all(used[x] or words[x][0] in
                   _DESCRIPTORS for x in range(k + 1, r[0])) for k in kind_at)] if kind_at else []
-    a, b = max(after_kind or runs, key=lambda r: r[1] - r[0])
+    found = after_kind or runs
+    a, b = found[0] if len(found) == 1 else max(found, key=lambda r: r[1] - r[0])
     if (
         "artist" in out.spans
         and a == 1
@@ -435,16 +436,16 @@ def read_content(
         a = 0  # "play The Lady Is A Tramp by X": the article opens the title
     trailing_music = b + 1 < n and words[b + 1][0] in _MUSIC_WORDS
     title = (words[a][1], words[b][2])
-    kind_before = any(k < a for k in kind_at)
-    kind_after = any(k > b for k in kind_at)
+    kind_before = any(k < a for k in kind_at) if kind_at else False
+    kind_after = any(k > b for k in kind_at) if kind_at else False
     genre = any(
         (e.label == "GENRE" or (e.label == "MOOD" and ("artist" not in out.spans or kind_after)))
         and e.start == title[0]
         and e.end == title[1]
         for e in entities
-    )  # a mood word by an artist is a title: "happy by pharrell", "halloween by X"; before a
-    # kind word it is a mood: "a sad song by adele"
-    if not genre and "artist" not in out.spans:
+    ) if entities else False  # a mood word by an artist is a title: "happy by pharrell",
+    # "halloween by X"; before a kind word it is a mood: "a sad song by adele"
+    if not genre and "artist" not in out.spans and entities:
         # "old country", "chill jazz": a mood or genre word before a genre names one genre
         firsts = [x for x in entities if x.label in ("GENRE", "MOOD") and x.start == title[0]]
         genre = any(

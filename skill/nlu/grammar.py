@@ -198,7 +198,10 @@ class Match(NamedTuple):
 
     def key(self) -> tuple[int, int, int, int]:
         """Sort key: larger is better (see the module docstring)."""
-        slots = sum(1 for g in self.groups if not g.startswith("x_"))
+        slots = 0
+        for group in self.groups:
+            if not group.startswith("x_"):
+                slots += 1
         return (self.pattern.priority, self.literal, slots, -self.pattern.order)
 
 

@@ -260,7 +260,7 @@ def _query_noise(draft: Draft) -> None:
         draft.set_text("query", a, b)
         text = draft.norm.text[a:b]
     # "radio and play hello fm station": the request is the last clause
-    m = _AND_PLAY.search(text)
+    m = _AND_PLAY.search(text) if "and " in text or "then " in text else None
     if m and m.end() < len(text):
         a += m.end()
         draft.set_text("query", a, b)
@@ -281,7 +281,7 @@ def _query_noise(draft: Draft) -> None:
             text = draft.norm.text[a:b]
     if "kind" not in draft.slots and _looks_like_frequency(text):
         draft.slots["kind"] = "radio"
-    if all(word in _DESCRIPTORS for word in text.split()):
+    if _DESCRIPTORS.issuperset(text.split()):
         draft.drop("query")
         return
     m = _QUERY_LEAD.match(text)
@@ -586,6 +586,8 @@ def _possessive_title(draft: Draft) -> None:
     if draft.slots.get("kind") not in (None, "track", "album"):
         return
     a, b = draft.spans[named[0]]
+    if draft.norm.text.find("'", a, b) < 0:
+        return  # both regexes below need an apostrophe
     m = _POSSESSIVE.fullmatch(draft.norm.text, a, b)
     if m is None:
         alone = _OWNER_ONLY.fullmatch(draft.norm.text, a, b)
@@ -873,7 +875,12 @@ def _edition(draft: Draft) -> None:
     words stay in the album name (the resolver honours the edition asked for)."""
     for slot in ("track", "query"):
         span = draft.spans.get(slot)
-        if span is not None and _EDITION.fullmatch(draft.norm.text, *span):
+        if span is None or (
+            draft.norm.text.find("version", *span) < 0
+            and draft.norm.text.find("edition", *span) < 0
+        ):
+            continue  # every match of _EDITION says "version" or "edition"
+        if _EDITION.fullmatch(draft.norm.text, *span):
             draft.drop(slot)
             draft.set_text("album", *span)
             draft.slots["kind"] = "album"

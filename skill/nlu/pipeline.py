@@ -267,7 +267,7 @@ class Parser:
             command = self._command_after_clause(norm)
             if command is not None:
                 return command
-        if match is None or not any(slot in match.groups for slot in ("device", "query")):
+        if match is None or ("device" not in match.groups and "query" not in match.groups):
             leading = self._leading_device(norm)
             if leading is not None:
                 return leading
