@@ -336,10 +336,6 @@ def _cost(words: frozenset[str]) -> int:
     return sum(100 if w in _COMMON else 5 if w == DIGIT else 1 for w in words)
 
 
-def _pick(words: list[str]) -> str:
-    return min(words, key=lambda w: (w in _COMMON, -len(w), w))
-
-
 def _required_seq(items: Any, left: bool, right: bool) -> frozenset[str] | None:
     """A set of words one of which every match of the sequence holds as a whole word;
     ``left``/``right``: the text next to the sequence is a word boundary."""
@@ -378,7 +374,7 @@ def _required_seq(items: Any, left: bool, right: bool) -> frozenset[str] | None:
 
 
 def _required_strings(strings: frozenset[str], left: bool, right: bool) -> frozenset[str] | None:
-    picked: set[str] = set()
+    options: set[frozenset[str]] = set()
     for s in strings:
         pieces = s.split(" ")
         last = len(pieces) - 1
@@ -389,8 +385,29 @@ def _required_strings(strings: frozenset[str], left: bool, right: bool) -> froze
         ]
         if not whole:
             return _digits(strings)
-        picked.add(_pick(whole))
+        options.add(frozenset(whole))
+    return _cover(options)
+
+
+def _cover(options: set[frozenset[str]]) -> frozenset[str]:
+    """Words that meet every one of ``options`` (the whole words of each string), picked
+    greedily by cost per option met: "more|songs|music like this" needs "like", not the
+    first word of each string."""
+    picked: set[str] = set()
+    remaining = sorted(options, key=sorted)
+    while remaining:
+        counts: dict[str, int] = {}
+        for option in remaining:
+            for word in option:
+                counts[word] = counts.get(word, 0) + 1
+        word = min(counts, key=lambda w: (_cost(frozenset({w})) / counts[w], _pick_key(w)))
+        picked.add(word)
+        remaining = [option for option in remaining if word not in option]
     return frozenset(picked)
+
+
+def _pick_key(word: str) -> tuple[bool, int, str]:
+    return (word in _COMMON, -len(word), word)
 
 
 def _digits(strings: frozenset[str]) -> frozenset[str] | None:

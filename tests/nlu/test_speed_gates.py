@@ -160,6 +160,7 @@ def test_edge_strings_keep_every_frame(parser: Parser) -> None:
         ("(?:ab )+cd", {"ab"}),
         ("(?:fm )?\\d+", {DIGIT}),
         ("(?:the )?songs?", {"song", "songs"}),
+        ("(?:aa|bb|cc) (?:xx|yy) zz", {"zz"}),  # one word that every match holds
     ],
 )
 def test_required_words_of_small_regexes(source: str, expected: set[str] | None) -> None:
