@@ -408,6 +408,10 @@ def _word_index(
     return index, free
 
 
+#: group name -> _is_wild(group), for the frame groups (a dict lookup is cheaper than the cache)
+_WILD: dict[str, bool] = {}
+
+
 @cache
 def _is_wild(group: str) -> bool:
     """Whether a group's text counts as wildcard, not literal (see the priority rule)."""
@@ -702,7 +706,10 @@ class Grammar:
                     dispatch = family.dispatch(text, start)
             framed_wild = 0
             for group, (a, b) in framed.items():
-                if _is_wild(group):
+                wild = _WILD.get(group)
+                if wild is None:
+                    wild = _WILD[group] = _is_wild(group)
+                if wild:
                     framed_wild += b - a
             frames.append((start, end, framed, framed_wild, dispatch))
         return frames
@@ -798,6 +805,7 @@ class Grammar:
         return best
 
 
+_new_match: Any = tuple.__new__
 #: a way a family's prefix and suffix frame a text: (body start, body end, frame groups,
 #: frame wildcard characters, bit set of the family's patterns that may start there)
 Frame = tuple[int, int, dict[str, tuple[int, int]], int, int]
@@ -842,7 +850,9 @@ def _match(
         groups[name] = span
         if is_wild:
             wild += span[1] - span[0]
-    return Match(pattern, groups, len(text) - wild)
+    # Match(pattern, groups, literal) without the keyword handling of the generated __new__
+    result: Match = _new_match(Match, (pattern, groups, len(text) - wild))
+    return result
 
 
 class _Expander:
