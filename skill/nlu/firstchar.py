@@ -391,16 +391,20 @@ def _required_strings(strings: frozenset[str], left: bool, right: bool) -> froze
 
 def _cover(options: set[frozenset[str]]) -> frozenset[str]:
     """Words that meet every one of ``options`` (the whole words of each string), picked
-    greedily by cost per option met: "more|songs|music like this" needs "like", not the
-    first word of each string."""
+    greedily, the word meeting most options first: rare words for the options that hold
+    one, common words only for those made of common words ("more|songs|music like this"
+    needs "more" or "like", not "songs" or "music").
+    """
     picked: set[str] = set()
     remaining = sorted(options, key=sorted)
     while remaining:
+        rare = [option for option in remaining if not option <= _COMMON]
         counts: dict[str, int] = {}
-        for option in remaining:
+        for option in rare or remaining:
             for word in option:
-                counts[word] = counts.get(word, 0) + 1
-        word = min(counts, key=lambda w: (_cost(frozenset({w})) / counts[w], _pick_key(w)))
+                if not rare or word not in _COMMON:
+                    counts[word] = counts.get(word, 0) + 1
+        word = min(counts, key=lambda w: (-counts[w], _pick_key(w)))
         picked.add(word)
         remaining = [option for option in remaining if word not in option]
     return frozenset(picked)
