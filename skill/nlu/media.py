@@ -520,6 +520,8 @@ def _title_by_artist(draft: Draft) -> None:
     m = matches[-1]
     if m.start() == 0 or m.end() >= len(text):
         return
+    if (draft.parser.catalog_names.title(text) or 0) >= FAMOUS_POPULARITY:
+        return  # "add cake by the ocean to my party playlist": the title holds the "by"
     draft.set_text("artist", a + m.end(), b)
     draft.set_text("query", a, a + m.start())
 
