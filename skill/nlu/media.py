@@ -342,14 +342,23 @@ def refine_queue(draft: Draft) -> None:
         draft.set_text("query", a + 3, b)
         return
     by = text.find(" by ")
+    if by > 0 and (draft.parser.catalog_names.title(text) or 0) >= FAMOUS_POPULARITY:
+        by = -1  # "queue stand by me": the title holds the "by"
     if by > 0:
         draft.set_text("artist", a + by + 4, b)
         if text[:by] in _GENERIC_ITEMS:
             # "some songs by adele": the artist is the item
             draft.set_text("query", a + by + 4, b)
             return
-        draft.set_text("query", a, a + by)
-        draft.set_text("track", a, a + by)
+        head, slot = a, "track"
+        typed = _QUEUE_ALBUM.fullmatch(text, 0, by) or _QUEUE_SONG.fullmatch(text, 0, by)
+        if typed is not None:
+            # "queue the album random access memories by daft punk"
+            head = a + typed.start(1)
+            slot = "album" if typed.re is _QUEUE_ALBUM else "track"
+            draft.slots["kind"] = slot
+        draft.set_text("query", head, a + by)
+        draft.set_text(slot, head, a + by)
         return
     m = _QUEUE_ALBUM.fullmatch(text)
     if m is not None:
@@ -377,6 +386,7 @@ _QUEUE_NOISE = re.compile(
     r"(?:up )?(?P<item>.+?)(?: (?:ready to play|ready|to play|to be played|to play next))?"
 )
 _QUEUE_ALBUM = re.compile(r"(?:the |an |this )?(?:album|record|ep) (?:called |named )?(.+)")
+_QUEUE_SONG = re.compile(r"(?:the |a |this )?(?:song|track|tune|single) (?:called |named )?(.+)")
 #: queue items that only say "some music": the artist after "by" is what to queue
 _GENERIC_ITEMS = frozenset(
     ("songs", "song", "some songs", "a song", "something", "some music", "music", "anything",
