@@ -73,6 +73,10 @@ def repo_root() -> Path:
     return Path(skill.__file__).resolve().parents[1]
 
 
+#: a device noun right after a named room belongs to the device ("the living room tv")
+_DEVICE_NOUN_AFTER = re.compile(r" (?:speakers?|tv|echo|display)(?= |$)")
+
+
 @dataclass
 class Draft:
     """The intent under construction, handed to refinement steps."""
@@ -405,6 +409,11 @@ class Parser:
 
     def _finish(self, draft: Draft) -> Intent:
         allowed = INTENT_SLOTS[draft.intent]
+        device = draft.spans.get("device")
+        if device is not None and draft.intent != "music.transfer":
+            noun = _DEVICE_NOUN_AFTER.match(draft.norm.text, device[1])
+            if noun is not None:
+                draft.set_text("device", device[0], noun.end())  # "mute the living room tv"
         slots: dict[str, SlotValue] = {}
         spans: dict[str, tuple[int, int]] = {}
         read = draft.spans
