@@ -295,6 +295,8 @@ def read_content(
         last = stop - 1
         while last > split and words[last][0] in _MUSIC_WORDS:
             last -= 1
+        if last == n - 1 and last > split + 1 and words[last][0] == "on":
+            last -= 1  # "put waltz for debby by bill evans on"
         first = split + 1
         while first < last and words[first][0] in ("the", "artist", "band", "singer", "group"):
             if words[first][0] == "the" and (
@@ -320,6 +322,13 @@ def read_content(
         idx = span_words(entity)
         if idx is None or any(used[i] for i in range(idx[0], idx[1] + 1)):
             continue
+        if (
+            entity.value == "track" and catalog is not None and idx[0] > 0
+            and words[idx[0] - 1][0].endswith("'s") and not used[idx[0] - 1]
+            and (catalog.title(text[words[idx[0] - 1][1] : entity.end]) or 0)
+            >= FAMOUS_POPULARITY
+        ):
+            continue  # "annie's song by john denver": the word belongs to the title
         out.kind = entity.value
         kind_at.append(idx[0])
         if entity.value in _TITLE_KINDS:
