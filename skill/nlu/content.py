@@ -49,6 +49,8 @@ _DESCRIPTORS = frozenset(
     bookmarked downloaded subscribed recently sung performed""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
+#: what music is for, after a genre ("classical for my baby", "jazz to relax to")
+_PURPOSE = frozenset("for to while when during".split())
 _RELATIVE = frozenset("is are has have was were sounds sound feels feel".split())
 _SORT_WORDS = frozenset("sort sorted order ordered rank ranked".split())
 _EDGE_WORDS = frozenset("from of off on with music".split())
@@ -417,7 +419,11 @@ def read_content(
                     (words[x][1], words[y][2]) in genre_spans
                     or (
                         catalog is not None
-                        and catalog.title(text[words[x][1] : words[y][2]]) is not None
+                        and (
+                            catalog.title(text[words[x][1] : words[y][2]]) is not None
+                            or (catalog.artist(text[words[x][1] : words[y][2]]) or 0)
+                            >= FAMOUS_POPULARITY  # "the beatles songs"
+                        )
                     )
                 ):
                     a, b = x, y
@@ -467,7 +473,7 @@ def read_content(
         for e in entities:
             if e.label in ("GENRE", "MOOD") and e.start == title[0] and e.end < title[1]:
                 rest = [k for k in range(a, b + 1) if words[k][1] > e.end]
-                if rest and words[rest[0]][0] in _MUSIC_WORDS:
+                if rest and (words[rest[0]][0] in _MUSIC_WORDS or words[rest[0]][0] in _PURPOSE):
                     title = (e.start, e.end)
                     genre = True
                     break
@@ -511,7 +517,14 @@ def read_content(
         or "year" in out.spans
         or (a > 0 and words[a - 1][0] in ("some", "more") and out.kind is None)
     ):
-        out.spans["artist"] = (title[0], _strip_possessive(words[b]))
+        end = _strip_possessive(words[b])
+        if (
+            end == words[b][2] and words[b][0].endswith("s") and catalog is not None
+            and catalog.artist(text[title[0] : end]) is None
+            and catalog.artist(text[title[0] : end - 1]) is not None
+        ):
+            end -= 1  # "taylor swifts new album": a possessive typed without its apostrophe
+        out.spans["artist"] = (title[0], end)
     else:
         # "the" belongs to a free title ("the two towers")
         if a > 0 and words[a - 1][0] == "the" and not used[a - 1]:
