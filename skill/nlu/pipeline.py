@@ -407,6 +407,20 @@ class Parser:
         confidence = 0.55 + 0.45 * literal
         return Draft(pattern.intent, slots, spans, norm, match, self, confidence, titled)
 
+    @staticmethod
+    def _named_device(draft: Draft) -> None:
+        """"raise the volume of the living room speaker to 60": a room named after "of",
+        "on", "in" or "for" anywhere in a volume command is its device."""
+        text = draft.norm.text
+        if " the " not in text and " my " not in text:
+            return
+        for entity in draft.entities_in(0, len(text), ("DEVICE",)):
+            before = text[max(0, entity.start - 9) : entity.start]
+            if before.endswith((" of the ", " on the ", " in the ", " for the ", " on my ")):
+                noun = _DEVICE_NOUN_AFTER.match(text, entity.end)
+                draft.set_text("device", entity.start, entity.end if noun is None else noun.end())
+                return
+
     def _finish(self, draft: Draft) -> Intent:
         allowed = INTENT_SLOTS[draft.intent]
         device = draft.spans.get("device")
@@ -414,6 +428,8 @@ class Parser:
             noun = _DEVICE_NOUN_AFTER.match(draft.norm.text, device[1])
             if noun is not None:
                 draft.set_text("device", device[0], noun.end())  # "mute the living room tv"
+        elif device is None and draft.intent == "music.volume":
+            self._named_device(draft)
         slots: dict[str, SlotValue] = {}
         spans: dict[str, tuple[int, int]] = {}
         read = draft.spans
