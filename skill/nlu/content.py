@@ -203,6 +203,8 @@ def read_content(
             and all(words[k][0] in ("the", "song", "track") for k in range(i))
         ):
             continue  # "1979 by the smashing pumpkins": a title that is a year
+        if i >= 2 and words[i - 1][0] == "the" and words[i - 2][0] == "by":
+            continue  # "the sound by the 1975": a band named like a year
         if "year" not in out.spans:
             out.spans["year"] = (words[i][1], words[i][2])
         used[i] = True
