@@ -398,6 +398,8 @@ _OWNER = re.compile(r"^(?:[a-z0-9]+(?: [a-z0-9]+)?'s )(?=\S)")
 _CALLED = re.compile(r"(?:playlist|play list|list) (?:called|named|titled|entitled) ")
 _LIST_WORD = re.compile(r" (?:playlist|play list|list)$")
 #: what to add to a playlist: "the song X", "something by the artist X", "X album"
+#: an item's kind word said before its name in a playlist add
+_ITEM_KINDS = {"song": "track", "track": "track", "tune": "track", "album": "album"}
 _PLAYLIST_ITEM = re.compile(
     r"(?:(?:the )?name )?(?:(?:the|a|an|this|some|another|my|something) )?"
     r"(?:(?:artist|band|singer|song|songs|track|tracks|tune|album|music|stuff)"
@@ -508,6 +510,9 @@ def refine_playlist(draft: Draft) -> None:
                     " by " in text and lead.strip() in ("this", "my", "something")
                 )
                 draft.set_text("query", a if keep_article else name_a, name_b)
+                said = next((w for w in lead.split() if w in _ITEM_KINDS), None)
+                if said is not None and "kind" not in draft.slots:
+                    draft.slots["kind"] = _ITEM_KINDS[said]  # "add the song yellow to …"
                 _title_by_artist(draft)
                 if "artist" in draft.spans and draft.text_of("query") in _ONLY_MUSIC:
                     draft.drop("query")  # "add songs by queen to ...": the artist's songs
