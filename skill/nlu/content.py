@@ -513,6 +513,11 @@ def read_content(
         # (a person's name before it is the composer: "larry graham soundtrack")
         out.spans["album"] = title
     elif (
+        kind_after and out.kind == "track" and "artist" not in out.spans and catalog is not None
+        and catalog.type_of(text[title[0] : title[1]]) == "track"
+    ):
+        out.spans["track"] = title  # "the baby shark song": a famous title, not a singer
+    elif (
         kind_after
         or trailing_music
         or (out.kind in ("track", "album") and not kind_before)
