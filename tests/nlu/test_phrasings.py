@@ -22,6 +22,12 @@ FLOORS = {
         "none_recall": 0.87,
         "slot_f1": 0.88,
     },
+    "phrasings_b.jsonl": {
+        "intent_accuracy": 0.915,
+        "none_precision": 0.89,
+        "none_recall": 0.88,
+        "slot_f1": 0.84,
+    },
 }
 
 
