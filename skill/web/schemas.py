@@ -210,8 +210,9 @@ def _exactly(member: str, group: Sequence[str]) -> dict[str, Any]:
 
 
 def decode(raw: bytes) -> Any:
-    """The JSON of a request body (an empty body is ``{}``); malformed JSON is a 400."""
-    if not raw.strip():
+    """The JSON of a request body (an empty body is ``{}``); malformed JSON is a 400. Only
+    JSON's own whitespace counts as empty: a body of "\x0b" is not JSON."""
+    if not raw.strip(b" \t\r\n"):
         return {}
     try:
         return json.loads(raw)
