@@ -95,6 +95,8 @@ class Content:
 
 
 _NON_SPACE = re.compile(r"\S+")
+#: a device noun right after a room word belongs to the device ("the living room tv")
+DEVICE_NOUN_AFTER = re.compile(r" (?:speakers?|tv|echo|display)(?= |$)")
 
 
 def text_words(text: str) -> list[tuple[str, int, int]]:

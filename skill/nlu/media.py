@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from skill.nlu.catalog_names import FAMOUS_POPULARITY
-from skill.nlu.content import CONTENT_SLOTS, read_content, text_words
+from skill.nlu.content import CONTENT_SLOTS, DEVICE_NOUN_AFTER, read_content, text_words
 from skill.nlu.content import TITLE_LEAD as _TITLE_LEAD
 
 if TYPE_CHECKING:
@@ -816,7 +816,6 @@ _ME_TITLE = ("and ", "& ", "too", "myself", "against ", "n ")
 _VERB_LEAD = re.compile(r"(?:to )(?:hear|listen to|listen|play|put on|have)(?: me| us)? ")
 
 
-_DEVICE_NOUN = re.compile(r" (?:speaker|speakers|tv|echo|display)")
 
 
 def _bare_device_tail(draft: Draft) -> None:
@@ -831,7 +830,7 @@ def _bare_device_tail(draft: Draft) -> None:
     if not rooms or rooms[-1].start == 0:
         return
     end = a + rooms[-1].end
-    noun = _DEVICE_NOUN.match(draft.norm.text, end, b)
+    noun = DEVICE_NOUN_AFTER.match(draft.norm.text, end, b)
     if (noun.end() if noun else end) != b:
         return
     cut = a + rooms[-1].start - 1

@@ -19,7 +19,7 @@ from typing import Any
 from skill.errors import InvalidRequest
 from skill.nlu import slots as convert
 from skill.nlu.catalog_names import CatalogNames, catalog_names
-from skill.nlu.content import CONTENT_SLOTS
+from skill.nlu.content import CONTENT_SLOTS, DEVICE_NOUN_AFTER
 from skill.nlu.entities import Entity, EntityMatcher, Gazetteers
 from skill.nlu.grammar import Grammar, Match, slot_of, trie_regex
 from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
@@ -71,10 +71,6 @@ def repo_root() -> Path:
     import skill
 
     return Path(skill.__file__).resolve().parents[1]
-
-
-#: a device noun right after a named room belongs to the device ("the living room tv")
-_DEVICE_NOUN_AFTER = re.compile(r" (?:speakers?|tv|echo|display)(?= |$)")
 
 
 @dataclass
@@ -417,7 +413,7 @@ class Parser:
         for entity in draft.entities_in(0, len(text), ("DEVICE",)):
             before = text[max(0, entity.start - 9) : entity.start]
             if before.endswith((" of the ", " on the ", " in the ", " for the ", " on my ")):
-                noun = _DEVICE_NOUN_AFTER.match(text, entity.end)
+                noun = DEVICE_NOUN_AFTER.match(text, entity.end)
                 draft.set_text("device", entity.start, entity.end if noun is None else noun.end())
                 return
 
@@ -425,7 +421,7 @@ class Parser:
         allowed = INTENT_SLOTS[draft.intent]
         device = draft.spans.get("device")
         if device is not None and draft.intent != "music.transfer":
-            noun = _DEVICE_NOUN_AFTER.match(draft.norm.text, device[1])
+            noun = DEVICE_NOUN_AFTER.match(draft.norm.text, device[1])
             if noun is not None:
                 draft.set_text("device", device[0], noun.end())  # "mute the living room tv"
         elif device is None and draft.intent == "music.volume":
