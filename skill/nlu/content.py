@@ -46,7 +46,7 @@ _DESCRIPTORS = frozenset(
     genre kind type style selling best-selling bestselling that's thats which's only just
     upwards onwards again everything today's todays yesterday's yesterdays tonight's tonights
     sort sorted by all every favorite favourite preferred played current favorited favourited
-    bookmarked downloaded subscribed recently sung performed""".split()
+    bookmarked downloaded subscribed recently sung performed listened""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
 #: what music is for, after a genre ("classical for my baby", "jazz to relax to")
