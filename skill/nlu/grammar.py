@@ -850,9 +850,29 @@ def _match(
         groups[name] = span
         if is_wild:
             wild += span[1] - span[0]
+    if framed and len(groups) > len(framed):
+        _join_split_slots(groups, framed)
     # Match(pattern, groups, literal) without the keyword handling of the generated __new__
     result: Match = _new_match(Match, (pattern, groups, len(text) - wild))
     return result
+
+
+def _join_split_slots(
+    groups: dict[str, tuple[int, int]], framed: dict[str, tuple[int, int]]
+) -> None:
+    """A frame group that continues a body group of the same slot is one phrase the frame
+    split ("mute the living room | tv": the suffix took "tv" as a device of its own): the
+    body group gets both halves and the frame group goes, so it is neither read as the slot
+    nor counted as a second slot by :meth:`Match.key`."""
+    for frame_name, (x, y) in framed.items():
+        if groups.get(frame_name) != (x, y) or frame_name.startswith("x_"):
+            continue  # the body overrode it, or it names no slot
+        slot = slot_of(frame_name)
+        for name, (a, b) in groups.items():
+            if name != frame_name and (b + 1 == x or y + 1 == a) and slot_of(name) == slot:
+                groups[name] = (min(a, x), max(b, y))
+                del groups[frame_name]
+                break
 
 
 class _Expander:

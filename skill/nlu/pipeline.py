@@ -419,12 +419,7 @@ class Parser:
 
     def _finish(self, draft: Draft) -> Intent:
         allowed = INTENT_SLOTS[draft.intent]
-        device = draft.spans.get("device")
-        if device is not None and draft.intent != "music.transfer":
-            noun = DEVICE_NOUN_AFTER.match(draft.norm.text, device[1])
-            if noun is not None:
-                draft.set_text("device", device[0], noun.end())  # "mute the living room tv"
-        elif device is None and draft.intent == "music.volume":
+        if draft.intent == "music.volume" and "device" not in draft.spans:
             self._named_device(draft)
         slots: dict[str, SlotValue] = {}
         spans: dict[str, tuple[int, int]] = {}
