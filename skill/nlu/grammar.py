@@ -236,6 +236,8 @@ class Family:
     #: (name, number) of the named groups of the prefix and of the suffix, in group order
     prefix_groups: tuple[tuple[str, int], ...] = ()
     suffix_groups: tuple[tuple[str, int], ...] = ()
+    #: the prefix and suffix groups whose text counts as wildcard (see the priority rule)
+    wild_frame_groups: frozenset[str] = frozenset()
     #: the patterns of the family as a bit set over the grammar's patterns ranked by priority
     #: (set by :meth:`indexed` when the Grammar is built)
     mask: int = 0
@@ -289,6 +291,11 @@ class Family:
             suffix_may_be_empty=suffix is not None and _empty_at_end(suffix),
             prefix_groups=() if prefix is None else tuple(prefix.groupindex.items()),
             suffix_groups=() if suffix is None else tuple(suffix.groupindex.items()),
+            wild_frame_groups=frozenset(
+                group
+                for regex in (prefix, suffix) if regex is not None
+                for group in regex.groupindex if _is_wild(group)
+            ),
         )
 
     def _prefix_may_start(self, text: str) -> bool:
@@ -406,10 +413,6 @@ def _word_index(
         for word in words:
             index[word] = index.get(word, 0) | 1 << bit
     return index, free
-
-
-#: group name -> _is_wild(group), for the frame groups (a dict lookup is cheaper than the cache)
-_WILD: dict[str, bool] = {}
 
 
 @cache
@@ -697,6 +700,7 @@ class Grammar:
         frames = []
         last = -1
         dispatch = 0
+        wild_groups = family.wild_frame_groups
         for start, end, framed in splits:
             if start != last:  # the splits come by start: one dispatch per start
                 last = start
@@ -705,12 +709,10 @@ class Grammar:
                 else:
                     dispatch = family.dispatch(text, start)
             framed_wild = 0
-            for group, (a, b) in framed.items():
-                wild = _WILD.get(group)
-                if wild is None:
-                    wild = _WILD[group] = _is_wild(group)
-                if wild:
-                    framed_wild += b - a
+            if wild_groups:
+                for group, (a, b) in framed.items():
+                    if group in wild_groups:
+                        framed_wild += b - a
             frames.append((start, end, framed, framed_wild, dispatch))
         return frames
 
