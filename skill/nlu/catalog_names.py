@@ -182,6 +182,14 @@ class CatalogNames:
         """The popularity of ``phrase`` as a song title, or None."""
         return self.titles.get(name_key(phrase))
 
+    def famous_title(self, phrase: str) -> bool:
+        """Whether ``phrase`` is a song title of popularity >= :data:`FAMOUS_POPULARITY`."""
+        return (self.titles.get(name_key(phrase)) or 0) >= FAMOUS_POPULARITY
+
+    def famous_artist(self, phrase: str) -> bool:
+        """Whether ``phrase`` is an artist of popularity >= :data:`FAMOUS_POPULARITY`."""
+        return (self.artist(phrase) or 0) >= FAMOUS_POPULARITY
+
     def type_of(self, phrase: str) -> str | None:
         """``"artist"``, ``"track"`` or None for a name the lists do not know."""
         key = name_key(phrase)

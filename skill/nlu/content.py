@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from skill.nlu.catalog_names import FAMOUS_POPULARITY, CatalogNames
+from skill.nlu.catalog_names import CatalogNames
 from skill.nlu.entities import Entity
 
 _DEVICE_NOUNS = frozenset({"speaker", "speakers", "tv", "echo", "display", "device"})
@@ -331,8 +331,7 @@ def read_content(
         if (
             entity.value == "track" and catalog is not None and idx[0] > 0
             and words[idx[0] - 1][0].endswith("'s") and not used[idx[0] - 1]
-            and (catalog.title(text[words[idx[0] - 1][1] : entity.end]) or 0)
-            >= FAMOUS_POPULARITY
+            and catalog.famous_title(text[words[idx[0] - 1][1] : entity.end])
         ):
             continue  # "annie's song by john denver": the word belongs to the title
         out.kind = entity.value
@@ -425,8 +424,8 @@ def read_content(
                         catalog is not None
                         and (
                             catalog.title(text[words[x][1] : words[y][2]]) is not None
-                            or (catalog.artist(text[words[x][1] : words[y][2]]) or 0)
-                            >= FAMOUS_POPULARITY  # "the beatles songs"
+                            or catalog.famous_artist(text[words[x][1] : words[y][2]])
+                            # "the beatles songs"
                         )
                     )
                 ):
@@ -564,8 +563,7 @@ def _by_in_title(
     while first > 0 and not used[first - 1]:
         first -= 1
     for start in range(first, at):
-        popularity = catalog.title(text[words[start][1] : words[end - 1][2]])
-        if popularity is not None and popularity >= FAMOUS_POPULARITY:
+        if catalog.famous_title(text[words[start][1] : words[end - 1][2]]):
             return True
     return False
 

@@ -20,7 +20,6 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from skill.nlu.catalog_names import FAMOUS_POPULARITY
 from skill.nlu.content import CONTENT_SLOTS, DEVICE_NOUN_AFTER, read_content, text_words
 from skill.nlu.content import TITLE_LEAD as _TITLE_LEAD
 
@@ -287,7 +286,7 @@ def _query_noise(draft: Draft) -> None:
     m = _QUERY_LEAD.match(text)
     if m and m.end() < len(text) and not (
         text.startswith(_ME_TITLE, m.end())
-        and (draft.parser.catalog_names.title(text) or 0) >= FAMOUS_POPULARITY
+        and draft.parser.catalog_names.famous_title(text)
     ):  # "me and bobby mcgee" keeps its "me"
         draft.set_text("query", a + m.end(), b)
 
@@ -342,7 +341,7 @@ def refine_queue(draft: Draft) -> None:
         draft.set_text("query", a + 3, b)
         return
     by = text.find(" by ")
-    if by > 0 and (draft.parser.catalog_names.title(text) or 0) >= FAMOUS_POPULARITY:
+    if by > 0 and draft.parser.catalog_names.famous_title(text):
         by = -1  # "queue stand by me": the title holds the "by"
     if by > 0:
         draft.set_text("artist", a + by + 4, b)
@@ -397,9 +396,9 @@ _GENERIC_ITEMS = frozenset(
 _OWNER = re.compile(r"^(?:[a-z0-9]+(?: [a-z0-9]+)?'s )(?=\S)")
 _CALLED = re.compile(r"(?:playlist|play list|list) (?:called|named|titled|entitled) ")
 _LIST_WORD = re.compile(r" (?:playlist|play list|list)$")
-#: what to add to a playlist: "the song X", "something by the artist X", "X album"
 #: an item's kind word said before its name in a playlist add
 _ITEM_KINDS = {"song": "track", "track": "track", "tune": "track", "album": "album"}
+#: what to add to a playlist: "the song X", "something by the artist X", "X album"
 _PLAYLIST_ITEM = re.compile(
     r"(?:(?:the )?name )?(?:(?:the|a|an|this|some|another|my|something) )?"
     r"(?:(?:artist|band|singer|song|songs|track|tracks|tune|album|music|stuff)"
@@ -435,8 +434,7 @@ def _title_across(draft: Draft) -> None:
     names = draft.parser.catalog_names
     later = [m for m in _INTO_PLAYLIST.finditer(text, pa, pb) if m.end() < pb]
     for m in later:
-        popularity = names.title(text[qa : m.start()])
-        if popularity is not None and popularity >= FAMOUS_POPULARITY:
+        if names.famous_title(text[qa : m.start()]):
             draft.set_text("query", qa, m.start())
             draft.set_text("playlist", m.end(), pb)
             return
@@ -535,7 +533,7 @@ def _title_by_artist(draft: Draft) -> None:
     m = matches[-1]
     if m.start() == 0 or m.end() >= len(text):
         return
-    if (draft.parser.catalog_names.title(text) or 0) >= FAMOUS_POPULARITY:
+    if draft.parser.catalog_names.famous_title(text):
         return  # "add cake by the ocean to my party playlist": the title holds the "by"
     draft.set_text("artist", a + m.end(), b)
     draft.set_text("query", a, a + m.start())
@@ -810,12 +808,10 @@ def _resumed_show(draft: Draft) -> None:
         draft.slots["kind"] = kind
 
 
-#: a play verb left after a request frame that the prefix read as the verb ("i would like")
 #: words that cannot follow "play me" unless "me" opens the title
 _ME_TITLE = ("and ", "& ", "too", "myself", "against ", "n ")
+#: a play verb left after a request frame that the prefix read as the verb ("i would like")
 _VERB_LEAD = re.compile(r"(?:to )(?:hear|listen to|listen|play|put on|have)(?: me| us)? ")
-
-
 
 
 def _bare_device_tail(draft: Draft) -> None:

@@ -146,8 +146,7 @@ class MediaTitles:
         tail = list(norm.tail)
         names = self._names()
         for start in range(max(0, len(words) - TITLE_WORDS), len(words)):
-            popularity = names.title(" ".join(words[start:] + tail))
-            if popularity is not None and popularity >= FAMOUS_POPULARITY:
+            if names.famous_title(" ".join(words[start:] + tail)):
                 return True
         return False
 
