@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from skill.nlu.entities import phrase_key
 
 ARTISTS_FILE = "catalog_artists.tsv.gz"
@@ -41,11 +43,17 @@ MIN_SPLIT_CHARS = 4
 #: popularity of an artist found by a name heard in pieces ("radio head")
 FAMOUS_POPULARITY = 55
 TITLE_WORDS = 6
+#: an artist heard wrong before a song title ("billy eyelash | bad guy") has at most this
+#: many words and sounds this much like the title's own artist (rapidfuzz ratio, 0-100)
+MISHEARD_ARTIST_WORDS = 4
+MISHEARD_SIMILARITY = 65
 #: a one-word name said alone is an everyday word when this many song titles hold it ("home",
 #: "heart", "magic", "not"); it then asks for no artist
 COMMON_WORD_TITLES = 20
 #: words that never start or end a name on their own side of a split
 _SPLIT_EDGES = frozenset("a an the by of and to in on for my with from".split())
+#: a name after the cut may start with "the" ("pink floyd | the wall")
+_SPLIT_EDGES_AFTER = _SPLIT_EDGES - {"the"}
 
 
 def name_key(text: str) -> str:
@@ -92,11 +100,13 @@ class NamesHolding:
 
 @dataclass(frozen=True, slots=True)
 class Split:
-    """A phrase read as artist + title: word ranges ``[a, b)`` of the phrase."""
+    """A phrase read as artist + title: word ranges ``[a, b)`` of the phrase; ``slot`` is
+    the slot the title fills ("track", or "album" for "the beatles | abbey road")."""
 
     artist: tuple[int, int]
     title: tuple[int, int]
     popularity: int
+    slot: str = "track"
 
 
 class CatalogNames:
@@ -107,9 +117,13 @@ class CatalogNames:
         artists: dict[str, int],
         titles: dict[str, int],
         albums_file: Path | None = None,
+        titles_file: Path | None = None,
     ) -> None:
         self.artists = artists
         self.titles = titles
+        #: song title key -> lead artist key, read from ``titles_file`` on first use
+        self._titles_file = titles_file
+        self._title_artists: dict[str, str] | None = None
         #: album name key -> lead artist key -> popularity, read on first use
         self._albums_file = albums_file
         self._albums: dict[str, dict[str, int]] | None = None
@@ -133,7 +147,7 @@ class CatalogNames:
         """Read the two lists from ``directory``; a missing file is an empty list."""
         return cls(
             _read(directory / ARTISTS_FILE), _read(directory / TITLES_FILE),
-            directory / ALBUMS_FILE,
+            directory / ALBUMS_FILE, directory / TITLES_FILE,
         )
 
     def album_rather_than_track(self, phrase: str, artist: str | None = None) -> bool:
@@ -236,20 +250,24 @@ class CatalogNames:
             keys = [name_key(w) for w in words]
         for cut in range(1, len(words)):
             left, right = keys[:cut], keys[cut:]
-            if words[cut - 1] in _SPLIT_EDGES or words[cut] in _SPLIT_EDGES:
+            if words[cut - 1] in _SPLIT_EDGES or words[cut] in _SPLIT_EDGES_AFTER:
                 continue
             left_key, right_key = " ".join(left), " ".join(right)
             owner = left_key[:-1] if words[cut - 1].endswith("'s") else left_key
-            for artist_key, title_key, artist, title in (
-                (owner, right_key, (0, cut), (cut, len(words))),
-                (right_key, left_key, (cut, len(words)), (0, cut)),
-            ):
+            orders = [(owner, right_key, (0, cut), (cut, len(words)))]
+            if words[cut] not in _SPLIT_EDGES:  # "like | the beatles" is no title first
+                orders.append((right_key, left_key, (cut, len(words)), (0, cut)))
+            for artist_key, title_key, artist, title in orders:
                 if len(artist_key) < MIN_SPLIT_CHARS or len(title_key) < MIN_SPLIT_CHARS:
                     continue  # "why | not me": short words are too often names by chance
                 a = self.artists.get(artist_key)
                 if a is None:
                     continue
                 t = self.titles.get(title_key)
+                slot = "track"
+                album = self.album(title_key, artist_key) if artist[0] == 0 else None
+                if album is not None and (t is None or album >= t + ARTIST_MARGIN):
+                    t, slot = album, "album"  # "the beatles | abbey road", "adele | 21"
                 if t is None:
                     continue
                 if " " not in artist_key and self.is_common_word(artist_key):
@@ -258,10 +276,39 @@ class CatalogNames:
                     continue  # "candy | crush": two common words need two big names
                 if title[1] - title[0] == 1 and t < ONE_WORD_TITLE_POPULARITY:
                     continue  # "the national | anthem": a one-word title must be a hit
-                found = Split(artist, title, a + t)
+                found = Split(artist, title, a + t, slot)
                 if best is None or found.popularity > best.popularity:
                     best = found
         return best
+
+    def split_on_title(self, words: Sequence[str]) -> Split | None:
+        """An artist heard wrong ("billy eyelash", "dua leaper", "the weekend") before a
+        song title: "billy eyelash | bad guy". The words before the title must sound like
+        the title's own artist (the lead artist of its most popular row; rapidfuzz ratio >=
+        :data:`MISHEARD_SIMILARITY`) and be one to :data:`MISHEARD_ARTIST_WORDS` words; the
+        most popular title wins. None when no such reading exists."""
+        best: Split | None = None
+        for cut in range(1, min(len(words), MISHEARD_ARTIST_WORDS + 1)):
+            if words[cut - 1] in _SPLIT_EDGES or words[cut] in _SPLIT_EDGES_AFTER:
+                continue
+            title_key = name_key(" ".join(words[cut:]))
+            t = self.titles.get(title_key)
+            if t is None or len(title_key) < MIN_SPLIT_CHARS:
+                continue
+            owner = self.title_artist(title_key)
+            heard = name_key(" ".join(words[:cut]))
+            if owner is None or fuzz.ratio(heard, owner) < MISHEARD_SIMILARITY:
+                continue
+            if best is None or t > best.popularity:
+                best = Split((0, cut), (cut, len(words)), t)
+        return best
+
+    def title_artist(self, title: str) -> str | None:
+        """The lead artist (name key) of the most popular row of song title ``title`` (a
+        name key), or None; the third column of the titles list, read on first use."""
+        if self._title_artists is None:
+            self._title_artists = _read_column(self._titles_file, 2)
+        return self._title_artists.get(title)
 
 
 def _read_albums(path: Path | None) -> dict[str, dict[str, int]]:
@@ -278,14 +325,28 @@ def _read_albums(path: Path | None) -> dict[str, dict[str, int]]:
 
 
 def _read(path: Path) -> dict[str, int]:
+    """name key -> popularity, the first two columns of a list."""
     table: dict[str, int] = {}
     if not path.exists():
         return table
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         for line in handle:
-            name, _, pop = line.rstrip("\n").partition("\t")
+            name, _, rest = line.rstrip("\n").partition("\t")
             if name:
-                table[name] = int(pop or 0)
+                table[name] = int(rest.partition("\t")[0] or 0)
+    return table
+
+
+def _read_column(path: Path | None, column: int) -> dict[str, str]:
+    """name key -> the text of ``column`` (0-based), for the rows that have it."""
+    table: dict[str, str] = {}
+    if path is None or not path.exists():
+        return table
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) > column and fields[column]:
+                table[fields[0]] = fields[column]
     return table
 
 

@@ -685,11 +685,12 @@ def _catalog_name(draft: Draft) -> None:
     elif names.artist(text) is not None:
         return  # "play michael jackson": an artist indeed
     words = text_words(text)
-    split = names.split([word for word, _, _ in words])
+    plain = [word for word, _, _ in words]
+    split = names.split(plain) or names.split_on_title(plain)
     if split is None:
         return
     draft.drop(named[0])
-    for slot, (i, j) in (("artist", split.artist), ("track", split.title)):
+    for slot, (i, j) in (("artist", split.artist), (split.slot, split.title)):
         draft.set_text(slot, a + words[i][1], a + words[j - 1][2])
 
 

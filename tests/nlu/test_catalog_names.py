@@ -73,6 +73,44 @@ def test_split_refuses_short_and_weak_pairs(names: CatalogNames) -> None:
     assert names.split("the lady".split()) is None  # no artist "the"
 
 
+def test_split_reads_an_album_of_the_artist(tmp_path: Path) -> None:
+    _write(tmp_path / ARTISTS_FILE, {"the beatles": 85, "pink floyd": 80, "adele": 84})
+    _write(tmp_path / TITLES_FILE, {"let it be": 80, "the wall": 40, "hello": 85})
+    with gzip.open(tmp_path / ALBUMS_FILE, "wt", encoding="utf-8") as handle:
+        handle.write("abbey road\tthe beatles\t82\nlet it be\tthe beatles\t70\n")
+        handle.write("the wall\tpink floyd\t78\n")
+    names = CatalogNames.load(tmp_path)
+    split = names.split("the beatles abbey road".split())
+    assert split is not None and (split.artist, split.title, split.slot) == (
+        (0, 2), (2, 4), "album"
+    )
+    # a name after the cut may start with "the"; the album is far more popular than the song
+    split = names.split("pink floyd the wall".split())
+    assert split is not None and split.slot == "album" and split.title == (2, 4)
+    # a song and an album of one name: the song, unless the album is far more popular
+    split = names.split("the beatles let it be".split())
+    assert split is not None and split.slot == "track"
+    # an album of another artist is no album here; a title first is never cut before "the"
+    assert names.split("adele abbey road".split()) is None
+    assert names.split("hello the beatles".split()) is None
+
+
+def test_split_on_title_takes_an_artist_heard_wrong(tmp_path: Path) -> None:
+    _write(tmp_path / ARTISTS_FILE, {"billie eilish": 90, "dua lipa": 88})
+    with gzip.open(tmp_path / TITLES_FILE, "wt", encoding="utf-8") as handle:
+        handle.write("bad guy\t85\tbillie eilish\nlevitating\t88\tdua lipa\n")
+        handle.write("sweet\t80\tcigarettes after sex\n")
+    names = CatalogNames.load(tmp_path)
+    assert names.split("billy eyelash bad guy".split()) is None  # the artist is unknown
+    split = names.split_on_title("billy eyelash bad guy".split())
+    assert split is not None and (split.artist, split.title) == ((0, 2), (2, 4))
+    split = names.split_on_title("dua leaper levitating".split())
+    assert split is not None and split.title == (2, 3)
+    # words that do not sound like the title's artist are no artist ("matthew | sweet")
+    assert names.split_on_title("matthew sweet".split()) is None
+    assert names.split_on_title("the dua lipa".split()) is None  # no title at all
+
+
 def test_missing_lists_are_empty(tmp_path: Path) -> None:
     empty = CatalogNames.load(tmp_path)
     assert empty.type_of("adele") is None and empty.split(["adele", "hello"]) is None
