@@ -192,7 +192,7 @@ def read_content(
                 used[j] = True
                 j += 1
     # years and decades
-    decade_starts = {e.start for e in entities if e.label == "DECADE"}
+    decade_starts = {e.start: e.end for e in entities if e.label == "DECADE"}
     years = [
         i for i, (word, start, _) in enumerate(words)
         if (word.isdigit() and len(word) == 4) or start in decade_starts
@@ -207,9 +207,14 @@ def read_content(
             continue  # "1979 by the smashing pumpkins": a title that is a year
         if i >= 2 and words[i - 1][0] == "the" and words[i - 2][0] == "by":
             continue  # "the sound by the 1975": a band named like a year
+        last = i  # a decade of several words: "2 thousands" ("two thousands")
+        end = decade_starts.get(words[i][1], words[i][2])
+        while last + 1 < n and words[last + 1][2] <= end:
+            last += 1
         if "year" not in out.spans:
-            out.spans["year"] = (words[i][1], words[i][2])
-        used[i] = True
+            out.spans["year"] = (words[i][1], words[last][2])
+        for k in range(i, last + 1):
+            used[k] = True
         j = i - 1
         while j >= 0 and not used[j] and words[j][0] in _YEAR_PREP:
             used[j] = True

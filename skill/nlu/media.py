@@ -359,6 +359,11 @@ def refine_queue(draft: Draft) -> None:
         draft.set_text("query", head, a + by)
         draft.set_text(slot, head, a + by)
         return
+    m = _QUEUE_EPISODE.fullmatch(text)
+    if m is not None:  # "add the latest episode of the daily to my queue"
+        draft.set_text("query", a + m.start(1), b)
+        draft.slots["kind"] = "episode"
+        return
     m = _QUEUE_ALBUM.fullmatch(text)
     if m is not None:
         draft.set_text("query", a + m.start(1), b)
@@ -383,6 +388,9 @@ def refine_queue(draft: Draft) -> None:
 
 _QUEUE_NOISE = re.compile(
     r"(?:up )?(?P<item>.+?)(?: (?:ready to play|ready|to play|to be played|to play next))?"
+)
+_QUEUE_EPISODE = re.compile(
+    r"(?:the )?(?:next |latest |last |new |newest |most recent )?episode (?:of|from) (.+)"
 )
 _QUEUE_ALBUM = re.compile(r"(?:the |an |this )?(?:album|record|ep) (?:called |named )?(.+)")
 _QUEUE_SONG = re.compile(r"(?:the |a |this )?(?:song|track|tune|single) (?:called |named )?(.+)")

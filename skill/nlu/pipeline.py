@@ -39,6 +39,10 @@ _CLAUSE_JOIN = re.compile(
 )
 #: a name alone is read as an artist only when the artist is at least this popular
 BARE_ARTIST_POPULARITY = 60
+_POINTS_BACK = re.compile(r"(?:play|put on|resume|start)(?: me| us)? (?:it|them|that|this|one)\b")
+#: patterns below this priority catch a media word anywhere ("{any} podcast {any}"); a
+#: command after a joining word ("... so play some jazz") is read before them
+CATCH_ALL_PRIORITY = 20
 #: confidence of ``none`` when no pattern matched at all
 NO_MATCH_CONFIDENCE = 0.6
 #: the intents that name content to play or add
@@ -263,8 +267,10 @@ class Parser:
                     lambda m: m.pattern.intent in _MUSIC_REQUESTS
                     and m.pattern.slots.get("kind") not in MEDIA_KINDS,
                 ) or match
-        if match is None or match.pattern.intent == "none":
-            command = self._command_after_clause(norm)
+        if match is None or match.pattern.intent == "none" or (
+            match.pattern.priority < CATCH_ALL_PRIORITY
+        ):  # "i'm cooking dinner so play some jazz": only a catch-all read the whole
+            command = self._command_after_clause(norm, match is not None)
             if command is not None:
                 return command
         if match is None or ("device" not in match.groups and "query" not in match.groups):
@@ -337,14 +343,17 @@ class Parser:
         slots = {**rest.slots, "device": norm.original_slice(a, b)}
         return dataclasses.replace(rest, slots=slots, spans=spans)
 
-    def _command_after_clause(self, norm: Normalized) -> Intent | None:
+    def _command_after_clause(self, norm: Normalized, caught: bool = False) -> Intent | None:
         """"stop talking and play some music": an out-of-domain clause joined to a command.
         The command after the last joining word is parsed alone; it answers only when it is
-        in domain (spans still point into the whole text)."""
+        in domain (spans still point into the whole text). When a catch-all pattern
+        ``caught`` the text, a command that points back ("... and play it") leaves it be."""
         joins = list(_CLAUSE_JOIN.finditer(norm.text))
         if not joins:
             return None
         found = joins[-1]
+        if caught and _POINTS_BACK.match(norm.text, found.start("command")):
+            return None  # "find the best folk podcast and play it": the first clause names it
         start, _ = norm.span(found.start("command"), found.start("command") + 1)
         tail = self.parse(norm.original[start:])
         if tail.name == "none":
@@ -405,14 +414,14 @@ class Parser:
 
     @staticmethod
     def _named_device(draft: Draft) -> None:
-        """"raise the volume of the living room speaker to 60": a room named after "of",
-        "on", "in" or "for" anywhere in a volume command is its device."""
+        """"raise the volume of the living room speaker to 60", "make the kitchen louder": a
+        room or speaker named with "the" or "my" anywhere in a volume command is its device."""
         text = draft.norm.text
-        if " the " not in text and " my " not in text:
+        if "the " not in text and "my " not in text:
             return
         for entity in draft.entities_in(0, len(text), ("DEVICE",)):
-            before = text[max(0, entity.start - 9) : entity.start]
-            if before.endswith((" of the ", " on the ", " in the ", " for the ", " on my ")):
+            before = text[max(0, entity.start - 5) : entity.start]
+            if before in ("the ", "my ") or before.endswith((" the ", " my ")):
                 noun = DEVICE_NOUN_AFTER.match(text, entity.end)
                 draft.set_text("device", entity.start, entity.end if noun is None else noun.end())
                 return

@@ -58,8 +58,16 @@ def amount(text: str) -> int | None:
     return int(round(value))
 
 
+_MINUTES_AND_SECONDS = re.compile(r"(\d+|an?|one) (?:minutes?|mins?) (?:and )?(\d{1,2})")
+
+
 def duration_ms(text: str) -> int | None:
-    """"30 seconds" -> 30000, "1 minute 30 seconds" -> 90000, "half a minute" -> 30000."""
+    """"30 seconds" -> 30000, "1 minute 30 seconds" / "1 minute 30" -> 90000, "half a
+    minute" -> 30000."""
+    m = _MINUTES_AND_SECONDS.fullmatch(text.strip())
+    if m:  # "1 minute 30": the seconds after the minutes need no unit
+        minutes = 1 if m.group(1) in ("a", "an", "one") else int(m.group(1))
+        return (minutes * 60 + int(m.group(2))) * 1000
     total = 0
     found = False
     for m in _DURATION.finditer(text):
@@ -76,8 +84,8 @@ def duration_ms(text: str) -> int | None:
 
 
 def clock_ms(text: str) -> int | None:
-    """A position spoken as a clock or a duration: "1:30" / "1 30" -> 90000, "2 minutes",
-    "minute 2" -> 120000."""
+    """A position spoken as a clock or a duration: "1:30" / "1 30" / "1 minute 30" -> 90000,
+    "2 minutes", "minute 2" -> 120000."""
     m = re.fullmatch(r"minute (\d+)", text.strip())
     if m:
         return int(m.group(1)) * 60_000
