@@ -196,7 +196,7 @@ _DESCRIPTORS = frozenset(
     preferred current currently today's yesterday's todays yesterdays point time file player
     app list one ones again now next previous good best great nice all only particular some
     day which i heard listen listening playback started start starting where left off it
-    them what whatever episode episodes""".split()
+    them what whatever episode episodes something anything""".split()
 )
 _QUERY_LEAD = re.compile(
     r"^(?:(?:me|us|some|more|of|about|on|for|into|in to|aloud|out loud|called|named|"
@@ -544,7 +544,10 @@ def _title_by_artist(draft: Draft) -> None:
     if draft.parser.catalog_names.famous_title(text):
         return  # "add cake by the ocean to my party playlist": the title holds the "by"
     draft.set_text("artist", a + m.end(), b)
-    draft.set_text("query", a, a + m.start())
+    if draft.intent == "music.play" and _DESCRIPTORS.issuperset(text[: m.start()].split()):
+        draft.drop("query")  # "read me something by stephen king": the author is all
+    else:
+        draft.set_text("query", a, a + m.start())
 
 
 def _is_person(draft: Draft, text: str) -> bool:
