@@ -316,10 +316,31 @@ def refine_media(draft: Draft) -> None:
     _broadcast_article(draft)
 
 
+def _queue_title_edges(draft: Draft) -> None:
+    """A famous title that holds a queue word the grammar took for the frame: "put thank u
+    next in the queue", "queue on god". The word just before or after the item joins it
+    when together they are a famous title and the item alone is not."""
+    if "query" not in draft.spans:
+        return
+    a, b = draft.spans["query"]
+    text = draft.norm.text
+    names = draft.parser.catalog_names
+    if names.famous_title(text[a:b]):
+        return
+    before = text.rfind(" ", 0, a - 1) + 1 if a > 1 else a
+    after = text.find(" ", b + 1)
+    after = len(text) if after < 0 else after
+    for lo, hi in ((a, after), (before, b)):
+        if (lo, hi) != (a, b) and hi > lo and names.famous_title(text[lo:hi]):
+            draft.set_text("query", lo, hi)
+            return
+
+
 def refine_queue(draft: Draft) -> None:
     """Queue items name a track unless they say otherwise: "hurt by johnny cash" ->
     query/track "hurt", artist "johnny cash"; "sleeptime playlist" -> kind playlist."""
     refine_media(draft)
+    _queue_title_edges(draft)
     if "query" not in draft.spans and "genre" in draft.spans:
         # "queue up some jazz": the queue has no genre slot; "play happy playlist next" names
         # the playlist with its word

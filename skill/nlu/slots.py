@@ -63,7 +63,9 @@ _MINUTES_AND_SECONDS = re.compile(r"(\d+|an?|one) (?:minutes?|mins?) (?:and )?(\
 
 def duration_ms(text: str) -> int | None:
     """"30 seconds" -> 30000, "1 minute 30 seconds" / "1 minute 30" -> 90000, "half a
-    minute" -> 30000."""
+    minute" -> 30000, a bare "45" -> 45000."""
+    if text.isdigit():
+        return int(text) * 1000  # a bare number counts seconds ("rewind 30", "skip to 45")
     m = _MINUTES_AND_SECONDS.fullmatch(text.strip())
     if m:  # "1 minute 30": the seconds after the minutes need no unit
         minutes = 1 if m.group(1) in ("a", "an", "one") else int(m.group(1))
