@@ -255,7 +255,7 @@ class CatalogNames:
             left_key, right_key = " ".join(left), " ".join(right)
             owner = left_key[:-1] if words[cut - 1].endswith("'s") else left_key
             orders = [(owner, right_key, (0, cut), (cut, len(words)))]
-            if words[cut] not in _SPLIT_EDGES:  # "like | the beatles" is no title first
+            if words[cut] not in _SPLIT_EDGES or cut > 1:  # "like | the beatles" is no title
                 orders.append((right_key, left_key, (cut, len(words)), (0, cut)))
             for artist_key, title_key, artist, title in orders:
                 if len(artist_key) < MIN_SPLIT_CHARS or len(title_key) < MIN_SPLIT_CHARS:

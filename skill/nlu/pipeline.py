@@ -18,7 +18,7 @@ from typing import Any
 
 from skill.errors import InvalidRequest
 from skill.nlu import slots as convert
-from skill.nlu.catalog_names import CatalogNames, catalog_names
+from skill.nlu.catalog_names import TITLE_WORDS, CatalogNames, catalog_names
 from skill.nlu.content import CONTENT_SLOTS, DEVICE_NOUN_AFTER
 from skill.nlu.entities import Entity, EntityMatcher, Gazetteers
 from skill.nlu.grammar import Grammar, Match, slot_of, trie_regex
@@ -39,6 +39,34 @@ _CLAUSE_JOIN = re.compile(
 )
 #: a name alone is read as an artist only when the artist is at least this popular
 BARE_ARTIST_POPULARITY = 60
+#: a correction said on the way, in the original text (fillers such as "um" are gone from
+#: the normalised one): "no wait", "actually no make it", "uh i mean"
+_CORRECTION = re.compile(
+    r"(?:,? (?:(?:um|uh|er|erm) )?(?:no,? wait|wait,? no|actually,? no|no,? actually|no,? sorry"
+    r"|sorry,? no|no no|(?:um|uh|er|erm),? no|(?:um|uh|er|erm),? i mean|no,? i mean|i mean"
+    r"|or rather|scratch that|no,? make (?:it|that)|actually,? make (?:it|that)|make that)"
+    r"[,.!]? )(?:(?:make (?:it|that)|play|put on|instead) )?"
+)
+#: normalised words one of the markers above leaves (a cheap test before the regex)
+_CORRECTION_WORDS = frozenset(("no", "mean", "rather", "scratch", "make"))
+_CORRECTED_INTENTS = frozenset(("music.play", "music.queue"))
+_QUEUE_FIRST = re.compile(r"(?:\S+ ){0,3}?(?:queue|add)\b")
+#: the verb said last, pointing back at the thing named first ("... play that")
+_VERB_LAST = re.compile(
+    r"(?P<item>.+?),? (?:(?:so |and |now |just )?(?:can you |could you |would you |please )?)"
+    r"(?P<verb>play|put on|put|start|queue|queue up|throw on|throw) (?:it|that|this|them|those)"
+    r"(?: on)?(?: for me| now| please| next)?"
+)
+_VERB_LAST_ENDS = (" it", " that", " this", " them", " those", " on", " me", " now", " next")
+#: a request verb at the start: a famous title after it may hold an out-of-domain word
+_REQUEST_VERB = re.compile(
+    r"(?:(?:can|could|would|will) you |i want to |i'd like to |let's )?"
+    r"(?:play|put on|put|queue up|queue|throw on|line up) "
+)
+#: words a title found under an out-of-domain rule may not start with ("play this game")
+_NOT_TITLE_START = frozenset(
+    "this that these those it more some a an my your our".split()
+)
 _POINTS_BACK = re.compile(r"(?:play|put on|resume|start)(?: me| us)? (?:it|them|that|this|one)\b")
 #: patterns below this priority catch a media word anywhere ("{any} podcast {any}"); a
 #: command after a joining word ("... so play some jazz") is read before them
@@ -247,6 +275,10 @@ class Parser:
             norm = self.normalizer.normalize(text, keep_tail=True, keep_inner=inner)
         if not norm.text:
             return Intent.none(NO_MATCH_CONFIDENCE)
+        if " " in norm.text and _CORRECTION_WORDS.intersection(norm.text.split(" ")):
+            corrected = self._corrected(norm)
+            if corrected is not None:
+                return corrected
         match = self.grammar.best(norm.text)
         titled = self.titles.spans(norm.text)
         if titled and match is not None and self.titles.explain(match, titled, norm.text):
@@ -258,6 +290,8 @@ class Parser:
             or match.pattern.slots.get("kind") in MEDIA_KINDS
         ):
             by = self.titles.by_famous_artist(norm.text)
+            if by is None and match.pattern.intent not in _MUSIC_REQUESTS | {"none"}:
+                by = self.titles.plays_by(norm.text)  # "play mute by shygirl": no volume
             if by is not None:
                 # "play show yourself by idina menzel", "play the next episode by dr dre": a
                 # title by a famous artist is music, whatever words it holds
@@ -267,12 +301,18 @@ class Parser:
                     lambda m: m.pattern.intent in _MUSIC_REQUESTS
                     and m.pattern.slots.get("kind") not in MEDIA_KINDS,
                 ) or match
+        if match is not None and match.pattern.intent == "none":
+            match = self._title_over_none(norm, match)  # "put sweater weather on"
         if match is None or match.pattern.intent == "none" or (
             match.pattern.priority < CATCH_ALL_PRIORITY
         ):  # "i'm cooking dinner so play some jazz": only a catch-all read the whole
             command = self._command_after_clause(norm, match is not None)
             if command is not None:
                 return command
+            if norm.text.endswith(_VERB_LAST_ENDS):
+                last = self._verb_last(norm)  # "blinding lights the weeknd play that"
+                if last is not None:
+                    return last
         if match is None or ("device" not in match.groups and "query" not in match.groups):
             leading = self._leading_device(norm)
             if leading is not None:
@@ -342,6 +382,92 @@ class Parser:
         spans["device"] = norm.span(a, b)
         slots = {**rest.slots, "device": norm.original_slice(a, b)}
         return dataclasses.replace(rest, slots=slots, spans=spans)
+
+    def _title_over_none(self, norm: Normalized, match: Match) -> Match:
+        """"put sweater weather on after this one", "queue the heat is on": an
+        out-of-domain word ("weather", "heat") inside a famous song title asked for with a
+        request verb. The best music request whose slots hold the whole title wins over the
+        out-of-domain rule; otherwise ``match`` stands."""
+        text = norm.text
+        verb = _REQUEST_VERB.match(text)
+        if verb is None:
+            return match
+        words = text[verb.end() :].split(" ")
+        starts = [verb.end()]
+        for word in words[:-1]:
+            starts.append(starts[-1] + len(word) + 1)
+        names = self.catalog_names
+        title: tuple[int, int] | None = None  # the longest famous title of two words or more
+        # the title comes right after the verb ("put sweater weather on", "queue the heat is on")
+        for i in range(2 if words[0] in ("the", "me", "us") else 1):
+            for j in range(min(len(words), i + TITLE_WORDS), i + 1, -1):
+                if title is not None and j - i <= len(text[title[0] : title[1]].split(" ")):
+                    break
+                if words[i] not in _NOT_TITLE_START and names.famous_title(" ".join(words[i:j])):
+                    title = (starts[i], starts[j - 1] + len(words[j - 1]))
+                    break
+        if title is None:
+            return match
+        a, b = title
+
+        def names_title(m: Match) -> bool:
+            """The match asks for the title: a slot of exactly it, or the content after the
+            verb when the words between are the title and frame words ("put X on")."""
+            if m.pattern.intent not in _MUSIC_REQUESTS:
+                return False
+            for group, (x, y) in m.groups.items():
+                if not group.startswith("x_") and x <= a and y == b and text[x:a] in ("", "the "):
+                    return True
+            verb_end = m.groups.get("x_verb", (0, -1))[1]
+            return (
+                m.pattern.refine == "content"
+                and text[verb_end:a].strip() in ("", "the")
+                and text[b:].strip() in ("", "on", "now", "next", "on now", "on next")
+            )
+
+        return self.grammar.best(text, names_title) or match
+
+    def _verb_last(self, norm: Normalized) -> Intent | None:
+        """"blinding lights the weeknd play that", "that new sabrina carpenter song
+        espresso play it": the thing first, the verb last pointing back at it. The thing is
+        parsed with "play" in front; it answers when that names something to play."""
+        found = _VERB_LAST.fullmatch(norm.text)
+        if found is None:
+            return None
+        a, b = norm.span(0, found.end("item"))
+        verb = "queue " if found.group("verb").startswith("queue") else "play "
+        item = self.parse(verb + norm.original[a:b])
+        if item.name not in _CORRECTED_INTENTS or not item.slots:
+            return None
+        shift = a - len(verb)
+        spans = {slot: (x + shift, y + shift) for slot, (x, y) in item.spans.items()}
+        return dataclasses.replace(item, spans=spans, confidence=item.confidence * 0.9)
+
+    def _corrected(self, norm: Normalized) -> Intent | None:
+        """"play adele no wait play taylor swift", "play coldplay actually no make it oasis":
+        a request corrected on the way is the correction. When the words before the last
+        correction marker ask for something, the words after it are parsed alone, or with
+        "play" put in front when they name only the thing ("oasis"); the correction answers
+        only when it is a play or queue request (spans still point into the whole text)."""
+        lowered = norm.original.lower()
+        markers = list(_CORRECTION.finditer(lowered))
+        found = markers[-1] if markers else None
+        if found is None or found.end() >= len(lowered) or found.start() == 0:
+            return None
+        before = self.parse(norm.original[: found.start()])
+        if before.name not in _CORRECTED_INTENTS or not before.slots:
+            return None  # nothing asked before the marker: "play i mean it by g eazy"
+        start = found.end()
+        rest = self.parse(norm.original[start:])
+        shift = start
+        if rest.name not in _CORRECTED_INTENTS:
+            verb = "queue " if _QUEUE_FIRST.match(lowered) else "play "
+            rest = self.parse(verb + norm.original[start:])
+            shift = start - len(verb)
+        if rest.name not in _CORRECTED_INTENTS or not rest.slots:
+            return None
+        spans = {slot: (a + shift, b + shift) for slot, (a, b) in rest.spans.items()}
+        return dataclasses.replace(rest, spans=spans, confidence=rest.confidence * 0.9)
 
     def _command_after_clause(self, norm: Normalized, caught: bool = False) -> Intent | None:
         """"stop talking and play some music": an out-of-domain clause joined to a command.

@@ -40,6 +40,13 @@ _DEVICE_END = re.compile(r" (?:in|on|at|through) (?:the |my |our )?[^ ]+(?: [^ ]
 #: a play verb before the title ("play ... by X", "put on ... by X")
 _PLAY_VERB = re.compile(r"\b(?:play|put on|listen to|hear|queue)\b")
 _ARTICLES = frozenset(("the", "a", "an", "my"))
+#: a play verb that opens the request ("play ...", "i want to hear ...")
+_OPENING_PLAY = re.compile(
+    r"(?:(?:i (?:want to|wanna|would like to)|i'd like to|can you|let me) )?"
+    r"(?:play|put on|listen to|hear) (?:me )?"
+)
+#: words that point at what plays rather than name a title
+_POINTERS = frozenset(("it", "this", "that", "them", "something", "anything", "music"))
 _READ = frozenset(("read", "reading"))
 #: a name starting so is a media request ("the next episode", "the latest episode")
 _NOT_A_TITLE_START = frozenset(
@@ -126,6 +133,24 @@ class MediaTitles:
             ):
                 return at
         return None
+
+    def plays_by(self, text: str) -> int | None:
+        """Where " by " starts when ``text`` opens with a play verb and asks for a title of
+        one to :data:`TITLE_WORDS` words by one to four words of artist ("play mute by
+        shygirl", "play again by noah cyrus"), else None. Unlike :meth:`by_famous_artist`,
+        the artist may be unknown, so this only outvotes commands, never the out-of-domain
+        rules; a title that points at what plays ("play it louder by 10") is none."""
+        at = text.rfind(" by ")
+        verb = _OPENING_PLAY.match(text)
+        if at < 0 or verb is None or verb.end() >= at:
+            return None
+        title = text[verb.end() : at].split(" ")
+        artist = _DEVICE_END.sub("", text[at + 4 :]).split(" ")
+        if len(title) > TITLE_WORDS or title[0] in _POINTERS or not 1 <= len(artist) <= 4:
+            return None
+        if all(w.isdigit() or w in ("percent", "points", "notches") for w in artist):
+            return None  # "turn it up by 10 percent"
+        return at
 
     def holds_filler(self, norm: Normalized, fillers: frozenset[str]) -> bool:
         """Whether ``norm`` (normalised keeping the inner fillers) has a filler word inside a
