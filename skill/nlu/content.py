@@ -49,6 +49,7 @@ _DESCRIPTORS = frozenset(
     bookmarked downloaded subscribed recently sung performed listened""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
+_KIND_WORDS = frozenset("song songs track tracks tune tunes album albums record records".split())
 #: what music is for, after a genre ("classical for my baby", "jazz to relax to")
 _PURPOSE = frozenset("for to while when during".split())
 _RELATIVE = frozenset("is are has have was were sounds sound feels feel".split())
@@ -207,6 +208,8 @@ def read_content(
             continue  # "1979 by the smashing pumpkins": a title that is a year
         if i >= 2 and words[i - 1][0] == "the" and words[i - 2][0] == "by":
             continue  # "the sound by the 1975": a band named like a year
+        if i >= 1 and words[i - 1][0] in ("album", "record", "song", "track", "single"):
+            continue  # "the album 1984 by van halen": a title that is a year
         last = i  # a decade of several words: "2 thousands" ("two thousands")
         end = decade_starts.get(words[i][1], words[i][2])
         while last + 1 < n and words[last + 1][2] <= end:
@@ -319,6 +322,10 @@ def read_content(
             span = (words[first][1], _strip_possessive(words[last]))
             is_genre = any(
                 e.label == "GENRE" and (e.start, e.end) == span for e in entities
+            ) and not any(  # a title before "by" makes the genre word a band: "... by jungle"
+                not used[k] and words[k][0] not in _DESCRIPTORS
+                and words[k][0] not in _MUSIC_WORDS and words[k][0] not in _KIND_WORDS
+                for k in range(split)
             )
             out.spans["genre" if is_genre else "artist"] = span
         for i in range(split, end):

@@ -43,7 +43,8 @@ name a slot in several alternatives. Group names starting with ``x_`` are helper
 Priority (documented in docs/nlu.md as well): among all patterns that match the whole text,
 the winner has the highest ``priority``; ties go to the match with the most literal characters
 (characters not inside a wildcard slot or ``{any}``), then to the match that fills more slots
-(it explains more of the text), then to the earlier pattern
+(it explains more of the text), then to the one that leaves fewer characters to ``{any}``
+(a slot, not a wildcard, holds "the kitchen speaker"), then to the earlier pattern
 (files in name order, patterns in file order). Out-of-domain patterns (intent ``none``) are
 ordinary patterns with a high priority, so a near miss ("pause the timer") stays ``none``.
 """
@@ -196,13 +197,16 @@ class Match(NamedTuple):
     #: characters of the match outside wildcard slots
     literal: int
 
-    def key(self) -> tuple[int, int, int, int]:
+    def key(self) -> tuple[int, int, int, int, int]:
         """Sort key: larger is better (see the module docstring)."""
         slots = 0
-        for group in self.groups:
+        unread = 0  # characters only {any} took: "the kitchen | speaker is way too quiet"
+        for group, (a, b) in self.groups.items():
             if not group.startswith("x_"):
                 slots += 1
-        return (self.pattern.priority, self.literal, slots, -self.pattern.order)
+            elif group.startswith("x_any"):
+                unread += b - a
+        return (self.pattern.priority, self.literal, slots, -unread, -self.pattern.order)
 
 
 @dataclass(frozen=True, slots=True)
@@ -762,7 +766,7 @@ class Grammar:
         splits: dict[int, list[Split]] = {}
         spaces: list[int] | None = None
         best: Match | None = None
-        best_key = (0, 0, 0, 0)
+        best_key = (0, 0, 0, 0, 0)
         while bits:
             low = bits & -bits
             bits ^= low

@@ -150,7 +150,8 @@ _YEAR_TAIL = re.compile(
     r"(?:the )?(?:year |decade |era )?)(?P<year>[a-z0-9]+)$"
 )
 _ARTIST_NOISE = re.compile(
-    r"^(?:(?:a|an|some|any|more) )|(?:'s)?(?: (?:music|songs|tunes|stuff|hits))?$"
+    r"^(?:(?:a|an|some|any|more|early|classic|old school) )"
+    r"|(?:'s)?(?: (?:music|songs|tunes|stuff|hits))?$"
 )
 
 
@@ -200,6 +201,7 @@ _DESCRIPTORS = frozenset(
 )
 _QUERY_LEAD = re.compile(
     r"^(?:(?:me|us|some|more|of|about|on|for|into|in to|aloud|out loud|called|named|"
+    r"a little bit of|little bit of|a little|a bit of|bit of|"
     r"the programs? (?:of|about)|frequency|channel for|station for|my favorite|my favourite|"
     r"favorite|favourite) )+"
 )
@@ -212,7 +214,7 @@ _STATION_OF = re.compile(
 )
 _WHEN_TAIL = re.compile(
     r" (?:(?:after|in|at|when it is|when|for|from|until|this) (?:\S+ ){0,3}"
-    r"(?:min|mins|minutes?|hours?|seconds?|pm|am|o'clock|morning|evening|tonight|year|week)"
+    r"(?:min|mins|minutes?|hours?|seconds?|pm|am|o'clock|morning|evening|tonight|today|year|week)"
     r"|where i am|on the way to \S+(?: \S+)?|in the car|right now|with no commercials"
     # "harry potter from the place i last stopped listening", "... from the last chapter"
     r"|(?:from|at) (?:the )?(?:place|point|spot|part|bit|where|last chapter|chapter|my last "
@@ -961,6 +963,26 @@ def _framed_playlist(draft: Draft) -> None:
     draft.set_text("playlist", a, b)
 
 
+def _artist_and_album(draft: Draft) -> None:
+    """"stop by pink floyd from the wall": an artist read with "from/off (the album) X"
+    after it, where X is an album of that artist, is the artist and the album."""
+    span = draft.spans.get("artist")
+    if span is None or "album" in draft.spans:
+        return
+    a, b = span
+    m = _FROM_ALBUM.search(draft.norm.text, a, b)
+    if m is None or m.start() == a:
+        return
+    artist, album = draft.norm.text[a : m.start()], draft.norm.text[m.end() : b]
+    if draft.parser.catalog_names.album(album, artist) is None:
+        return
+    draft.set_text("artist", a, m.start())
+    draft.set_text("album", m.end(), b)
+
+
+_FROM_ALBUM = re.compile(r" (?:from|off|off of|on) (?:the album |the record |their album )?")
+
+
 def refine_content(draft: Draft) -> None:
     """Re-read everything after the play verb with :func:`read_content`."""
     verb = draft.match.groups.get("x_prefix") or draft.match.groups.get("x_verb")
@@ -987,6 +1009,7 @@ def refine_content(draft: Draft) -> None:
     if draft.match.pattern.slots.get("kind") == "playlist":
         _framed_playlist(draft)
     _edition(draft)
+    _artist_and_album(draft)
     device = content.spans.get("device")
     if _known_playlist(draft, start, end) or (
         device is not None and _known_playlist(draft, start, start + device[0])
