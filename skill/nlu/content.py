@@ -97,7 +97,7 @@ class Content:
 
 _NON_SPACE = re.compile(r"\S+")
 #: a device noun right after a room word belongs to the device ("the living room tv")
-DEVICE_NOUN_AFTER = re.compile(r" (?:speakers?|tv|echo|display)(?= |$)")
+DEVICE_NOUN_AFTER = re.compile(r" (?:speakers?|tv|echo|display|sonos|homepod|echo dot)(?= |$)")
 
 
 def text_words(text: str) -> list[tuple[str, int, int]]:
@@ -438,6 +438,10 @@ def read_content(
                             catalog.title(text[words[x][1] : words[y][2]]) is not None
                             or catalog.famous_artist(text[words[x][1] : words[y][2]])
                             # "the beatles songs"
+                            or (x < a and y == b and any(  # "5 seconds of summer teeth":
+                                catalog.famous_artist(text[words[x][1] : words[k][2]])
+                                for k in range(x + 1, min(y, x + 4) + 1)  # a band opens it
+                            ))
                         )
                     )
                 ):

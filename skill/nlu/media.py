@@ -62,8 +62,8 @@ def _trim(draft: Draft, slot: str) -> None:
         slot in ("track", "query")
         and ("artist" in draft.spans or " by " in text[m.end() :])
         and all(word in _TITLE_LEAD for word in text[: m.end()].split())
-    ):  # "queue last name by future": a title named with its artist keeps its first word
-        a += m.end()
+    ) and not _name_opens(draft, text):  # "queue last name by future": a title named with
+        a += m.end()  # its artist keeps its first word; "5 seconds of summer teeth" its number
     m2 = _TRAILING_SORT.search(draft.norm.text[a:b])
     if m2 and m2.start() > 0:
         b = a + m2.start()
@@ -79,6 +79,14 @@ def _trim(draft: Draft, slot: str) -> None:
     while b > a and draft.norm.text[b - 1] == " ":
         b -= 1
     draft.set_text(slot, a, b)
+
+
+def _name_opens(draft: Draft, text: str) -> bool:
+    """Whether ``text`` opens with a famous artist's name of two to five words ("5 seconds
+    of summer", "the 1975"): its first word is no sort word then."""
+    words = text.split(" ")
+    names = draft.parser.catalog_names
+    return any(names.famous_artist(" ".join(words[:k])) for k in range(2, min(len(words), 5) + 1))
 
 
 def _trim_sort(draft: Draft, slot: str) -> None:
@@ -573,6 +581,10 @@ def _title_by_artist(draft: Draft) -> None:
         draft.set_text("query", a, a + m.start())
 
 
+#: words inside a title, never inside a person's name ("joy to the world", "may i")
+_NOT_IN_NAMES = frozenset("to the of in on for with my your me you is are it".split())
+
+
 def _is_person(draft: Draft, text: str) -> bool:
     """A well-known artist; two to four words starting with a common given name or with
     initials ("j j cale", "a j mclean"); or a given name alone that is no song title
@@ -581,7 +593,7 @@ def _is_person(draft: Draft, text: str) -> bool:
     gazetteers = draft.parser.gazetteers
     if gazetteers.lookup("ARTIST", text) is not None:
         return True
-    if 2 <= len(words) <= 4 and (
+    if 2 <= len(words) <= 4 and _NOT_IN_NAMES.isdisjoint(words[1:]) and (
         gazetteers.lookup("PERSON", words[0]) is not None
         or (len(words[0]) == 1 and len(words[1]) == 1 and words[0] not in ("a", "i"))
         or (words[0] == "a" and len(words[1]) == 1 and len(words) > 2)

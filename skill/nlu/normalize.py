@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -158,6 +158,7 @@ class Normalizer:
         leading: Iterable[str] = (),
         trailing: Iterable[str] = (),
         anywhere: Iterable[str] = (),
+        spelling: Mapping[str, str] | None = None,
     ) -> None:
         self.reader = NumberReader(numbers)
         self.numbers = numbers
@@ -167,6 +168,8 @@ class Normalizer:
         self._leading = self._phrases(leading)
         self._trailing = self._phrases(trailing)
         self._anywhere = frozenset(anywhere)
+        #: typed misspellings -> the word ("teh" -> "the"), one word for one word
+        self._spelling = {fold(k): fold(v) for k, v in (spelling or {}).items() if " " not in v}
         #: the words dropped wherever they occur ("please")
         self.anywhere = self._anywhere
         #: leading phrases by their first word, trailing ones by their last (longest first)
@@ -300,6 +303,14 @@ class Normalizer:
                     break
         return tokens[lo:hi], words[lo:hi]
 
+    def numbers_read(self, text: str) -> str:
+        """``text`` in lower case with its spoken numbers read as the parser reads them
+        ("thirty seconds to mars" -> "30 seconds to mars"), nothing else removed: the form
+        a name takes in a normalised utterance (scripts/build-name-lists)."""
+        tokens = self._tokenize(text)
+        _, words = self._numbers(tokens, [t.text for t in tokens])
+        return " ".join(words)
+
     def normalize(
         self, text: str, keep_tail: bool = False, keep_inner: bool = False
     ) -> Normalized:
@@ -307,6 +318,12 @@ class Normalizer:
         is a title) and ``keep_inner`` the fillers dropped anywhere when they are inside the
         text ("play bitch please by snoop dogg"; see Parser.parse)."""
         tokens = self._tokenize(text)
+        spelling = self._spelling
+        if spelling and not spelling.keys().isdisjoint(t.text for t in tokens):
+            tokens = [
+                _new_token(Token, (spelling[t.text], t.start, t.end)) if t.text in spelling else t
+                for t in tokens
+            ]
         numbered, words = self._numbers(tokens, [t.text for t in tokens])
         fillers = not self._anywhere.isdisjoint(words)
         tokens, words = self._strip_fillers(numbered, words, keep_tail, keep_inner)

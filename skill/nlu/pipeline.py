@@ -213,6 +213,7 @@ class Parser:
             leading=fillers.get("leading", ()),
             trailing=fillers.get("trailing", ()),
             anywhere=fillers.get("anywhere", ()),
+            spelling=fillers.get("spelling") or {},
         )
         gazetteers = Gazetteers.load(entities)
         refiners = _refiners()
