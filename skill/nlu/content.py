@@ -252,12 +252,21 @@ def read_content(
                 used[k] = True
     # "by X" / "from X": the artist runs to the next used word or the end
     split = -1
-    for i in range(n - 1, 0, -1) if "by" in present else ():
-        if not used[i] and words[i][0] == "by" and i + 1 < n and not used[i + 1]:
-            if _by_in_title(text, words, used, i, catalog):
-                continue  # "stand by me", "killing me softly by the fugees" splits later
-            split = i
-            break
+    bys = [
+        i for i in range(n - 1, 0, -1)
+        if not used[i] and words[i][0] == "by" and i + 1 < n and not used[i + 1]
+    ] if "by" in present else []
+    if len(bys) > 1 and catalog is not None:
+        # a band with "by" in its name: the leftmost "by" before a known artist names it
+        # ("life is good on the open road by trampled by turtles")
+        split = next((i for i in reversed(bys) if _artist_after(text, words, used, i, catalog)), -1)
+    for i in bys if split < 0 else ():
+        if _by_in_title(text, words, used, i, catalog) or _artist_holds_by(
+            text, words, used, i, catalog
+        ):
+            continue  # "stand by me", "killing me softly by the fugees" splits later
+        split = i
+        break
     kind_starts = {e.start for e in entities if e.label == "KIND"}
     if split < 0 and "of" in present:
         # "songs of arijit singh": "of" after a music word names the artist
@@ -555,6 +564,45 @@ def read_content(
             title = (words[a - 1][1], title[1])
         out.spans["query"] = title
     return out
+
+
+def _stretch(words: Sequence[tuple[str, int, int]], used: Sequence[bool], at: int) -> int:
+    """The end (exclusive) of the run of unused words from word ``at``."""
+    end = at
+    while end < len(words) and not used[end]:
+        end += 1
+    return end
+
+
+def _artist_after(
+    text: str,
+    words: Sequence[tuple[str, int, int]],
+    used: Sequence[bool],
+    at: int,
+    catalog: CatalogNames,
+) -> bool:
+    """Whether the words after the "by" at word ``at`` (to the end of their run) are a
+    known artist."""
+    end = _stretch(words, used, at + 1)
+    return catalog.type_of(text[words[at + 1][1] : words[end - 1][2]]) == "artist"
+
+
+def _artist_holds_by(
+    text: str,
+    words: Sequence[tuple[str, int, int]],
+    used: Sequence[bool],
+    at: int,
+    catalog: CatalogNames | None,
+) -> bool:
+    """Whether the "by" at word ``at`` is inside a known artist's name that the run of words
+    around it is ("some trampled by turtles")."""
+    if catalog is None:
+        return False
+    first = at
+    while first > 0 and not used[first - 1] and words[first - 1][0] not in _DESCRIPTORS:
+        first -= 1
+    end = _stretch(words, used, at + 1)
+    return first < at and catalog.artist(text[words[first][1] : words[end - 1][2]]) is not None
 
 
 def _by_in_title(

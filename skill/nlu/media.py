@@ -371,9 +371,7 @@ def refine_queue(draft: Draft) -> None:
         draft.set_text("artist", a + 3, b)
         draft.set_text("query", a + 3, b)
         return
-    by = text.find(" by ")
-    if by > 0 and draft.parser.catalog_names.famous_title(text):
-        by = -1  # "queue stand by me": the title holds the "by"
+    by = _by_at(draft, text)  # "queue stand by me": the title holds the "by"
     if by > 0:
         draft.set_text("artist", a + by + 4, b)
         if text[:by] in _GENERIC_ITEMS:
@@ -473,7 +471,12 @@ def _title_across(draft: Draft) -> None:
     names = draft.parser.catalog_names
     later = [m for m in _INTO_PLAYLIST.finditer(text, pa, pb) if m.end() < pb]
     for m in later:
-        if names.famous_title(text[qa : m.start()]):
+        item = text[qa : m.start()]
+        by = item.rfind(" by ")
+        if names.famous_title(item) or (  # "add joy to the world by three dog night to ..."
+            by > 0 and names.title(item[:by]) is not None
+            and names.type_of(item[by + 4 :]) == "artist"
+        ):
             draft.set_text("query", qa, m.start())
             draft.set_text("playlist", m.end(), pb)
             return
@@ -566,23 +569,36 @@ def _title_by_artist(draft: Draft) -> None:
     """ "add hello by adele to my party playlist": the title is the query, the artist named."""
     a, b = draft.spans["query"]
     text = draft.norm.text[a:b]
-    matches = list(_BY_ARTIST.finditer(text))
-    if not matches:
+    by = _by_at(draft, text)  # "add cake by the ocean to my party playlist": no split
+    if by <= 0 or by + 4 >= len(text):
         return
-    m = matches[-1]
-    if m.start() == 0 or m.end() >= len(text):
-        return
-    if draft.parser.catalog_names.famous_title(text):
-        return  # "add cake by the ocean to my party playlist": the title holds the "by"
-    draft.set_text("artist", a + m.end(), b)
-    if draft.intent == "music.play" and _DESCRIPTORS.issuperset(text[: m.start()].split()):
+    draft.set_text("artist", a + by + 4, b)
+    if draft.intent == "music.play" and _DESCRIPTORS.issuperset(text[:by].split()):
         draft.drop("query")  # "read me something by stephen king": the author is all
     else:
-        draft.set_text("query", a, a + m.start())
+        draft.set_text("query", a, a + by)
 
 
 #: words inside a title, never inside a person's name ("joy to the world", "may i")
 _NOT_IN_NAMES = frozenset("to the of in on for with my your me you is are it".split())
+
+
+def _by_at(draft: Draft, text: str) -> int:
+    """Where the " by " that names the artist starts in ``text`` (a queued or added item),
+    or -1: none when a famous title holds it ("stand by me", "cake by the ocean") and no
+    known artist follows; the leftmost one a known artist follows ("down by the water by
+    pj harvey", "joy to the world by three dog night"); else the last one."""
+    at = text.find(" by ")
+    if at < 0:
+        return -1
+    names = draft.parser.catalog_names
+    found = [m.start() for m in _BY_ARTIST.finditer(text)]
+    for start in found:
+        if names.type_of(text[start + 4 :]) == "artist":
+            return start
+    if names.famous_title(text):
+        return -1
+    return found[-1] if found else at
 
 
 def _is_person(draft: Draft, text: str) -> bool:
