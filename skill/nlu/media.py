@@ -371,12 +371,13 @@ def refine_queue(draft: Draft) -> None:
         draft.set_text("artist", a + 3, b)
         draft.set_text("query", a + 3, b)
         return
-    by = _by_at(draft, text)  # "queue stand by me": the title holds the "by"
-    if by > 0:
-        draft.set_text("artist", a + by + 4, b)
+    split = _by_at(draft, text)  # "queue stand by me": the title holds the "by"
+    if split is not None and split[0] > 0:
+        by, artist = split
+        draft.set_text("artist", a + artist, b)
         if text[:by] in _GENERIC_ITEMS:
             # "some songs by adele": the artist is the item
-            draft.set_text("query", a + by + 4, b)
+            draft.set_text("query", a + artist, b)
             return
         head, slot = a, "track"
         typed = _QUEUE_ALBUM.fullmatch(text, 0, by) or _QUEUE_SONG.fullmatch(text, 0, by)
@@ -569,10 +570,11 @@ def _title_by_artist(draft: Draft) -> None:
     """ "add hello by adele to my party playlist": the title is the query, the artist named."""
     a, b = draft.spans["query"]
     text = draft.norm.text[a:b]
-    by = _by_at(draft, text)  # "add cake by the ocean to my party playlist": no split
-    if by <= 0 or by + 4 >= len(text):
+    split = _by_at(draft, text)  # "add cake by the ocean to my party playlist": no split
+    if split is None or split[0] == 0 or split[1] >= len(text):
         return
-    draft.set_text("artist", a + by + 4, b)
+    by, artist = split
+    draft.set_text("artist", a + artist, b)
     if draft.intent == "music.play" and _DESCRIPTORS.issuperset(text[:by].split()):
         draft.drop("query")  # "read me something by stephen king": the author is all
     else:
@@ -583,22 +585,22 @@ def _title_by_artist(draft: Draft) -> None:
 _NOT_IN_NAMES = frozenset("to the of in on for with my your me you is are it".split())
 
 
-def _by_at(draft: Draft, text: str) -> int:
-    """Where the " by " that names the artist starts in ``text`` (a queued or added item),
-    or -1: none when a famous title holds it ("stand by me", "cake by the ocean") and no
-    known artist follows; the leftmost one a known artist follows ("down by the water by
-    pj harvey", "joy to the world by three dog night"); else the last one."""
-    at = text.find(" by ")
-    if at < 0:
-        return -1
+def _by_at(draft: Draft, text: str) -> tuple[int, int] | None:
+    """(where the " by " that names the artist starts, where the artist starts) in ``text``
+    (a queued or added item), or None: none when a famous title holds it ("stand by me",
+    "cake by the ocean") and no known artist follows; the leftmost one a known artist
+    follows ("down by the water by pj harvey", "joy to the world by three dog night");
+    else the last one."""
+    found = list(_BY_ARTIST.finditer(text))
+    if not found:
+        return None
     names = draft.parser.catalog_names
-    found = [m.start() for m in _BY_ARTIST.finditer(text)]
-    for start in found:
-        if names.type_of(text[start + 4 :]) == "artist":
-            return start
+    for m in found:
+        if names.type_of(text[m.end() :]) == "artist":
+            return m.start(), m.end()
     if names.famous_title(text):
-        return -1
-    return found[-1] if found else at
+        return None
+    return found[-1].start(), found[-1].end()
 
 
 def _is_person(draft: Draft, text: str) -> bool:

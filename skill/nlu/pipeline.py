@@ -381,16 +381,31 @@ class Parser:
         if self._device_lead.match(norm.text, found.end()) is not None:
             return None  # one room first, not a list of them (and no deep recursion)
         start, _ = norm.span(found.end(), found.end() + 1)
-        rest = self.parse(norm.original[start:])
+        rest = self._parse_part(norm, start, len(norm.original))
+        return self._with_device(norm, rest, found.span("device"))
+
+    @staticmethod
+    def _with_device(norm: Normalized, rest: Intent, device: tuple[int, int]) -> Intent | None:
+        """``rest`` with the device at ``device`` (a normalised range), when its intent has a
+        device slot and names none; else None."""
         if rest.name == "none" or "device" in rest.slots:
             return None
         if "device" not in INTENT_SLOTS[rest.name]:
             return None
-        a, b = found.span("device")
-        spans = {slot: (x + start, y + start) for slot, (x, y) in rest.spans.items()}
-        spans["device"] = norm.span(a, b)
+        a, b = device
+        spans = {**rest.spans, "device": norm.span(a, b)}
         slots = {**rest.slots, "device": norm.original_slice(a, b)}
         return dataclasses.replace(rest, slots=slots, spans=spans)
+
+    def _parse_part(self, norm: Normalized, start: int, end: int, lead: str = "") -> Intent:
+        """The parse of ``norm.original[start:end]`` (with ``lead``, a verb such as "play ",
+        put in front), its spans moved to point into the whole original text."""
+        part = self.parse(lead + norm.original[start:end])
+        shift = start - len(lead)
+        if not shift or not part.spans:
+            return part
+        spans = {slot: (a + shift, b + shift) for slot, (a, b) in part.spans.items()}
+        return dataclasses.replace(part, spans=spans)
 
     def _title_over_none(self, norm: Normalized, match: Match) -> Match:
         """"put sweater weather on after this one", "queue the heat is on": an
@@ -407,13 +422,14 @@ class Parser:
             starts.append(starts[-1] + len(word) + 1)
         names = self.catalog_names
         title: tuple[int, int] | None = None  # the longest famous title of two words or more
+        longest = 1
         # the title comes right after the verb ("put sweater weather on", "queue the heat is on")
         for i in range(2 if words[0] in ("the", "me", "us") else 1):
-            for j in range(min(len(words), i + TITLE_WORDS), i + 1, -1):
-                if title is not None and j - i <= len(text[title[0] : title[1]].split(" ")):
-                    break
-                if words[i] not in _NOT_TITLE_START and names.famous_title(" ".join(words[i:j])):
-                    title = (starts[i], starts[j - 1] + len(words[j - 1]))
+            if words[i] in _NOT_TITLE_START:
+                continue
+            for j in range(min(len(words), i + TITLE_WORDS), i + longest, -1):
+                if names.famous_title(" ".join(words[i:j])):
+                    title, longest = (starts[i], starts[j - 1] + len(words[j - 1])), j - i
                     break
         if title is None:
             return match
@@ -449,15 +465,7 @@ class Parser:
         if whole is not None and whole.pattern.intent == "music.transfer":
             return None  # "send the music to jacob's room": the transfer reads it whole
         _, end = norm.span(0, found.start())
-        rest = self.parse(norm.original[:end])
-        if rest.name == "none" or "device" in rest.slots:
-            return None
-        if "device" not in INTENT_SLOTS[rest.name]:
-            return None
-        a, b = found.span("room")
-        spans = {**rest.spans, "device": norm.span(a, b)}
-        slots = {**rest.slots, "device": norm.original_slice(a, b)}
-        return dataclasses.replace(rest, slots=slots, spans=spans)
+        return self._with_device(norm, self._parse_part(norm, 0, end), found.span("room"))
 
     def _verb_last(self, norm: Normalized) -> Intent | None:
         """"blinding lights the weeknd play that", "that new sabrina carpenter song
@@ -468,12 +476,10 @@ class Parser:
             return None
         a, b = norm.span(0, found.end("item"))
         verb = "queue " if found.group("verb").startswith("queue") else "play "
-        item = self.parse(verb + norm.original[a:b])
+        item = self._parse_part(norm, a, b, verb)
         if item.name not in _CORRECTED_INTENTS or not item.slots:
             return None
-        shift = a - len(verb)
-        spans = {slot: (x + shift, y + shift) for slot, (x, y) in item.spans.items()}
-        return dataclasses.replace(item, spans=spans, confidence=item.confidence * 0.9)
+        return dataclasses.replace(item, confidence=item.confidence * 0.9)
 
     def _corrected(self, norm: Normalized) -> Intent | None:
         """"play adele no wait play taylor swift", "play coldplay actually no make it oasis":
@@ -489,17 +495,14 @@ class Parser:
         before = self.parse(norm.original[: found.start()])
         if before.name not in _CORRECTED_INTENTS or not before.slots:
             return None  # nothing asked before the marker: "play i mean it by g eazy"
-        start = found.end()
-        rest = self.parse(norm.original[start:])
-        shift = start
+        end = len(lowered)
+        rest = self._parse_part(norm, found.end(), end)
         if rest.name not in _CORRECTED_INTENTS:
             verb = "queue " if _QUEUE_FIRST.match(lowered) else "play "
-            rest = self.parse(verb + norm.original[start:])
-            shift = start - len(verb)
+            rest = self._parse_part(norm, found.end(), end, verb)
         if rest.name not in _CORRECTED_INTENTS or not rest.slots:
             return None
-        spans = {slot: (a + shift, b + shift) for slot, (a, b) in rest.spans.items()}
-        return dataclasses.replace(rest, spans=spans, confidence=rest.confidence * 0.9)
+        return dataclasses.replace(rest, confidence=rest.confidence * 0.9)
 
     def _command_after_clause(self, norm: Normalized, caught: bool = False) -> Intent | None:
         """"stop talking and play some music": an out-of-domain clause joined to a command.
@@ -513,11 +516,10 @@ class Parser:
         if caught and _POINTS_BACK.match(norm.text, found.start("command")):
             return None  # "find the best folk podcast and play it": the first clause names it
         start, _ = norm.span(found.start("command"), found.start("command") + 1)
-        tail = self.parse(norm.original[start:])
+        tail = self._parse_part(norm, start, len(norm.original))
         if tail.name == "none":
             return None
-        spans = {slot: (a + start, b + start) for slot, (a, b) in tail.spans.items()}
-        return dataclasses.replace(tail, spans=spans, confidence=tail.confidence * 0.9)
+        return dataclasses.replace(tail, confidence=tail.confidence * 0.9)
 
     def _draft(
         self, match: Match, norm: Normalized, titled: tuple[tuple[int, int], ...] = ()
