@@ -261,9 +261,7 @@ def read_content(
         # ("life is good on the open road by trampled by turtles")
         split = next((i for i in reversed(bys) if _artist_after(text, words, used, i, catalog)), -1)
     for i in bys if split < 0 else ():
-        if _by_in_title(text, words, used, i, catalog) or _artist_holds_by(
-            text, words, used, i, catalog
-        ):
+        if _by_in_title(text, words, used, i, catalog):
             continue  # "stand by me", "killing me softly by the fugees" splits later
         split = i
         break
@@ -587,24 +585,6 @@ def _artist_after(
     return catalog.type_of(text[words[at + 1][1] : words[end - 1][2]]) == "artist"
 
 
-def _artist_holds_by(
-    text: str,
-    words: Sequence[tuple[str, int, int]],
-    used: Sequence[bool],
-    at: int,
-    catalog: CatalogNames | None,
-) -> bool:
-    """Whether the "by" at word ``at`` is inside a known artist's name that the run of words
-    around it is ("some trampled by turtles")."""
-    if catalog is None:
-        return False
-    first = at
-    while first > 0 and not used[first - 1] and words[first - 1][0] not in _DESCRIPTORS:
-        first -= 1
-    end = _stretch(words, used, at + 1)
-    return first < at and catalog.artist(text[words[first][1] : words[end - 1][2]]) is not None
-
-
 def _by_in_title(
     text: str,
     words: Sequence[tuple[str, int, int]],
@@ -612,20 +592,24 @@ def _by_in_title(
     at: int,
     catalog: CatalogNames | None,
 ) -> bool:
-    """Whether the "by" at word ``at`` is inside a famous song title that runs to the end of
-    its stretch of words ("stand by me"), rather than naming the artist: the words after it
-    must not be a known artist ("hello by adele" splits)."""
+    """Whether the "by" at word ``at`` is inside a name rather than naming the artist: a
+    famous song title that runs to the end of its stretch of words ("stand by me"; the words
+    after it must not be a known artist: "hello by adele" splits), or a known artist's name
+    that the stretch is ("some trampled by turtles")."""
     if catalog is None:
         return False
-    end = at + 1
-    while end < len(words) and not used[end]:
-        end += 1
+    end = _stretch(words, used, at + 1)
     after = text[words[at + 1][1] : words[end - 1][2]]
     if catalog.type_of(after) == "artist":
         return False
     first = at
     while first > 0 and not used[first - 1]:
         first -= 1
+    named = first
+    while named < at and words[named][0] in _DESCRIPTORS:
+        named += 1
+    if named < at and catalog.artist(text[words[named][1] : words[end - 1][2]]) is not None:
+        return True
     for start in range(first, at):
         if catalog.famous_title(text[words[start][1] : words[end - 1][2]]):
             return True
