@@ -44,6 +44,24 @@ def test_number_spans_cover_the_spoken_words(parser: Parser) -> None:
     assert norm.original_slice(start, start + 2) == "forty five"
 
 
+def test_typed_misspellings_read_as_the_word_with_spans_on_what_was_typed(
+    parser: Parser,
+) -> None:
+    norm = parser.normalizer.normalize("Move this to teh den, add it to ym playlsit")
+    assert norm.text == "move this to the den add it to my playlist"
+    start = norm.text.index("the den")
+    assert norm.original_slice(start, start + 3) == "teh"
+    start = norm.text.index("playlist")
+    assert norm.original_slice(start, start + len("playlist")) == "playlsit"
+
+
+def test_numbers_read_keeps_every_word(parser: Parser) -> None:
+    read = parser.normalizer.numbers_read
+    assert read("Thirty Seconds to Mars") == "30 seconds to mars"
+    assert read("please please me") == "please please me"  # no filler is dropped
+    assert read("one direction") == "one direction"
+
+
 def test_folding_that_changes_length_keeps_whole_token_spans(parser: Parser) -> None:
     norm = parser.normalizer.normalize("play Straße")
     assert norm.text == "play strasse"
