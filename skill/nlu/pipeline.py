@@ -62,6 +62,11 @@ _VERB_LAST_ENDS = (" it", " that", " this", " them", " those", " on", " me", " n
 _NAMED_ROOM = re.compile(
     r" (?:in|on|at|to|into|through) (?:the )?(?P<room>[a-z]+'s (?:room|bedroom|office|study))$"
 )
+#: a second request joined with "and" that may be of another domain ("and turn off the lights")
+_AND_OTHER_REQUEST = re.compile(
+    r" and (?:then |also )?(?P<other>(?:turn|switch|set|open|close|lock|unlock|dim|remind|text"
+    r"|tell|start|stop|order) )"
+)
 #: a request verb at the start: a famous title after it may hold an out-of-domain word
 _REQUEST_VERB = re.compile(
     r"(?:(?:can|could|would|will) you |i want to |i'd like to |let's )?"
@@ -284,6 +289,10 @@ class Parser:
             room = self._trailing_room(norm)  # "turn it down in jacob's room"
             if room is not None:
                 return room
+        if " and " in norm.text:
+            first = self._before_other_request(norm)  # "... and turn off the lights"
+            if first is not None:
+                return first
         if " " in norm.text and _CORRECTION_WORDS.intersection(norm.text.split(" ")):
             corrected = self._corrected(norm)
             if corrected is not None:
@@ -466,6 +475,20 @@ class Parser:
             return None  # "send the music to jacob's room": the transfer reads it whole
         _, end = norm.span(0, found.start())
         return self._with_device(norm, self._parse_part(norm, 0, end), found.span("room"))
+
+    def _before_other_request(self, norm: Normalized) -> Intent | None:
+        """"put on some music in the kitchen and turn off the lights": a music request joined
+        to a request of another domain. The music request before the join answers alone,
+        when the words after it are out of domain and the words before it a request."""
+        found = _AND_OTHER_REQUEST.search(norm.text)
+        if found is None or found.start() == 0:
+            return None
+        _, end = norm.span(0, found.start())
+        start, _ = norm.span(found.start("other"), found.start("other") + 1)
+        if self.parse(norm.original[start:]).name != "none":
+            return None  # "play jazz and turn it up": both are ours
+        first = self._parse_part(norm, 0, end)
+        return first if first.name != "none" else None
 
     def _verb_last(self, norm: Normalized) -> Intent | None:
         """"blinding lights the weeknd play that", "that new sabrina carpenter song
