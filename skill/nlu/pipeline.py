@@ -72,6 +72,9 @@ _REQUEST_VERB = re.compile(
     r"(?:(?:can|could|would|will) you |i want to |i'd like to |let's )?"
     r"(?:play|put on|put|queue up|queue|throw on|line up) "
 )
+#: what may follow such a title: "on", "now"/"next", a room ("put sweater weather on in
+#: the kitchen")
+_AFTER_TITLE = re.compile(r"(?: on)?(?: now| next)?(?: (?:in|on|at) (?:the |my )?[a-z' ]+)?")
 #: words a title found under an out-of-domain rule may not start with ("play this game")
 _NOT_TITLE_START = frozenset(
     "this that these those it more some a an my your our".split()
@@ -456,7 +459,7 @@ class Parser:
             return (
                 m.pattern.refine == "content"
                 and text[verb_end:a].strip() in ("", "the")
-                and text[b:].strip() in ("", "on", "now", "next", "on now", "on next")
+                and _AFTER_TITLE.fullmatch(text, b) is not None
             )
 
         return self.grammar.best(text, names_title) or match
