@@ -47,6 +47,8 @@ TITLE_WORDS = 6
 #: many words and sounds this much like the title's own artist (rapidfuzz ratio, 0-100)
 MISHEARD_ARTIST_WORDS = 4
 MISHEARD_SIMILARITY = 65
+#: an artist's name that opens a phrase is looked for up to this many words long
+OPENING_ARTIST_WORDS = 5
 #: a one-word name said alone is an everyday word when this many song titles hold it ("home",
 #: "heart", "magic", "not"); it then asks for no artist
 COMMON_WORD_TITLES = 20
@@ -203,6 +205,13 @@ class CatalogNames:
     def famous_artist(self, phrase: str) -> bool:
         """Whether ``phrase`` is an artist of popularity >= :data:`FAMOUS_POPULARITY`."""
         return (self.artist(phrase) or 0) >= FAMOUS_POPULARITY
+
+    def opens_with_artist(self, words: Sequence[str]) -> bool:
+        """Whether ``words`` open with a famous artist's name of two to
+        :data:`OPENING_ARTIST_WORDS` words ("5 seconds of summer | teeth", "the 1975"): the
+        first word then belongs to the name, not to a sort word or a count."""
+        last = min(len(words), OPENING_ARTIST_WORDS)
+        return any(self.famous_artist(" ".join(words[:k])) for k in range(2, last + 1))
 
     def type_of(self, phrase: str) -> str | None:
         """``"artist"``, ``"track"`` or None for a name the lists do not know."""

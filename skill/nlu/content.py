@@ -445,10 +445,11 @@ def read_content(
                             catalog.title(text[words[x][1] : words[y][2]]) is not None
                             or catalog.famous_artist(text[words[x][1] : words[y][2]])
                             # "the beatles songs"
-                            or (x < a and y == b and any(  # "5 seconds of summer teeth":
-                                catalog.famous_artist(text[words[x][1] : words[k][2]])
-                                for k in range(x + 1, min(y, x + 4) + 1)  # a band opens it
-                            ))
+                            or (  # "5 seconds of summer teeth": a band opens the run
+                                x < a and y == b and catalog.opens_with_artist(
+                                    [w for w, _, _ in words[x : y + 1]]
+                                )
+                            )
                         )
                     )
                 ):

@@ -56,14 +56,16 @@ def _trim(draft: Draft, slot: str) -> None:
     a, b = draft.spans[slot]
     text = draft.norm.text[a:b]
     m = _SORT_PREFIX.match(text)
+    # the sort words stay in "the great gatsby", in a title named with its artist ("queue last
+    # name by future") and in a band's name ("5 seconds of summer teeth")
     if m and m.end() < len(text) and not draft.norm.text.endswith(_NAMED_AFTER, 0, a) and not (
-        slot == "query" and _title_kind(draft, text) is not None  # "the great gatsby"
+        slot == "query" and _title_kind(draft, text) is not None
     ) and not (
         slot in ("track", "query")
         and ("artist" in draft.spans or " by " in text[m.end() :])
         and all(word in _TITLE_LEAD for word in text[: m.end()].split())
-    ) and not _name_opens(draft, text):  # "queue last name by future": a title named with
-        a += m.end()  # its artist keeps its first word; "5 seconds of summer teeth" its number
+    ) and not draft.parser.catalog_names.opens_with_artist(text.split(" ")):
+        a += m.end()
     m2 = _TRAILING_SORT.search(draft.norm.text[a:b])
     if m2 and m2.start() > 0:
         b = a + m2.start()
@@ -79,14 +81,6 @@ def _trim(draft: Draft, slot: str) -> None:
     while b > a and draft.norm.text[b - 1] == " ":
         b -= 1
     draft.set_text(slot, a, b)
-
-
-def _name_opens(draft: Draft, text: str) -> bool:
-    """Whether ``text`` opens with a famous artist's name of two to five words ("5 seconds
-    of summer", "the 1975"): its first word is no sort word then."""
-    words = text.split(" ")
-    names = draft.parser.catalog_names
-    return any(names.famous_artist(" ".join(words[:k])) for k in range(2, min(len(words), 5) + 1))
 
 
 def _trim_sort(draft: Draft, slot: str) -> None:

@@ -111,6 +111,15 @@ def test_split_on_title_takes_an_artist_heard_wrong(tmp_path: Path) -> None:
     assert names.split_on_title("the dua lipa".split()) is None  # no title at all
 
 
+def test_opens_with_artist_needs_a_famous_name_of_two_words_or_more(tmp_path: Path) -> None:
+    _write(tmp_path / ARTISTS_FILE, {"5 seconds of summer": 81, "adele": 84, "the 1975": 40})
+    names = CatalogNames.load(tmp_path)
+    assert names.opens_with_artist("5 seconds of summer teeth".split())
+    assert not names.opens_with_artist("adele hello".split())  # one word is no opening
+    assert not names.opens_with_artist("the 1975 love it if".split())  # not famous
+    assert not names.opens_with_artist("5 songs by adele".split())
+
+
 def test_missing_lists_are_empty(tmp_path: Path) -> None:
     empty = CatalogNames.load(tmp_path)
     assert empty.type_of("adele") is None and empty.split(["adele", "hello"]) is None
