@@ -177,6 +177,21 @@ class Draft:
 Refiner = Callable[[Draft], None]
 
 
+def normalizer_from(entities: Path) -> Normalizer:
+    """The normaliser of the filler and number tables of a gazetteer directory
+    (``fillers.yaml``, ``numbers.yaml``)."""
+    fillers: Any = load_yaml((entities / "fillers.yaml").read_text(encoding="utf-8"))
+    numbers: Any = load_yaml((entities / "numbers.yaml").read_text(encoding="utf-8"))
+    return Normalizer(
+        numbers=NumberWords.from_mapping(numbers),
+        wake=fillers.get("wake", ()),
+        leading=fillers.get("leading", ()),
+        trailing=fillers.get("trailing", ()),
+        anywhere=fillers.get("anywhere", ()),
+        spelling=fillers.get("spelling") or {},
+    )
+
+
 def _refiners() -> dict[str, Refiner]:
     from skill.nlu.media import REFINERS
 
@@ -217,16 +232,7 @@ class Parser:
     def from_paths(cls, grammars: Path, entities: Path, cache: Path | None = None) -> Parser:
         """Build from a grammar and a gazetteer directory; ``cache`` is a file for compiled
         regexes (see regexcache.py), None to compile everything in this process."""
-        fillers: Any = load_yaml((entities / "fillers.yaml").read_text(encoding="utf-8"))
-        numbers: Any = load_yaml((entities / "numbers.yaml").read_text(encoding="utf-8"))
-        normalizer = Normalizer(
-            numbers=NumberWords.from_mapping(numbers),
-            wake=fillers.get("wake", ()),
-            leading=fillers.get("leading", ()),
-            trailing=fillers.get("trailing", ()),
-            anywhere=fillers.get("anywhere", ()),
-            spelling=fillers.get("spelling") or {},
-        )
+        normalizer = normalizer_from(entities)
         gazetteers = Gazetteers.load(entities)
         refiners = _refiners()
         regex_cache = RegexCache(cache)
