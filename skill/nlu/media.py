@@ -467,10 +467,9 @@ def _title_across(draft: Draft) -> None:
     later = [m for m in _INTO_PLAYLIST.finditer(text, pa, pb) if m.end() < pb]
     for m in later:
         item = text[qa : m.start()]
-        by = item.rfind(" by ")
+        by = _known_artist_by(draft, item)
         if names.famous_title(item) or (  # "add joy to the world by three dog night to ..."
-            by > 0 and names.title(item[:by]) is not None
-            and names.type_of(item[by + 4 :]) == "artist"
+            by is not None and by[0] > 0 and names.title(item[: by[0]]) is not None
         ):
             draft.set_text("query", qa, m.start())
             draft.set_text("playlist", m.end(), pb)
@@ -585,16 +584,23 @@ def _by_at(draft: Draft, text: str) -> tuple[int, int] | None:
     "cake by the ocean") and no known artist follows; the leftmost one a known artist
     follows ("down by the water by pj harvey", "joy to the world by three dog night");
     else the last one."""
-    found = list(_BY_ARTIST.finditer(text))
-    if not found:
+    known = _known_artist_by(draft, text)
+    if known is not None:
+        return known
+    if draft.parser.catalog_names.famous_title(text):
         return None
+    found = list(_BY_ARTIST.finditer(text))
+    return (found[-1].start(), found[-1].end()) if found else None
+
+
+def _known_artist_by(draft: Draft, text: str) -> tuple[int, int] | None:
+    """(where the " by " starts, where the artist starts) for the leftmost " by " in
+    ``text`` that a known artist follows to the end, or None."""
     names = draft.parser.catalog_names
-    for m in found:
+    for m in _BY_ARTIST.finditer(text):
         if names.type_of(text[m.end() :]) == "artist":
             return m.start(), m.end()
-    if names.famous_title(text):
-        return None
-    return found[-1].start(), found[-1].end()
+    return None
 
 
 def _is_person(draft: Draft, text: str) -> bool:

@@ -49,7 +49,8 @@ _CORRECTION = re.compile(
 )
 #: normalised words one of the markers above leaves (a cheap test before the regex)
 _CORRECTION_WORDS = frozenset(("no", "mean", "rather", "scratch", "make"))
-_CORRECTED_INTENTS = frozenset(("music.play", "music.queue"))
+#: what a re-read part of the text must ask for to answer (a correction, the verb said last)
+_PLAY_OR_QUEUE = frozenset(("music.play", "music.queue"))
 _QUEUE_FIRST = re.compile(r"(?:\S+ ){0,3}?(?:queue|add)\b")
 #: the verb said last, pointing back at the thing named first ("... play that")
 _VERB_LAST = re.compile(
@@ -509,7 +510,7 @@ class Parser:
         a, b = norm.span(0, found.end("item"))
         verb = "queue " if found.group("verb").startswith("queue") else "play "
         item = self._parse_part(norm, a, b, verb)
-        if item.name not in _CORRECTED_INTENTS or not item.slots:
+        if item.name not in _PLAY_OR_QUEUE or not item.slots:
             return None
         return dataclasses.replace(item, confidence=item.confidence * 0.9)
 
@@ -525,14 +526,14 @@ class Parser:
         if found is None or found.end() >= len(lowered) or found.start() == 0:
             return None
         before = self.parse(norm.original[: found.start()])
-        if before.name not in _CORRECTED_INTENTS or not before.slots:
+        if before.name not in _PLAY_OR_QUEUE or not before.slots:
             return None  # nothing asked before the marker: "play i mean it by g eazy"
         end = len(lowered)
         rest = self._parse_part(norm, found.end(), end)
-        if rest.name not in _CORRECTED_INTENTS:
+        if rest.name not in _PLAY_OR_QUEUE:
             verb = "queue " if _QUEUE_FIRST.match(lowered) else "play "
             rest = self._parse_part(norm, found.end(), end, verb)
-        if rest.name not in _CORRECTED_INTENTS or not rest.slots:
+        if rest.name not in _PLAY_OR_QUEUE or not rest.slots:
             return None
         return dataclasses.replace(rest, confidence=rest.confidence * 0.9)
 
