@@ -318,13 +318,15 @@ class Normalizer:
         is a title) and ``keep_inner`` the fillers dropped anywhere when they are inside the
         text ("play bitch please by snoop dogg"; see Parser.parse)."""
         tokens = self._tokenize(text)
+        words = [t.text for t in tokens]
         spelling = self._spelling
-        if spelling and not spelling.keys().isdisjoint(t.text for t in tokens):
+        if not spelling.keys().isdisjoint(words):  # "teh" -> "the", the span on "teh"
             tokens = [
                 _new_token(Token, (spelling[t.text], t.start, t.end)) if t.text in spelling else t
                 for t in tokens
             ]
-        numbered, words = self._numbers(tokens, [t.text for t in tokens])
+            words = [t.text for t in tokens]
+        numbered, words = self._numbers(tokens, words)
         fillers = not self._anywhere.isdisjoint(words)
         tokens, words = self._strip_fillers(numbered, words, keep_tail, keep_inner)
         tail: tuple[str, ...] = ()
