@@ -33,6 +33,8 @@ _DEVICE_NOUNS = frozenset({"speaker", "speakers", "tv", "echo", "display", "devi
 #: devices people name after their owner ("alexs phone")
 _NAMED_DEVICES = frozenset({"phone", "iphone", "laptop", "computer", "tablet", "ipad", "room"})
 _OWNED_DEVICES = _DEVICE_NOUNS | _NAMED_DEVICES
+#: what may follow a room at the end ("in the kitchen speaker", "the living room stereo")
+_DEVICE_WORDS_AFTER = _DEVICE_NOUNS | frozenset({"stereo", "sonos", "homepod", "system"})
 _DEVICE_PREP = frozenset({"in", "on", "at", "through", "via", "for"})
 _SERVICE_PREP = frozenset("on with using from off of via in at through over use".split())
 _YEAR_PREP = frozenset(
@@ -49,7 +51,6 @@ _DESCRIPTORS = frozenset(
     bookmarked downloaded subscribed recently sung performed listened""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
-_KIND_WORDS = frozenset("song songs track tracks tune tunes album albums record records".split())
 #: what music is for, after a genre ("classical for my baby", "jazz to relax to")
 _PURPOSE = frozenset("for to while when during".split())
 _RELATIVE = frozenset("is are has have was were sounds sound feels feel".split())
@@ -84,6 +85,14 @@ _OF_ARTIST_WORDS = frozenset("song songs music tracks hits album albums".split()
 _NOT_ARTIST_AFTER_OF = frozenset("my your our this that these all the".split())
 #: words that introduce a name ("the playlist called X", "a song by sia called X")
 _NAMING = frozenset("called named titled entitled".split())
+#: nouns before an artist's name ("by the band X", "by musical artist X")
+_ARTIST_NOUNS = frozenset(
+    "the artist band singer group musical musician rapper composer songwriter".split()
+)
+#: words before a closing "me"/"us" that make it no part of a title ("for me", "to us")
+_FOR = frozenset("for to with".split())
+#: what a second "and play" asks for ("... and play some of his songs")
+_PLAY_WHAT = frozenset("some it them me something all his her their any one a".split())
 _TITLE_KINDS = {"track": "track", "album": "album", "playlist": "playlist", "artist": "artist"}
 
 
@@ -98,6 +107,13 @@ class Content:
 _NON_SPACE = re.compile(r"\S+")
 #: a device noun right after a room word belongs to the device ("the living room tv")
 DEVICE_NOUN_AFTER = re.compile(r" (?:speakers?|tv|echo|display|sonos|homepod|echo dot)(?= |$)")
+
+
+def _music_phrase(words: Sequence[tuple[str, int, int]]) -> bool:
+    """Whether ``words`` only say "music" ("the music", "some of the songs")."""
+    return any(w in _MUSIC_WORDS for w, _, _ in words) and all(
+        w in _MUSIC_WORDS or w in _DESCRIPTORS or w == "of" for w, _, _ in words
+    )
 
 
 def text_words(text: str) -> list[tuple[str, int, int]]:
@@ -152,7 +168,10 @@ def read_content(
                 used[i] = True
             if b + 1 < n and words[b + 1][0] in ("app", "service", "music", "radio", "to"):
                 used[b + 1] = True
-        elif entity.label == "DEVICE" and b >= n - 2 and a > 0:
+        elif (
+            entity.label == "DEVICE" and a > 0
+            and (b == n - 1 or (b == n - 2 and words[b + 1][0] in _DEVICE_WORDS_AFTER))
+        ):
             prep = a - 1
             first = a
             if (
@@ -192,6 +211,13 @@ def read_content(
                                                              "start", "search", "for"):
                 used[j] = True
                 j += 1
+    # "search for X and play some of his songs": the second verb joins two phrases
+    for i in range(1, n - 2) if "and" in present else ():
+        if (
+            words[i][0] == "and" and words[i + 1][0] in ("play", "playing") and not used[i - 1]
+            and words[i + 2][0] in _PLAY_WHAT  # not "come out and play by the offspring"
+        ):
+            used[i] = used[i + 1] = True
     # years and decades
     decade_starts = {e.start: e.end for e in entities if e.label == "DECADE"}
     years = [
@@ -281,8 +307,10 @@ def read_content(
         for i in range(n - 1, 0, -1):
             if not used[i] and words[i][0] == "from" and i + 1 < n and not used[i + 1]:
                 after = [w for w, _, _ in words[i + 1 : i + 5]]
-                if any(w in _KIND_WORDS for w in after):
-                    continue  # "from the playlist X" names a playlist, not an artist
+                if any(w in _KIND_WORDS for w in after) or "track" in after[:2] or (
+                    "song" in after[:2]
+                ):
+                    continue  # "from the playlist X", "from the track X": not an artist
                 split = i
                 break
     named: tuple[int, int] | None = None
@@ -319,9 +347,9 @@ def read_content(
         if last == n - 1 and last > split + 1 and words[last][0] == "on":
             last -= 1  # "put waltz for debby by bill evans on"
         first = split + 1
-        while first < last and words[first][0] in ("the", "artist", "band", "singer", "group"):
+        while first < last and words[first][0] in _ARTIST_NOUNS:
             if words[first][0] == "the" and (
-                words[first + 1][0] not in ("artist", "band") or first + 1 == last
+                words[first + 1][0] not in _ARTIST_NOUNS or first + 1 == last
             ):
                 break  # "by the artist X", but "by the band" names The Band
             first += 1
@@ -398,7 +426,11 @@ def read_content(
                 continue
             break
         while b >= a and (
-            words[b][0] in _DESCRIPTORS
+            (
+                words[b][0] in _DESCRIPTORS
+                # "every woman in me", "stand by me": a title's last word, not "for me"
+                and not (words[b][0] in ("me", "us") and b > a and words[b - 1][0] not in _FOR)
+            )
             or (words[b][0] in _MUSIC_WORDS and (i not in names_after or b == a))
             or (
                 words[b][0] in _EDGE_WORDS
@@ -437,6 +469,8 @@ def read_content(
             for x, y in spans:
                 if described and all(words[k][0] in _DESCRIPTORS for k in range(x, y + 1)):
                     continue
+                if y + 1 == split and _music_phrase(words[x : y + 1]):
+                    continue  # "the music of tupac shakur", "the songs by queen": no title
                 if x < y and (
                     (words[x][1], words[y][2]) in genre_spans
                     or (
@@ -550,6 +584,8 @@ def read_content(
         or (a > 0 and words[a - 1][0] in ("some", "more") and out.kind is None)
     ):
         end = _strip_possessive(words[b])
+        if b - a >= 2 and words[a + 1][0] == "of" and words[a][0] in ("one", "some", "any", "all"):
+            title = (words[a + 2][1], title[1])  # "one of eric clapton's most popular songs"
         if (
             end == words[b][2] and words[b][0].endswith("s") and catalog is not None
             and catalog.artist(text[title[0] : end]) is None

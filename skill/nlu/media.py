@@ -24,7 +24,10 @@ from skill.nlu.content import CONTENT_SLOTS, DEVICE_NOUN_AFTER, read_content, te
 from skill.nlu.content import TITLE_LEAD as _TITLE_LEAD
 
 if TYPE_CHECKING:
+    from skill.nlu.normalize import Normalized
     from skill.nlu.pipeline import Draft
+
+Span = tuple[int, int]
 
 #: words allowed around entities in a query that is "only entities"
 _GLUE = frozenset(
@@ -665,28 +668,51 @@ def _possessive_title(draft: Draft) -> None:
     if draft.slots.get("kind") not in (None, "track", "album"):
         return
     a, b = draft.spans[named[0]]
-    if draft.norm.text.find("'", a, b) < 0:
-        return  # both regexes below need an apostrophe
-    m = _POSSESSIVE.fullmatch(draft.norm.text, a, b)
-    if m is None:
-        alone = _OWNER_ONLY.fullmatch(draft.norm.text, a, b)
-        if alone is not None and named == ["query"] and "kind" not in draft.slots:
-            draft.drop("query")  # "kaori mochida's (most popular music)"
-            draft.set_text("artist", alone.start(1), alone.end(1))
-        return
-    owner = m.group(1)
+    text = draft.norm.text
+    if text.find("'", a, b) >= 0:
+        m = _POSSESSIVE.fullmatch(text, a, b)
+        if m is None:
+            alone = _OWNER_ONLY.fullmatch(text, a, b)
+            if alone is not None and named == ["query"] and "kind" not in draft.slots:
+                draft.drop("query")  # "kaori mochida's (most popular music)"
+                draft.set_text("artist", alone.start(1), alone.end(1))
+            return
+        owner_at, title_at = m.span(1), m.span(2)
+    else:
+        found = _plural_possessive(draft.norm, a, b)
+        if found is None:
+            return
+        owner_at, title_at = found
+    owner = text[slice(*owner_at)]
+    title = text[slice(*title_at)]
     last = owner.split()[-1]
     if owner.split()[0] in ("the", "my", "a") or last in _NOT_OWNER or owner in _NOT_OWNER:
         return
     slot = "album" if draft.slots.get("kind") == "album" else "track"
     if slot == "track" and "kind" not in draft.slots and (
-        draft.parser.catalog_names.album_rather_than_track(m.group(2), owner)
+        draft.parser.catalog_names.album_rather_than_track(title, owner)
     ):
         slot = "album"  # "adele's 21", "the beatles' abbey road"
     draft.drop(named[0])
-    draft.set_text("artist", m.start(1), m.end(1))
-    if not all(w in _WHOSE_MUSIC for w in m.group(2).split()):
-        draft.set_text(slot, m.start(2), m.end(2))  # "sia's popular songs" names no title
+    draft.set_text("artist", *owner_at)
+    if not all(w in _WHOSE_MUSIC for w in title.split()):
+        draft.set_text(slot, *title_at)  # "sia's popular songs" names no title
+
+
+def _plural_possessive(norm: Normalized, a: int, b: int) -> tuple[Span, Span] | None:
+    """(owner, title) spans in ``norm.text[a:b]`` around a word typed with a closing
+    apostrophe ("Richard Fortus' Live Collection"), which normalisation drops."""
+    original = norm.original
+    for k, (word, _, end) in enumerate(norm.tokens[:-1]):
+        at = norm.offsets[k]
+        if at < a or at + len(word) >= b:
+            continue
+        if (
+            word.endswith("s") and original.startswith(("' ", "\u2019 "), end)
+            and at + len(word) - a <= 40
+        ):
+            return (a, at + len(word)), (norm.offsets[k + 1], b)
+    return None
 
 
 def _person_query(draft: Draft) -> None:
