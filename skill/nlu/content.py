@@ -109,6 +109,13 @@ _NON_SPACE = re.compile(r"\S+")
 DEVICE_NOUN_AFTER = re.compile(r" (?:speakers?|tv|echo|display|sonos|homepod|echo dot)(?= |$)")
 
 
+def _known_album(catalog: CatalogNames, phrase: str) -> bool:
+    """Whether ``phrase`` (its "the" left out or not) is a known album and no artist."""
+    if catalog.type_of(phrase) == "artist":
+        return False
+    return catalog.album(phrase) is not None or catalog.album("the " + phrase) is not None
+
+
 def _music_phrase(words: Sequence[tuple[str, int, int]]) -> bool:
     """Whether ``words`` only say "music" ("the music", "some of the songs")."""
     return any(w in _MUSIC_WORDS for w, _, _ in words) and all(
@@ -162,6 +169,8 @@ def read_content(
             continue
         a, b = idx
         if entity.label == "SERVICE":
+            if a > 1 and words[a - 1][0] in ("my", "the") and words[a - 2][0] in _SERVICE_PREP:
+                a -= 1  # "from my pandora app"
             while a > 0 and words[a - 1][0] in _SERVICE_PREP:
                 a -= 1
             for i in range(a, b + 1):
@@ -556,6 +565,8 @@ def read_content(
                 out.spans["artist"] = owner  # "adele's song hello", "queen song X"
     elif "artist" in out.spans:
         slot = "album" if out.kind == "album" else "track"
+        if out.kind in ("audiobook", "podcast", "episode", "radio"):
+            slot = "query"  # "it ends with us audiobook by colleen hoover"
         if slot == "track" and out.kind is None and catalog is not None:
             a2, b2 = out.spans["artist"]
             named_title = text[title[0] : title[1]]
@@ -576,6 +587,11 @@ def read_content(
         and catalog.type_of(text[title[0] : title[1]]) == "track"
     ):
         out.spans["track"] = title  # "the baby shark song": a famous title, not a singer
+    elif (
+        kind_after and out.kind == "album" and "artist" not in out.spans and catalog is not None
+        and _known_album(catalog, text[title[0] : title[1]])
+    ):
+        out.spans["album"] = title  # "dark side of the moon album": an album, not a band
     elif (
         kind_after
         or trailing_music

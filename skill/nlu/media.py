@@ -391,12 +391,13 @@ def refine_queue(draft: Draft) -> None:
         draft.set_text("query", a + m.start(1), b)
         draft.slots["kind"] = "episode"
         return
-    m = _QUEUE_ALBUM.fullmatch(text)
-    if m is not None:
-        draft.set_text("query", a + m.start(1), b)
-        draft.set_text("album", a + m.start(1), b)
-        draft.slots["kind"] = "album"
-        return
+    for pattern, slot in ((_QUEUE_ALBUM, "album"), (_QUEUE_SONG, "track")):
+        m = pattern.fullmatch(text)
+        if m is not None:  # "queue the album X", "put the song despacito in the queue"
+            draft.set_text("query", a + m.start(1), b)
+            draft.set_text(slot, a + m.start(1), b)
+            draft.slots["kind"] = slot
+            return
     kinds = draft.entities_in(a, b, ("KIND",))
     if kinds and kinds[-1].end == len(text):
         draft.slots["kind"] = kinds[-1].value
