@@ -109,6 +109,21 @@ _NON_SPACE = re.compile(r"\S+")
 DEVICE_NOUN_AFTER = re.compile(r" (?:speakers?|tv|echo|display|sonos|homepod|echo dot)(?= |$)")
 
 
+def _artist_name(
+    text: str, a: int, b: int, entities: Sequence[Entity], catalog: CatalogNames
+) -> bool:
+    """Whether ``text[a:b]`` names an artist: a known one that is no everyday word, or a
+    person ("junior delgado"), and holds no genre, mood or decade word."""
+    if any(e.label in ("GENRE", "MOOD", "DECADE", "KIND") and a <= e.start < b for e in entities):
+        return False
+    name = text[a:b]
+    if " " not in name and catalog.is_common_word(name):
+        return False
+    if catalog.artist(name) is not None:
+        return True
+    return " " in name and any(e.label == "PERSON" and e.start == a for e in entities)
+
+
 def _known_album(catalog: CatalogNames, phrase: str) -> bool:
     """Whether ``phrase`` (its "the" left out or not) is a known album and no artist."""
     if catalog.type_of(phrase) == "artist":
@@ -547,6 +562,17 @@ def read_content(
                     title = (e.start, e.end)
                     genre = True
                     break
+    if not genre and not kind_before and "artist" not in out.spans and catalog is not None:
+        # "some mandrill funk", "junior delgado reggae": an artist's name before a genre
+        for e in entities:
+            if e.label == "GENRE" and e.end == title[1] and e.start > title[0] + 1:
+                if _artist_name(text, title[0], e.start - 1, entities, catalog) and (
+                    catalog.type_of(text[title[0] : title[1]]) is None
+                ):
+                    out.spans["artist"] = (title[0], e.start - 1)
+                    title = (e.start, e.end)
+                    genre = True
+                break
     if genre and not (out.kind in ("track", "album") and kind_before):
         out.spans["genre"] = title
     elif out.kind in _TITLE_KINDS and kind_before or (out.kind == "playlist" and kind_after):
