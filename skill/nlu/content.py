@@ -74,7 +74,7 @@ _NAME_OPENERS = frozenset(
     "the new good great best random kind top first last this my all every greatest big old"
     .split()
 )
-_TITLE_TAIL = frozenset("me us with".split())
+_TITLE_TAIL = frozenset("me us with all top again tonight today".split())
 _ALBUM_WORDS = frozenset("album albums record ep lp".split())
 _CLAUSE_WORDS = frozenset("is was are i i'll i'd you please".split())
 #: words that may open a title ("That Would Be Something", "Her Majesty", "By The Sea")
@@ -405,6 +405,16 @@ def read_content(
             and catalog.famous_title(text[words[idx[0] - 1][1] : entity.end])
         ):
             continue  # "annie's song by john denver": the word belongs to the title
+        if (
+            out.kind in ("track", "album") and idx[1] == n - 1 and entity.value == "playlist"
+            and any(
+                k + 1 in names_after and k + 2 < idx[0]
+                and (k == 0 or (k == 1 and words[0][0] == "the"))
+                and words[k + 1][0] not in _SERVICE_PREP and words[k + 1][0] != "to"
+                for k in kind_at
+            )
+        ):
+            continue  # "the album the rock list": the name holds the word
         out.kind = entity.value
         kind_at.append(idx[0])
         if entity.value in _TITLE_KINDS:

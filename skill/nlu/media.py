@@ -538,16 +538,32 @@ def refine_playlist(draft: Draft) -> None:
                 kind = draft.parser.gazetteers.lookup("KIND", word)
                 if kind:
                     draft.slots["kind"] = kind
-            elif " by " not in text and _is_person(draft, text[m.start("name") : m.end("name")]):
+            elif (
+                " by " not in text
+                and not any(w in _ITEM_KINDS for w in lead.split())  # "the song rose room"
+                and _is_person(draft, text[m.start("name") : m.end("name")])
+            ):
                 draft.drop("query")
                 draft.set_text("artist", name_a, name_b)
             else:
                 # "the" belongs to titles ("The Stars and Stripes Forever"); "this/some" do not,
                 # unless the title is named with its artist ("my love by justin timberlake")
+                # or "this is" opens it ("this is love")
                 keep_article = lead in ("the ", "a ", "an ") or (
                     " by " in text and lead.strip() in ("this", "my", "something")
-                )
+                ) or (lead == "this " and text.startswith("is ", m.start("name")))
                 draft.set_text("query", a if keep_article else name_a, name_b)
+                owned = _POSSESSIVE.fullmatch(draft.norm.text, name_a, name_b)
+                if (
+                    owned is not None and not keep_article and " by " not in text
+                    and (
+                        _is_person(draft, owned.group(1))
+                        or draft.parser.catalog_names.famous_artist(owned.group(1))
+                    )
+                ):
+                    # "add tove lo's no one dies from love to ...": the owner is the artist
+                    draft.set_text("artist", *owned.span(1))
+                    draft.set_text("query", *owned.span(2))
                 said = next((w for w in lead.split() if w in _ITEM_KINDS), None)
                 if said is not None and "kind" not in draft.slots:
                     draft.slots["kind"] = _ITEM_KINDS[said]  # "add the song yellow to …"
