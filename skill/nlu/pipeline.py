@@ -199,6 +199,10 @@ def _refiners() -> dict[str, Refiner]:
     return dict(REFINERS)
 
 
+#: "some" before a bare artist's name ("some taylor swift", "a little bit of queen")
+_SOME_OF = re.compile(r"(?:some|more|a (?:little )?bit of|a little) ")
+
+
 class Parser:
     """Text -> :class:`Intent`. See the module docstring."""
 
@@ -363,15 +367,20 @@ class Parser:
         name no everyday word)."""
         if len(norm.text) > 40:
             return None
-        popularity = self.catalog_names.artist(norm.text)
+        start = 0
+        some = _SOME_OF.match(norm.text)
+        if some is not None and some.end() < len(norm.text):
+            start = some.end()  # "some taylor swift", "a bit of queen"
+        name = norm.text[start:]
+        popularity = self.catalog_names.artist(name)
         if popularity is None or popularity < BARE_ARTIST_POPULARITY:
             return None
-        if self.catalog_names.type_of(norm.text) != "artist":
+        if self.catalog_names.type_of(name) != "artist":
             return None
-        if " " not in norm.text and self.catalog_names.is_common_word(norm.text):
+        if " " not in name and self.catalog_names.is_common_word(name):
             return None  # "home", "heart", "not": an everyday word alone names no band
-        span = norm.span(0, len(norm.text))
-        return Intent.owned("music.play", {"artist": norm.original_slice(0, len(norm.text))},
+        span = norm.span(start, len(norm.text))
+        return Intent.owned("music.play", {"artist": norm.original_slice(start, len(norm.text))},
                             0.6, {"artist": span}, "catalog:artist")
 
     def _leading_device(self, norm: Normalized) -> Intent | None:
