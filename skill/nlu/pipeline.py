@@ -199,6 +199,30 @@ def _refiners() -> dict[str, Refiner]:
     return dict(REFINERS)
 
 
+#: slots that name what to play (a query alone may be anything)
+_NAMED_CONTENT = frozenset({"query", "track", "artist", "album", "playlist", "genre", "year"})
+_TYPED_CONTENT = _NAMED_CONTENT - {"query"}
+#: first words that make a text no verbless request ("play", "turn", "what")
+_VERBS = frozenset(
+    """play put start listen hear turn switch stop pause resume skip set add queue what who
+    how when where why which is are can could will would do does did tell show find search
+    make give let i i'm im it it's its this that""".split()
+)
+#: words a verbless request may hold besides its names ("some jazz for the dinner")
+_VERBLESS_GLUE = frozenset(
+    """some any a an the my of from by in on at to for with please now olly music songs song
+    tunes track tracks album record ep playlist list radio station channel fm am podcast
+    podcasts episode episodes audiobook audio book books latest newest new last next more
+    little bit good nice""".split()
+)
+_WORD = re.compile(r"[a-z0-9']+")
+#: kind words a short podcast or book name is said next to ("network podcast")
+_KIND_NOUNS = ("podcast", "podcasts", "audiobook", "audio book", "book", "episode", "show")
+#: transport words that are no part of a name ("book swan resume", "rewind the episode")
+_TRANSPORT_WORDS = frozenset(
+    "resume resuming playing rewind again begin continue restart pause next previous".split()
+)
+_FREQUENCY_NAME = re.compile(r"(?:fm |am )?\d+(?:\.\d+)?(?: fm| am)?")
 #: "some" before a bare artist's name ("some taylor swift", "a little bit of queen")
 _SOME_OF = re.compile(r"(?:some|more|a (?:little )?bit of|a little) ")
 
@@ -350,7 +374,10 @@ class Parser:
             if leading is not None:
                 return leading
         if match is None:
-            return self._bare_artist(norm) or Intent.none(NO_MATCH_CONFIDENCE)
+            return (
+                self._bare_artist(norm) or self._verbless(norm)
+                or Intent.none(NO_MATCH_CONFIDENCE)
+            )
         pattern = match.pattern
         if pattern.intent == "none":
             return Intent.none(0.9, pattern.id)
@@ -359,7 +386,80 @@ class Parser:
             return Intent.none(NO_MATCH_CONFIDENCE, pattern.id)
         if pattern.refine:
             self.refiners[pattern.refine](draft)
-        return self._finish(draft)
+        found = self._finish(draft)
+        if (
+            pattern.priority < CATCH_ALL_PRIORITY and found.name == "music.play"
+            and not _NAMED_CONTENT.intersection(found.slots)
+        ):
+            # "heart fm in the bathroom please": a catch-all read a media word and no name
+            return self._verbless(norm) or found
+        return found
+
+    def _verbless(self, norm: Normalized) -> Intent | None:
+        """"olly bohemian rhapsody queen", "audio book sapiens", "podcast of ted talks daily":
+        the thing asked for, said without a verb. The text is parsed with "play" in front; it
+        answers when that names known content (a typed name, a genre or year, or a station,
+        podcast or book by name), never a free query alone."""
+        if len(norm.text) > 80 or norm.text.split(" ", 1)[0] in _VERBS:
+            return None
+        a, b = norm.span(0, len(norm.text))
+        item = self._parse_part(norm, a, b, "play ")
+        if item.name != "music.play" or not _NAMED_CONTENT.intersection(item.slots):
+            return None
+        if _NAMED_CONTENT.intersection(item.slots) == {"artist"} and "genre" not in item.slots:
+            return None  # an artist alone is _bare_artist's to judge ("the national")
+        lowered = norm.original.lower()
+        covered = [False] * len(lowered)
+        for slot, value in item.slots.items():
+            if slot in _NAMED_CONTENT and not self._known(slot, str(value), item, norm.text):
+                return None
+            if slot in item.spans:
+                x, y = item.spans[slot]
+                covered[x:y] = [True] * (y - x)
+        rest = "".join(" " if covered[i] else ch for i, ch in enumerate(lowered[:b]))
+        loose = [w for w in _WORD.findall(rest[a:]) if w not in _VERBLESS_GLUE]
+        if len(loose) > 2:
+            return None  # "my jazz for loving couples needs more push the button"
+        return dataclasses.replace(item, confidence=item.confidence * 0.8, source="verbless:play")
+
+    def _known(self, slot: str, value: str, item: Intent, text: str) -> bool:
+        """Whether a name read from a verbless text is one the lists know (a genre or year
+        is always read from a list; a station, podcast or book by its list or its kind word)."""
+        names = self.catalog_names
+        key = self.normalizer.normalize(value).text
+        if slot in ("genre", "year"):
+            return True
+        if slot in ("artist", "track") and " " not in key and names.is_common_word(key):
+            return False  # "home", "not now", "how are you today": everyday words
+        if slot == "artist":
+            return names.famous_artist(key) or self.gazetteers.lookup("ARTIST", key) is not None
+        if slot == "track":  # a one-word title alone may be any word ("today")
+            return names.famous_title(key) and (" " in key or "artist" in item.slots)
+        if slot == "album":  # "album thriller from michael jackson"
+            return names.album(key) is not None or (
+                item.slots.get("kind") == "album" and "artist" in item.slots
+            )
+        if slot == "playlist":
+            return self.gazetteers.lookup("PLAYLIST", key) is not None
+        kind = item.slots.get("kind")
+        if kind not in MEDIA_KINDS:
+            return False
+        label = {"radio": "STATION", "audiobook": "AUDIOBOOK"}.get(str(kind), "PODCAST")
+        if self.gazetteers.lookup(label, key) is not None:
+            return True
+        if kind == "radio":
+            return key.endswith((" fm", " am")) or _FREQUENCY_NAME.fullmatch(key) is not None
+        # "audio book sapiens", "network podcast": a short name right next to its kind word
+        words = key.split()
+        if not 0 < len(words) <= 3 or not _VERBS.isdisjoint(words) or (
+            not _TRANSPORT_WORDS.isdisjoint(words)
+        ):
+            return False
+        return any(
+            f"{kind_word} {key}" in text or f"{key} {kind_word}" in text
+            or f"{kind_word} of {key}" in text
+            for kind_word in _KIND_NOUNS
+        )
 
     def _bare_artist(self, norm: Normalized) -> Intent | None:
         """"the beatles", "adele please": a famous artist's name alone asks for their music
