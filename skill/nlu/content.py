@@ -623,6 +623,8 @@ def read_content(
         and catalog.type_of(text[title[0] : title[1]]) == "track"
     ):
         out.spans["track"] = title  # "the baby shark song": a famous title, not a singer
+    elif kind_after and out.kind in ("podcast", "episode", "audiobook", "radio"):
+        out.spans["query"] = title  # "a radiolab episode": a show's name, not a singer
     elif (
         kind_after and out.kind == "album" and "artist" not in out.spans and catalog is not None
         and _known_album(catalog, text[title[0] : title[1]])

@@ -784,6 +784,9 @@ def _catalog_name(draft: Draft) -> None:
     text = draft.norm.text[a:b]
     names = draft.parser.catalog_names
     if named == ["query"]:
+        if draft.norm.text.endswith(" the ", 0, a) and names.type_of("the " + text) == "artist":
+            a -= 4  # "i am in the mood for the beatles": the frame left "the" out
+            text = draft.norm.text[a:b]
         slot = names.type_of(text)
         if slot is not None:
             draft.drop("query")

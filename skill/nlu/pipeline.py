@@ -223,6 +223,20 @@ _TRANSPORT_WORDS = frozenset(
     "resume resuming playing rewind again begin continue restart pause next previous".split()
 )
 _FREQUENCY_NAME = re.compile(r"(?:fm |am )?\d+(?:\.\d+)?(?: fm| am)?")
+#: a reason said after a command ("... so i can relax", "... while i cook", "... for the drive")
+_REASON = re.compile(
+    r" (?:so(?: that)? (?:i|we|you|it|everyone)|because|cause|cuz|since (?:i|we|it)"
+    r"|while (?:i|we|you)|as (?:i|we)|for (?:the|my|our|a) (?:drive|ride|road trip|trip|party"
+    r"|workout|run|walk|commute|dinner|morning|night|evening|weekend|kids|baby))(?= |$)"
+)
+_DEVICE_END = re.compile(r" (?:on|in|at) (?:the |my )?([a-z]+(?: [a-z]+)?)$")
+_REASON_WORDS = frozenset("so because cause cuz since while as for".split())
+#: the commands a reason may follow (a playlist name may hold "for the road trip")
+_REASON_HEADS = frozenset(
+    """music.play music.queue music.volume music.pause music.resume music.next
+    music.previous music.seek music.shuffle music.repeat music.like music.unlike
+    music.now_playing""".split()
+)
 #: "some" before a bare artist's name ("some taylor swift", "a little bit of queen")
 _SOME_OF = re.compile(r"(?:some|more|a (?:little )?bit of|a little) ")
 
@@ -331,6 +345,10 @@ class Parser:
             first = self._before_other_request(norm)  # "... and turn off the lights"
             if first is not None:
                 return first
+        if " " in norm.text and not _REASON_WORDS.isdisjoint(norm.text.split(" ")):
+            reason = self._before_reason(norm)  # "put some jazz on so i can relax"
+            if reason is not None:
+                return reason
         if " " in norm.text and _CORRECTION_WORDS.intersection(norm.text.split(" ")):
             corrected = self._corrected(norm)
             if corrected is not None:
@@ -608,6 +626,28 @@ class Parser:
             return None  # "play jazz and turn it up": both are ours
         first = self._parse_part(norm, 0, end)
         return first if first.name != "none" else None
+
+    def _before_reason(self, norm: Normalized) -> Intent | None:
+        """"put some jazz on so i can relax a bit", "play hello by adele while i cook", "turn
+        it up because i can't hear": a command followed by the reason for it. The command
+        answers alone when it asks for something (a play request names its content), unless a
+        famous title holds the joining word."""
+        found = _REASON.search(norm.text)
+        if found is None or " " not in norm.text[: found.start()]:
+            return None  # "play because of you": a title after the verb
+        if any(a <= found.start() + 1 < b for a, b in self.titles.spans(norm.text)):
+            return None  # "play hello by adele while my guitar gently weeps"
+        _, end = norm.span(0, found.start())
+        head = self._parse_part(norm, 0, end)
+        if head.name not in _REASON_HEADS or (
+            head.name in _PLAY_OR_QUEUE and not _NAMED_CONTENT.intersection(head.slots)
+        ):
+            return None
+        room = _DEVICE_END.search(norm.text, found.end())
+        if room is not None and self.gazetteers.lookup("DEVICE", room.group(1)) is not None:
+            # "put on bluey for the kids on the tv": the room said after the reason
+            return self._with_device(norm, head, room.span(1)) or head
+        return head
 
     def _verb_last(self, norm: Normalized) -> Intent | None:
         """"blinding lights the weeknd play that", "that new sabrina carpenter song
