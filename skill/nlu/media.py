@@ -411,7 +411,27 @@ def refine_queue(draft: Draft) -> None:
         draft.set_text("query", a + m.start(2), b)
         draft.set_text("track", a + m.start(2), b)
         return
+    names = draft.parser.catalog_names
+    if not names.famous_title(text):
+        for m in _FROM_WORD.finditer(text):
+            if m.start() > 0 and names.type_of(text[m.end() :]) == "artist":
+                # "after this play hello from adele"
+                draft.set_text("artist", a + m.end(), b)
+                draft.set_text("query", a, a + m.start())
+                draft.set_text("track", a, a + m.start())
+                return
+        words = text_words(text)
+        named = names.split([w for w, _, _ in words])
+        if named is not None and named.slot == "track":
+            # "payphone maroon five", "maroon five payphone": a title and its artist
+            for slot, (i, j) in (("artist", named.artist), ("track", named.title)):
+                draft.set_text(slot, a + words[i][1], a + words[j - 1][2])
+            draft.set_text("query", *draft.spans["track"])
+            return
     draft.set_text("track", a, b)
+
+
+_FROM_WORD = re.compile(r" from ")
 
 
 _QUEUE_NOISE = re.compile(
