@@ -860,6 +860,8 @@ def _known_media(draft: Draft) -> None:
         and "query" in draft.spans
     ):
         _resumed_show(draft)
+    if draft.slots.get("kind") == "audiobook" and "query" in draft.spans:
+        _book_author(draft)
     if "kind" in draft.slots and draft.slots["kind"] not in ("track",):
         return
     if "artist" in draft.spans and ("track" in draft.spans or "query" in draft.spans):
@@ -885,6 +887,20 @@ def _known_media(draft: Draft) -> None:
         draft.slots["kind"] = "radio"
 
 
+def _book_author(draft: Draft) -> None:
+    """"the alchemist from paulo coelho": a known author after "from" or "by" in a book's
+    name is the artist."""
+    if "artist" in draft.spans:
+        return
+    a, b = draft.spans["query"]
+    for m in _BY_OR_FROM.finditer(draft.norm.text, a, b):
+        if draft.parser.gazetteers.lookup("AUTHOR", draft.norm.text[m.end() : b]) is not None:
+            draft.set_text("artist", m.end(), b)
+            draft.set_text("query", a, m.start())
+            return
+
+
+_BY_OR_FROM = re.compile(r" (?:by|from|of) ")
 _SHOW_WORD = re.compile(r" (?:podcast|podcasts|pod cast)$")
 _BOOK_KINDS = {"AUDIOBOOK": "audiobook", "AUTHOR": "audiobook"}
 _SHOW_KINDS = {"PODCAST": "podcast", "STATION": "radio"}

@@ -206,7 +206,8 @@ _TYPED_CONTENT = _NAMED_CONTENT - {"query"}
 _VERBS = frozenset(
     """play put start listen hear turn switch stop pause resume skip set add queue what who
     how when where why which is are can could will would do does did tell show find search
-    make give let i i'm im it it's its this that""".split()
+    make give let i i'm im it it's its this that what's whats who's whos where's how's was
+    were has have had should shall does don't dont""".split()
 )
 #: words a verbless request may hold besides its names ("some jazz for the dinner")
 _VERBLESS_GLUE = frozenset(
@@ -228,9 +229,11 @@ _REASON = re.compile(
     r" (?:so(?: that)? (?:i|we|you|it|everyone)|because|cause|cuz|since (?:i|we|it)"
     r"|while (?:i|we|you)|as (?:i|we)|for (?:the|my|our|a) (?:drive|ride|road trip|trip|party"
     r"|workout|run|walk|commute|dinner|morning|night|evening|weekend|kids|baby))(?= |$)"
+    r"|(?: to| for) (?:my|the|our) (?:kid|kids|son|daughter|children|child|baby|boy|girl|wife"
+    r"|husband|family|little one|guests)$"
 )
 _DEVICE_END = re.compile(r" (?:on|in|at) (?:the |my )?([a-z]+(?: [a-z]+)?)$")
-_REASON_WORDS = frozenset("so because cause cuz since while as for".split())
+_REASON_WORDS = frozenset("so because cause cuz since while as for to".split())
 #: the commands a reason may follow (a playlist name may hold "for the road trip")
 _REASON_HEADS = frozenset(
     """music.play music.queue music.volume music.pause music.resume music.next
@@ -398,6 +401,12 @@ class Parser:
             )
         pattern = match.pattern
         if pattern.intent == "none":
+            # "song blinding lights from the weeknd": a title and its artist, no verb
+            named = self._verbless(norm) if "by" in norm.text or "from" in norm.text else None
+            if named is not None and "artist" in named.slots and (
+                "track" in named.slots or "album" in named.slots
+            ):
+                return named
             return Intent.none(0.9, pattern.id)
         draft = self._draft(match, norm, titled)
         if draft is None:
