@@ -716,6 +716,8 @@ def _possessive_title(draft: Draft) -> None:
             return
         owner_at, title_at = m.span(1), m.span(2)
     else:
+        if "'" not in draft.norm.original and "\u2019" not in draft.norm.original:
+            return
         found = _plural_possessive(draft.norm, a, b)
         if found is None:
             return

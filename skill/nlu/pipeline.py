@@ -217,6 +217,10 @@ _VERBLESS_GLUE = frozenset(
     little bit good nice""".split()
 )
 _WORD = re.compile(r"[a-z0-9']+")
+#: media words a short verbless request may name its content with ("audio book sapiens")
+_MEDIA_CUES = frozenset(
+    "podcast podcasts audiobook audio book episode fm am radio station album song".split()
+)
 #: kind words a short podcast or book name is said next to ("network podcast")
 _KIND_NOUNS = ("podcast", "podcasts", "audiobook", "audio book", "book", "episode", "show")
 #: transport words that are no part of a name ("book swan resume", "rewind the episode")
@@ -233,7 +237,6 @@ _REASON = re.compile(
     r"|husband|family|little one|guests)$"
 )
 _DEVICE_END = re.compile(r" (?:on|in|at) (?:the |my )?([a-z]+(?: [a-z]+)?)$")
-_REASON_WORDS = frozenset("so because cause cuz since while as for to".split())
 #: the commands a reason may follow (a playlist name may hold "for the road trip")
 _REASON_HEADS = frozenset(
     """music.play music.queue music.volume music.pause music.resume music.next
@@ -348,8 +351,9 @@ class Parser:
             first = self._before_other_request(norm)  # "... and turn off the lights"
             if first is not None:
                 return first
-        if " " in norm.text and not _REASON_WORDS.isdisjoint(norm.text.split(" ")):
-            reason = self._before_reason(norm)  # "put some jazz on so i can relax"
+        reasoned = _REASON.search(norm.text)
+        if reasoned is not None:
+            reason = self._before_reason(norm, reasoned)  # "put some jazz on so i can relax"
             if reason is not None:
                 return reason
         if " " in norm.text and _CORRECTION_WORDS.intersection(norm.text.split(" ")):
@@ -396,13 +400,16 @@ class Parser:
                 return leading
         if match is None:
             return (
-                self._bare_artist(norm) or self._verbless(norm)
+                self._bare_artist(norm)
+                or (self._verbless(norm) if self._names_content(norm.text) else None)
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
         pattern = match.pattern
         if pattern.intent == "none":
             # "song blinding lights from the weeknd": a title and its artist, no verb
-            named = self._verbless(norm) if "by" in norm.text or "from" in norm.text else None
+            named = self._verbless(norm) if (
+                ("by" in norm.text or "from" in norm.text) and self._names_content(norm.text)
+            ) else None
             if named is not None and "artist" in named.slots and (
                 "track" in named.slots or "album" in named.slots
             ):
@@ -419,7 +426,8 @@ class Parser:
             and not _NAMED_CONTENT.intersection(found.slots)
         ):
             # "heart fm in the bathroom please": a catch-all read a media word and no name
-            return self._verbless(norm) or found
+            if norm.text.count(" ") < 5 or self._names_content(norm.text):
+                return self._verbless(norm) or found
         return found
 
     def _verbless(self, norm: Normalized) -> Intent | None:
@@ -448,6 +456,26 @@ class Parser:
         if len(loose) > 2:
             return None  # "my jazz for loving couples needs more push the button"
         return dataclasses.replace(item, confidence=item.confidence * 0.8, source="verbless:play")
+
+    def _names_content(self, text: str) -> bool:
+        """A cheap test of whether ``text`` (no grammar matched it) could name something to
+        play: a short text with a media word, a genre or decade, an artist next to a title,
+        or a known artist after "by"/"from"/"of". Most out-of-domain texts fail it, and
+        so skip the second parse of :meth:`_verbless`."""
+        words = text.split(" ")
+        if len(words) <= 7 and not _MEDIA_CUES.isdisjoint(words):
+            return True
+        genres = self.gazetteers.tables
+        for n in (1, 2, 3):
+            for i in range(len(words) - n + 1):
+                phrase = " ".join(words[i : i + n])
+                if phrase in genres.get("GENRE", {}) or phrase in genres.get("DECADE", {}):
+                    return True
+        names = self.catalog_names
+        for i, word in enumerate(words[1:-1], 1):
+            if word in ("by", "from", "of") and names.type_of(" ".join(words[i + 1 :])) == "artist":
+                return True
+        return names.split(words) is not None
 
     def _known(self, slot: str, value: str, item: Intent, text: str) -> bool:
         """Whether a name read from a verbless text is one the lists know (a genre or year
@@ -636,13 +664,12 @@ class Parser:
         first = self._parse_part(norm, 0, end)
         return first if first.name != "none" else None
 
-    def _before_reason(self, norm: Normalized) -> Intent | None:
+    def _before_reason(self, norm: Normalized, found: re.Match[str]) -> Intent | None:
         """"put some jazz on so i can relax a bit", "play hello by adele while i cook", "turn
         it up because i can't hear": a command followed by the reason for it. The command
         answers alone when it asks for something (a play request names its content), unless a
         famous title holds the joining word."""
-        found = _REASON.search(norm.text)
-        if found is None or " " not in norm.text[: found.start()]:
+        if " " not in norm.text[: found.start()]:
             return None  # "play because of you": a title after the verb
         if any(a <= found.start() + 1 < b for a, b in self.titles.spans(norm.text)):
             return None  # "play hello by adele while my guitar gently weeps"
