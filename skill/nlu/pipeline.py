@@ -33,9 +33,10 @@ from skill.nlu.yamlio import load_yaml
 MAX_CHARS = 500
 #: a joining word and a command after it: "... and play", "... then skip this"
 _CLAUSE_JOIN = re.compile(
-    r"(?<=\S) (?:and|then|so|and then|and also|but) (?P<command>(?:play|put on|skip|pause|resume|"
-    r"turn (?:it |the music |the volume |the sound )?(?:up|down)|shuffle|repeat|queue|add this|"
-    r"mute|unmute|next|stop the music)\b)"
+    r"(?<=\S) (?:(?:and|then|so|and then|and also|but) (?P<command>(?:play|put on|skip|pause|"
+    r"resume|turn (?:it |the music |the volume |the sound )?(?:up|down)|shuffle|repeat|queue|"
+    r"add this|mute|unmute|next|stop the music)\b)|(?P<command__2>(?:let'?s|lets) (?:have|hear"
+    r"|play|put on|listen to)\b))"
 )
 #: a name alone is read as an artist only when the artist is at least this popular
 BARE_ARTIST_POPULARITY = 60
@@ -55,10 +56,13 @@ _QUEUE_FIRST = re.compile(r"(?:\S+ ){0,3}?(?:queue|add)\b")
 #: the verb said last, pointing back at the thing named first ("... play that")
 _VERB_LAST = re.compile(
     r"(?P<item>.+?),? (?:(?:so |and |now |just )?(?:can you |could you |would you |please )?)"
-    r"(?P<verb>play|put on|put|start|queue|queue up|throw on|throw) (?:it|that|this|them|those)"
+    r"(?:(?P<verb>play|put on|put|start|queue|queue up|throw on|throw) (?:it|that|this|them|those)"
     r"(?: on)?(?: for me| now| please| next)?"
+    r"|(?:make it|let it) play(?: now| please)?|(?P<bare>play)|(?P<on>(?:switch|turn) on))"
 )
-_VERB_LAST_ENDS = (" it", " that", " this", " them", " those", " on", " me", " now", " next")
+_VERB_LAST_ENDS = (
+    " it", " that", " this", " them", " those", " on", " me", " now", " next", " play", " please"
+)
 #: a room named for a person at the end of a command ("... in jacob's room")
 _NAMED_ROOM = re.compile(
     r" (?:in|on|at|to|into|through) (?:the )?(?P<room>[a-z]+'s (?:room|bedroom|office|study))$"
@@ -244,7 +248,10 @@ _REASON_HEADS = frozenset(
     music.now_playing""".split()
 )
 #: "some" before a bare artist's name ("some taylor swift", "a little bit of queen")
-_SOME_OF = re.compile(r"(?:some|more|a (?:little )?bit of|a little) ")
+_SOME_OF = re.compile(
+    r"(?:(?:let'?s|lets|let us|can i|can we|could i|could we|may i|may we) have "
+    r"(?:some |more |a (?:little )?bit of |a little )?|(?:some|more|a (?:little )?bit of|a little) )"
+)
 
 
 class Parser:
@@ -693,10 +700,19 @@ class Parser:
         if found is None:
             return None
         a, b = norm.span(0, found.end("item"))
-        verb = "queue " if found.group("verb").startswith("queue") else "play "
+        verb = "queue " if (found.group("verb") or "").startswith("queue") else "play "
         item = self._parse_part(norm, a, b, verb)
         if item.name not in _PLAY_OR_QUEUE or not item.slots:
             return None
+        if found.group("bare") and (
+            found.group("item").count(" ") > 5
+            or _MEDIA_CUES.isdisjoint(found.group("item").split(" "))
+        ):
+            return None  # "come out and play": a title; "book the alchemist play" names a book
+        if found.group("on") and item.slots.get("kind") not in MEDIA_KINDS and not (
+            _TYPED_CONTENT.intersection(item.slots)
+        ):
+            return None  # "the lights turn on": no station, show or known name
         return dataclasses.replace(item, confidence=item.confidence * 0.9)
 
     def _corrected(self, norm: Normalized) -> Intent | None:
@@ -731,9 +747,10 @@ class Parser:
         if not joins:
             return None
         found = joins[-1]
-        if caught and _POINTS_BACK.match(norm.text, found.start("command")):
+        at = found.start("command") if found.group("command") else found.start("command__2")
+        if caught and _POINTS_BACK.match(norm.text, at):
             return None  # "find the best folk podcast and play it": the first clause names it
-        start, _ = norm.span(found.start("command"), found.start("command") + 1)
+        start, _ = norm.span(at, at + 1)
         tail = self._parse_part(norm, start, len(norm.original))
         if tail.name == "none":
             return None
