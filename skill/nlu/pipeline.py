@@ -250,7 +250,8 @@ _REASON_HEADS = frozenset(
 #: "some" before a bare artist's name ("some taylor swift", "a little bit of queen")
 _SOME_OF = re.compile(
     r"(?:(?:let'?s|lets|let us|can i|can we|could i|could we|may i|may we) have "
-    r"(?:some |more |a (?:little )?bit of |a little )?|(?:some|more|a (?:little )?bit of|a little) )"
+    r"(?:some |more |a (?:little )?bit of |a little )?"
+    r"|(?:some|more|a (?:little )?bit of|a little) )"
 )
 
 
