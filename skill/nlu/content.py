@@ -303,7 +303,7 @@ def read_content(
     # "by X" / "from X": the artist runs to the next used word or the end
     split = -1
     bys = [
-        i for i in range(n - 1, 0, -1)
+        i for i in range(n - 1, -1, -1)
         if not used[i] and words[i][0] == "by" and i + 1 < n and not used[i + 1]
     ] if "by" in present else []
     if len(bys) > 1 and catalog is not None:
@@ -338,7 +338,12 @@ def read_content(
                 split = i
                 break
     named: tuple[int, int] | None = None
-    if split > 0:
+    if split == 0 and (
+        n < 2 or catalog is None
+        or catalog.type_of(text[words[1][1] :]) != "artist" or catalog.famous_title(text)
+    ):
+        split = -1  # "play by the way": a title; "(got anything) by the notorious big"
+    if split >= 0:
         end = split + 1
         while end < n and not used[end]:
             end += 1

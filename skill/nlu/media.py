@@ -260,7 +260,9 @@ def _query_noise(draft: Draft) -> None:
     text = draft.norm.text[a:b]
     if _title_kind(draft, text, bare=False) is not None:
         return  # a known title is whole: "my favorite murder", "first things first"
-    m = _WHEN_TAIL.search(text)
+    m = _WHEN_TAIL.search(text) or (
+        _TIME_OF_DAY.search(text) if draft.parser.catalog_names.title(text) is None else None
+    )
     if m and m.start() > 0:
         b = a + m.start()
         draft.set_text("query", a, b)
@@ -432,6 +434,9 @@ def refine_queue(draft: Draft) -> None:
 
 
 _FROM_WORD = re.compile(r" from ")
+#: a time of day said after the content
+_TIME_OF_DAY = re.compile(r" (?:today|tonight|this (?:morning|evening|afternoon))$")
+#: a time said after the content ("jazz today", "some rock tonight")
 
 
 _QUEUE_NOISE = re.compile(
@@ -1110,6 +1115,11 @@ def refine_content(draft: Draft) -> None:
         start -= 3  # "play me and bobby mcgee", "play me too by meghan trainor": a title
     shuffle = draft.spans.get("shuffle")
     end = len(draft.norm.text) if shuffle is None or shuffle[0] < start else shuffle[0]
+    when = _TIME_OF_DAY.search(draft.norm.text, start, end)
+    if when is not None and when.start() > start and (
+        draft.parser.catalog_names.title(draft.norm.text[start:end]) is None
+    ):
+        end = when.start()  # "some jazz today", "hello by adele tonight" ("in the air tonight")
     text = draft.norm.text[start:end]
     if not text:
         refine_media(draft)

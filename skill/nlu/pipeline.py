@@ -33,7 +33,7 @@ from skill.nlu.yamlio import load_yaml
 MAX_CHARS = 500
 #: a joining word and a command after it: "... and play", "... then skip this"
 _CLAUSE_JOIN = re.compile(
-    r"(?<=\S) (?:(?:and|then|so|and then|and also|but) (?P<command>(?:play|put on|skip|pause|"
+    r"(?<=\S) (?:(?:and|then|so|and then|and also|but) (?P<command>(?:play|put on|start|skip|pause|"
     r"resume|turn (?:it |the music |the volume |the sound )?(?:up|down)|shuffle|repeat|queue|"
     r"add this|mute|unmute|next|stop the music)\b)|(?P<command__2>(?:let'?s|lets) (?:have|hear"
     r"|play|put on|listen to)\b))"
