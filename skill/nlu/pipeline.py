@@ -36,7 +36,7 @@ _CLAUSE_JOIN = re.compile(
     r"(?<=\S) (?:(?:and|then|so|and then|and also|but) (?P<command>(?:play|put on|start|skip|pause|"
     r"resume|turn (?:it |the music |the volume |the sound )?(?:up|down)|shuffle|repeat|queue|"
     r"add this|mute|unmute|next|stop the music)\b)|(?P<command__2>(?:let'?s|lets) (?:have|hear"
-    r"|play|put on|listen to)\b))"
+    r"|play|put on|listen to)\b|go back \d))"
 )
 #: a name alone is read as an artist only when the artist is at least this popular
 BARE_ARTIST_POPULARITY = 60
@@ -58,7 +58,7 @@ _VERB_LAST = re.compile(
     r"(?P<item>.+?),? (?:(?:so |and |now |just )?(?:can you |could you |would you |please )?)"
     r"(?:(?P<verb>play|put on|put|start|queue|queue up|throw on|throw) (?:it|that|this|them|those)"
     r"(?: on)?(?: for me| now| please| next)?"
-    r"|(?:make it|let it) play(?: now| please)?|(?P<bare>play)|(?P<on>(?:switch|turn) on))"
+    r"|(?:make it|let it) play(?: now| please)?|(?P<bare>play)|(?P<on>(?:switch |turn )?on))"
 )
 _VERB_LAST_ENDS = (
     " it", " that", " this", " them", " those", " on", " me", " now", " next", " play", " please"
@@ -232,6 +232,18 @@ _TRANSPORT_WORDS = frozenset(
     "resume resuming playing rewind again begin continue restart pause next previous".split()
 )
 _FREQUENCY_NAME = re.compile(r"(?:fm |am )?\d+(?:\.\d+)?(?: fm| am)?")
+#: how deep the pre-passes may parse parts of parts ("... so i can relax" inside a verbless
+#: text inside a correction): a bound, so no chain of pre-passes can loop
+MAX_NESTED_PARSES = 3
+_NESTED = threading.local()
+#: a request asked as a question or a wish
+_WRAPPED = re.compile(
+    r"is there (?:any|an?|some) (?:chance (?:to|of|that (?:i|we) (?:could|can)|(?:i|we) "
+    r"(?:could|can)) (?:hear|hearing|listen to|listening to|play|playing) (?P<item__2>.+)"
+    r"|(?P<item>.+?) (?:you can|you could|i can|i could|we can|to) (?:put on|play|hear|listen to)"
+    r"(?: for (?:me|us))?(?: please| now| right now)?)"
+    r"|i wish (?:i|we|you) could (?:hear|listen to|play) (?P<item__3>.+?)(?: right now| now)?"
+)
 #: a reason said after a command ("... so i can relax", "... while i cook", "... for the drive")
 _REASON = re.compile(
     r" (?:so(?: that)? (?:i|we|you|it|everyone)|because|cause|cuz|since (?:i|we|it)"
@@ -359,6 +371,10 @@ class Parser:
             first = self._before_other_request(norm)  # "... and turn off the lights"
             if first is not None:
                 return first
+        if norm.text.startswith(("is there ", "i wish ")):
+            wrapped = self._wrapped(norm)  # "is there any reggae you can put on"
+            if wrapped is not None:
+                return wrapped
         reasoned = _REASON.search(norm.text)
         if reasoned is not None:
             reason = self._before_reason(norm, reasoned)  # "put some jazz on so i can relax"
@@ -415,9 +431,7 @@ class Parser:
         pattern = match.pattern
         if pattern.intent == "none":
             # "song blinding lights from the weeknd": a title and its artist, no verb
-            named = self._verbless(norm) if (
-                ("by" in norm.text or "from" in norm.text) and self._names_content(norm.text)
-            ) else None
+            named = self._verbless(norm) if self._names_content(norm.text) else None
             if named is not None and "artist" in named.slots and (
                 "track" in named.slots or "album" in named.slots
             ):
@@ -591,7 +605,14 @@ class Parser:
     def _parse_part(self, norm: Normalized, start: int, end: int, lead: str = "") -> Intent:
         """The parse of ``norm.original[start:end]`` (with ``lead``, a verb such as "play ",
         put in front), its spans moved to point into the whole original text."""
-        part = self.parse(lead + norm.original[start:end])
+        depth = getattr(_NESTED, "depth", 0)
+        if depth >= MAX_NESTED_PARSES:
+            return Intent.none(NO_MATCH_CONFIDENCE)  # pre-passes parsing their own parts
+        _NESTED.depth = depth + 1
+        try:
+            part = self.parse(lead + norm.original[start:end])
+        finally:
+            _NESTED.depth = depth
         shift = start - len(lead)
         if not shift or not part.spans:
             return part
@@ -672,13 +693,28 @@ class Parser:
         first = self._parse_part(norm, 0, end)
         return first if first.name != "none" else None
 
+    def _wrapped(self, norm: Normalized) -> Intent | None:
+        """"is there any reggae you can put on", "is there any chance to hear radio x", "i
+        wish i could hear rabbit in your headlights": a request asked as a question or a
+        wish. The thing asked for is parsed with "play" in front; it answers when that names
+        something to play."""
+        found = _WRAPPED.fullmatch(norm.text)
+        if found is None:
+            return None
+        group = next(g for g in ("item", "item__2", "item__3") if found.group(g))
+        a, b = norm.span(found.start(group), found.end(group))
+        part = self._parse_part(norm, a, b, "play ")
+        if part.name != "music.play" or not _NAMED_CONTENT.intersection(part.slots):
+            return None
+        return dataclasses.replace(part, confidence=part.confidence * 0.9)
+
     def _before_reason(self, norm: Normalized, found: re.Match[str]) -> Intent | None:
         """"put some jazz on so i can relax a bit", "play hello by adele while i cook", "turn
         it up because i can't hear": a command followed by the reason for it. The command
         answers alone when it asks for something (a play request names its content), unless a
         famous title holds the joining word."""
-        if " " not in norm.text[: found.start()]:
-            return None  # "play because of you": a title after the verb
+        if " " not in norm.text[: found.start()] or norm.text.count(" ", 0, found.start()) > 11:
+            return None  # "play because of you": a title after the verb; a long story before
         if any(a <= found.start() + 1 < b for a, b in self.titles.spans(norm.text)):
             return None  # "play hello by adele while my guitar gently weeps"
         _, end = norm.span(0, found.start())
@@ -710,6 +746,11 @@ class Parser:
             or _MEDIA_CUES.isdisjoint(found.group("item").split(" "))
         ):
             return None  # "come out and play": a title; "book the alchemist play" names a book
+        words = found.group("item").split(" ")
+        if (found.group("on") or found.group("bare")) and words[0] in _VERBS:
+            return None  # "what album is dean town on": a question
+        if found.group("on") == "on" and len(words) > 4:
+            return None  # "find the best rock station near my location and turn it on"
         if found.group("on") and item.slots.get("kind") not in MEDIA_KINDS and not (
             _TYPED_CONTENT.intersection(item.slots)
         ):

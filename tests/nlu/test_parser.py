@@ -176,3 +176,14 @@ def test_a_famous_artist_named_alone_is_a_play_request(parser: Parser) -> None:
     assert intent.spans["artist"] == (0, 11)
     assert parser.parse("the national").name == "none"  # not famous enough to guess
     assert parser.parse("hello").name == "none"
+
+
+def test_pre_passes_that_parse_parts_are_bounded(parser: Parser) -> None:
+    # a verbless text whose "play ..." reading holds a clause whose command is verbless
+    # again looped through the pre-passes until MAX_NESTED_PARSES bounded the nesting
+    assert parser.parse("let's play space invaders together").name == "none"
+    assert parser.parse("i fell asleep during my audiobook go back two minutes").slots == {
+        "delta_ms": -120000
+    }
+    nested = " and then play ".join(["let's play space invaders together"] * 20)
+    assert parser.parse(nested[:500]).name in INTENT_SLOTS

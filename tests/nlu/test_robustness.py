@@ -79,6 +79,16 @@ ADVERSARIAL = [
     "play " + "radio " * 99,
     "add " + "x to my " * 60 + "playlist",
     "play " + "x by " * 99 + "adele",
+    # the pre-passes that parse parts of the text: reasons, wishes, verbless texts, the verb
+    # last, clauses without a joiner
+    " and then play ".join(["let's play space invaders together"] * 20),
+    "is there any " + "jazz so i can relax " * 30,
+    "play " + "hello by adele while i cook " * 20,
+    "olly " + "bohemian rhapsody queen " * 25,
+    "i wish i could hear " + "a b " * 200,
+    "some " + "rock " * 120,
+    "radio " * 99 + "switch on",
+    "lets have " * 60 + "some pop",
 ]
 
 
