@@ -431,7 +431,9 @@ class Parser:
         pattern = match.pattern
         if pattern.intent == "none":
             # "song blinding lights from the weeknd": a title and its artist, no verb
-            named = self._verbless(norm) if self._names_content(norm.text) else None
+            named = self._verbless(norm) if (
+                ("by" in norm.text or "from" in norm.text) and self._names_content(norm.text)
+            ) else None
             if named is not None and "artist" in named.slots and (
                 "track" in named.slots or "album" in named.slots
             ):
