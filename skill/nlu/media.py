@@ -436,6 +436,7 @@ def refine_queue(draft: Draft) -> None:
 _FROM_WORD = re.compile(r" from ")
 #: a time of day said after the content
 _TIME_OF_DAY = re.compile(r" (?:today|tonight|this (?:morning|evening|afternoon))$")
+_TIME_OF_DAY_WORDS = (" today", " tonight", " morning", " evening", " afternoon")
 #: a time said after the content ("jazz today", "some rock tonight")
 
 
@@ -1115,7 +1116,9 @@ def refine_content(draft: Draft) -> None:
         start -= 3  # "play me and bobby mcgee", "play me too by meghan trainor": a title
     shuffle = draft.spans.get("shuffle")
     end = len(draft.norm.text) if shuffle is None or shuffle[0] < start else shuffle[0]
-    when = _TIME_OF_DAY.search(draft.norm.text, start, end)
+    when = _TIME_OF_DAY.search(draft.norm.text, start, end) if draft.norm.text.endswith(
+        _TIME_OF_DAY_WORDS, 0, end
+    ) else None
     if when is not None and when.start() > start and (
         draft.parser.catalog_names.title(draft.norm.text[start:end]) is None
     ):

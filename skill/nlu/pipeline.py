@@ -223,7 +223,7 @@ _VERBLESS_GLUE = frozenset(
 _WORD = re.compile(r"[a-z0-9']+")
 #: media words a short verbless request may name its content with ("audio book sapiens")
 _MEDIA_CUES = frozenset(
-    "podcast podcasts audiobook audio book episode fm am radio station album song".split()
+    "podcast podcasts talks audiobook audio book episode fm am radio station album song".split()
 )
 #: kind words a short podcast or book name is said next to ("network podcast")
 _KIND_NOUNS = ("podcast", "podcasts", "audiobook", "audio book", "book", "episode", "show")
@@ -450,7 +450,7 @@ class Parser:
             and not _NAMED_CONTENT.intersection(found.slots)
         ):
             # "heart fm in the bathroom please": a catch-all read a media word and no name
-            if norm.text.count(" ") < 5 or self._names_content(norm.text):
+            if self._names_content(norm.text):
                 return self._verbless(norm) or found
         return found
 
