@@ -58,6 +58,36 @@ FLOORS = {
         "none_recall": 0.95,
         "slot_f1": 0.86,
     },
+    "phrasings_h.jsonl": {
+        "intent_accuracy": 0.98,
+        "none_precision": 0.98,
+        "none_recall": 0.98,
+        "slot_f1": 0.92,
+    },
+    "phrasings_i.jsonl": {
+        "intent_accuracy": 0.98,
+        "none_precision": 0.98,
+        "none_recall": 0.97,
+        "slot_f1": 0.96,
+    },
+    "phrasings_j.jsonl": {
+        "intent_accuracy": 0.96,
+        "none_precision": 0.92,
+        "none_recall": 0.97,
+        "slot_f1": 0.90,
+    },
+    "phrasings_k.jsonl": {
+        "intent_accuracy": 0.90,
+        "none_precision": 0.85,
+        "none_recall": 0.98,
+        "slot_f1": 0.83,
+    },
+    "phrasings_l.jsonl": {
+        "intent_accuracy": 0.96,
+        "none_precision": 0.92,
+        "none_recall": 0.97,
+        "slot_f1": 0.88,
+    },
 }
 
 
