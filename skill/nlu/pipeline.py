@@ -27,6 +27,14 @@ from skill.nlu.normalize import Normalized, Normalizer
 from skill.nlu.numbers import NumberWords
 from skill.nlu.regexcache import RegexCache
 from skill.nlu.titles import MEDIA_KINDS, MediaTitles
+from skill.nlu.verbless import (
+    MEDIA_CUES,
+    NAMED_CONTENT,
+    TYPED_CONTENT,
+    VERBS,
+    names_content,
+    read_verbless,
+)
 from skill.nlu.yamlio import load_yaml
 
 #: utterances longer than this are refused with InvalidRequest (a spoken command is < 200)
@@ -203,35 +211,6 @@ def _refiners() -> dict[str, Refiner]:
     return dict(REFINERS)
 
 
-#: slots that name what to play (a query alone may be anything)
-_NAMED_CONTENT = frozenset({"query", "track", "artist", "album", "playlist", "genre", "year"})
-_TYPED_CONTENT = _NAMED_CONTENT - {"query"}
-#: first words that make a text no verbless request ("play", "turn", "what")
-_VERBS = frozenset(
-    """play put start listen hear turn switch stop pause resume skip set add queue what who
-    how when where why which is are can could will would do does did tell show find search
-    make give let i i'm im it it's its this that what's whats who's whos where's how's was
-    were has have had should shall does don't dont""".split()
-)
-#: words a verbless request may hold besides its names ("some jazz for the dinner")
-_VERBLESS_GLUE = frozenset(
-    """some any a an the my of from by in on at to for with please now olly music songs song
-    tunes track tracks album record ep playlist list radio station channel fm am podcast
-    podcasts episode episodes audiobook audio book books latest newest new last next more
-    little bit good nice""".split()
-)
-_WORD = re.compile(r"[a-z0-9']+")
-#: media words a short verbless request may name its content with ("audio book sapiens")
-_MEDIA_CUES = frozenset(
-    "podcast podcasts talks audiobook audio book episode fm am radio station album song".split()
-)
-#: kind words a short podcast or book name is said next to ("network podcast")
-_KIND_NOUNS = ("podcast", "podcasts", "audiobook", "audio book", "book", "episode", "show")
-#: transport words that are no part of a name ("book swan resume", "rewind the episode")
-_TRANSPORT_WORDS = frozenset(
-    "resume resuming playing rewind again begin continue restart pause next previous".split()
-)
-_FREQUENCY_NAME = re.compile(r"(?:fm |am )?\d+(?:\.\d+)?(?: fm| am)?")
 #: how deep the pre-passes may parse parts of parts ("... so i can relax" inside a verbless
 #: text inside a correction): a bound, so no chain of pre-passes can loop
 MAX_NESTED_PARSES = 3
@@ -425,14 +404,14 @@ class Parser:
         if match is None:
             return (
                 self._bare_artist(norm)
-                or (self._verbless(norm) if self._names_content(norm.text) else None)
+                or (read_verbless(self, norm) if names_content(self, norm.text) else None)
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
         pattern = match.pattern
         if pattern.intent == "none":
             # "song blinding lights from the weeknd": a title and its artist, no verb
-            named = self._verbless(norm) if (
-                ("by" in norm.text or "from" in norm.text) and self._names_content(norm.text)
+            named = read_verbless(self, norm) if (
+                ("by" in norm.text or "from" in norm.text) and names_content(self, norm.text)
             ) else None
             if named is not None and "artist" in named.slots and (
                 "track" in named.slots or "album" in named.slots
@@ -447,98 +426,12 @@ class Parser:
         found = self._finish(draft)
         if (
             pattern.priority < CATCH_ALL_PRIORITY and found.name == "music.play"
-            and not _NAMED_CONTENT.intersection(found.slots)
+            and not NAMED_CONTENT.intersection(found.slots)
         ):
             # "heart fm in the bathroom please": a catch-all read a media word and no name
-            if self._names_content(norm.text):
-                return self._verbless(norm) or found
+            if names_content(self, norm.text):
+                return read_verbless(self, norm) or found
         return found
-
-    def _verbless(self, norm: Normalized) -> Intent | None:
-        """"olly bohemian rhapsody queen", "audio book sapiens", "podcast of ted talks daily":
-        the thing asked for, said without a verb. The text is parsed with "play" in front; it
-        answers when that names known content (a typed name, a genre or year, or a station,
-        podcast or book by name), never a free query alone."""
-        if len(norm.text) > 80 or norm.text.split(" ", 1)[0] in _VERBS:
-            return None
-        a, b = norm.span(0, len(norm.text))
-        item = self._parse_part(norm, a, b, "play ")
-        if item.name != "music.play" or not _NAMED_CONTENT.intersection(item.slots):
-            return None
-        if _NAMED_CONTENT.intersection(item.slots) == {"artist"} and "genre" not in item.slots:
-            return None  # an artist alone is _bare_artist's to judge ("the national")
-        lowered = norm.original.lower()
-        covered = [False] * len(lowered)
-        for slot, value in item.slots.items():
-            if slot in _NAMED_CONTENT and not self._known(slot, str(value), item, norm.text):
-                return None
-            if slot in item.spans:
-                x, y = item.spans[slot]
-                covered[x:y] = [True] * (y - x)
-        rest = "".join(" " if covered[i] else ch for i, ch in enumerate(lowered[:b]))
-        loose = [w for w in _WORD.findall(rest[a:]) if w not in _VERBLESS_GLUE]
-        if len(loose) > 2:
-            return None  # "my jazz for loving couples needs more push the button"
-        return dataclasses.replace(item, confidence=item.confidence * 0.8, source="verbless:play")
-
-    def _names_content(self, text: str) -> bool:
-        """A cheap test of whether ``text`` (no grammar matched it) could name something to
-        play: a short text with a media word, a genre or decade, an artist next to a title,
-        or a known artist after "by"/"from"/"of". Most out-of-domain texts fail it, and
-        so skip the second parse of :meth:`_verbless`."""
-        words = text.split(" ")
-        if len(words) <= 7 and not _MEDIA_CUES.isdisjoint(words):
-            return True
-        genres = self.gazetteers.tables
-        for n in (1, 2, 3):
-            for i in range(len(words) - n + 1):
-                phrase = " ".join(words[i : i + n])
-                if phrase in genres.get("GENRE", {}) or phrase in genres.get("DECADE", {}):
-                    return True
-        names = self.catalog_names
-        for i, word in enumerate(words[1:-1], 1):
-            if word in ("by", "from", "of") and names.type_of(" ".join(words[i + 1 :])) == "artist":
-                return True
-        return names.split(words) is not None
-
-    def _known(self, slot: str, value: str, item: Intent, text: str) -> bool:
-        """Whether a name read from a verbless text is one the lists know (a genre or year
-        is always read from a list; a station, podcast or book by its list or its kind word)."""
-        names = self.catalog_names
-        key = self.normalizer.normalize(value).text
-        if slot in ("genre", "year"):
-            return True
-        if slot in ("artist", "track") and " " not in key and names.is_common_word(key):
-            return False  # "home", "not now", "how are you today": everyday words
-        if slot == "artist":
-            return names.famous_artist(key) or self.gazetteers.lookup("ARTIST", key) is not None
-        if slot == "track":  # a one-word title alone may be any word ("today")
-            return names.famous_title(key) and (" " in key or "artist" in item.slots)
-        if slot == "album":  # "album thriller from michael jackson"
-            return names.album(key) is not None or (
-                item.slots.get("kind") == "album" and "artist" in item.slots
-            )
-        if slot == "playlist":
-            return self.gazetteers.lookup("PLAYLIST", key) is not None
-        kind = item.slots.get("kind")
-        if kind not in MEDIA_KINDS:
-            return False
-        label = {"radio": "STATION", "audiobook": "AUDIOBOOK"}.get(str(kind), "PODCAST")
-        if self.gazetteers.lookup(label, key) is not None:
-            return True
-        if kind == "radio":
-            return key.endswith((" fm", " am")) or _FREQUENCY_NAME.fullmatch(key) is not None
-        # "audio book sapiens", "network podcast": a short name right next to its kind word
-        words = key.split()
-        if not 0 < len(words) <= 3 or not _VERBS.isdisjoint(words) or (
-            not _TRANSPORT_WORDS.isdisjoint(words)
-        ):
-            return False
-        return any(
-            f"{kind_word} {key}" in text or f"{key} {kind_word}" in text
-            or f"{kind_word} of {key}" in text
-            for kind_word in _KIND_NOUNS
-        )
 
     def _bare_artist(self, norm: Normalized) -> Intent | None:
         """"the beatles", "adele please": a famous artist's name alone asks for their music
@@ -706,7 +599,7 @@ class Parser:
         group = next(g for g in ("item", "item__2", "item__3") if found.group(g))
         a, b = norm.span(found.start(group), found.end(group))
         part = self._parse_part(norm, a, b, "play ")
-        if part.name != "music.play" or not _NAMED_CONTENT.intersection(part.slots):
+        if part.name != "music.play" or not NAMED_CONTENT.intersection(part.slots):
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.9)
 
@@ -722,7 +615,7 @@ class Parser:
         _, end = norm.span(0, found.start())
         head = self._parse_part(norm, 0, end)
         if head.name not in _REASON_HEADS or (
-            head.name in _PLAY_OR_QUEUE and not _NAMED_CONTENT.intersection(head.slots)
+            head.name in _PLAY_OR_QUEUE and not NAMED_CONTENT.intersection(head.slots)
         ):
             return None
         room = _DEVICE_END.search(norm.text, found.end())
@@ -738,23 +631,20 @@ class Parser:
         found = _VERB_LAST.fullmatch(norm.text)
         if found is None:
             return None
+        words = found.group("item").split(" ")
+        if found.group("bare") and (len(words) > 6 or MEDIA_CUES.isdisjoint(words)):
+            return None  # "come out and play": a title; "book the alchemist play" names a book
+        if (found.group("on") or found.group("bare")) and words[0] in VERBS:
+            return None  # "what album is dean town on": a question
+        if found.group("on") == "on" and len(words) > 4:
+            return None  # "find the best rock station near my location and turn it on"
         a, b = norm.span(0, found.end("item"))
         verb = "queue " if (found.group("verb") or "").startswith("queue") else "play "
         item = self._parse_part(norm, a, b, verb)
         if item.name not in _PLAY_OR_QUEUE or not item.slots:
             return None
-        if found.group("bare") and (
-            found.group("item").count(" ") > 5
-            or _MEDIA_CUES.isdisjoint(found.group("item").split(" "))
-        ):
-            return None  # "come out and play": a title; "book the alchemist play" names a book
-        words = found.group("item").split(" ")
-        if (found.group("on") or found.group("bare")) and words[0] in _VERBS:
-            return None  # "what album is dean town on": a question
-        if found.group("on") == "on" and len(words) > 4:
-            return None  # "find the best rock station near my location and turn it on"
         if found.group("on") and item.slots.get("kind") not in MEDIA_KINDS and not (
-            _TYPED_CONTENT.intersection(item.slots)
+            TYPED_CONTENT.intersection(item.slots)
         ):
             return None  # "the lights turn on": no station, show or known name
         return dataclasses.replace(item, confidence=item.confidence * 0.9)

@@ -1,0 +1,138 @@
+"""Content said without a verb: "olly bohemian rhapsody queen", "audio book sapiens",
+"heart fm in the bathroom please".
+
+:func:`read_verbless` parses the text with "play" in front and keeps the reading only when
+every name in it is one the lists know (catalog names, gazetteers, a station's "fm", a short
+name next to its kind word) and at most two other words remain; :func:`names_content` is the
+cheap test the parser runs first, so most out-of-domain texts skip the second parse.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TYPE_CHECKING
+
+from skill.nlu.models import Intent
+from skill.nlu.titles import MEDIA_KINDS
+
+if TYPE_CHECKING:
+    from skill.nlu.normalize import Normalized
+    from skill.nlu.pipeline import Parser
+
+#: slots that name what to play (a query alone may be anything)
+NAMED_CONTENT = frozenset({"query", "track", "artist", "album", "playlist", "genre", "year"})
+TYPED_CONTENT = NAMED_CONTENT - {"query"}
+#: first words that make a text no verbless request ("play", "turn", "what")
+VERBS = frozenset(
+    """play put start listen hear turn switch stop pause resume skip set add queue what who
+    how when where why which is are can could will would do does did tell show find search
+    make give let i i'm im it it's its this that what's whats who's whos where's how's was
+    were has have had should shall does don't dont""".split()
+)
+#: words a verbless request may hold besides its names ("some jazz for the dinner")
+_VERBLESS_GLUE = frozenset(
+    """some any a an the my of from by in on at to for with please now olly music songs song
+    tunes track tracks album record ep playlist list radio station channel fm am podcast
+    podcasts episode episodes audiobook audio book books latest newest new last next more
+    little bit good nice""".split()
+)
+_WORD = re.compile(r"[a-z0-9']+")
+#: media words a short verbless request may name its content with ("audio book sapiens")
+MEDIA_CUES = frozenset(
+    "podcast podcasts talks audiobook audio book episode fm am radio station album song".split()
+)
+#: kind words a short podcast or book name is said next to ("network podcast")
+_KIND_NOUNS = ("podcast", "podcasts", "audiobook", "audio book", "book", "episode", "show")
+#: transport words that are no part of a name ("book swan resume", "rewind the episode")
+_TRANSPORT_WORDS = frozenset(
+    "resume resuming playing rewind again begin continue restart pause next previous".split()
+)
+_FREQUENCY_NAME = re.compile(r"(?:fm |am )?\d+(?:\.\d+)?(?: fm| am)?")
+
+
+def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
+    """"olly bohemian rhapsody queen", "audio book sapiens", "podcast of ted talks daily":
+    the thing asked for, said without a verb. The text is parsed with "play" in front; it
+    answers when that names known content (a typed name, a genre or year, or a station,
+    podcast or book by name), never a free query alone."""
+    if len(norm.text) > 80 or norm.text.split(" ", 1)[0] in VERBS:
+        return None
+    a, b = norm.span(0, len(norm.text))
+    item = parser._parse_part(norm, a, b, "play ")
+    if item.name != "music.play" or not NAMED_CONTENT.intersection(item.slots):
+        return None
+    if NAMED_CONTENT.intersection(item.slots) == {"artist"} and "genre" not in item.slots:
+        return None  # an artist alone is _bare_artist's to judge ("the national")
+    lowered = norm.original.lower()
+    covered = [False] * len(lowered)
+    for slot, value in item.slots.items():
+        if slot in NAMED_CONTENT and not _known(parser, slot, str(value), item, norm.text):
+            return None
+        if slot in item.spans:
+            x, y = item.spans[slot]
+            covered[x:y] = [True] * (y - x)
+    rest = "".join(" " if covered[i] else ch for i, ch in enumerate(lowered[:b]))
+    loose = [w for w in _WORD.findall(rest[a:]) if w not in _VERBLESS_GLUE]
+    if len(loose) > 2:
+        return None  # "my jazz for loving couples needs more push the button"
+    return dataclasses.replace(item, confidence=item.confidence * 0.8, source="verbless:play")
+
+def names_content(parser: Parser, text: str) -> bool:
+    """A cheap test of whether ``text`` (no grammar matched it) could name something to
+    play: a short text with a media word, a genre or decade, an artist next to a title,
+    or a known artist after "by"/"from"/"of". Most out-of-domain texts fail it, and
+    so skip the second parse of :func:`read_verbless`."""
+    words = text.split(" ")
+    if len(words) <= 7 and not MEDIA_CUES.isdisjoint(words):
+        return True
+    genres = parser.gazetteers.tables
+    for n in (1, 2, 3):
+        for i in range(len(words) - n + 1):
+            phrase = " ".join(words[i : i + n])
+            if phrase in genres.get("GENRE", {}) or phrase in genres.get("DECADE", {}):
+                return True
+    names = parser.catalog_names
+    for i, word in enumerate(words[1:-1], 1):
+        if word in ("by", "from", "of") and names.type_of(" ".join(words[i + 1 :])) == "artist":
+            return True
+    return names.split(words) is not None
+
+def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bool:
+    """Whether a name read from a verbless text is one the lists know (a genre or year
+    is always read from a list; a station, podcast or book by its list or its kind word)."""
+    names = parser.catalog_names
+    key = parser.normalizer.normalize(value).text
+    if slot in ("genre", "year"):
+        return True
+    if slot in ("artist", "track") and " " not in key and names.is_common_word(key):
+        return False  # "home", "not now", "how are you today": everyday words
+    if slot == "artist":
+        return names.famous_artist(key) or parser.gazetteers.lookup("ARTIST", key) is not None
+    if slot == "track":  # a one-word title alone may be any word ("today")
+        return names.famous_title(key) and (" " in key or "artist" in item.slots)
+    if slot == "album":  # "album thriller from michael jackson"
+        return names.album(key) is not None or (
+            item.slots.get("kind") == "album" and "artist" in item.slots
+        )
+    if slot == "playlist":
+        return parser.gazetteers.lookup("PLAYLIST", key) is not None
+    kind = item.slots.get("kind")
+    if kind not in MEDIA_KINDS:
+        return False
+    label = {"radio": "STATION", "audiobook": "AUDIOBOOK"}.get(str(kind), "PODCAST")
+    if parser.gazetteers.lookup(label, key) is not None:
+        return True
+    if kind == "radio":
+        return key.endswith((" fm", " am")) or _FREQUENCY_NAME.fullmatch(key) is not None
+    # "audio book sapiens", "network podcast": a short name right next to its kind word
+    words = key.split()
+    if not 0 < len(words) <= 3 or not VERBS.isdisjoint(words) or (
+        not _TRANSPORT_WORDS.isdisjoint(words)
+    ):
+        return False
+    return any(
+        f"{kind_word} {key}" in text or f"{key} {kind_word}" in text
+        or f"{kind_word} of {key}" in text
+        for kind_word in _KIND_NOUNS
+    )
