@@ -434,10 +434,9 @@ def refine_queue(draft: Draft) -> None:
 
 
 _FROM_WORD = re.compile(r" from ")
-#: a time of day said after the content
+#: a time of day said after the content ("some jazz today", "hello by adele tonight")
 _TIME_OF_DAY = re.compile(r" (?:today|tonight|this (?:morning|evening|afternoon))$")
 _TIME_OF_DAY_WORDS = (" today", " tonight", " morning", " evening", " afternoon")
-#: a time said after the content ("jazz today", "some rock tonight")
 
 
 _QUEUE_NOISE = re.compile(
@@ -896,8 +895,8 @@ def _known_media(draft: Draft) -> None:
 
 
 def _book_author(draft: Draft) -> None:
-    """"the alchemist from paulo coelho": a known author after "from" or "by" in a book's
-    name is the artist."""
+    """"the alchemist from paulo coelho": a known author after "by", "from" or "of" in a
+    book's name is the artist."""
     if "artist" in draft.spans:
         return
     a, b = draft.spans["query"]
