@@ -210,9 +210,10 @@ def _exactly(member: str, group: Sequence[str]) -> dict[str, Any]:
 
 
 def decode(raw: bytes) -> Any:
-    """The JSON of a request body (an empty body is ``{}``); malformed JSON is a 400. Only
-    JSON's own whitespace counts as empty: a body of "\x0b" is not JSON."""
-    if not raw.strip(b" \t\r\n"):
+    """The JSON of a request body (an empty body is ``{}``); malformed JSON is a 400, and so
+    is a body of whitespace alone: a JSON text holds a value (RFC 8259), and "\x0b" or
+    " \r\n" sent as ``application/json`` is neither that nor an absent body."""
+    if not raw:
         return {}
     try:
         return json.loads(raw)
