@@ -60,7 +60,8 @@ async def test_a_missing_song_by_a_known_artist_plays_the_artist(
     state = world.player()
     assert state["context_uri"] == MARVIN_GAYE and state["shuffle"] is True
     assert state["device"]["name"] == "Kitchen Speaker" and state["is_playing"] is True
-    assert state["item"]["artists"] == ["Marvin Gaye"]
+    # a shuffled artist context may start on a collaboration ("Marvin Gaye, Kygo")
+    assert "Marvin Gaye" in state["item"]["artists"]
 
 
 async def test_the_artist_as_the_catalog_spells_it(music: Music, world: World) -> None:

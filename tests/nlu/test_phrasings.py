@@ -82,6 +82,12 @@ FLOORS = {
         "none_recall": 0.98,
         "slot_f1": 0.83,
     },
+    "phrasings_m.jsonl": {
+        "intent_accuracy": 0.90,
+        "none_precision": 0.84,
+        "none_recall": 0.95,
+        "slot_f1": 0.84,
+    },
     "phrasings_l.jsonl": {
         "intent_accuracy": 0.96,
         "none_precision": 0.92,
