@@ -49,6 +49,8 @@ _TRANSPORT_WORDS = frozenset(
     "resume resuming playing rewind again begin continue restart pause next previous".split()
 )
 _FREQUENCY_NAME = re.compile(r"(?:fm |am )?\d+(?:\.\d+)?(?: fm| am)?")
+#: a room said last ("... in the kitchen"), looked up in the device gazetteer
+_ROOM_END = re.compile(r" (?:in|on|at) (?:the |my )?([a-z]+(?: [a-z]+)?)$")
 
 
 def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
@@ -92,11 +94,15 @@ def names_content(parser: Parser, text: str) -> bool:
             phrase = " ".join(words[i : i + n])
             if phrase in genres.get("GENRE", {}) or phrase in genres.get("DECADE", {}):
                 return True
+    room = _ROOM_END.search(text)
+    if room is not None and parser.gazetteers.lookup("DEVICE", room.group(1)) is not None:
+        words = text[: room.start()].split(" ")  # "bohemian rhapsody queen | in the kitchen"
     names = parser.catalog_names
     for i, word in enumerate(words[1:-1], 1):
         if word in ("by", "from", "of") and names.type_of(" ".join(words[i + 1 :])) == "artist":
             return True
     return names.split(words) is not None
+
 
 def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bool:
     """Whether a name read from a verbless text is one the lists know (a genre or year
