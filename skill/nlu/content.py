@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from skill.nlu.catalog_names import CatalogNames
 from skill.nlu.entities import Entity
+from skill.nlu.titles import MEDIA_KINDS
 
 _DEVICE_NOUNS = frozenset({"speaker", "speakers", "tv", "echo", "display", "device"})
 #: devices people name after their owner ("alexs phone")
@@ -85,6 +86,8 @@ _OF_ARTIST_WORDS = frozenset("song songs music tracks hits album albums".split()
 _NOT_ARTIST_AFTER_OF = frozenset("my your our this that these all the".split())
 #: words that introduce a name ("the playlist called X", "a song by sia called X")
 _NAMING = frozenset("called named titled entitled".split())
+#: a song named after "from the": "music from the track X" names no artist
+_SONG_WORDS = frozenset(("track", "song"))
 #: nouns before an artist's name ("by the band X", "by musical artist X")
 _ARTIST_NOUNS = frozenset(
     "the artist band singer group musical musician rapper composer songwriter".split()
@@ -331,9 +334,7 @@ def read_content(
         for i in range(n - 1, 0, -1):
             if not used[i] and words[i][0] == "from" and i + 1 < n and not used[i + 1]:
                 after = [w for w, _, _ in words[i + 1 : i + 5]]
-                if any(w in _KIND_WORDS for w in after) or "track" in after[:2] or (
-                    "song" in after[:2]
-                ):
+                if any(w in _KIND_WORDS for w in after) or not _SONG_WORDS.isdisjoint(after[:2]):
                     continue  # "from the playlist X", "from the track X": not an artist
                 split = i
                 break
@@ -606,7 +607,7 @@ def read_content(
                 out.spans["artist"] = owner  # "adele's song hello", "queen song X"
     elif "artist" in out.spans:
         slot = "album" if out.kind == "album" else "track"
-        if out.kind in ("audiobook", "podcast", "episode", "radio"):
+        if out.kind in MEDIA_KINDS:
             slot = "query"  # "it ends with us audiobook by colleen hoover"
         if slot == "track" and out.kind is None and catalog is not None:
             a2, b2 = out.spans["artist"]
@@ -628,7 +629,7 @@ def read_content(
         and catalog.type_of(text[title[0] : title[1]]) == "track"
     ):
         out.spans["track"] = title  # "the baby shark song": a famous title, not a singer
-    elif kind_after and out.kind in ("podcast", "episode", "audiobook", "radio"):
+    elif kind_after and out.kind in MEDIA_KINDS:
         out.spans["query"] = title  # "a radiolab episode": a show's name, not a singer
     elif (
         kind_after and out.kind == "album" and "artist" not in out.spans and catalog is not None
