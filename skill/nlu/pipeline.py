@@ -32,6 +32,7 @@ from skill.nlu.verbless import (
     NAMED_CONTENT,
     TYPED_CONTENT,
     VERBS,
+    artist_and_title,
     names_content,
     read_verbless,
 )
@@ -44,7 +45,7 @@ _CLAUSE_JOIN = re.compile(
     r"(?<=\S) (?:(?:and|then|so|and then|and also|but) (?P<command>(?:play|put on|start|skip|pause|"
     r"resume|turn (?:it |the music |the volume |the sound )?(?:up|down)|shuffle|repeat|queue|"
     r"add this|mute|unmute|next|stop the music)\b)|(?P<command__2>(?:let'?s|lets) (?:have|hear"
-    r"|play|put on|listen to)\b|go back \d))"
+    r"|play|put on|listen to)\b|go back \d|(?:play|put on|put) (?:some|me some|us some)\b))"
 )
 #: a name alone is read as an artist only when the artist is at least this popular
 BARE_ARTIST_POPULARITY = 60
@@ -412,6 +413,7 @@ class Parser:
             # "song blinding lights from the weeknd": a title and its artist, no verb
             named = read_verbless(self, norm) if (
                 ("by" in norm.text or "from" in norm.text) and names_content(self, norm.text)
+                or artist_and_title(self, norm.text)
             ) else None
             if named is not None and "artist" in named.slots and (
                 "track" in named.slots or "album" in named.slots
@@ -681,6 +683,10 @@ class Parser:
         if not joins:
             return None
         found = joins[-1]
+        if found.group("command__2"):
+            leading = self._leading_device(norm)  # "in the kitchen play some jazz": a room first
+            if leading is not None:
+                return leading
         at = found.start("command") if found.group("command") else found.start("command__2")
         if caught and _POINTS_BACK.match(norm.text, at):
             return None  # "find the best folk podcast and play it": the first clause names it

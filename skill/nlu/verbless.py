@@ -94,14 +94,26 @@ def names_content(parser: Parser, text: str) -> bool:
             phrase = " ".join(words[i : i + n])
             if phrase in genres.get("GENRE", {}) or phrase in genres.get("DECADE", {}):
                 return True
-    room = _ROOM_END.search(text)
-    if room is not None and parser.gazetteers.lookup("DEVICE", room.group(1)) is not None:
-        words = text[: room.start()].split(" ")  # "bohemian rhapsody queen | in the kitchen"
+    words = _without_room(parser, text)
     names = parser.catalog_names
     for i, word in enumerate(words[1:-1], 1):
         if word in ("by", "from", "of") and names.type_of(" ".join(words[i + 1 :])) == "artist":
             return True
     return names.split(words) is not None
+
+
+def artist_and_title(parser: Parser, text: str) -> bool:
+    """Whether ``text`` (a room said last left out) is an artist next to one of their
+    titles: "the weeknd blinding lights in the living room", which holds a home word."""
+    return parser.catalog_names.split(_without_room(parser, text)) is not None
+
+
+def _without_room(parser: Parser, text: str) -> list[str]:
+    """The words of ``text`` without a room said last ("... in the kitchen")."""
+    room = _ROOM_END.search(text)
+    if room is not None and parser.gazetteers.lookup("DEVICE", room.group(1)) is not None:
+        text = text[: room.start()]
+    return text.split(" ")
 
 
 def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bool:
