@@ -45,7 +45,8 @@ _CLAUSE_JOIN = re.compile(
     r"(?<=\S) (?:(?:and|then|so|and then|and also|but) (?P<command>(?:play|put on|start|skip|pause|"
     r"resume|turn (?:it |the music |the volume |the sound )?(?:up|down)|shuffle|repeat|queue|"
     r"add this|mute|unmute|next|stop the music)\b)|(?P<command__2>(?:let'?s|lets) (?:have|hear"
-    r"|play|put on|listen to)\b|go back \d|(?:play|put on|put) (?:some|me some|us some)\b))"
+    r"|play|put on|listen to)\b|go (?:back |forward |ahead )?\d|(?:play|put on|put) (?:some|me some"
+    r"|us some)\b))"
 )
 #: a name alone is read as an artist only when the artist is at least this popular
 BARE_ARTIST_POPULARITY = 60
@@ -228,7 +229,11 @@ _WRAPPED = re.compile(
 _REASON = re.compile(
     r" (?:so(?: that)? (?:i|we|you|it|everyone)|because|cause|cuz|since (?:i|we|it)"
     r"|while (?:i|we|you)|as (?:i|we)|for (?:the|my|our|a) (?:drive|ride|road trip|trip|party"
-    r"|workout|run|walk|commute|dinner|morning|night|evening|weekend|kids|baby))(?= |$)"
+    r"|workout|run|walk|commute|dinner|morning|night|evening|weekend|kids|baby)|for (?:dinner"
+    r"|lunch|breakfast|cleaning|cooking|studying|sleeping|working|running|work|school)"
+    r"|i'?m going (?:to|out)|i am going (?:to|out)|i have a (?:long|call|meeting)"
+    r"|i need to (?:concentrate|focus|sleep|work|study)"
+    r"|my \S+ is (?:sleeping|asleep|working))(?= |$)"
     r"|(?: to| for) (?:my|the|our) (?:kid|kids|son|daughter|children|child|baby|boy|girl|wife"
     r"|husband|family|little one|guests)$"
 )
