@@ -104,7 +104,11 @@ def names_content(parser: Parser, text: str) -> bool:
 
 def artist_and_title(parser: Parser, text: str) -> bool:
     """Whether ``text`` (a room said last left out) is an artist next to one of their
-    titles: "the weeknd blinding lights in the living room", which holds a home word."""
+    titles: "the weeknd blinding lights in the living room", which holds a home word. A text
+    that opens with a verb or a question word, or runs long, is no such pair (and skips the
+    catalog lookups)."""
+    if text.count(" ") > 9 or text.split(" ", 1)[0] in VERBS:
+        return False
     return parser.catalog_names.split(_without_room(parser, text)) is not None
 
 
