@@ -88,6 +88,12 @@ FLOORS = {
         "none_recall": 0.95,
         "slot_f1": 0.84,
     },
+    "phrasings_n.jsonl": {
+        "intent_accuracy": 0.88,
+        "none_precision": 0.84,
+        "none_recall": 0.96,
+        "slot_f1": 0.80,
+    },
     "phrasings_l.jsonl": {
         "intent_accuracy": 0.96,
         "none_precision": 0.92,
