@@ -260,11 +260,10 @@ def _query_noise(draft: Draft) -> None:
     text = draft.norm.text[a:b]
     if _title_kind(draft, text, bare=False) is not None:
         return  # a known title is whole: "my favorite murder", "first things first"
-    m = _WHEN_TAIL.search(text) or (
-        _TIME_OF_DAY.search(text) if draft.parser.catalog_names.title(text) is None else None
-    )
-    if m and m.start() > 0:
-        b = a + m.start()
+    m = _WHEN_TAIL.search(text)
+    cut = m.start() if m else _time_of_day_at(draft, a, b) - a
+    if cut > 0:
+        b = a + cut
         draft.set_text("query", a, b)
         text = draft.norm.text[a:b]
     # "radio and play hello fm station": the request is the last clause
@@ -437,6 +436,18 @@ _FROM_WORD = re.compile(r" from ")
 #: a time of day said after the content ("some jazz today", "hello by adele tonight")
 _TIME_OF_DAY = re.compile(r" (?:today|tonight|this (?:morning|evening|afternoon))$")
 _TIME_OF_DAY_WORDS = (" today", " tonight", " morning", " evening", " afternoon")
+
+
+def _time_of_day_at(draft: Draft, a: int, b: int) -> int:
+    """Where a time of day said after ``draft.norm.text[a:b]`` starts ("some jazz today"), or
+    ``a`` when there is none or a known title holds it ("in the air tonight")."""
+    text = draft.norm.text
+    if not text.endswith(_TIME_OF_DAY_WORDS, 0, b):
+        return a
+    when = _TIME_OF_DAY.search(text, a, b)
+    if when is None or draft.parser.catalog_names.title(text[a:b]) is not None:
+        return a
+    return when.start()
 
 
 _QUEUE_NOISE = re.compile(
@@ -1115,13 +1126,9 @@ def refine_content(draft: Draft) -> None:
         start -= 3  # "play me and bobby mcgee", "play me too by meghan trainor": a title
     shuffle = draft.spans.get("shuffle")
     end = len(draft.norm.text) if shuffle is None or shuffle[0] < start else shuffle[0]
-    when = _TIME_OF_DAY.search(draft.norm.text, start, end) if draft.norm.text.endswith(
-        _TIME_OF_DAY_WORDS, 0, end
-    ) else None
-    if when is not None and when.start() > start and (
-        draft.parser.catalog_names.title(draft.norm.text[start:end]) is None
-    ):
-        end = when.start()  # "some jazz today", "hello by adele tonight" ("in the air tonight")
+    when = _time_of_day_at(draft, start, end)
+    if when > start:
+        end = when  # "some jazz today", "hello by adele tonight" ("in the air tonight" stays)
     text = draft.norm.text[start:end]
     if not text:
         refine_media(draft)

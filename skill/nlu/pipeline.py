@@ -237,7 +237,8 @@ _REASON = re.compile(
     r"|(?: to| for) (?:my|the|our) (?:kid|kids|son|daughter|children|child|baby|boy|girl|wife"
     r"|husband|family|little one|guests)$"
 )
-_DEVICE_END = re.compile(r" (?:on|in|at) (?:the |my )?([a-z]+(?: [a-z]+)?)$")
+#: a room or device said last ("... in the kitchen", "... on the tv"), group 1 the name
+_ROOM_END = re.compile(r" (?:on|in|at) (?:the |my )?([a-z]+(?: [a-z]+)?)$")
 #: the commands a reason may follow (a playlist name may hold "for the road trip")
 _REASON_HEADS = frozenset(
     """music.play music.queue music.volume music.pause music.resume music.next
@@ -610,6 +611,14 @@ class Parser:
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.9)
 
+    def room_at_end(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        """The room or device of the device gazetteer that ends ``text[pos:]`` with its
+        preposition ("... in the kitchen"), or None; group 1 is the name."""
+        room = _ROOM_END.search(text, pos)
+        if room is None or self.gazetteers.lookup("DEVICE", room.group(1)) is None:
+            return None
+        return room
+
     def _before_reason(self, norm: Normalized, found: re.Match[str]) -> Intent | None:
         """"put some jazz on so i can relax a bit", "play hello by adele while i cook", "turn
         it up because i can't hear": a command followed by the reason for it. The command
@@ -625,9 +634,8 @@ class Parser:
             head.name in _PLAY_OR_QUEUE and not NAMED_CONTENT.intersection(head.slots)
         ):
             return None
-        room = _DEVICE_END.search(norm.text, found.end())
-        if room is not None and self.gazetteers.lookup("DEVICE", room.group(1)) is not None:
-            # "put on bluey for the kids on the tv": the room said after the reason
+        room = self.room_at_end(norm.text, found.end())
+        if room is not None:  # "put on bluey for the kids on the tv": the room after the reason
             return self._with_device(norm, head, room.span(1)) or head
         return head
 

@@ -49,8 +49,6 @@ _TRANSPORT_WORDS = frozenset(
     "resume resuming playing rewind again begin continue restart pause next previous".split()
 )
 _FREQUENCY_NAME = re.compile(r"(?:fm |am )?\d+(?:\.\d+)?(?: fm| am)?")
-#: a room said last ("... in the kitchen"), looked up in the device gazetteer
-_ROOM_END = re.compile(r" (?:in|on|at) (?:the |my )?([a-z]+(?: [a-z]+)?)$")
 
 
 def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
@@ -88,11 +86,12 @@ def names_content(parser: Parser, text: str) -> bool:
     words = text.split(" ")
     if len(words) <= 7 and not MEDIA_CUES.isdisjoint(words):
         return True
-    genres = parser.gazetteers.tables
+    genres = parser.gazetteers.tables.get("GENRE", {})
+    decades = parser.gazetteers.tables.get("DECADE", {})
     for n in (1, 2, 3):
         for i in range(len(words) - n + 1):
             phrase = " ".join(words[i : i + n])
-            if phrase in genres.get("GENRE", {}) or phrase in genres.get("DECADE", {}):
+            if phrase in genres or phrase in decades:
                 return True
     words = _without_room(parser, text)
     names = parser.catalog_names
@@ -114,10 +113,8 @@ def artist_and_title(parser: Parser, text: str) -> bool:
 
 def _without_room(parser: Parser, text: str) -> list[str]:
     """The words of ``text`` without a room said last ("... in the kitchen")."""
-    room = _ROOM_END.search(text)
-    if room is not None and parser.gazetteers.lookup("DEVICE", room.group(1)) is not None:
-        text = text[: room.start()]
-    return text.split(" ")
+    room = parser.room_at_end(text)
+    return (text if room is None else text[: room.start()]).split(" ")
 
 
 def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bool:
