@@ -233,7 +233,17 @@ _REASON = re.compile(
     r"|lunch|breakfast|cleaning|cooking|studying|sleeping|working|running|work|school)"
     r"|i'?m going (?:to|out)|i am going (?:to|out)|i have a (?:long|call|meeting)"
     r"|i need to (?:concentrate|focus|sleep|work|study)"
-    r"|my \S+ is (?:sleeping|asleep|working))(?= |$)"
+    r"|my \S+ is (?:sleeping|asleep|working)"
+    r"|i (?:have|got|'ve got|ve got) (?:a |an )?(?:phone call|call|visitor|meeting|guests)"
+    r"|i (?:have|got|need) to (?:answer|take|pick up|go out|leave)"
+    r"|(?:someone|somebody|there is someone|there's someone) (?:is )?(?:at the door|knocking"
+    r"|calling)|the (?:phone|doorbell) is ringing"
+    r"|(?:i'?m|i am) (?:cooking|doing the|cleaning|studying|working|on the phone|back)"
+    r"|i had a (?:long|hard|bad|tough) day|i (?:feel|am feeling|'m feeling) (?:sad|tired|down)"
+    r"|i (?:can't|cant|cannot) sleep|i want to (?:relax|dance|sleep|chill)"
+    r"|i need (?:some )?(?:motivation|energy)|for (?:me|us) to (?:relax|sleep|chill|dance|study"
+    r"|focus|work|calm down)"
+    r"|for a (?:bit|moment|minute|second|while)|for the (?:traffic|news))(?= |$)"
     r"|(?: to| for) (?:my|the|our) (?:kid|kids|son|daughter|children|child|baby|boy|girl|wife"
     r"|husband|family|little one|guests)$"
 )
@@ -632,6 +642,7 @@ class Parser:
         head = self._parse_part(norm, 0, end)
         if head.name not in _REASON_HEADS or (
             head.name in _PLAY_OR_QUEUE and not NAMED_CONTENT.intersection(head.slots)
+            and head.slots.get("kind") not in MEDIA_KINDS
         ):
             return None
         room = self.room_at_end(norm.text, found.end())
