@@ -330,6 +330,26 @@ def read_content(
             ):
                 split = i
                 break
+        for i in range(n - 2, 0, -1) if split < 0 and catalog is not None else ():
+            # "gasolina of daddy yankee", "the album thriller of michael jackson": a non-native
+            # "of" before a famous artist names them, unless the whole run is a known name
+            if words[i][0] != "of" or used[i] or used[i - 1] or used[i + 1]:
+                continue
+            end = _stretch(words, used, i + 1)
+            start = i - 1
+            while start > 0 and not used[start - 1]:
+                start -= 1
+            named_by = text[words[i + 1][1] : words[end - 1][2]]
+            whole = text[words[start][1] : words[end - 1][2]]
+            if all(words[k][0] in _DESCRIPTORS or words[k][0] in _AMOUNT for k in range(start, i)):
+                continue  # "a little bit of cream": an amount of the artist
+            if (
+                (end - i > 2 or not catalog.is_common_word(named_by))
+                and catalog.famous_artist(named_by) and catalog.type_of(named_by) == "artist"
+                and catalog.title(whole) is None and catalog.album(whole) is None
+            ):
+                split = i
+                break
     if split < 0 and "from" in present:
         for i in range(n - 1, 0, -1):
             if not used[i] and words[i][0] == "from" and i + 1 < n and not used[i + 1]:
@@ -659,6 +679,10 @@ def read_content(
             title = (words[a - 1][1], title[1])
         out.spans["query"] = title
     return out
+
+
+#: words of an amount before "of" ("a little bit of cream", "a couple of")
+_AMOUNT = frozenset("a an bit little lot lots couple few some more best greatest".split())
 
 
 def _stretch(words: Sequence[tuple[str, int, int]], used: Sequence[bool], at: int) -> int:

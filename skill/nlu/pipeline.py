@@ -247,6 +247,14 @@ _REASON = re.compile(
     r"|(?: to| for) (?:my|the|our) (?:kid|kids|son|daughter|children|child|baby|boy|girl|wife"
     r"|husband|family|little one|guests)$"
 )
+#: words a station's name said before "radio" does not hold ("turn on npr radio")
+_STATION_STOP = frozenset(
+    """on play put start turn switch hear listen to the a my some and i want please olly
+    from of in set make get have like love is it any for go edit mix version song fine
+    station""".split()
+)
+#: words between the radio word and the station's name ("make the radio go to X")
+_STATION_LINK = frozenset("go to play switch tune on the station channel".split())
 #: a room or device said last ("... in the kitchen", "... on the tv"), group 1 the name
 _ROOM_END = re.compile(r" (?:on|in|at) (?:the |my )?([a-z]+(?: [a-z]+)?)$")
 #: the commands a reason may follow (a playlist name may hold "for the road trip")
@@ -447,9 +455,57 @@ class Parser:
             and not NAMED_CONTENT.intersection(found.slots)
         ):
             # "heart fm in the bathroom please": a catch-all read a media word and no name
-            if names_content(self, norm.text):
-                return read_verbless(self, norm) or found
+            named = read_verbless(self, norm) if names_content(self, norm.text) else None
+            if named is not None:
+                return named
+            if found.slots.get("kind") == "radio":
+                return self._station_named(norm) or found  # "olly radio lbc"
         return found
+
+    def _station_named(self, norm: Normalized) -> Intent | None:
+        """"radio capital please", "i am home now play radio one oh one point one", "make the
+        radio go to eighty eight point three", "turn on npr radio": a catch-all read the radio
+        word and no name. The station is the few words after the last radio word, or the one
+        or two before it when it ends the text; they are read as "play radio X" ("play X
+        radio") and answer when that names a station."""
+        words = norm.text.split(" ")
+        at = max((i for i, w in enumerate(words) if w == "radio"), default=-1)
+        if at < 0 or len(words) > 16:
+            return None
+        offsets = [0]
+        for word in words:
+            offsets.append(offsets[-1] + len(word) + 1)
+        first = at + 1
+        while first < len(words) and words[first] in _STATION_LINK:
+            first += 1  # "the radio go to X", "radio play the station X"
+        if 0 < len(words) - first <= 5 and _STATION_STOP.isdisjoint(words[first:]):
+            if first > at + 1:  # the words after the link name the station as said
+                kind = norm.span(offsets[at], offsets[at + 1] - 1)
+                name = norm.span(offsets[first], offsets[-1] - 1)
+                return Intent(
+                    "music.play", {"query": norm.original[name[0] : name[1]], "kind": "radio"},
+                    0.7, {"query": name, "kind": kind}, "station",
+                )
+            found = self._station_part(norm, offsets[at], offsets[-1] - 1)
+            if found is not None:
+                return found
+        first = at
+        while first > 0 and at - first < 2 and words[first - 1] not in _STATION_STOP:
+            first -= 1
+        if first < at and at == len(words) - 1:
+            return self._station_part(norm, offsets[first], offsets[-1] - 1)
+        return None
+
+    def _station_part(self, norm: Normalized, start: int, end: int) -> Intent | None:
+        """:meth:`_station_named`'s reading of ``norm.text[start:end]`` with "play" in
+        front."""
+        a, b = norm.span(start, end)
+        item = self._parse_part(norm, a, b, "play ")
+        if item.name != "music.play" or "query" not in item.slots or (
+            item.slots.get("kind") != "radio"
+        ):
+            return None
+        return dataclasses.replace(item, confidence=item.confidence * 0.9)
 
     def _bare_artist(self, norm: Normalized) -> Intent | None:
         """"the beatles", "adele please": a famous artist's name alone asks for their music
