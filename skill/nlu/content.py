@@ -49,7 +49,7 @@ _DESCRIPTORS = frozenset(
     genre kind type style selling best-selling bestselling that's thats which's only just
     upwards onwards again everything today's todays yesterday's yesterdays tonight's tonights
     sort sorted by all every favorite favourite preferred played current favorited favourited
-    bookmarked downloaded subscribed recently sung performed listened""".split()
+    bookmarked downloaded subscribed recently sung performed listened bit""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
 #: what music is for, after a genre ("classical for my baby", "jazz to relax to")
@@ -213,7 +213,7 @@ def read_content(
                 prep -= 1
             if words[prep][0] in ("the", "my") and prep > 0:
                 prep -= 1
-            if words[prep][0] in _DEVICE_PREP:
+            if words[prep][0] in _DEVICE_PREP and (words[prep][0] != "for" or prep < a - 1):
                 # "on the kitchen speaker": the device noun after the room belongs to it
                 end = b + 1 if b + 1 < n and words[b + 1][0] in _DEVICE_NOUNS else b
                 out.spans["device"] = (words[first][1], words[end][2])

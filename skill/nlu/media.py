@@ -781,6 +781,10 @@ def _person_query(draft: Draft) -> None:
         draft.set_text("artist", a, b)
 
 
+#: a kind word and "from" before a station's name ("radio from france inter")
+_STATION_FROM = re.compile(r"(?:the )?(?:radio|radio station|station|channel) from ")
+
+
 def _broadcast_article(draft: Draft) -> None:
     """Station, show and podcast names drop a leading "the" ("play the bob and tom show" ->
     "bob and tom show"; the catalog search ignores it anyway) unless it is a known name
@@ -789,6 +793,12 @@ def _broadcast_article(draft: Draft) -> None:
         return
     a, b = draft.spans["query"]
     text = draft.norm.text[a:b]
+    lead = _STATION_FROM.match(text)
+    if lead is not None and lead.end() < len(text):
+        # "the radio from the bbc world service": the station named after the kind word
+        a += lead.end()
+        text = text[lead.end() :]
+        draft.set_text("query", a, b)
     if not text.startswith("the ") or " " not in text[4:]:
         return  # "the intern" keeps its article: one word is too little of a name
     if _title_kind(draft, text, bare=False) is not None:
