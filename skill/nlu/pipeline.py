@@ -46,7 +46,7 @@ _CLAUSE_JOIN = re.compile(
     r"resume|turn (?:it |the music |the volume |the sound )?(?:up|down)|shuffle|repeat|queue|"
     r"add this|mute|unmute|next|stop the music)\b)|(?P<command__2>(?:let'?s|lets) (?:have|hear"
     r"|play|put on|listen to)\b|go (?:back |forward |ahead )?\d|(?:play|put on|put) (?:some|me some"
-    r"|us some)\b))"
+    r"|us some|something|me something|anything|a bit of|a little)\b))"
 )
 #: a name alone is read as an artist only when the artist is at least this popular
 BARE_ARTIST_POPULARITY = 60
