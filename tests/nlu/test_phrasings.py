@@ -100,6 +100,30 @@ FLOORS = {
         "none_recall": 0.97,
         "slot_f1": 0.88,
     },
+    "phrasings_o.jsonl": {
+        "intent_accuracy": 0.97,
+        "none_precision": 0.96,
+        "none_recall": 0.97,
+        "slot_f1": 0.83,
+    },
+    "phrasings_p.jsonl": {
+        "intent_accuracy": 0.95,
+        "none_precision": 0.87,
+        "none_recall": 0.98,
+        "slot_f1": 0.85,
+    },
+    "phrasings_q.jsonl": {
+        "intent_accuracy": 0.93,
+        "none_precision": 0.93,
+        "none_recall": 0.94,
+        "slot_f1": 0.89,
+    },
+    "phrasings_r.jsonl": {
+        "intent_accuracy": 0.94,
+        "none_precision": 0.95,
+        "none_recall": 0.96,
+        "slot_f1": 0.86,
+    },
 }
 
 
