@@ -465,9 +465,10 @@ class Parser:
     def _station_named(self, norm: Normalized) -> Intent | None:
         """"radio capital please", "i am home now play radio one oh one point one", "make the
         radio go to eighty eight point three", "turn on npr radio": a catch-all read the radio
-        word and no name. The station is the few words after the last radio word, or the one
-        or two before it when it ends the text; they are read as "play radio X" ("play X
-        radio") and answer when that names a station."""
+        word and no name. The station is the few words after the last radio word: said as
+        they are after a link ("go to", "play the station"), else read as "play radio X"; or
+        the one or two words before a radio word that ends the text, read as "play X radio".
+        A reading answers when it names a station."""
         words = norm.text.split(" ")
         at = max((i for i, w in enumerate(words) if w == "radio"), default=-1)
         if at < 0 or len(words) > 16:
