@@ -330,7 +330,8 @@ def read_content(
             ):
                 split = i
                 break
-        for i in range(n - 2, 0, -1) if split < 0 and catalog is not None else ():
+    if split < 0 and catalog is not None and "of" in present:
+        for i in range(n - 2, 0, -1):
             # "gasolina of daddy yankee", "the album thriller of michael jackson": a non-native
             # "of" before a famous artist names them, unless the whole run is a known name
             if words[i][0] != "of" or used[i] or used[i - 1] or used[i + 1]:
