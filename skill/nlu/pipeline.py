@@ -468,8 +468,17 @@ class Parser:
         word and no name. The station is the few words after the last radio word: said as
         they are after a link ("go to", "play the station"), else read as "play radio X"; or
         the one or two words before a radio word that ends the text, read as "play X radio".
-        A reading answers when it names a station."""
-        words = norm.text.split(" ")
+        A reading answers when it names a station; a room said last ("... in the kitchen")
+        is the device."""
+        room = self.room_at_end(norm.text)
+        found = self._station_in(norm, norm.text if room is None else norm.text[: room.start()])
+        if found is None or room is None:
+            return found
+        return self._with_device(norm, found, room.span(1)) or found
+
+    def _station_in(self, norm: Normalized, text: str) -> Intent | None:
+        """:meth:`_station_named` on ``text``, the start of ``norm.text``."""
+        words = text.split(" ")
         at = max((i for i, w in enumerate(words) if w == "radio"), default=-1)
         if at < 0 or len(words) > 16:
             return None
