@@ -219,6 +219,15 @@ def read_content(
                 out.spans["device"] = (words[first][1], words[end][2])
                 for i in range(prep, end + 1):
                     used[i] = True
+    # "adele on the speaker": a bare device noun said last, when no room was named
+    if (
+        "device" not in out.spans and n > 3 and words[-1][0] in ("speaker", "speakers")
+        and words[-2][0] in ("the", "my") and words[-3][0] in ("on", "through", "via")
+        and not used[n - 3]
+    ):
+        out.spans["device"] = (words[-1][1], words[-1][2])
+        for i in range(n - 3, n):
+            used[i] = True
     # a playback mode said after the content ("hello by adele on repeat in the kitchen")
     for i in range(n - 2, 0, -1) if "repeat" in present or "loop" in present else ():
         if (
