@@ -216,6 +216,7 @@ _STATION_OF = re.compile(
     r"radio (?:frequency |station |channel )?(?P<name>\d[\d.]*(?: fm| am)?)"
     r"|(?:\S+ ){0,3}(?:program|programme|show|news|music) (?:on|from) (?P<name__2>.+)"
     r"|(?:(?:a |the )?radio (?:channel|station|band) (?:for|with|about|playing) )(?P<name__3>.+)"
+    r"|(?:the )?(?:radio|radio station|station|channel) from (?P<name__4>.+)"
 )
 _WHEN_TAIL = re.compile(
     r" (?:(?:after|in|at|when it is|when|for|from|until|this) (?:\S+ ){0,3}"
@@ -281,8 +282,9 @@ def _query_noise(draft: Draft) -> None:
         m = _STATION_OF.fullmatch(text)
         if m is not None:
             # "radio frequency 99.5", "program on xmtune", "football news from radio one",
-            # "a radio channel for trance music": the station (or what it plays) is the name
-            group = _matched(m, ("name", "name__2", "name__3"))
+            # "a radio channel for trance music", "the radio from france inter": the station
+            # (or what it plays) is the name
+            group = _matched(m, ("name", "name__2", "name__3", "name__4"))
             a, b = a + m.start(group), a + m.end(group)
             draft.set_text("query", a, b)
             text = draft.norm.text[a:b]
@@ -781,10 +783,6 @@ def _person_query(draft: Draft) -> None:
         draft.set_text("artist", a, b)
 
 
-#: a kind word and "from" before a station's name ("radio from france inter")
-_STATION_FROM = re.compile(r"(?:the )?(?:radio|radio station|station|channel) from ")
-
-
 def _broadcast_article(draft: Draft) -> None:
     """Station, show and podcast names drop a leading "the" ("play the bob and tom show" ->
     "bob and tom show"; the catalog search ignores it anyway) unless it is a known name
@@ -793,12 +791,6 @@ def _broadcast_article(draft: Draft) -> None:
         return
     a, b = draft.spans["query"]
     text = draft.norm.text[a:b]
-    lead = _STATION_FROM.match(text)
-    if lead is not None and lead.end() < len(text):
-        # "the radio from the bbc world service": the station named after the kind word
-        a += lead.end()
-        text = text[lead.end() :]
-        draft.set_text("query", a, b)
     if not text.startswith("the ") or " " not in text[4:]:
         return  # "the intern" keeps its article: one word is too little of a name
     if _title_kind(draft, text, bare=False) is not None:
