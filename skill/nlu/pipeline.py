@@ -19,7 +19,7 @@ from typing import Any
 from skill.errors import InvalidRequest
 from skill.nlu import slots as convert
 from skill.nlu.catalog_names import TITLE_WORDS, CatalogNames, catalog_names
-from skill.nlu.content import CONTENT_SLOTS, DEVICE_NOUN_AFTER
+from skill.nlu.content import CONTENT_SLOTS, DEVICE_NOUN_AFTER, text_words
 from skill.nlu.entities import Entity, EntityMatcher, Gazetteers
 from skill.nlu.grammar import Grammar, Match, slot_of, trie_regex
 from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
@@ -478,32 +478,33 @@ class Parser:
 
     def _station_in(self, norm: Normalized, text: str) -> Intent | None:
         """:meth:`_station_named` on ``text``, the start of ``norm.text``."""
-        words = text.split(" ")
-        at = max((i for i, w in enumerate(words) if w == "radio"), default=-1)
+        words = text_words(text)
+        names = [w for w, _, _ in words]
+        at = max((i for i, w in enumerate(names) if w == "radio"), default=-1)
         if at < 0 or len(words) > 16:
             return None
-        offsets = [0]
-        for word in words:
-            offsets.append(offsets[-1] + len(word) + 1)
+        end = words[-1][2]
         first = at + 1
-        while first < len(words) and words[first] in _STATION_LINK:
+        while first < len(names) and names[first] in _STATION_LINK:
             first += 1  # "the radio go to X", "radio play the station X"
-        if 0 < len(words) - first <= 5 and _STATION_STOP.isdisjoint(words[first:]):
+        if 0 < len(names) - first <= 5 and _STATION_STOP.isdisjoint(names[first:]):
             if first > at + 1:  # the words after the link name the station as said
-                kind = norm.span(offsets[at], offsets[at + 1] - 1)
-                name = norm.span(offsets[first], offsets[-1] - 1)
+                start = words[first][1]
                 return Intent(
-                    "music.play", {"query": norm.original[name[0] : name[1]], "kind": "radio"},
-                    0.7, {"query": name, "kind": kind}, "station",
+                    "music.play",
+                    {"query": norm.original_slice(start, end), "kind": "radio"},
+                    0.7,
+                    {"query": norm.span(start, end), "kind": norm.span(*words[at][1:])},
+                    "station",
                 )
-            found = self._station_part(norm, offsets[at], offsets[-1] - 1)
+            found = self._station_part(norm, words[at][1], end)
             if found is not None:
                 return found
         first = at
-        while first > 0 and at - first < 2 and words[first - 1] not in _STATION_STOP:
+        while first > 0 and at - first < 2 and names[first - 1] not in _STATION_STOP:
             first -= 1
-        if first < at and at == len(words) - 1:
-            return self._station_part(norm, offsets[first], offsets[-1] - 1)
+        if first < at and at == len(names) - 1:
+            return self._station_part(norm, words[first][1], end)
         return None
 
     def _station_part(self, norm: Normalized, start: int, end: int) -> Intent | None:
