@@ -77,6 +77,10 @@ _NAME_OPENERS = frozenset(
 )
 _TITLE_TAIL = frozenset("me us with all top again tonight today".split())
 _ALBUM_WORDS = frozenset("album albums record ep lp".split())
+#: a time after "from", not an artist ("the radiolab episode from yesterday")
+_WHEN = frozenset("yesterday today tonight last this earlier".split())
+#: the words between an artist and a trailing album word ("by inxs the whole album")
+_ALBUM_TAIL = frozenset("the whole full entire complete their his her".split())
 _CLAUSE_WORDS = frozenset("is was are i i'll i'd you please".split())
 #: words that may open a title ("That Would Be Something", "Her Majesty", "By The Sea")
 _TITLE_OPENERS = frozenset("that his her their its what by".split())
@@ -312,6 +316,15 @@ def read_content(
         ):
             for k in range(i, i + 3):
                 used[k] = True
+    # "the radiolab episode from yesterday": when it aired, not an artist
+    for i in range(n - 2, max(n - 4, 0), -1) if "from" in present else ():
+        if (
+            words[i][0] == "from" and words[i + 1][0] in _WHEN and not used[i]
+            and (i + 2 == n or (i + 3 == n and words[i + 1][0] in ("last", "this")))
+        ):
+            for k in range(i, n):
+                used[k] = True
+            break
     # "by X" / "from X": the artist runs to the next used word or the end
     split = -1
     bys = [
@@ -404,6 +417,14 @@ def read_content(
         last = stop - 1
         while last > split and words[last][0] in _MUSIC_WORDS:
             last -= 1
+        if last == n - 1 and last > split + 2 and words[last][0] in _ALBUM_WORDS:
+            # "is this it by the strokes the whole album": the kind said after the artist
+            tail = last - 1
+            while tail > split + 1 and words[tail][0] in _ALBUM_TAIL:
+                tail -= 1
+            if tail < last - 1:
+                out.kind = out.kind or "album"
+                last = tail
         if last == n - 1 and last > split + 1 and words[last][0] == "on":
             last -= 1  # "put waltz for debby by bill evans on"
         first = split + 1
@@ -441,6 +462,11 @@ def read_content(
             and catalog.famous_title(text[words[idx[0] - 1][1] : entity.end])
         ):
             continue  # "annie's song by john denver": the word belongs to the title
+        if (
+            entity.value == "track" and idx[1] + 2 < n and words[idx[1] + 1][0] == "to"
+            and words[-1][0] == "playlist" and not used[idx[1] + 1]
+        ):
+            continue  # "my songs to cry to playlist": the playlist's name opens with the word
         if (
             out.kind in ("track", "album") and idx[1] == n - 1 and entity.value == "playlist"
             and any(

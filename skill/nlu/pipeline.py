@@ -9,6 +9,7 @@ and thread-safe. The spaCy entity matcher is built on the first utterance that n
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -48,6 +49,24 @@ _CLAUSE_JOIN = re.compile(
     r"|play|put on|listen to)\b|go (?:back |forward |ahead )?\d|(?:play|put on|put) (?:some|me some"
     r"|us some|something|me something|anything|a bit of|a little)\b))"
 )
+#: where a command may start after chatter said first, with no joining word ("these ads are
+#: so long skip ahead thirty seconds", "i'm done with this song go to the next")
+_TAIL_COMMAND = re.compile(
+    r" (?=(?:skip|pause|resume|continue|rewind|fast forward|go (?:back|forward|ahead|to the next"
+    r"|to the previous)|give me|play|put on|put (?:some|the|this|on)|start (?:again|over|from)"
+    r"|turn (?:it |the music |the volume |the sound )?(?:up|down)|louder|quieter"
+    r"|mute|unmute|shuffle|repeat|more volume|less volume|add (?:this|it)|save (?:this|it)"
+    r"|queue)\b)"
+)
+#: where chatter may start after a whole command ("rewind twenty seconds i missed what he said")
+_CHATTER_AFTER = re.compile(
+    r" (?=(?:i|i'm|im|i've|it's|its|it is|we|we're|he|she|they|my|this is|that's|there's"
+    r"|there is|these|those)\b)"
+)
+#: parts of a text the chatter split tries, each way (the work stays bounded)
+CHATTER_TRIES = 3
+#: texts this long or longer are no command beside chatter (and skip the part parses)
+CHATTER_MAX_WORDS = 24
 #: a name alone is read as an artist only when the artist is at least this popular
 BARE_ARTIST_POPULARITY = 60
 #: a correction said on the way, in the original text (fillers such as "um" are gone from
@@ -239,6 +258,7 @@ _REASON = re.compile(
     r"|(?:someone|somebody|there is someone|there's someone) (?:is )?(?:at the door|knocking"
     r"|calling)|the (?:phone|doorbell) is ringing"
     r"|(?:i'?m|i am) (?:cooking|doing the|cleaning|studying|working|on the phone|back)"
+    r"|(?:i'?m|i am|we'?re|we are) (?:just |still )?[a-z]+ing"
     r"|i had a (?:long|hard|bad|tough) day|i (?:feel|am feeling|'m feeling) (?:sad|tired|down)"
     r"|i (?:can't|cant|cannot) sleep|i want to (?:relax|dance|sleep|chill)"
     r"|i need (?:some )?(?:motivation|energy)|for (?:me|us) to (?:relax|sleep|chill|dance|study"
@@ -263,6 +283,8 @@ _REASON_HEADS = frozenset(
     music.previous music.seek music.shuffle music.repeat music.like music.unlike
     music.now_playing""".split()
 )
+#: what a command found beside chatter may ask for (an answer to a question needs one asked)
+_CHATTER_HEADS = _REASON_HEADS | {"music.transfer", "playlist.add_current", "playlist.add"}
 #: "some" before a bare artist's name ("some taylor swift", "a little bit of queen")
 _SOME_OF = re.compile(
     r"(?:(?:let'?s|lets|let us|can i|can we|could i|could we|may i|may we) have "
@@ -430,6 +452,10 @@ class Parser:
             return (
                 self._bare_artist(norm)
                 or (read_verbless(self, norm) if names_content(self, norm.text) else None)
+                or (
+                    self._beside_chatter(norm)
+                    if 0 < norm.text.count(" ") < CHATTER_MAX_WORDS else None
+                )
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
         pattern = match.pattern
@@ -461,6 +487,35 @@ class Parser:
             if found.slots.get("kind") == "radio":
                 return self._station_named(norm) or found  # "olly radio lbc"
         return found
+
+    def _beside_chatter(self, norm: Normalized) -> Intent | None:
+        """"i'm done with this song go to the next", "rewind twenty seconds i missed what he
+        said": a command said next to chatter with no joining word, in a text no grammar
+        read. The part from a command word on, else the part before a new clause, is parsed
+        alone and answers when it is a whole request (a play request names what to play)."""
+        text = norm.text
+        for cut in itertools.islice(_TAIL_COMMAND.finditer(text), CHATTER_TRIES):
+            start, _ = norm.span(cut.end(), cut.end() + 1)
+            found = self._chatter_part(self._parse_part(norm, start, len(norm.original)))
+            if found is not None:
+                return found
+        # a one-word command before it is no whole request ("stop, this is not right")
+        cuts = [cut for cut in _CHATTER_AFTER.finditer(text) if " " in text[: cut.start()]]
+        for cut in reversed(cuts[-CHATTER_TRIES:]):
+            _, end = norm.span(0, cut.start())
+            found = self._chatter_part(self._parse_part(norm, 0, end))
+            if found is not None:
+                return found
+        return None
+
+    @staticmethod
+    def _chatter_part(part: Intent) -> Intent | None:
+        if part.name not in _CHATTER_HEADS or (
+            part.name in _PLAY_OR_QUEUE and not NAMED_CONTENT.intersection(part.slots)
+            and part.slots.get("kind") not in MEDIA_KINDS
+        ):
+            return None
+        return dataclasses.replace(part, confidence=part.confidence * 0.8)
 
     def _station_named(self, norm: Normalized) -> Intent | None:
         """"radio capital please", "i am home now play radio one oh one point one", "make the
