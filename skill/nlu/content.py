@@ -49,7 +49,7 @@ _DESCRIPTORS = frozenset(
     genre kind type style selling best-selling bestselling that's thats which's only just
     upwards onwards again everything today's todays yesterday's yesterdays tonight's tonights
     sort sorted by all every favorite favourite preferred played current favorited favourited
-    bookmarked downloaded subscribed recently sung performed listened bit""".split()
+    bookmarked downloaded subscribed recently sung performed listened bit week's weeks""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
 #: what music is for, after a genre ("classical for my baby", "jazz to relax to")
@@ -689,9 +689,14 @@ def read_content(
         out.spans["query"] = title  # "a radiolab episode": a show's name, not a singer
     elif (
         kind_after and out.kind == "album" and "artist" not in out.spans and catalog is not None
-        and _known_album(catalog, text[title[0] : title[1]])
+        and (
+            _known_album(catalog, text[title[0] : title[1]])
+            or catalog.type_of(text[title[0] : title[1]]) == "track"
+        )
     ):
-        out.spans["album"] = title  # "dark side of the moon album": an album, not a band
+        # "dark side of the moon album": an album, not a band; "thriller album": a famous
+        # title (an album's title song), no singer
+        out.spans["album"] = title
     elif (
         kind_after
         or trailing_music

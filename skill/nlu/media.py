@@ -828,6 +828,8 @@ def _catalog_name(draft: Draft) -> None:
             a -= 4  # "i am in the mood for the beatles": the frame left "the" out
             text = draft.norm.text[a:b]
         slot = names.type_of(text)
+        if slot is None and draft.parser.gazetteers.lookup("ARTIST", text) is not None:
+            slot = "artist"  # "i want some frank sinatra": a singer the gazetteer knows
         if slot is not None:
             draft.drop("query")
             draft.set_text(slot, a, b)

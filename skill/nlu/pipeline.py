@@ -276,7 +276,10 @@ _STATION_STOP = frozenset(
 #: words between the radio word and the station's name ("make the radio go to X")
 _STATION_LINK = frozenset("go to play switch tune on the station channel".split())
 #: a room or device said last ("... in the kitchen", "... on the tv"), group 1 the name
-_ROOM_END = re.compile(r" (?:on|in|at) (?:the |my )?([a-z]+(?: [a-z]+)?)$")
+_ROOM_END = re.compile(
+    r" (?:on|in|at) (?:the |my )?((?P<room>[a-z]+(?: [a-z]+)??)"
+    r"(?: (?:speaker|speakers|tv|echo|display|sonos|homepod))?)$"
+)
 #: the commands a reason may follow (a playlist name may hold "for the road trip")
 _REASON_HEADS = frozenset(
     """music.play music.queue music.volume music.pause music.resume music.next
@@ -485,7 +488,12 @@ class Parser:
             if named is not None:
                 return named
             if found.slots.get("kind") == "radio":
-                return self._station_named(norm) or found  # "olly radio lbc"
+                station = self._station_named(norm)  # "olly radio lbc"
+                if station is not None:
+                    return station
+            room = self.room_at_end(norm.text) if "device" not in found.slots else None
+            if room is not None:  # "radio in the bedroom", "music on the kitchen speaker"
+                return self._with_device(norm, found, room.span(1)) or found
         return found
 
     def _beside_chatter(self, norm: Normalized) -> Intent | None:
@@ -745,9 +753,10 @@ class Parser:
 
     def room_at_end(self, text: str, pos: int = 0) -> re.Match[str] | None:
         """The room or device of the device gazetteer that ends ``text[pos:]`` with its
-        preposition ("... in the kitchen"), or None; group 1 is the name."""
+        preposition ("... in the kitchen", "... on the kitchen speaker"), or None; group 1 is
+        the name with its device noun, group "room" the room."""
         room = _ROOM_END.search(text, pos)
-        if room is None or self.gazetteers.lookup("DEVICE", room.group(1)) is None:
+        if room is None or self.gazetteers.lookup("DEVICE", room.group("room")) is None:
             return None
         return room
 

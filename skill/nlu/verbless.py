@@ -62,7 +62,9 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
     item = parser._parse_part(norm, a, b, "play ")
     if item.name != "music.play" or not NAMED_CONTENT.intersection(item.slots):
         return None
-    if NAMED_CONTENT.intersection(item.slots) == {"artist"} and "genre" not in item.slots:
+    if NAMED_CONTENT.intersection(item.slots) == {"artist"} and item.slots.get("kind") != (
+        "audiobook"  # "some book by stephen king": an author
+    ):
         return None  # an artist alone is _bare_artist's to judge ("the national")
     lowered = norm.original.lower()
     covered = [False] * len(lowered)
@@ -84,8 +86,10 @@ def names_content(parser: Parser, text: str) -> bool:
     or a known artist after "by"/"from"/"of". Most out-of-domain texts fail it, and
     so skip the second parse of :func:`read_verbless`."""
     words = text.split(" ")
-    if len(words) <= 7 and not MEDIA_CUES.isdisjoint(words):
-        return True
+    if not MEDIA_CUES.isdisjoint(words) and (
+        len(words) <= 7 or len(_without_room(parser, text)) <= 7
+    ):
+        return True  # "audiobook of the little prince in the bedroom"
     genres = parser.gazetteers.tables.get("GENRE", {})
     decades = parser.gazetteers.tables.get("DECADE", {})
     for n in (1, 2, 3):
@@ -127,7 +131,10 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
     if slot in ("artist", "track") and " " not in key and names.is_common_word(key):
         return False  # "home", "not now", "how are you today": everyday words
     if slot == "artist":
-        return names.famous_artist(key) or parser.gazetteers.lookup("ARTIST", key) is not None
+        return names.famous_artist(key) or parser.gazetteers.lookup("ARTIST", key) is not None or (
+            item.slots.get("kind") == "audiobook"
+            and parser.gazetteers.lookup("AUTHOR", key) is not None  # "some book by stephen king"
+        )
     if slot == "track":  # a one-word title alone may be any word ("today")
         return names.famous_title(key) and (" " in key or "artist" in item.slots)
     if slot == "album":  # "album thriller from michael jackson"
