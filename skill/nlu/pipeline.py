@@ -491,9 +491,9 @@ class Parser:
                 station = self._station_named(norm)  # "olly radio lbc"
                 if station is not None:
                     return station
-            room = self.room_at_end(norm.text) if "device" not in found.slots else None
-            if room is not None:  # "radio in the bedroom", "music on the kitchen speaker"
-                return self._with_device(norm, found, room.span(1)) or found
+            room_said = self.room_at_end(norm.text) if "device" not in found.slots else None
+            if room_said is not None:  # "radio in the bedroom", "music on the kitchen speaker"
+                return self._with_device(norm, found, room_said.span(1)) or found
         return found
 
     def _beside_chatter(self, norm: Normalized) -> Intent | None:
