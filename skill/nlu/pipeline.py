@@ -85,8 +85,8 @@ _QUEUE_FIRST = re.compile(r"(?:\S+ ){0,3}?(?:queue|add)\b")
 #: the verb said last, pointing back at the thing named first ("... play that")
 _VERB_LAST = re.compile(
     r"(?P<item>.+?),? (?:(?:so |and |now |just )?(?:can you |could you |would you |please )?)"
-    r"(?:(?P<verb>play|put on|put|start|queue|queue up|throw on|throw) (?:it|that|this|them|those)"
-    r"(?: on)?(?: for me| now| please| next)?"
+    r"(?:(?P<verb>play|put on|put|start|queue|queue up|throw on|throw|read)"
+    r" (?:it|that|this|them|those)(?: on)?(?: for me| to me| to us| now| please| next)?"
     r"|(?:make it|let it) play(?: now| please)?|(?P<bare>play)|(?P<on>(?:switch |turn )?on))"
 )
 _VERB_LAST_ENDS = (
@@ -591,7 +591,9 @@ class Parser:
         some = _SOME_OF.match(norm.text)
         if some is not None and some.end() < len(norm.text):
             start = some.end()  # "some taylor swift", "a bit of queen"
-        name = norm.text[start:]
+        room = self.room_at_end(norm.text, start)  # "some daft punk in the bedroom"
+        end = len(norm.text) if room is None else room.start()
+        name = norm.text[start:end]
         popularity = self.catalog_names.artist(name)
         if popularity is None or popularity < BARE_ARTIST_POPULARITY:
             return None
@@ -599,9 +601,10 @@ class Parser:
             return None
         if " " not in name and self.catalog_names.is_common_word(name):
             return None  # "home", "heart", "not": an everyday word alone names no band
-        span = norm.span(start, len(norm.text))
-        return Intent.owned("music.play", {"artist": norm.original_slice(start, len(norm.text))},
-                            0.6, {"artist": span}, "catalog:artist")
+        span = norm.span(start, end)
+        found = Intent.owned("music.play", {"artist": norm.original_slice(start, end)},
+                             0.6, {"artist": span}, "catalog:artist")
+        return found if room is None else self._with_device(norm, found, room.span(1)) or found
 
     def _leading_device(self, norm: Normalized) -> Intent | None:
         """"in the kitchen play some jazz", "bedroom, turn it up": a room or speaker said
@@ -796,7 +799,8 @@ class Parser:
         if found.group("on") == "on" and len(words) > 4:
             return None  # "find the best rock station near my location and turn it on"
         a, b = norm.span(0, found.end("item"))
-        verb = "queue " if (found.group("verb") or "").startswith("queue") else "play "
+        verb = found.group("verb") or ""
+        verb = "queue " if verb.startswith("queue") else "read " if verb == "read" else "play "
         item = self._parse_part(norm, a, b, verb)
         if item.name not in _PLAY_OR_QUEUE or not item.slots:
             return None

@@ -40,7 +40,8 @@ _VERBLESS_GLUE = frozenset(
 _WORD = re.compile(r"[a-z0-9']+")
 #: media words a short verbless request may name its content with ("audio book sapiens")
 MEDIA_CUES = frozenset(
-    "podcast podcasts talks audiobook audio book episode fm am radio station album song".split()
+    "podcast podcasts talks audiobook audio book episode fm am radio station album song playlist"
+    .split()
 )
 #: kind words a short podcast or book name is said next to ("network podcast")
 _KIND_NOUNS = ("podcast", "podcasts", "audiobook", "audio book", "book", "episode", "show")
@@ -48,6 +49,8 @@ _KIND_NOUNS = ("podcast", "podcasts", "audiobook", "audio book", "book", "episod
 _TRANSPORT_WORDS = frozenset(
     "resume resuming playing rewind again begin continue restart pause next previous".split()
 )
+#: words that present a playlist's name ("my playlist called sunday morning")
+_PLAYLIST_FRAMES = ("playlist called", "playlist named", "playlist titled")
 _FREQUENCY_NAME = re.compile(r"(?:fm |am )?\d+(?:\.\d+)?(?: fm| am)?")
 
 
@@ -141,8 +144,10 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
         return names.album(key) is not None or (
             item.slots.get("kind") == "album" and "artist" in item.slots
         )
-    if slot == "playlist":
-        return parser.gazetteers.lookup("PLAYLIST", key) is not None
+    if slot == "playlist":  # a known name, or any name said after "playlist called"
+        return parser.gazetteers.lookup("PLAYLIST", key) is not None or any(
+            f"{frame} {key}" in text for frame in _PLAYLIST_FRAMES
+        )
     kind = item.slots.get("kind")
     if kind not in MEDIA_KINDS:
         return False
