@@ -49,6 +49,8 @@ _KIND_NOUNS = ("podcast", "podcasts", "audiobook", "audio book", "book", "episod
 _TRANSPORT_WORDS = frozenset(
     "resume resuming playing rewind again begin continue restart pause next previous".split()
 )
+#: the item words after "this" or "that" that open a verbless request ("that song X")
+_NAMED_ITEMS = ("song ", "track ", "tune ", "album ")
 #: words that present a playlist's name ("my playlist called sunday morning")
 _PLAYLIST_FRAMES = ("playlist called", "playlist named", "playlist titled")
 _FREQUENCY_NAME = re.compile(r"(?:fm |am )?\d+(?:\.\d+)?(?: fm| am)?")
@@ -59,8 +61,11 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
     the thing asked for, said without a verb. The text is parsed with "play" in front; it
     answers when that names known content (a typed name, a genre or year, or a station,
     podcast or book by name), never a free query alone."""
-    if len(norm.text) > 80 or norm.text.split(" ", 1)[0] in VERBS:
+    if len(norm.text) > 80:
         return None
+    first, _, rest = norm.text.partition(" ")
+    if first in VERBS and not (first in ("this", "that") and rest.startswith(_NAMED_ITEMS)):
+        return None  # but "that song shape of you"
     a, b = norm.span(0, len(norm.text))
     item = parser._parse_part(norm, a, b, "play ")
     if item.name != "music.play" or not NAMED_CONTENT.intersection(item.slots):
