@@ -170,5 +170,6 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
     return any(
         f"{kind_word} {key}" in text or f"{key} {kind_word}" in text
         or f"{kind_word} of {key}" in text or f"{kind_word} with {key}" in text
+        or f"{kind_word} about {key}" in text
         for kind_word in _KIND_NOUNS
     )
