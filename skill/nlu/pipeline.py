@@ -63,6 +63,9 @@ _CHATTER_AFTER = re.compile(
     r" (?=(?:i|i'm|im|i've|it's|its|it is|we|we're|he|she|they|my|this is|that's|there's"
     r"|there is|these|those)\b)"
 )
+#: an assistant's name said after chatter ("i'm bored olly podcast about history"); the
+#: normaliser drops it only at the start; names that are everyday words (google) are left
+_INNER_WAKE = re.compile(r" (?:olly|ollie|alexa|siri|mycroft|bixby|cortana),? (?=\S)")
 #: parts of a text the chatter split tries, each way (the work stays bounded)
 CHATTER_TRIES = 3
 #: texts this long or longer are no command beside chatter (and skip the part parses)
@@ -440,6 +443,12 @@ class Parser:
         if match is None or match.pattern.intent == "none" or (
             match.pattern.priority < CATCH_ALL_PRIORITY
         ):  # "i'm cooking dinner so play some jazz": only a catch-all read the whole
+            woken = _INNER_WAKE.search(norm.text)
+            if woken is not None:  # "i'm bored olly podcast about history": what follows
+                start, _ = norm.span(woken.end(), woken.end() + 1)
+                command = self._parse_part(norm, start, len(norm.original))
+                if command.name != "none":
+                    return dataclasses.replace(command, confidence=command.confidence * 0.9)
             command = self._command_after_clause(norm, match is not None)
             if command is not None:
                 return command
