@@ -446,9 +446,9 @@ class Parser:
             woken = _INNER_WAKE.search(norm.text)
             if woken is not None:  # "i'm bored olly podcast about history": what follows
                 start, _ = norm.span(woken.end(), woken.end() + 1)
-                command = self._parse_part(norm, start, len(norm.original))
-                if command.name != "none":
-                    return dataclasses.replace(command, confidence=command.confidence * 0.9)
+                after = self._parse_part(norm, start, len(norm.original))
+                if after.name != "none":
+                    return dataclasses.replace(after, confidence=after.confidence * 0.9)
             command = self._command_after_clause(norm, match is not None)
             if command is not None:
                 return command
