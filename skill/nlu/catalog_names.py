@@ -35,8 +35,10 @@ ARTIST_MARGIN = 15
 TWO_WORD_SPLIT_POPULARITY = 70
 #: a one-word title in a split needs this popularity ("michael jackson thriller")
 ONE_WORD_TITLE_POPULARITY = 60
-#: both halves of a split have at least this many characters
+#: both halves of a split have at least this many characters, except an artist this popular
+#: ("sia | chandelier", "bts | dynamite")
 MIN_SPLIT_CHARS = 4
+SHORT_ARTIST_POPULARITY = 80
 #: a name at least this popular is famous enough to override the words' usual reading: it
 #: keeps a media word ("love story", "tv on the radio"; titles.py, at most TITLE_WORDS words),
 #: a "by" ("stand by me") or a closing "now" ("don't stop me now"), and it is the least
@@ -267,10 +269,16 @@ class CatalogNames:
             if words[cut] not in _SPLIT_EDGES or cut > 1:  # "like | the beatles" is no title
                 orders.append((right_key, left_key, (cut, len(words)), (0, cut)))
             for artist_key, title_key, artist, title in orders:
-                if len(artist_key) < MIN_SPLIT_CHARS or len(title_key) < MIN_SPLIT_CHARS:
+                if len(title_key) < MIN_SPLIT_CHARS:
                     continue  # "why | not me": short words are too often names by chance
                 a = self.artists.get(artist_key)
-                if a is None:
+                if a is None and not artist_key.startswith("the "):
+                    a = self.artists.get("the " + artist_key)  # "let it be | beatles"
+                    if a is not None and a < FAMOUS_POPULARITY:
+                        a = None
+                if a is None or (
+                    len(artist_key) < MIN_SPLIT_CHARS and a < SHORT_ARTIST_POPULARITY
+                ):
                     continue
                 t = self.titles.get(title_key)
                 slot = "track"

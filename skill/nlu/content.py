@@ -657,6 +657,14 @@ def read_content(
         ):
             slot = "artist"  # "play the latest song adele": the name is the singer's
         out.spans[slot] = title
+        if slot == "track" and "artist" not in out.spans and catalog is not None:
+            held = [w for w in words if title[0] <= w[1] and w[2] <= title[1]]
+            pair = catalog.split([w for w, _, _ in held]) if len(held) > 1 else None
+            if pair is not None and pair.slot == "track":
+                # "the song faded alan walker": the singer said after the title
+                (x, y), (u, v) = pair.title, pair.artist
+                out.spans["track"] = (held[x][1], held[y - 1][2])
+                out.spans["artist"] = (held[u][1], held[v - 1][2])
         if slot in ("track", "album") and "artist" not in out.spans:
             owner = _owner(text, words, runs, kind_at, a, catalog, genre_spans)
             if owner is not None:

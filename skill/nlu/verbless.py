@@ -64,14 +64,16 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
     if len(norm.text) > 80:
         return None
     first, _, rest = norm.text.partition(" ")
-    if first in VERBS and not (first in ("this", "that") and rest.startswith(_NAMED_ITEMS)):
-        return None  # but "that song shape of you"
+    if first in VERBS and not (first in ("this", "that") and rest.startswith(_NAMED_ITEMS)) and (
+        parser.catalog_names.split(_without_room(parser, norm.text)) is None
+    ):
+        return None  # but "that song shape of you", "let it be beatles"
     a, b = norm.span(0, len(norm.text))
     item = parser._parse_part(norm, a, b, "play ")
     if item.name != "music.play" or not NAMED_CONTENT.intersection(item.slots):
         return None
-    if NAMED_CONTENT.intersection(item.slots) == {"artist"} and item.slots.get("kind") != (
-        "audiobook"  # "some book by stephen king": an author
+    if NAMED_CONTENT.intersection(item.slots) == {"artist"} and item.slots.get("kind") not in (
+        "audiobook", "album", "track"  # "some book by stephen king", "the new album of adele"
     ):
         return None  # an artist alone is _bare_artist's to judge ("the national")
     lowered = norm.original.lower()
@@ -140,6 +142,8 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
         return False  # "home", "not now", "how are you today": everyday words
     if slot == "artist":
         return names.famous_artist(key) or parser.gazetteers.lookup("ARTIST", key) is not None or (
+            names.famous_artist("the " + key)  # "let it be beatles"
+        ) or (
             item.slots.get("kind") == "audiobook"
             and parser.gazetteers.lookup("AUTHOR", key) is not None  # "some book by stephen king"
         )
