@@ -690,9 +690,10 @@ def read_content(
         out.spans["album"] = title
     elif (
         kind_after and out.kind == "track" and "artist" not in out.spans and catalog is not None
-        and catalog.type_of(text[title[0] : title[1]]) == "track"
+        and catalog.type_of(text[_after_pointer(text, title) : title[1]]) == "track"
     ):
-        out.spans["track"] = title  # "the baby shark song": a famous title, not a singer
+        # "the baby shark song", "that umbrella song": a famous title, not a singer
+        out.spans["track"] = (_after_pointer(text, title), title[1])
     elif kind_after and out.kind in MEDIA_KINDS:
         out.spans["query"] = title  # "a radiolab episode": a show's name, not a singer
     elif (
@@ -721,13 +722,25 @@ def read_content(
             and catalog.artist(text[title[0] : end - 1]) is not None
         ):
             end -= 1  # "taylor swifts new album": a possessive typed without its apostrophe
-        out.spans["artist"] = (title[0], end)
+        start = _after_pointer(text, (title[0], end))
+        if start > title[0] and (catalog is None or catalog.artist(text[start:end]) is None):
+            start = title[0]  # "that adele song", but a name of its own ("this mortal coil")
+        out.spans["artist"] = (start, end)
     else:
         # "the" belongs to a free title ("the two towers")
         if a > 0 and words[a - 1][0] == "the" and not used[a - 1]:
             title = (words[a - 1][1], title[1])
         out.spans["query"] = title
     return out
+
+
+def _after_pointer(text: str, span: tuple[int, int]) -> int:
+    """Where ``span`` starts, past a pointing "that "/"this " before a famous title."""
+    start, end = span
+    for word in ("that ", "this "):
+        if text.startswith(word, start) and start + len(word) < end:
+            return start + len(word)
+    return start
 
 
 #: words of an amount before "of" ("a little bit of cream", "a couple of")
