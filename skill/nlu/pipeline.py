@@ -66,6 +66,8 @@ _CHATTER_AFTER = re.compile(
 #: an assistant's name said after chatter ("i'm bored olly podcast about history"); the
 #: normaliser drops it only at the start; names that are everyday words (google) are left
 _INNER_WAKE = re.compile(r" (?:olly|ollie|alexa|siri|mycroft|bixby|cortana),? (?=\S)")
+#: intents whose rules may read a word of a song title said with its artist and no verb
+_TITLE_WORD_INTENTS = frozenset(("none", "music.like", "music.unlike", "music.volume"))
 #: parts of a text the chatter split tries, each way (the work stays bounded)
 CHATTER_TRIES = 3
 #: texts this long or longer are no command beside chatter (and skip the part parses)
@@ -471,8 +473,10 @@ class Parser:
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
         pattern = match.pattern
-        if pattern.intent == "none":
-            # "song blinding lights from the weeknd": a title and its artist, no verb
+        if pattern.intent in _TITLE_WORD_INTENTS:
+            # "song blinding lights from the weeknd": a title and its artist, no verb, that an
+            # out-of-domain, like or volume rule read a word of ("something just like this
+            # from coldplay", "acdc highway to hell loud")
             named = read_verbless(self, norm) if (
                 ("by" in norm.text or "from" in norm.text) and names_content(self, norm.text)
                 or artist_and_title(self, norm.text)
@@ -481,6 +485,7 @@ class Parser:
                 "track" in named.slots or "album" in named.slots
             ):
                 return named
+        if pattern.intent == "none":
             return Intent.none(0.9, pattern.id)
         draft = self._draft(match, norm, titled)
         if draft is None:

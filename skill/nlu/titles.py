@@ -114,14 +114,15 @@ class MediaTitles:
         return word is not None and any(a <= word[0] and word[1] <= b for a, b in titled)
 
     def by_famous_artist(self, text: str) -> int | None:
-        """Where " by " starts when ``text`` asks to play something by a famous artist named
-        at its end ("play show yourself by idina menzel", "put on down by mokita", "play the
-        next episode by dr dre"), else None: music, whatever words the title holds (the
-        out-of-domain, volume and episode rules read "show", "down", "episode")."""
-        at = text.rfind(" by ")
+        """Where " by " (or " from ") starts when ``text`` asks to play something by a famous
+        artist named at its end ("play show yourself by idina menzel", "put on down by
+        mokita", "play something just like this from coldplay"), else None: music, whatever
+        words the title holds (the out-of-domain, volume, like and episode rules read "show",
+        "down", "like", "episode")."""
+        at, link = max((text.rfind(" by "), 4), (text.rfind(" from "), 6))
         if at < 0 or _PLAY_VERB.search(text, 0, at) is None:
             return None
-        named = text[at + 4 :]
+        named = text[at + link :]  # "play something just like this from coldplay" too
         names = self._names()
         # the whole rest, or the rest without a device ("... by idina menzel in the kitchen")
         for artist in dict.fromkeys((named, _DEVICE_END.sub("", named))):
