@@ -77,6 +77,11 @@ _NAME_OPENERS = frozenset(
 )
 _TITLE_TAIL = frozenset("me us with all top again tonight today".split())
 _ALBUM_WORDS = frozenset("album albums record ep lp".split())
+#: words that open chatter after an artist's name ("... by adele for my mother", "... right now")
+_CHATTER_OPENERS = frozenset(
+    "right now its it's for i i'm she he we they please because so while tonight today this"
+    .split()
+)
 #: a time after "from", not an artist ("the radiolab episode from yesterday")
 _WHEN = frozenset("yesterday today tonight last this earlier".split())
 #: the words between an artist and a trailing album word ("by inxs the whole album")
@@ -434,6 +439,8 @@ def read_content(
             ):
                 break  # "by the artist X", but "by the band" names The Band
             first += 1
+        if last > first + 1 and catalog is not None:
+            last = _known_artist_before_chatter(text, words, first, last, catalog)
         if last >= first:
             span = (words[first][1], _strip_possessive(words[last]))
             is_genre = any(
@@ -732,6 +739,25 @@ def read_content(
             title = (words[a - 1][1], title[1])
         out.spans["query"] = title
     return out
+
+
+def _known_artist_before_chatter(
+    text: str, words: Sequence[tuple[str, int, int]], first: int, last: int,
+    catalog: CatalogNames,
+) -> int:
+    """The last word of the artist named after "by" in ``words[first..last]``: the whole
+    run, unless a known artist opens it and chatter follows ("happy by pharrell williams
+    right now its monday", "songs of celine dion for my mother she is visiting")."""
+    if catalog.artist(text[words[first][1] : words[last][2]]) is not None:
+        return last
+    for end in range(min(last - 1, first + 4), first - 1, -1):
+        if words[end + 1][0] in _CHATTER_OPENERS and catalog.famous_artist(
+            text[words[first][1] : words[end][2]]
+        ):
+            # ... unless a famous title follows ("by the weeknd i feel it coming")
+            rest = text[words[end + 1][1] : words[last][2]]
+            return last if catalog.famous_title(rest) else end
+    return last
 
 
 def _after_pointer(text: str, span: tuple[int, int]) -> int:
