@@ -311,16 +311,21 @@ def read_content(
         if words[i][0] in _SORT_WORDS and words[i + 1][0] == "by" and not used[i + 2]:
             for k in range(i, i + 3):
                 used[k] = True
-    # "from the beginning", "from the start": where to start, not an artist
-    for i in range(n - 2) if "from" in present else ():
-        if (
-            words[i][0] == "from"
-            and words[i + 1][0] in ("the", "its", "it's")
-            and words[i + 2][0] in ("beginning", "start", "top")
-            and (i + 3 == n or used[i + 3])
-        ):
-            for k in range(i, i + 3):
-                used[k] = True
+    # "from the beginning", "from the start", "from start to end": where to start, no artist
+    for i in range(n - 1) if "from" in present else ():
+        if words[i][0] != "from":
+            continue
+        k = i + 2 if words[i + 1][0] in ("the", "its", "it's") else i + 1
+        if k >= n or words[k][0] not in ("beginning", "start", "top"):
+            continue
+        to_end = k + 3 if k + 3 < n and words[k + 2][0] == "the" else k + 2
+        if to_end < n and words[k + 1][0] == "to" and words[to_end][0] in ("end", "finish"):
+            k = to_end  # "from start to end", "from the beginning to the end"
+        elif k == i + 1:
+            continue  # "from start" alone may open a name
+        if k + 1 == n or used[k + 1]:
+            for j in range(i, k + 1):
+                used[j] = True
     # "the radiolab episode from yesterday": when it aired, not an artist
     for i in range(n - 2, max(n - 4, 0), -1) if "from" in present else ():
         if (
@@ -714,6 +719,11 @@ def read_content(
         # title (an album's title song), no singer
         out.spans["album"] = title
     elif (
+        kind_after and out.kind == "album" and "artist" not in out.spans and catalog is not None
+        and (halves := _artist_then_title(text, words, title, catalog)) is not None
+    ):
+        out.spans["artist"], out.spans["album"] = halves  # "the beatles abbey road album"
+    elif (
         kind_after
         or trailing_music
         or (out.kind in ("track", "album") and not kind_before)
@@ -758,6 +768,20 @@ def _known_artist_before_chatter(
             rest = text[words[end + 1][1] : words[last][2]]
             return last if catalog.famous_title(rest) else end
     return last
+
+
+def _artist_then_title(
+    text: str, words: Sequence[tuple[str, int, int]], span: tuple[int, int],
+    catalog: CatalogNames,
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The artist and the title spans of ``span`` read as a known artist followed by one of
+    their titles ("the beatles abbey road"), or None."""
+    held = [w for w in words if span[0] <= w[1] and w[2] <= span[1]]
+    pair = catalog.split([w for w, _, _ in held]) if len(held) > 1 else None
+    if pair is None or pair.artist[0] != 0:
+        return None
+    (u, v), (x, y) = pair.artist, pair.title
+    return (held[u][1], _strip_possessive(held[v - 1])), (held[x][1], held[y - 1][2])
 
 
 def _after_pointer(text: str, span: tuple[int, int]) -> int:
