@@ -397,9 +397,14 @@ def refine_queue(draft: Draft) -> None:
     for pattern, slot in ((_QUEUE_ALBUM, "album"), (_QUEUE_SONG, "track")):
         m = pattern.fullmatch(text)
         if m is not None:  # "queue the album X", "put the song despacito in the queue"
-            draft.set_text("query", a + m.start(1), b)
-            draft.set_text(slot, a + m.start(1), b)
             draft.slots["kind"] = slot
+            end = b
+            cut = _from_artist(draft, text, m.start(1))
+            if cut is not None:  # "queue the song africa from toto"
+                draft.set_text("artist", a + cut[1], b)
+                end = a + cut[0]
+            draft.set_text("query", a + m.start(1), end)
+            draft.set_text(slot, a + m.start(1), end)
             return
     kinds = draft.entities_in(a, b, ("KIND",))
     if kinds and kinds[-1].end == len(text):
@@ -416,13 +421,12 @@ def refine_queue(draft: Draft) -> None:
         return
     names = draft.parser.catalog_names
     if not names.famous_title(text):
-        for m in _FROM_WORD.finditer(text):
-            if m.start() > 0 and names.type_of(text[m.end() :]) == "artist":
-                # "after this play hello from adele"
-                draft.set_text("artist", a + m.end(), b)
-                draft.set_text("query", a, a + m.start())
-                draft.set_text("track", a, a + m.start())
-                return
+        cut = _from_artist(draft, text)
+        if cut is not None:  # "after this play hello from adele"
+            draft.set_text("artist", a + cut[1], b)
+            draft.set_text("query", a, a + cut[0])
+            draft.set_text("track", a, a + cut[0])
+            return
         words = text_words(text)
         named = names.split([w for w, _, _ in words])
         if named is not None and named.slot == "track":
@@ -435,6 +439,16 @@ def refine_queue(draft: Draft) -> None:
 
 
 _FROM_WORD = re.compile(r" from ")
+
+
+def _from_artist(draft: Draft, text: str, start: int = 0) -> tuple[int, int] | None:
+    """Where " from " starts and where the artist after it starts, when ``text[start:]``
+    names a title "from" a known artist ("hello from adele"), else None."""
+    names = draft.parser.catalog_names
+    for m in _FROM_WORD.finditer(text, start):
+        if m.start() > start and names.type_of(text[m.end() :]) == "artist":
+            return m.start(), m.end()
+    return None
 #: a time of day said after the content ("some jazz today", "hello by adele tonight")
 _TIME_OF_DAY = re.compile(r" (?:today|tonight|this (?:morning|evening|afternoon))$")
 _TIME_OF_DAY_WORDS = (" today", " tonight", " morning", " evening", " afternoon")
@@ -606,9 +620,32 @@ def refine_playlist(draft: Draft) -> None:
                 if said is not None and "kind" not in draft.slots:
                     draft.slots["kind"] = _ITEM_KINDS[said]  # "add the song yellow to …"
                 _title_by_artist(draft)
+                if "artist" not in draft.spans:
+                    _title_and_artist(draft)  # "add lose yourself eminem to my running playlist"
                 if "artist" in draft.spans and draft.text_of("query") in _ONLY_MUSIC:
                     draft.drop("query")  # "add songs by queen to ...": the artist's songs
                     draft.slots.setdefault("kind", "track")
+
+
+def _title_and_artist(draft: Draft) -> None:
+    """A query that is a title said with its known artist, without "by": "umbrella rihanna",
+    "the scientist from coldplay" (a famous title whole stays as it is)."""
+    a, b = draft.spans["query"]
+    text = draft.norm.text[a:b]
+    names = draft.parser.catalog_names
+    if names.famous_title(text):
+        return
+    cut = _from_artist(draft, text)
+    if cut is not None:
+        draft.set_text("artist", a + cut[1], b)
+        draft.set_text("query", a, a + cut[0])
+        return
+    words = text_words(text)
+    named = names.split([w for w, _, _ in words])
+    if named is not None and named.slot == "track":
+        (i, j), (x, y) = named.artist, named.title
+        draft.set_text("artist", a + words[i][1], a + words[j - 1][2])
+        draft.set_text("query", a + words[x][1], a + words[y - 1][2])
 
 
 _BY_ARTIST = re.compile(
