@@ -579,7 +579,9 @@ def refine_playlist(draft: Draft) -> None:
             by = lead.endswith(("by ", "from "))
             by = by or " by " in f" {lead}" or " from " in f" {lead}"
             person_lead = _PERSON_LEAD.match(lead)
-            if kind_word or by or person_lead:
+            if (kind_word or by or person_lead) and not (
+                person_lead and draft.parser.catalog_names.famous_title(text)
+            ):  # but "add something just like this to ...": a famous title
                 draft.drop("query")
                 if text[: m.end("name")].endswith("'s"):
                     name_b -= 2  # "dimitri fampas's song"
@@ -603,7 +605,9 @@ def refine_playlist(draft: Draft) -> None:
                 # or "this is" opens it ("this is love")
                 keep_article = lead in ("the ", "a ", "an ") or (
                     " by " in text and lead.strip() in ("this", "my", "something")
-                ) or (lead == "this " and text.startswith("is ", m.start("name")))
+                ) or (lead == "this " and text.startswith("is ", m.start("name"))) or (
+                    draft.parser.catalog_names.famous_title(text)  # "something just like this"
+                )
                 draft.set_text("query", a if keep_article else name_a, name_b)
                 owned = _POSSESSIVE.fullmatch(draft.norm.text, name_a, name_b)
                 if (
