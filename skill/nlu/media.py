@@ -564,7 +564,10 @@ def refine_playlist(draft: Draft) -> None:
         m2 = _LIST_WORD.search(text)
         if m2 and m2.start() > 0:
             b = a + m2.start()
-        draft.set_text("playlist", a, b)
+        if draft.norm.text[a:b] in ("playlist", "play list", "list"):
+            draft.drop("playlist")  # "add hello to my playlist": which one is not said
+        else:
+            draft.set_text("playlist", a, b)
     if "query" in draft.spans:
         a, b = draft.spans["query"]
         text = draft.norm.text[a:b]
