@@ -455,6 +455,12 @@ class Parser:
             command = self._command_after_clause(norm, match is not None)
             if command is not None:
                 return command
+            if match is not None and match.pattern.intent != "none" and (
+                0 < norm.text.count(" ") < CHATTER_MAX_WORDS
+            ):  # "i need to take this call put the music on hold": a catch-all read "music"
+                command = self._beside_chatter(norm, caught=True)
+                if command is not None:
+                    return command
             if norm.text.endswith(_VERB_LAST_ENDS):
                 last = self._verb_last(norm)  # "blinding lights the weeknd play that"
                 if last is not None:
@@ -511,23 +517,28 @@ class Parser:
                 return self._with_device(norm, found, room_said.span(1)) or found
         return found
 
-    def _beside_chatter(self, norm: Normalized) -> Intent | None:
+    def _beside_chatter(self, norm: Normalized, caught: bool = False) -> Intent | None:
         """"i'm done with this song go to the next", "rewind twenty seconds i missed what he
         said": a command said next to chatter with no joining word, in a text no grammar
         read. The part from a command word on, else the part before a new clause, is parsed
-        alone and answers when it is a whole request (a play request names what to play)."""
+        alone and answers when it is a whole request (a play request names what to play).
+        When a catch-all ``caught`` the whole as a play request, only a part that asks for no
+        play or queue answers, and no part from a play word on ("i need to take this call put
+        the music on hold", but "freakonomics podcast make it play")."""
         text = norm.text
         for cut in itertools.islice(_TAIL_COMMAND.finditer(text), CHATTER_TRIES):
+            if caught and text.startswith(("play", "put on", "give me", "queue"), cut.end()):
+                continue
             start, _ = norm.span(cut.end(), cut.end() + 1)
             found = self._chatter_part(self._parse_part(norm, start, len(norm.original)))
-            if found is not None:
+            if found is not None and not (caught and found.name in _PLAY_OR_QUEUE):
                 return found
         # a one-word command before it is no whole request ("stop, this is not right")
         cuts = [cut for cut in _CHATTER_AFTER.finditer(text) if " " in text[: cut.start()]]
         for cut in reversed(cuts[-CHATTER_TRIES:]):
             _, end = norm.span(0, cut.start())
             found = self._chatter_part(self._parse_part(norm, 0, end))
-            if found is not None:
+            if found is not None and not (caught and found.name in _PLAY_OR_QUEUE):
                 return found
         return None
 
