@@ -883,6 +883,16 @@ def _catalog_name(draft: Draft) -> None:
     words = text_words(text)
     plain = [word for word, _, _ in words]
     split = names.split(plain) or names.split_on_title(plain)
+    before = draft.norm.text[:a].rsplit(" ", 2)[-2:] if split is None else []
+    if len(before) == 2 and before[0] in _TRIMMED_OPENERS and not before[1]:
+        # "all i want for christmas is you mariah carey": the trimming took the title's
+        # first word
+        a -= len(before[0]) + 1
+        text = draft.norm.text[a:b]
+        words = text_words(text)
+        split = names.split([word for word, _, _ in words])
+        if split is None or split.title[0] != 0:
+            return
     if split is None:
         return
     draft.drop(named[0])
@@ -891,6 +901,8 @@ def _catalog_name(draft: Draft) -> None:
 
 
 _STORY = re.compile(r" (?:story|stories)\b")
+#: words the trimming cuts that may open a famous title ("all i want for christmas is you")
+_TRIMMED_OPENERS = frozenset(("all", "every", "one", "something", "only", "just", "my"))
 _PLAYLIST_WORD = re.compile(r" (?:playlist|play list)\b")
 _KIND_OF_TITLE = {"AUDIOBOOK": "audiobook", "STATION": "radio", "PODCAST": "podcast"}
 
