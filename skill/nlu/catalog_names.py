@@ -150,7 +150,7 @@ class CatalogNames:
     def load(cls, directory: Path) -> CatalogNames:
         """Read the two lists from ``directory``; a missing file is an empty list."""
         return cls(
-            _read(directory / ARTISTS_FILE), _read(directory / TITLES_FILE),
+            _with_leaders(_read(directory / ARTISTS_FILE)), _read(directory / TITLES_FILE),
             directory / ALBUMS_FILE, directory / TITLES_FILE,
         )
 
@@ -352,6 +352,18 @@ def _read(path: Path) -> dict[str, int]:
             if name:
                 table[name] = int(rest.partition("\t")[0] or 0)
     return table
+
+
+def _with_leaders(artists: dict[str, int]) -> dict[str, int]:
+    """``artists`` plus the leader of each well-known "X and the Y" band under the name
+    people say for it ("bob marley" for Bob Marley & The Wailers, "huey lewis"), when the
+    leader's name has two words or more and is no artist of its own."""
+    leaders: dict[str, int] = {}
+    for name, popularity in artists.items():
+        leader, joined, _ = name.partition(" and the ")
+        if joined and popularity >= FAMOUS_POPULARITY and " " in leader and leader not in artists:
+            leaders[leader] = max(popularity, leaders.get(leader, 0))
+    return {**artists, **leaders}
 
 
 def _read_column(path: Path | None, column: int) -> dict[str, str]:
