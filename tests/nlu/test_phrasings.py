@@ -124,6 +124,49 @@ FLOORS = {
         "none_recall": 0.96,
         "slot_f1": 0.86,
     },
+    # eighth round: S, U, W, X tuning; T, V, Y clean (PHRASINGS.md)
+    "phrasings_s.jsonl": {
+        "intent_accuracy": 0.89,
+        "none_precision": 0.69,
+        "none_recall": 0.98,
+        "slot_f1": 0.83,
+    },
+    "phrasings_t.jsonl": {
+        "intent_accuracy": 0.88,
+        "none_precision": 0.69,
+        "none_recall": 0.98,
+        "slot_f1": 0.80,
+    },
+    "phrasings_u.jsonl": {
+        "intent_accuracy": 0.88,
+        "none_precision": 0.72,
+        "none_recall": 0.91,
+        "slot_f1": 0.79,
+    },
+    "phrasings_v.jsonl": {
+        "intent_accuracy": 0.94,
+        "none_precision": 0.90,
+        "none_recall": 0.94,
+        "slot_f1": 0.84,
+    },
+    "phrasings_w.jsonl": {
+        "intent_accuracy": 0.88,
+        "none_precision": 0.66,
+        "none_recall": 0.98,
+        "slot_f1": 0.81,
+    },
+    "phrasings_x.jsonl": {
+        "intent_accuracy": 0.94,
+        "none_precision": 0.97,
+        "none_recall": 0.92,
+        "slot_f1": 0.86,
+    },
+    "phrasings_y.jsonl": {
+        "intent_accuracy": 0.90,
+        "none_precision": 0.95,
+        "none_recall": 0.86,
+        "slot_f1": 0.78,
+    },
 }
 
 
