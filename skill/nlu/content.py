@@ -670,13 +670,9 @@ def read_content(
             slot = "artist"  # "play the latest song adele": the name is the singer's
         out.spans[slot] = title
         if slot == "track" and "artist" not in out.spans and catalog is not None:
-            held = [w for w in words if title[0] <= w[1] and w[2] <= title[1]]
-            pair = catalog.split([w for w, _, _ in held]) if len(held) > 1 else None
-            if pair is not None and pair.slot == "track":
-                # "the song faded alan walker": the singer said after the title
-                (x, y), (u, v) = pair.title, pair.artist
-                out.spans["track"] = (held[x][1], held[y - 1][2])
-                out.spans["artist"] = (held[u][1], held[v - 1][2])
+            halves = _artist_and_title(words, title, catalog, "track")
+            if halves is not None:  # "the song faded alan walker": the singer said after
+                out.spans["artist"], out.spans["track"] = halves
         if slot in ("track", "album") and "artist" not in out.spans:
             owner = _owner(text, words, runs, kind_at, a, catalog, genre_spans)
             if owner is not None:
@@ -720,7 +716,7 @@ def read_content(
         out.spans["album"] = title
     elif (
         kind_after and out.kind == "album" and "artist" not in out.spans and catalog is not None
-        and (halves := _artist_then_title(text, words, title, catalog)) is not None
+        and (halves := _artist_and_title(words, title, catalog, artist_first=True)) is not None
     ):
         out.spans["artist"], out.spans["album"] = halves  # "the beatles abbey road album"
     elif (
@@ -770,15 +766,16 @@ def _known_artist_before_chatter(
     return last
 
 
-def _artist_then_title(
-    text: str, words: Sequence[tuple[str, int, int]], span: tuple[int, int],
-    catalog: CatalogNames,
+def _artist_and_title(
+    words: Sequence[tuple[str, int, int]], span: tuple[int, int], catalog: CatalogNames,
+    slot: str | None = None, artist_first: bool = False,
 ) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """The artist and the title spans of ``span`` read as a known artist followed by one of
-    their titles ("the beatles abbey road"), or None."""
+    """The artist and the title spans of ``span`` read as a known artist next to one of
+    their titles ("faded alan walker", "the beatles abbey road"), or None; ``slot`` asks
+    for a song or an album title, ``artist_first`` for the artist said first."""
     held = [w for w in words if span[0] <= w[1] and w[2] <= span[1]]
     pair = catalog.split([w for w, _, _ in held]) if len(held) > 1 else None
-    if pair is None or pair.artist[0] != 0:
+    if pair is None or (slot and pair.slot != slot) or (artist_first and pair.artist[0] != 0):
         return None
     (u, v), (x, y) = pair.artist, pair.title
     return (held[u][1], _strip_possessive(held[v - 1])), (held[x][1], held[y - 1][2])

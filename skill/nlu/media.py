@@ -419,23 +419,9 @@ def refine_queue(draft: Draft) -> None:
         draft.set_text("query", a + m.start(2), b)
         draft.set_text("track", a + m.start(2), b)
         return
-    names = draft.parser.catalog_names
-    if not names.famous_title(text):
-        cut = _from_artist(draft, text)
-        if cut is not None:  # "after this play hello from adele"
-            draft.set_text("artist", a + cut[1], b)
-            draft.set_text("query", a, a + cut[0])
-            draft.set_text("track", a, a + cut[0])
-            return
-        words = text_words(text)
-        named = names.split([w for w, _, _ in words])
-        if named is not None and named.slot == "track":
-            # "payphone maroon five", "maroon five payphone": a title and its artist
-            for slot, (i, j) in (("artist", named.artist), ("track", named.title)):
-                draft.set_text(slot, a + words[i][1], a + words[j - 1][2])
-            draft.set_text("query", *draft.spans["track"])
-            return
-    draft.set_text("track", a, b)
+    # "after this play hello from adele", "payphone maroon five": a title and its artist
+    _title_and_artist(draft)
+    draft.set_text("track", *draft.spans["query"])
 
 
 _FROM_WORD = re.compile(r" from ")
@@ -636,7 +622,8 @@ def refine_playlist(draft: Draft) -> None:
 
 def _title_and_artist(draft: Draft) -> None:
     """A query that is a title said with its known artist, without "by": "umbrella rihanna",
-    "the scientist from coldplay" (a famous title whole stays as it is)."""
+    "the scientist from coldplay" (a famous title whole stays as it is): the artist is set
+    and the query keeps the title."""
     a, b = draft.spans["query"]
     text = draft.norm.text[a:b]
     names = draft.parser.catalog_names
