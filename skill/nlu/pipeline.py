@@ -527,7 +527,10 @@ class Parser:
         the music on hold", but "freakonomics podcast make it play")."""
         text = norm.text
         for cut in itertools.islice(_TAIL_COMMAND.finditer(text), CHATTER_TRIES):
-            if caught and text.startswith(("play", "put on", "give me", "queue"), cut.end()):
+            if caught and (
+                text.startswith(("play", "put on", "give me", "queue"), cut.end())
+                or " " not in text[cut.end() :]  # "book swan resume" names the book
+            ):
                 continue
             start, _ = norm.span(cut.end(), cut.end() + 1)
             found = self._chatter_part(self._parse_part(norm, start, len(norm.original)))
