@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # measure this checkout, not whichever one is installed
 DEFAULT_FILE = ROOT / ".." / "shared" / "data" / "nlu" / "dev.jsonl"
 
 _FIRST_PARSE = (
