@@ -208,6 +208,20 @@ class CatalogNames:
         """Whether ``phrase`` is an artist of popularity >= :data:`FAMOUS_POPULARITY`."""
         return (self.artist(phrase) or 0) >= FAMOUS_POPULARITY
 
+    def famous_artist_said(self, phrase: str) -> bool:
+        """:meth:`famous_artist`, also for a famous band said without its "the" ("beatles")."""
+        return (self._said_artist(name_key(phrase)) or 0) >= FAMOUS_POPULARITY
+
+    def _said_artist(self, key: str) -> int | None:
+        """The popularity of artist ``key`` (a name key), or of the famous artist it names
+        without its "the"."""
+        found = self.artists.get(key)
+        if found is None and not key.startswith("the "):
+            found = self.artists.get("the " + key)
+            if found is not None and found < FAMOUS_POPULARITY:
+                return None
+        return found
+
     def opens_with_artist(self, words: Sequence[str]) -> bool:
         """Whether ``words`` open with a famous artist's name of two to
         :data:`OPENING_ARTIST_WORDS` words ("5 seconds of summer | teeth", "the 1975"): the
@@ -271,11 +285,7 @@ class CatalogNames:
             for artist_key, title_key, artist, title in orders:
                 if len(title_key) < MIN_SPLIT_CHARS:
                     continue  # "why | not me": short words are too often names by chance
-                a = self.artists.get(artist_key)
-                if a is None and not artist_key.startswith("the "):
-                    a = self.artists.get("the " + artist_key)  # "let it be | beatles"
-                    if a is not None and a < FAMOUS_POPULARITY:
-                        a = None
+                a = self._said_artist(artist_key)  # "let it be | beatles"
                 if a is None or (
                     len(artist_key) < MIN_SPLIT_CHARS and a < SHORT_ARTIST_POPULARITY
                 ):

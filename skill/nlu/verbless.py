@@ -141,9 +141,9 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
     if slot in ("artist", "track") and " " not in key and names.is_common_word(key):
         return False  # "home", "not now", "how are you today": everyday words
     if slot == "artist":
-        return names.famous_artist(key) or parser.gazetteers.lookup("ARTIST", key) is not None or (
-            names.famous_artist("the " + key)  # "let it be beatles"
-        ) or (
+        # "let it be beatles": a famous band said without its "the"
+        known = names.famous_artist_said(key) or parser.gazetteers.lookup("ARTIST", key)
+        return bool(known) or (
             item.slots.get("kind") == "audiobook"
             and parser.gazetteers.lookup("AUTHOR", key) is not None  # "some book by stephen king"
         )
