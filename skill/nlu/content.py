@@ -657,6 +657,15 @@ def read_content(
                     title = (e.start, e.end)
                     genre = True
                 break
+            if (
+                e.label == "GENRE" and e.start == title[0] and e.end + 1 < title[1]
+                and catalog.famous_artist(text[e.end + 1 : title[1]])
+            ):
+                # "reggae bob marley": a genre said before a famous artist of it
+                out.spans["artist"] = (e.end + 1, title[1])
+                title = (e.start, e.end)
+                genre = True
+                break
     if genre and not (out.kind in ("track", "album") and kind_before):
         out.spans["genre"] = title
     elif out.kind in _TITLE_KINDS and kind_before or (out.kind == "playlist" and kind_after):
@@ -669,10 +678,10 @@ def read_content(
         ):
             slot = "artist"  # "play the latest song adele": the name is the singer's
         out.spans[slot] = title
-        if slot == "track" and "artist" not in out.spans and catalog is not None:
-            halves = _artist_and_title(words, title, catalog, "track")
-            if halves is not None:  # "the song faded alan walker": the singer said after
-                out.spans["artist"], out.spans["track"] = halves
+        if slot in ("track", "album") and "artist" not in out.spans and catalog is not None:
+            halves = _artist_and_title(words, title, catalog)
+            if halves is not None:  # "the song faded alan walker", "the album rumours
+                out.spans["artist"], out.spans[slot] = halves  # fleetwood mac"
         if slot in ("track", "album") and "artist" not in out.spans:
             owner = _owner(text, words, runs, kind_at, a, catalog, genre_spans)
             if owner is not None:

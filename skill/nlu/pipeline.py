@@ -255,10 +255,12 @@ _REASON = re.compile(
     r" (?:so(?: that)? (?:i|we|you|it|everyone)|because|cause|cuz|since (?:i|we|it)"
     r"|while (?:i|we|you)|as (?:i|we)|for (?:the|my|our|a) (?:drive|ride|road trip|trip|party"
     r"|workout|run|walk|commute|dinner|morning|night|evening|weekend|kids|baby)|for (?:dinner"
-    r"|lunch|breakfast|cleaning|cooking|studying|sleeping|working|running|work|school)"
+    r"|lunch|breakfast|cleaning|cooking|studying|sleeping|working|running|work|school|sleep|bed"
+    r"|bedtime)"
     r"|i'?m going (?:to|out)|i am going (?:to|out)|i have a (?:long|call|meeting)"
     r"|i need to (?:concentrate|focus|sleep|work|study)"
-    r"|my \S+ is (?:sleeping|asleep|working)"
+    r"|my \S+ (?:is|are) (?:sleeping|asleep|working|coming|here|over|visiting|arriving)"
+    r"|(?:friends|guests|people|the kids) are (?:coming|here|over|arriving)"
     r"|i (?:have|got|'ve got|ve got) (?:a |an )?(?:phone call|call|visitor|meeting|guests)"
     r"|i (?:have|got|need) to (?:answer|take|pick up|go out|leave)"
     r"|(?:someone|somebody|there is someone|there's someone) (?:is )?(?:at the door|knocking"
@@ -624,9 +626,10 @@ class Parser:
         end = len(norm.text) if room is None else room.start()
         name = norm.text[start:end]
         popularity = self.catalog_names.artist(name)
-        if popularity is None or popularity < BARE_ARTIST_POPULARITY:
-            return None
-        if self.catalog_names.type_of(name) != "artist":
+        if self.gazetteers.lookup("ARTIST", name) is None and (  # "mozart in the kids room"
+            popularity is None or popularity < BARE_ARTIST_POPULARITY
+            or self.catalog_names.type_of(name) != "artist"
+        ):
             return None
         if " " not in name and self.catalog_names.is_common_word(name):
             return None  # "home", "heart", "not": an everyday word alone names no band
