@@ -57,7 +57,7 @@ _TAIL_COMMAND = re.compile(
     r"|to the previous)|give me|play|put on|put (?:some|the|this|on)|start (?:again|over|from)"
     r"|turn (?:it |the music |the volume |the sound )?(?:up|down)|louder|quieter"
     r"|mute|unmute|shuffle|repeat|more volume|less volume|add (?:this|it)|save (?:this|it)"
-    r"|queue)\b)"
+    r"|queue|(?:move|take|send|bring) (?:the|it|this|my))\b)"
 )
 #: where chatter may start after a whole command ("rewind twenty seconds i missed what he said")
 _CHATTER_AFTER = re.compile(
