@@ -626,7 +626,10 @@ class Parser:
         end = len(norm.text) if room is None else room.start()
         name = norm.text[start:end]
         popularity = self.catalog_names.artist(name)
-        if self.gazetteers.lookup("ARTIST", name) is None and (  # "mozart in the kids room"
+        listed = (start > 0 or room is not None) and (
+            self.gazetteers.lookup("ARTIST", name) is not None
+        )
+        if not listed and (  # a listed name with "some" or a room: "mozart in the kids room"
             popularity is None or popularity < BARE_ARTIST_POPULARITY
             or self.catalog_names.type_of(name) != "artist"
         ):
