@@ -679,7 +679,7 @@ def read_content(
             slot = "artist"  # "play the latest song adele": the name is the singer's
         out.spans[slot] = title
         if slot in ("track", "album") and "artist" not in out.spans and catalog is not None:
-            halves = _artist_and_title(words, title, catalog)
+            halves = split_artist_title(words, title, catalog)
             if halves is not None:  # "the song faded alan walker", "the album rumours
                 out.spans["artist"], out.spans[slot] = halves  # fleetwood mac"
         if slot in ("track", "album") and "artist" not in out.spans:
@@ -725,7 +725,7 @@ def read_content(
         out.spans["album"] = title
     elif (
         kind_after and out.kind == "album" and "artist" not in out.spans and catalog is not None
-        and (halves := _artist_and_title(words, title, catalog, artist_first=True)) is not None
+        and (halves := split_artist_title(words, title, catalog, artist_first=True)) is not None
     ):
         out.spans["artist"], out.spans["album"] = halves  # "the beatles abbey road album"
     elif (
@@ -775,7 +775,7 @@ def _known_artist_before_chatter(
     return last
 
 
-def _artist_and_title(
+def split_artist_title(
     words: Sequence[tuple[str, int, int]], span: tuple[int, int], catalog: CatalogNames,
     slot: str | None = None, artist_first: bool = False,
 ) -> tuple[tuple[int, int], tuple[int, int]] | None:

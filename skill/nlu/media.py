@@ -20,7 +20,13 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from skill.nlu.content import CONTENT_SLOTS, DEVICE_NOUN_AFTER, read_content, text_words
+from skill.nlu.content import (
+    CONTENT_SLOTS,
+    DEVICE_NOUN_AFTER,
+    read_content,
+    split_artist_title,
+    text_words,
+)
 from skill.nlu.content import TITLE_LEAD as _TITLE_LEAD
 
 if TYPE_CHECKING:
@@ -634,12 +640,10 @@ def _title_and_artist(draft: Draft) -> None:
         draft.set_text("artist", a + cut[1], b)
         draft.set_text("query", a, a + cut[0])
         return
-    words = text_words(text)
-    named = names.split([w for w, _, _ in words])
-    if named is not None and named.slot == "track":
-        (i, j), (x, y) = named.artist, named.title
-        draft.set_text("artist", a + words[i][1], a + words[j - 1][2])
-        draft.set_text("query", a + words[x][1], a + words[y - 1][2])
+    halves = split_artist_title(text_words(draft.norm.text), (a, b), names, "track")
+    if halves is not None:
+        draft.set_text("artist", *halves[0])
+        draft.set_text("query", *halves[1])
 
 
 _BY_ARTIST = re.compile(
