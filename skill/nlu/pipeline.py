@@ -457,9 +457,8 @@ class Parser:
             command = self._command_after_clause(norm, match is not None)
             if command is not None:
                 return command
-            if match is not None and match.pattern.intent != "none" and (
-                0 < norm.text.count(" ") < CHATTER_MAX_WORDS
-            ):  # "i need to take this call put the music on hold": a catch-all read "music"
+            if match is not None and match.pattern.intent != "none":
+                # "i need to take this call put the music on hold": a catch-all read "music"
                 command = self._beside_chatter(norm, caught=True)
                 if command is not None:
                     return command
@@ -475,10 +474,7 @@ class Parser:
             return (
                 self._bare_artist(norm)
                 or (read_verbless(self, norm) if names_content(self, norm.text) else None)
-                or (
-                    self._beside_chatter(norm)
-                    if 0 < norm.text.count(" ") < CHATTER_MAX_WORDS else None
-                )
+                or self._beside_chatter(norm)
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
         pattern = match.pattern
@@ -528,6 +524,8 @@ class Parser:
         play or queue answers, and no part from a play word on ("i need to take this call put
         the music on hold", but "freakonomics podcast make it play")."""
         text = norm.text
+        if not 0 < text.count(" ") < CHATTER_MAX_WORDS:
+            return None  # one word, or a long story: no parts to try
         for cut in itertools.islice(_TAIL_COMMAND.finditer(text), CHATTER_TRIES):
             if caught and (
                 text.startswith(("play", "put on", "give me", "queue"), cut.end())
