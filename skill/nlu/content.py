@@ -118,7 +118,8 @@ class Content:
 
 _NON_SPACE = re.compile(r"\S+")
 #: a device noun right after a room word belongs to the device ("the living room tv")
-DEVICE_NOUN_AFTER = re.compile(r" (?:speakers?|tv|echo|display|sonos|homepod|echo dot)(?= |$)")
+DEVICE_NOUN = r"(?:speakers?|tv|echo|display|sonos|homepod|echo dot)"
+DEVICE_NOUN_AFTER = re.compile(rf" {DEVICE_NOUN}(?= |$)")
 
 
 def _artist_name(

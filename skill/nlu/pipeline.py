@@ -20,7 +20,7 @@ from typing import Any
 from skill.errors import InvalidRequest
 from skill.nlu import slots as convert
 from skill.nlu.catalog_names import TITLE_WORDS, CatalogNames, catalog_names
-from skill.nlu.content import CONTENT_SLOTS, DEVICE_NOUN_AFTER, text_words
+from skill.nlu.content import CONTENT_SLOTS, DEVICE_NOUN, DEVICE_NOUN_AFTER, text_words
 from skill.nlu.entities import Entity, EntityMatcher, Gazetteers
 from skill.nlu.grammar import Grammar, Match, slot_of, trie_regex
 from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
@@ -285,8 +285,7 @@ _STATION_STOP = frozenset(
 _STATION_LINK = frozenset("go to play switch tune on the station channel".split())
 #: a room or device said last ("... in the kitchen", "... on the tv"), group 1 the name
 _ROOM_END = re.compile(
-    r" (?:on|in|at) (?:the |my )?((?P<room>[a-z]+(?: [a-z]+)??)"
-    r"(?: (?:speaker|speakers|tv|echo|display|sonos|homepod))?)$"
+    rf" (?:on|in|at) (?:the |my )?((?P<room>[a-z]+(?: [a-z]+)??)(?: {DEVICE_NOUN})?)$"
 )
 #: the commands a reason may follow (a playlist name may hold "for the road trip")
 _REASON_HEADS = frozenset(
