@@ -71,6 +71,8 @@ _ROMAN = {"ii": 2, "iii": 3, "iv": 4, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "xi
 ALIASES_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "aliases.yaml"
 #: Spotify's own well-known playlists (the parser's gazetteer, one name a line, # comments)
 SPOTIFY_PLAYLISTS_PATH = ALIASES_PATH.with_name("playlists.txt")
+#: moods and activities (the parser's gazetteer, same format)
+MOODS_PATH = ALIASES_PATH.with_name("moods.txt")
 
 
 # -- characters --------------------------------------------------------------------------
@@ -402,11 +404,22 @@ def search_forms(text: str) -> list[str]:
 # -- Spotify's own playlists -------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _spotify_playlists() -> frozenset[str]:
-    lines = SPOTIFY_PLAYLISTS_PATH.read_text(encoding="utf-8").splitlines()
+@lru_cache(maxsize=4)
+def _name_list(path: Path) -> frozenset[str]:
+    """A gazetteer of ``data/entities`` (one name a line, # comments), normalised."""
+    lines = path.read_text(encoding="utf-8").splitlines()
     names = (normalize(line.split("#", 1)[0]) for line in lines)
     return frozenset(name for name in names if name)
+
+
+def _spotify_playlists() -> frozenset[str]:
+    return _name_list(SPOTIFY_PLAYLISTS_PATH)
+
+
+def mood(name: str) -> bool:
+    """``name`` is a mood or an activity of the parser's gazetteer ("relaxing", "workout",
+    "feel good"): what a playlist is named for more often than a song."""
+    return " ".join(normalize(name).split()) in _name_list(MOODS_PATH)
 
 
 def spotify_playlist(name: str) -> bool:

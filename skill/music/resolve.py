@@ -35,6 +35,9 @@ popularity, so precise field filters come first and Spotify's order is the popul
   list); with a decade or year (``year:1980-1989``) the tracks of those years, or the user's
   playlist named with both ("90s dance"). A decade or year alone gives its most popular
   tracks. The user's playlists come with the searches (cached, as for playlist requests).
+* **mood** (free text that is only a mood or an activity of the gazetteer: "something
+  relaxing", "party music"): as a genre, and when that finds nothing, the free-text results
+  whose name holds the word, songs played as a list; reported as a genre (nothing to ask).
 * **liked songs**: ``spotify:user:<id>:collection`` (the id from ``GET /me``, cached).
 
 Nothing matching raises ``NotFound``; its ``details["reason"]`` is ``spotify_playlist`` when
@@ -84,6 +87,7 @@ from skill.music.candidates import (
 from skill.music.media import Candidate, MediaRequest, Resolution
 from skill.music.names import (
     PENALIZED,
+    mood,
     normalize,
     search_forms,
     spotify_playlist,
@@ -116,6 +120,10 @@ def _looked_for(request: MediaRequest) -> str:
         return "album"
     if kind in ("podcast", "episode", "audiobook"):
         return "unsupported"
+    if request.query and kind in (None, "track") and not (request.artist or request.track) and (
+        mood(request.query)
+    ):
+        return "mood"
     if kind == "artist" or (request.artist and not (request.track or request.query)):
         return "artist" if kind != "track" else "track"
     if request.track or kind == "track" or (request.query and request.artist):
@@ -189,6 +197,20 @@ class Resolver:
             candidates = await self._playlists(user_id, request, calls)
         elif looked in ("genre", "year"):
             candidates, uris = await self._genre(user_id, request, calls)
+        elif looked == "mood":
+            # "something relaxing": a playlist named for the mood, else its genre's songs,
+            # else a name that holds the mood word ("Relaxing Piano"; "hindi" is no "Hindia")
+            # played as a genre is: no question of which one
+            candidates, uris = await self._genre(user_id, request, calls)
+            looked = "genre"
+            if not candidates:
+                said = f" {normalize(request.query or '')} "
+                candidates = [
+                    c for c in await self._tracks(user_id, request, calls)
+                    if said in f" {normalize(c.name)} "
+                ]
+                if candidates and candidates[0].kind == "track":
+                    uris = tuple(c.uri for c in candidates if c.kind == "track")
         elif looked == "album":
             candidates = await self._albums(user_id, request, calls)
         elif looked == "artist":

@@ -330,6 +330,24 @@ def refine_media(draft: Draft) -> None:
                 draft.slots["kind"] = entity.value
                 break
     _broadcast_article(draft)
+    if draft.intent == "music.play":
+        _mood_as_query(draft)
+
+
+def _mood_as_query(draft: Draft) -> None:
+    """A mood or an activity said with no genre and no name is the query ("something
+    relaxing", "some party music"): the schema keeps a descriptor in ``query`` when nothing
+    else names the content, and the playlist's name when the playlist word follows ("play
+    workout playlist"). With a genre it stays part of the genre ("relaxing jazz")."""
+    if "genre" not in draft.spans or any(slot in draft.spans for slot in _FREE):
+        return
+    a, b = draft.spans["genre"]
+    found = draft.entities_in(a, b, ("GENRE", "MOOD"))
+    if not found or any(e.label == "GENRE" for e in found):
+        return
+    draft.drop("genre")
+    # "play workout playlist": with the playlist word the mood names the user's playlist
+    draft.set_text("playlist" if draft.slots.get("kind") == "playlist" else "query", a, b)
 
 
 def _queue_title_edges(draft: Draft) -> None:
@@ -1220,6 +1238,8 @@ def refine_content(draft: Draft) -> None:
                 draft.slots["kind"] = entity.value
                 break
     _broadcast_article(draft)
+    if draft.intent == "music.play":
+        _mood_as_query(draft)
 
 
 REFINERS: dict[str, Callable[[Draft], None]] = {

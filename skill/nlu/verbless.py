@@ -138,6 +138,8 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
     key = parser.normalizer.normalize(value).text
     if slot in ("genre", "year"):
         return True
+    if slot in ("query", "playlist") and parser.gazetteers.lookup("MOOD", key) is not None:
+        return True  # "something chill", "workout playlist": a mood read from the list
     if slot in ("artist", "track") and " " not in key and names.is_common_word(key):
         return False  # "home", "not now", "how are you today": everyday words
     if slot == "artist":

@@ -134,6 +134,16 @@ async def test_genre(music: Music, world: World) -> None:
     assert outcome.reply.startswith("Playing ") and outcome.reply.endswith("on Kitchen Speaker.")
 
 
+async def test_a_mood_plays_music_for_it(music: Music, world: World) -> None:
+    """"something relaxing": no playlist or genre of that name in the catalog, so songs
+    whose name holds the word play as a list, with no question of which one."""
+    outcome = await music.say("put on something relaxing in the kitchen")
+    assert outcome.ok, outcome.to_dict()
+    assert outcome.reply == "Playing some relaxing music on Kitchen Speaker."
+    state = world.player()
+    assert state["is_playing"] and "Relaxing" in state["item"]["name"]
+
+
 async def test_queue_adds_after_the_current_item(music: Music, world: World) -> None:
     world.play_on("Kitchen Speaker", uris=[BLINDING_LIGHTS])
     outcome = await music.say("queue hello by adele")

@@ -285,6 +285,28 @@ async def test_a_genre_plays_something_sensible(resolver: Resolver) -> None:
         assert resolution.uris and resolution.uris[0] == best.uri
 
 
+async def test_a_mood_said_as_free_text_plays_what_is_named_for_it(resolver: Resolver) -> None:
+    """The parser keeps a mood said alone in ``query`` ("play something happy"): it is
+    looked for as a genre (a playlist named for it), else as a name holding the word
+    ("Relaxing ..."), never a name that merely looks like it ("hindi" is no "Hindia")."""
+    happy = await resolve(resolver, query="happy")
+    best = happy.best
+    assert best is not None and best.kind == "playlist", explain(happy)
+    assert "happy" in best.name.lower() and happy.kind == "genre", explain(happy)
+    sad = await resolve(resolver, query="sad", kind="track")
+    assert sad.best is not None and "sad" in sad.best.name.lower().split(), explain(sad)
+    relaxing = await resolve(resolver, query="relaxing")
+    assert relaxing.candidates and relaxing.kind == "genre", explain(relaxing)
+    assert all("relaxing" in c.name.lower().split() for c in relaxing.candidates)
+    assert not relaxing.ambiguous and relaxing.uris[0] == relaxing.candidates[0].uri
+    with pytest.raises(NotFound):
+        await resolve(resolver, query="hindi")
+    # with an artist or a title it is a name as before ("happy" by Pharrell Williams)
+    song = await resolve(resolver, query="happy", artist="pharrell williams")
+    assert song.best is not None and song.best.kind == "track", explain(song)
+    assert song.kind == "track"
+
+
 async def test_a_genre_naming_the_users_playlist_is_that_playlist(music: Music) -> None:
     """"play dinner jazz" reads as a genre; the user has a playlist of that whole name: it
     wins over the genre's tracks (a typo too). A name that only holds the genre is not it

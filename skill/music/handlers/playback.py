@@ -25,6 +25,7 @@ from skill.music import replies
 from skill.music.devices import Target, match_device
 from skill.music.handlers.base import Turn
 from skill.music.handlers.transport import playing_of
+from skill.music.names import mood
 from skill.music.outcome import Choice, Clarification, Outcome, Playing
 from skill.music.providers.base import PlaybackInfo
 from skill.music.resolve import Candidate, MediaRequest, Resolution
@@ -192,6 +193,8 @@ async def start(
     turn.changed("play", device=device, playing=playing, is_playing=True)
     await turn.deps.devices.remember(turn.user_id, target, source=turn.command.source)
     genre = turn.slot_str("genre") or turn.slot_str("query") or "music"
+    if mood(genre):
+        genre = f"{genre} music"  # "some relaxing music"
     what = f"some {genre}" if uris else spoken(candidate)
     said_shuffle = turn.slot_str("shuffle") == "on"
     return turn.ok(
