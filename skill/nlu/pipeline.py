@@ -295,6 +295,13 @@ _REASON_HEADS = frozenset(
 )
 #: what a command found beside chatter may ask for (an answer to a question needs one asked)
 _CHATTER_HEADS = _REASON_HEADS | {"music.transfer", "playlist.add_current", "playlist.add"}
+#: what :meth:`Parser._described` reads: a description of the music wanted
+_DESCRIPTIONS = ("MOOD", "GENRE", "DECADE")
+_MUSIC_NOUN_AFTER = re.compile(r" (?:music|songs|tunes|vibes|beats|hits)\b")
+#: "music for studying", "songs to sleep": a mood said after these is the query
+_MUSIC_FOR = tuple(
+    f"{noun} {prep} " for noun in ("music", "songs", "something") for prep in ("for", "to")
+)
 #: "some" before a bare artist's name ("some taylor swift", "a little bit of queen")
 _SOME_OF = re.compile(
     r"(?:(?:let'?s|lets|let us|can i|can we|could i|could we|may i|may we) have "
@@ -509,10 +516,50 @@ class Parser:
                 station = self._station_named(norm)  # "olly radio lbc"
                 if station is not None:
                     return station
+            if "kind" not in found.slots:
+                described = self._described(norm)  # "rough day just need some sad music"
+                if described is not None:
+                    return described
             room_said = self.room_at_end(norm.text) if "device" not in found.slots else None
             if room_said is not None:  # "radio in the bedroom", "music on the kitchen speaker"
                 return self._with_device(norm, found, room_said.span(1)) or found
         return found
+
+    def _described(self, norm: Normalized) -> Intent | None:
+        """Music asked for by its description among other words, when a catch-all read only
+        "music": "i had a rough day just need some sad music", "romantic songs for tonight"
+        (a mood, genre or decade right before a music noun, read as "play X music"), "i need
+        music for studying", "music to sleep" (a mood after "music for/to", the query). The
+        last such description counts; a room said last joins it."""
+        text = norm.text
+        found = self.entities.find(text, _DESCRIPTIONS)
+        if not found:
+            return None
+        for e in reversed(found):
+            after = _MUSIC_NOUN_AFTER.match(text, e.end)
+            if after is not None:
+                start = e.start
+                for x in found:  # "some relaxing old jazz music": the words run together
+                    if x.end + 1 == start:
+                        start = x.start
+                a, _ = norm.span(start, start + 1)
+                _, b = norm.span(after.end() - 1, after.end())
+                part = self._parse_part(norm, a, b, "play ")
+                if part.name != "music.play" or not NAMED_CONTENT.intersection(part.slots):
+                    continue
+            elif e.label == "MOOD" and text.endswith(_MUSIC_FOR, 0, e.start) and (
+                e.end == len(text) or self.room_at_end(text, e.end) is not None
+            ):
+                span = norm.span(e.start, e.end)
+                part = Intent.owned("music.play", {"query": norm.original_slice(e.start, e.end)},
+                                    0.6, {"query": span}, "described")
+            else:
+                continue
+            room = self.room_at_end(text, e.end)
+            if room is not None and "device" not in part.slots:
+                return self._with_device(norm, part, room.span(1)) or part
+            return dataclasses.replace(part, confidence=part.confidence * 0.8)
+        return None
 
     def _beside_chatter(self, norm: Normalized, caught: bool = False) -> Intent | None:
         """"i'm done with this song go to the next", "rewind twenty seconds i missed what he
