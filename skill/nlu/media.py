@@ -430,6 +430,12 @@ def refine_queue(draft: Draft) -> None:
             draft.set_text("query", a + m.start(1), end)
             draft.set_text(slot, a + m.start(1), end)
             return
+    if draft.slots.get("kind") in ("podcast", "episode", "audiobook", "radio"):
+        return  # "add the daily podcast to my queue": a show, no song
+    known = _title_kind(draft, text)
+    if known is not None and not draft.parser.catalog_names.famous_title(text):
+        draft.slots["kind"] = known  # "queue serial": a show or a book by name
+        return
     kinds = draft.entities_in(a, b, ("KIND",))
     if kinds and kinds[-1].end == len(text):
         draft.slots["kind"] = kinds[-1].value
@@ -838,12 +844,24 @@ def _person_query(draft: Draft) -> None:
 
 def _broadcast_article(draft: Draft) -> None:
     """Station, show and podcast names drop a leading "the" ("play the bob and tom show" ->
-    "bob and tom show"; the catalog search ignores it anyway) unless it is a known name
-    ("the daily")."""
+    "bob and tom show"; the catalog search ignores it anyway) and a podcast's name its
+    closing podcast word ("the bill simmons podcast" -> "bill simmons") unless it is a known
+    name ("the daily")."""
     if draft.slots.get("kind") not in ("radio", "podcast", "episode") or "query" not in draft.spans:
         return
     a, b = draft.spans["query"]
     text = draft.norm.text[a:b]
+    show = _SHOW_WORD.search(text) if draft.slots["kind"] != "radio" else None
+    if show is not None and show.start() > 0 and _title_kind(draft, text, bare=False) is None:
+        b = a + show.start()
+        draft.set_text("query", a, b)
+        text = draft.norm.text[a:b]
+    if text.startswith("radio ") and draft.slots["kind"] == "radio" and (
+        _title_kind(draft, text, bare=False) is None
+        and (_title_kind(draft, text[6:], bare=False) or text.endswith((" fm", " am")))
+    ):
+        draft.set_text("query", a + 6, b)  # "start radio capital fm": the station's name
+        return
     if not text.startswith("the ") or " " not in text[4:]:
         return  # "the intern" keeps its article: one word is too little of a name
     if _title_kind(draft, text, bare=False) is not None:
@@ -976,10 +994,17 @@ def _known_media(draft: Draft) -> None:
 
 def _book_author(draft: Draft) -> None:
     """"the alchemist from paulo coelho": a known author after "by", "from" or "of" in a
-    book's name is the artist."""
+    book's name is the artist; a book asked for by its author alone ("a stephen king book",
+    "read me some dr seuss") names only the artist."""
     if "artist" in draft.spans:
         return
     a, b = draft.spans["query"]
+    if draft.parser.gazetteers.lookup("AUTHOR", draft.norm.text[a:b]) is not None and (
+        draft.parser.gazetteers.lookup("AUDIOBOOK", draft.norm.text[a:b]) is None
+    ):
+        draft.drop("query")
+        draft.set_text("artist", a, b)
+        return
     for m in _BY_OR_FROM.finditer(draft.norm.text, a, b):
         if draft.parser.gazetteers.lookup("AUTHOR", draft.norm.text[m.end() : b]) is not None:
             draft.set_text("artist", m.end(), b)

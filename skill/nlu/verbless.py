@@ -90,6 +90,10 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
         return None  # "my jazz for loving couples needs more push the button"
     return dataclasses.replace(item, confidence=item.confidence * 0.8, source="verbless:play")
 
+#: gazetteers of names that say their kind when said alone
+_SHOW_LABELS = ("STATION", "PODCAST", "AUDIOBOOK")
+
+
 def names_content(parser: Parser, text: str) -> bool:
     """A cheap test of whether ``text`` (no grammar matched it) could name something to
     play: a short text with a media word, a genre or decade, an artist next to a title,
@@ -108,6 +112,9 @@ def names_content(parser: Parser, text: str) -> bool:
             if phrase in genres or phrase in decades:
                 return True
     words = _without_room(parser, text)
+    said = " ".join(words)
+    if any(parser.gazetteers.lookup(label, said) for label in _SHOW_LABELS):
+        return True  # "huberman lab", "wnyc in the kitchen": a show, station or book by name
     names = parser.catalog_names
     for i, word in enumerate(words[1:-1], 1):
         if word in ("by", "from", "of") and names.type_of(" ".join(words[i + 1 :])) == "artist":
