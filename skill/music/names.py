@@ -73,6 +73,7 @@ ALIASES_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "alia
 SPOTIFY_PLAYLISTS_PATH = ALIASES_PATH.with_name("playlists.txt")
 #: moods and activities (the parser's gazetteer, same format)
 MOODS_PATH = ALIASES_PATH.with_name("moods.txt")
+LANGUAGES_PATH = ALIASES_PATH.with_name("languages.txt")
 
 
 # -- characters --------------------------------------------------------------------------
@@ -417,9 +418,10 @@ def _spotify_playlists() -> frozenset[str]:
 
 
 def mood(name: str) -> bool:
-    """``name`` is a mood or an activity of the parser's gazetteer ("relaxing", "workout",
-    "feel good"): what a playlist is named for more often than a song."""
-    return " ".join(normalize(name).split()) in _name_list(MOODS_PATH)
+    """``name`` is a mood, an activity or a language of the parser's gazetteers ("relaxing",
+    "workout", "feel good", "hindi"): what a playlist is named for more often than a song."""
+    said = " ".join(normalize(name).split())
+    return said in _name_list(MOODS_PATH) or said in _name_list(LANGUAGES_PATH)
 
 
 def spotify_playlist(name: str) -> bool:

@@ -633,10 +633,16 @@ def read_content(
     if not genre and "artist" not in out.spans and entities:
         # "old country", "chill jazz": a mood or genre word before a genre names one genre
         firsts = [x for x in entities if x.label in ("GENRE", "MOOD") and x.start == title[0]]
-        genre = any(
-            e.label == "GENRE" and e.end == title[1] and any(x.end + 1 == e.start for x in firsts)
-            for e in entities
-        )
+        for e in entities:
+            before = [x for x in firsts if x.end + 1 == e.start]
+            if e.label == "GENRE" and e.end == title[1] and before:
+                genre = True
+                if all(x.label == "MOOD" and x.value != "language" for x in before):
+                    # "relaxing jazz", "old funk": the mood is no part of the genre (the
+                    # data README keeps a descriptor apart when a genre names the music);
+                    # a language is ("french rap"), and so is a genre's own name ("soft rock")
+                    title = (e.start, e.end)
+                break
     if not genre and not kind_before:
         # "classical music for studying", "jazz songs to relax to": the genre names the
         # music and the rest says what it is for

@@ -29,6 +29,7 @@ from skill.nlu.yamlio import load_yaml
 LIST_FILES: Mapping[str, str] = {
     "genres.txt": "GENRE",
     "moods.txt": "MOOD",
+    "languages.txt": "MOOD",
     "decades.txt": "DECADE",
     "devices.txt": "DEVICE",
     "services.txt": "SERVICE",
@@ -43,6 +44,8 @@ LIST_FILES: Mapping[str, str] = {
     "authors.txt": "AUTHOR",
     "artists.txt": "ARTIST",
 }
+#: file name -> the value its phrases carry (else the phrase itself)
+LIST_VALUES: Mapping[str, str] = {"languages.txt": "language"}
 KIND_FILE = "kinds.yaml"
 #: when two phrases overlap, the longer wins; on equal length, the earlier label here
 LABEL_ORDER = (
@@ -89,11 +92,12 @@ class Gazetteers:
         for name, label in LIST_FILES.items():
             path = directory / name
             table = tables.setdefault(label, {})
+            value = LIST_VALUES.get(name)
             for line in path.read_text(encoding="utf-8").splitlines():
                 line = line.split("#", 1)[0].strip()
                 if line:
                     key = phrase_key(line)
-                    table[key] = key
+                    table[key] = value or key
         kinds: Any = load_yaml((directory / KIND_FILE).read_text(encoding="utf-8"))
         table = tables.setdefault("KIND", {})
         for value, words in kinds.items():
