@@ -754,6 +754,11 @@ def read_content(
         start = _after_pointer(text, (title[0], end))
         if start > title[0] and (catalog is None or catalog.artist(text[start:end]) is None):
             start = title[0]  # "that adele song", but a name of its own ("this mortal coil")
+        if trailing_music and not kind_after and _described_music(
+            text, (start, end), entities, catalog
+        ):
+            out.spans["query"] = (start, end)  # "some cheerful music", "rainy day music"
+            return out
         out.spans["artist"] = (start, end)
     else:
         # "the" belongs to a free title ("the two towers")
@@ -761,6 +766,29 @@ def read_content(
             title = (words[a - 1][1], title[1])
         out.spans["query"] = title
     return out
+
+
+def _described_music(
+    text: str, span: tuple[int, int], entities: Sequence[Entity] | None,
+    catalog: CatalogNames | None,
+) -> bool:
+    """Whether the words before "music"/"songs" describe the music rather than name its
+    artist: a title the catalog knows and no artist ("rainy day music", "shower songs"), or
+    one word that names no known artist and is no given name ("cheerful music", "hype
+    music"; the free query still finds an artist of that name)."""
+    if catalog is None or text[span[1] : span[1] + 2] == "'s":
+        return False
+    name = text[span[0] : span[1]]
+    if catalog.artist(name) is not None:
+        return False
+    if catalog.type_of(name) == "track":
+        return True
+    moods = [e for e in entities or () if e.label == "MOOD" and span[0] <= e.start < span[1]]
+    if sum(e.end - e.start + 1 for e in moods) == span[1] - span[0] + 1:
+        return True  # "dreamy summer evening music": mood words only
+    return " " not in name and not any(
+        e.label == "PERSON" and e.start == span[0] for e in entities or ()
+    )
 
 
 def _known_artist_before_chatter(

@@ -869,6 +869,9 @@ def _broadcast_article(draft: Draft) -> None:
     draft.set_text("query", a + 4, b)
 
 
+_MUSIC_AFTER = re.compile(r" (?:music|songs|tunes)\b")
+
+
 def _catalog_name(draft: Draft) -> None:
     """A free query that is a famous name takes its type: "play purple haze" is a track,
     "play green day" an artist, "play marvin gaye i want you" both (catalog_names.py)."""
@@ -892,6 +895,8 @@ def _catalog_name(draft: Draft) -> None:
         return
     if named == ["query"] and draft.norm.text.endswith(" my ", 0, a):
         return  # "play my road trip": the user's own thing, of any kind, not the famous song
+    if named == ["query"] and _MUSIC_AFTER.match(draft.norm.text, b):
+        return  # "some rainy day music": words that describe the music
     text = draft.norm.text[a:b]
     names = draft.parser.catalog_names
     if named == ["query"]:
