@@ -72,8 +72,9 @@ ALIASES_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "alia
 #: Spotify's own well-known playlists (the parser's gazetteer, one name a line, # comments)
 SPOTIFY_PLAYLISTS_PATH = ALIASES_PATH.with_name("playlists.txt")
 #: moods and activities (the parser's gazetteer, same format)
-MOODS_PATH = ALIASES_PATH.with_name("moods.txt")
-LANGUAGES_PATH = ALIASES_PATH.with_name("languages.txt")
+MOOD_PATHS = tuple(
+    ALIASES_PATH.with_name(name) for name in ("moods.txt", "occasions.txt", "languages.txt")
+)
 
 
 # -- characters --------------------------------------------------------------------------
@@ -418,10 +419,10 @@ def _spotify_playlists() -> frozenset[str]:
 
 
 def mood(name: str) -> bool:
-    """``name`` is a mood, an activity or a language of the parser's gazetteers ("relaxing",
+    """``name`` is a mood, an occasion or a language of the parser's gazetteers ("relaxing",
     "workout", "feel good", "hindi"): what a playlist is named for more often than a song."""
     said = " ".join(normalize(name).split())
-    return said in _name_list(MOODS_PATH) or said in _name_list(LANGUAGES_PATH)
+    return any(said in _name_list(path) for path in MOOD_PATHS)
 
 
 def spotify_playlist(name: str) -> bool:

@@ -52,6 +52,8 @@ _DESCRIPTORS = frozenset(
     bookmarked downloaded subscribed recently sung performed listened bit week's weeks""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
+#: MOOD values (entities.LIST_VALUES) that stay part of a genre named after them
+_NAMING_MOODS = frozenset(("language", "occasion"))
 #: what music is for, after a genre ("classical for my baby", "jazz to relax to")
 _PURPOSE = frozenset("for to while when during".split())
 _RELATIVE = frozenset("is are has have was were sounds sound feels feel".split())
@@ -637,10 +639,11 @@ def read_content(
             before = [x for x in firsts if x.end + 1 == e.start]
             if e.label == "GENRE" and e.end == title[1] and before:
                 genre = True
-                if all(x.label == "MOOD" and x.value != "language" for x in before):
+                if all(x.label == "MOOD" and x.value not in _NAMING_MOODS for x in before):
                     # "relaxing jazz", "old funk": the mood is no part of the genre (the
                     # data README keeps a descriptor apart when a genre names the music);
-                    # a language is ("french rap"), and so is a genre's own name ("soft rock")
+                    # a language or an occasion is ("french rap", "dinner jazz": often a
+                    # playlist's name), and so is a genre's own name ("soft rock")
                     title = (e.start, e.end)
                 break
     if not genre and not kind_before:

@@ -30,6 +30,7 @@ LIST_FILES: Mapping[str, str] = {
     "genres.txt": "GENRE",
     "moods.txt": "MOOD",
     "languages.txt": "MOOD",
+    "occasions.txt": "MOOD",
     "decades.txt": "DECADE",
     "devices.txt": "DEVICE",
     "services.txt": "SERVICE",
@@ -45,7 +46,7 @@ LIST_FILES: Mapping[str, str] = {
     "artists.txt": "ARTIST",
 }
 #: file name -> the value its phrases carry (else the phrase itself)
-LIST_VALUES: Mapping[str, str] = {"languages.txt": "language"}
+LIST_VALUES: Mapping[str, str] = {"languages.txt": "language", "occasions.txt": "occasion"}
 KIND_FILE = "kinds.yaml"
 #: when two phrases overlap, the longer wins; on equal length, the earlier label here
 LABEL_ORDER = (

@@ -466,13 +466,18 @@ def _from_artist(draft: Draft, text: str, start: int = 0) -> tuple[int, int] | N
             return m.start(), m.end()
     return None
 #: a time of day said after the content ("some jazz today", "hello by adele tonight")
-_TIME_OF_DAY = re.compile(r" (?:today|tonight|this (?:morning|evening|afternoon))$")
-_TIME_OF_DAY_WORDS = (" today", " tonight", " morning", " evening", " afternoon")
+_TIME_OF_DAY = re.compile(
+    r" (?:today|tonight|this (?:morning|evening|afternoon)"
+    r"|(?:(?:really|very|nice and|good and|super) )?(?:loud|loudly))$"
+)
+_TIME_OF_DAY_WORDS = (" today", " tonight", " morning", " evening", " afternoon", " loud",
+                      " loudly")
 
 
 def _time_of_day_at(draft: Draft, a: int, b: int) -> int:
-    """Where a time of day said after ``draft.norm.text[a:b]`` starts ("some jazz today"), or
-    ``a`` when there is none or a known title holds it ("in the air tonight")."""
+    """Where a time of day or a loudness said after ``draft.norm.text[a:b]`` starts ("some
+    jazz today", "put on queen loud"), or ``a`` when there is none or a known title holds it
+    ("in the air tonight")."""
     text = draft.norm.text
     if not text.endswith(_TIME_OF_DAY_WORDS, 0, b):
         return a

@@ -295,12 +295,25 @@ _REASON_HEADS = frozenset(
 )
 #: what a command found beside chatter may ask for (an answer to a question needs one asked)
 _CHATTER_HEADS = _REASON_HEADS | {"music.transfer", "playlist.add_current", "playlist.add"}
+#: "... loud": how loud a request is said to be (:meth:`Parser._content_said_loud`)
+_LOUD_END = (" loud", " loudly")
 #: what :meth:`Parser._described` reads: a description of the music wanted
 _DESCRIPTIONS = ("MOOD", "GENRE", "DECADE")
 _MUSIC_NOUN_AFTER = re.compile(r" (?:music|songs|tunes|vibes|beats|hits)\b")
-#: "music for studying", "songs to sleep": a mood said after these is the query
-_MUSIC_FOR = tuple(
-    f"{noun} {prep} " for noun in ("music", "songs", "something") for prep in ("for", "to")
+#: "music for studying", "songs to sleep", "music for my workout": a mood said after these
+#: (at the end of the text) is the query
+_MUSIC_FOR = re.compile(r"(?:music|songs|something) (?:for|to) (?:my |the |a )?$")
+#: words that describe no music when said before "music" ("make some music", "the music")
+_NOT_DESCRIBING = VERBS | frozenset(
+    """transfer take break bring move send carry get keep the my your our his her their
+    love like hate want need some any more""".split()
+)
+#: "... play homework music", "nostalgic music please": one or two words before a music noun,
+#: after a play verb or first
+_WORDS_BEFORE_MUSIC = re.compile(
+    r"(?:^|(?<= )(?:play|put on|put|give me|make|need|want|hear)(?: me| us)?)"
+    r"(?:^| )(?:some |a little |a bit of |more )?(?P<what>[a-z][a-z']*(?: [a-z][a-z']*)?)"
+    r" (?:music|songs|tunes)\b"
 )
 #: "some" before a bare artist's name ("some taylor swift", "a little bit of queen")
 _SOME_OF = re.compile(
@@ -481,6 +494,7 @@ class Parser:
                 self._bare_artist(norm)
                 or (read_verbless(self, norm) if names_content(self, norm.text) else None)
                 or self._beside_chatter(norm)
+                or self._described(norm)
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
         pattern = match.pattern
@@ -496,6 +510,10 @@ class Parser:
                 "track" in named.slots or "album" in named.slots
             ):
                 return named
+        if pattern.intent == "music.volume" and norm.text.endswith(_LOUD_END):
+            loud = self._content_said_loud(norm)  # "heavy metal loud", "acdc please loud"
+            if loud is not None:
+                return loud
         if pattern.intent == "none":
             return Intent.none(0.9, pattern.id)
         draft = self._draft(match, norm, titled)
@@ -525,6 +543,19 @@ class Parser:
                 return self._with_device(norm, found, room_said.span(1)) or found
         return found
 
+    def _content_said_loud(self, norm: Normalized) -> Intent | None:
+        """"heavy metal loud", "olly rock music please loud": content named without a verb
+        and asked for loud is a play request (the loudness is how), not a volume change."""
+        cut = norm.text.rfind(" ")
+        if cut <= 0:
+            return None
+        _, end = norm.span(cut - 1, cut)
+        head = self._parse_part(norm, 0, end)
+        if head.name != "music.play" or not NAMED_CONTENT.intersection(head.slots):
+            return None
+        # named without a verb ("play it really loud" is the volume of what plays)
+        return head if head.source.startswith(("verbless", "catalog")) else None
+
     def _described(self, norm: Normalized) -> Intent | None:
         """Music asked for by its description among other words, when a catch-all read only
         "music": "i had a rough day just need some sad music", "romantic songs for tonight"
@@ -534,7 +565,7 @@ class Parser:
         text = norm.text
         found = self.entities.find(text, _DESCRIPTIONS)
         if not found:
-            return None
+            return self._described_words(norm)
         for e in reversed(found):
             after = _MUSIC_NOUN_AFTER.match(text, e.end)
             if after is not None:
@@ -547,7 +578,7 @@ class Parser:
                 part = self._parse_part(norm, a, b, "play ")
                 if part.name != "music.play" or not NAMED_CONTENT.intersection(part.slots):
                     continue
-            elif e.label == "MOOD" and text.endswith(_MUSIC_FOR, 0, e.start) and (
+            elif e.label == "MOOD" and _MUSIC_FOR.search(text, 0, e.start) and (
                 e.end == len(text) or self.room_at_end(text, e.end) is not None
             ):
                 span = norm.span(e.start, e.end)
@@ -559,7 +590,21 @@ class Parser:
             if room is not None and "device" not in part.slots:
                 return self._with_device(norm, part, room.span(1)) or part
             return dataclasses.replace(part, confidence=part.confidence * 0.8)
-        return None
+        return self._described_words(norm)
+
+    def _described_words(self, norm: Normalized) -> Intent | None:
+        """"i'm doing my homework play homework music", "nostalgic music please": a word no
+        list knows, said before "music" after a play verb or first, read as "play X music"
+        (which names an artist only when the catalog knows one)."""
+        said = max(_WORDS_BEFORE_MUSIC.finditer(norm.text), key=lambda m: m.start(), default=None)
+        if said is None or not _NOT_DESCRIBING.isdisjoint(said.group("what").split(" ")):
+            return None  # "make some music", "transfer the music", "i want music"
+        a, _ = norm.span(said.start("what"), said.start("what") + 1)
+        _, b = norm.span(said.end() - 1, said.end())
+        part = self._parse_part(norm, a, b, "play ")
+        if part.name != "music.play" or not NAMED_CONTENT.intersection(part.slots):
+            return None
+        return dataclasses.replace(part, confidence=part.confidence * 0.8)
 
     def _beside_chatter(self, norm: Normalized, caught: bool = False) -> Intent | None:
         """"i'm done with this song go to the next", "rewind twenty seconds i missed what he
