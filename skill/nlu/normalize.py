@@ -290,6 +290,8 @@ class Normalizer:
             changed = False
             for phrase in self._by_first.get(words[lo], ()):
                 if lo + len(phrase) < hi and tuple(words[lo : lo + len(phrase)]) == phrase:
+                    if words[lo + len(phrase)] == "by":
+                        break  # "hello by adele": a title said with its artist
                     lo += len(phrase)
                     changed = True
                     break
