@@ -21,13 +21,17 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz
 
 from skill.nlu.entities import phrase_key
+from skill.nlu.yamlio import load_yaml
 
 ARTISTS_FILE = "catalog_artists.tsv.gz"
 TITLES_FILE = "catalog_titles.tsv.gz"
+#: other ways of saying a catalog name (shared with skill.music.names)
+ALIASES_FILE = "aliases.yaml"
 ALBUMS_FILE = "catalog_albums.tsv.gz"
 #: an artist name wins over a title unless the title is this much more popular
 ARTIST_MARGIN = 15
@@ -149,10 +153,10 @@ class CatalogNames:
     @classmethod
     def load(cls, directory: Path) -> CatalogNames:
         """Read the two lists from ``directory``; a missing file is an empty list."""
-        return cls(
-            _with_leaders(_read(directory / ARTISTS_FILE)), _read(directory / TITLES_FILE),
-            directory / ALBUMS_FILE, directory / TITLES_FILE,
-        )
+        artists = _with_aliases(_with_leaders(_read(directory / ARTISTS_FILE)),
+                                directory / ALIASES_FILE)
+        return cls(artists, _read(directory / TITLES_FILE), directory / ALBUMS_FILE,
+                   directory / TITLES_FILE)
 
     def album_rather_than_track(self, phrase: str, artist: str | None = None) -> bool:
         """Whether ``phrase`` (by ``artist``) names an album rather than a song: a known album
@@ -374,6 +378,25 @@ def _with_leaders(artists: dict[str, int]) -> dict[str, int]:
         if joined and popularity >= FAMOUS_POPULARITY and " " in leader and leader not in artists:
             leaders[leader] = max(popularity, leaders.get(leader, 0))
     return {**artists, **leaders}
+
+
+def _with_aliases(artists: dict[str, int], path: Path) -> dict[str, int]:
+    """``artists`` plus the other ways people say a known artist's name (``aliases.yaml``,
+    the resolver's list: "the weekend", "imagine dragon"), each with the artist's
+    popularity; an alias that is an artist of its own keeps its own."""
+    if not path.exists():
+        return artists
+    said: dict[str, int] = {}
+    table: Any = load_yaml(path.read_text(encoding="utf-8")) or {}
+    for name, aliases in table.items():
+        popularity = artists.get(name_key(str(name)))
+        if popularity is None:
+            continue  # "Liked Songs": no artist
+        for alias in aliases or ():
+            key = name_key(str(alias))
+            if key and key not in artists:
+                said[key] = max(popularity, said.get(key, 0))
+    return {**artists, **said}
 
 
 def _read_column(path: Path | None, column: int) -> dict[str, str]:

@@ -199,3 +199,21 @@ def test_albums_are_known_with_their_artist(tmp_path: Path) -> None:
     assert names.album_rather_than_track("21", "adele")
     assert not names.album_rather_than_track("hello", "someone")  # the song is far better known
     assert not names.album_rather_than_track("yesterday", "the beatles")  # no such album
+
+
+def test_aliases_say_a_known_artist_another_way(tmp_path: Path) -> None:
+    """aliases.yaml (the resolver's list) adds the ways people say a known artist's name,
+    with the artist's popularity; an alias that is an artist of its own keeps its own, and
+    an alias of no known artist adds nothing."""
+    _write(tmp_path / ARTISTS_FILE, {"the weeknd": 90, "pink": 30, "p nk": 80})
+    _write(tmp_path / TITLES_FILE, {"blinding lights": 88})
+    (tmp_path / "aliases.yaml").write_text(
+        "The Weeknd: [the weekend, the week end]\nP!nk: [pink]\nLiked Songs: [my liked songs]\n",
+        encoding="utf-8",
+    )
+    names = CatalogNames.load(tmp_path)
+    assert names.artist("the weekend") == names.artist("The Week End") == 90
+    assert names.artist("pink") == 30
+    assert names.artist("my liked songs") is None
+    split = names.split("blinding lights the weekend".split())
+    assert split is not None and split.slot == "track"
