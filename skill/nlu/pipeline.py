@@ -295,6 +295,10 @@ _REASON_HEADS = frozenset(
 )
 #: what a command found beside chatter may ask for (an answer to a question needs one asked)
 _CHATTER_HEADS = _REASON_HEADS | {"music.transfer", "playlist.add_current", "playlist.add"}
+#: words after which a room word said last is no bare room (:meth:`Parser._bare_room_last`)
+_BEFORE_NO_ROOM = tuple(
+    f" {w} " for w in "in on at the my our to for and with of from by into".split()
+)
 #: "... loud": how loud a request is said to be (:meth:`Parser._content_said_loud`)
 _LOUD_END = (" loud", " loudly")
 #: what :meth:`Parser._described` reads: a description of the music wanted
@@ -493,6 +497,7 @@ class Parser:
             return (
                 self._bare_artist(norm)
                 or (read_verbless(self, norm) if names_content(self, norm.text) else None)
+                or self._bare_room_last(norm)
                 or self._beside_chatter(norm)
                 or self._described(norm)
                 or Intent.none(NO_MATCH_CONFIDENCE)
@@ -542,6 +547,24 @@ class Parser:
             if room_said is not None:  # "radio in the bedroom", "music on the kitchen speaker"
                 return self._with_device(norm, found, room_said.span(1)) or found
         return found
+
+    def _bare_room_last(self, norm: Normalized) -> Intent | None:
+        """"one more time daft punk kitchen": a room said last without "in" after content
+        named without a verb (an artist and a title, a known name) is where to play it."""
+        text = norm.text
+        rooms = self.entities.find(text, ("DEVICE",)) if " " in text else ()
+        if not rooms or rooms[-1].end != len(text) or rooms[-1].start < 2:
+            return None
+        start = rooms[-1].start
+        if text.endswith(_BEFORE_NO_ROOM, 0, start):
+            return None  # "... in the kitchen" is the grammars' to read; "beats to study"
+        _, end = norm.span(start - 2, start - 1)
+        head = self._parse_part(norm, 0, end)
+        if head.name != "music.play" or not NAMED_CONTENT.intersection(head.slots) or not (
+            head.source.startswith(("verbless", "catalog"))
+        ):
+            return None
+        return self._with_device(norm, head, (start, len(text)))
 
     def _content_said_loud(self, norm: Normalized) -> Intent | None:
         """"heavy metal loud", "olly rock music please loud": content named without a verb
