@@ -319,6 +319,15 @@ _WORDS_BEFORE_MUSIC = re.compile(
     r"(?:^| )(?:some |a little |a bit of |more )?(?P<what>[a-z][a-z']*(?: [a-z][a-z']*)?)"
     r" (?:music|songs|tunes)\b"
 )
+#: "some" anywhere before a genre or an artist said last (:meth:`Parser._some_named`)
+_SOME_ANYWHERE = re.compile(r"(?:^| )(?P<some>(?:some|a (?:little )?bit of|a little)) ")
+#: entities a name after "some" holds only when it is no genre or artist
+_NOT_SOME_NAMED = ("KIND", "DEVICE", "SERVICE", "STATION", "PODCAST")
+#: what may follow that name: the assistant's name, a time, who it is for
+_SOME_TAIL = re.compile(
+    r" (?:olly|now|right now|today|tonight|this (?:morning|evening|afternoon)|on|please"
+    r"|for (?:me|us|her|him|them|the kids|my [a-z]+|our [a-z]+|the [a-z]+))$"
+)
 #: "some" before a bare artist's name ("some taylor swift", "a little bit of queen")
 _SOME_OF = re.compile(
     r"(?:(?:let'?s|lets|let us|can i|can we|could i|could we|may i|may we) have "
@@ -480,6 +489,10 @@ class Parser:
             command = self._command_after_clause(norm, match is not None)
             if command is not None:
                 return command
+            if " " in norm.text:
+                some = self._some_named(norm)  # "any chance you got some coldplay"
+                if some is not None:
+                    return some
             if match is not None and match.pattern.intent != "none":
                 # "i need to take this call put the music on hold": a catch-all read "music"
                 command = self._beside_chatter(norm, caught=True)
@@ -547,6 +560,51 @@ class Parser:
             if room_said is not None:  # "radio in the bedroom", "music on the kitchen speaker"
                 return self._with_device(norm, found, room_said.span(1)) or found
         return found
+
+    def _some_named(self, norm: Normalized) -> Intent | None:
+        """"is there any chance of some jazz", "olly hit me with some drake", "what about a
+        bit of taylor swift on the bedroom speaker": "some" before a genre or a well-known
+        artist said last (a room, the assistant's name or a time after it aside), among
+        words no grammar read as a request. The part from "some" on is parsed as "play
+        some X"; it answers when that names the genre or the artist and nothing else."""
+        text = norm.text
+        found = max(_SOME_ANYWHERE.finditer(text), key=lambda m: m.start(), default=None)
+        if found is None:
+            return None
+        start = found.end()
+        room = self.room_at_end(text, start)
+        end = room.start() if room is not None else len(text)
+        while (tail := _SOME_TAIL.search(text, start, end)) is not None and tail.start() > start:
+            end = tail.start()
+        name = text[start:end]
+        if not name or name.count(" ") > 4:
+            return None
+        if self.entities.find(name, _NOT_SOME_NAMED):
+            return None  # "some podcast", "some music on the tv": no genre or artist
+        a, _ = norm.span(found.start("some"), found.start("some") + 1)
+        _, b = norm.span(end - 1, end)
+        part = self._parse_part(norm, a, b, "play ")
+        named = NAMED_CONTENT.intersection(part.slots)
+        if part.name != "music.play" or not named or not named <= {"artist", "genre", "year"}:
+            return None
+        artist = part.slots.get("artist")
+        if artist is not None and not self._known_artist(str(artist)):
+            return None
+        if room is not None:
+            return self._with_device(norm, part, room.span(1)) or part
+        return dataclasses.replace(part, confidence=part.confidence * 0.8)
+
+    def _known_artist(self, name: str) -> bool:
+        """A well-known artist a name alone may stand for (as in :meth:`_bare_artist`)."""
+        key = self.normalizer.normalize(name).text
+        if self.gazetteers.lookup("ARTIST", key) is not None:
+            return True
+        popularity = self.catalog_names.artist(key)
+        return (
+            popularity is not None and popularity >= BARE_ARTIST_POPULARITY
+            and self.catalog_names.type_of(key) == "artist"
+            and not (" " not in key and self.catalog_names.is_common_word(key))
+        )
 
     def _bare_room_last(self, norm: Normalized) -> Intent | None:
         """"one more time daft punk kitchen": a room said last without "in" after content
