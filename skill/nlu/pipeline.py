@@ -321,6 +321,8 @@ _WORDS_BEFORE_MUSIC = re.compile(
 )
 #: "some" anywhere before a genre or an artist said last (:meth:`Parser._some_named`)
 _SOME_ANYWHERE = re.compile(r"(?:^| )(?P<some>(?:some|a (?:little )?bit of|a little)) ")
+#: words before "some" that say a taste ("love me some X")
+_SOME_TASTE = ("love me ", "i love ", "i like ", "we love ", "loves ", "likes ")
 #: entities a name after "some" holds only when it is no genre or artist
 _NOT_SOME_NAMED = ("KIND", "DEVICE", "SERVICE", "STATION", "PODCAST")
 #: what may follow that name: the assistant's name, a time, who it is for
@@ -571,6 +573,8 @@ class Parser:
         found = max(_SOME_ANYWHERE.finditer(text), key=lambda m: m.start(), default=None)
         if found is None:
             return None
+        if text.endswith(_SOME_TASTE, 0, found.start("some")):
+            return None  # "love me some brad paisley": taste, no request
         start = found.end()
         room = self.room_at_end(text, start)
         end = room.start() if room is not None else len(text)
