@@ -52,7 +52,7 @@ _CLAUSE_JOIN = re.compile(
 #: where a command may start after chatter said first, with no joining word ("these ads are
 #: so long skip ahead thirty seconds", "i'm done with this song go to the next")
 _TAIL_COMMAND = re.compile(
-    r" (?=(?:skip|pause|stop (?:the|this|it|playing)|resume|continue|rewind|fast forward"
+    r" (?=(?:skip|pause|halt|stop (?:the|this|it|playing)|resume|continue|rewind|fast forward"
     r"|go (?:back|forward|ahead|to the next"
     r"|to the previous)|give me|play|put on|put (?:some|the|this|on)|start (?:again|over|from)"
     r"|turn (?:it |the music |the volume |the sound )?(?:up|down)|louder|quieter"
