@@ -488,7 +488,8 @@ def _time_of_day_at(draft: Draft, a: int, b: int) -> int:
 
 
 _QUEUE_NOISE = re.compile(
-    r"(?:up )?(?P<item>.+?)(?: (?:ready to play|ready|to play|to be played|to play next))?"
+    r"(?:up )?(?P<item>.+?)"
+    r"(?: (?:ready to play|ready|to play|to be played|to play next|after|afterwards|later))?"
 )
 _QUEUE_EPISODE = re.compile(
     r"(?:the )?(?:next |latest |last |new |newest |most recent )?episode (?:of|from) (.+)"
@@ -1080,7 +1081,10 @@ def _resumed_show(draft: Draft) -> None:
 #: words that cannot follow "play me" unless "me" opens the title
 _ME_TITLE = ("and ", "& ", "too", "myself", "against ", "n ")
 #: a play verb left after a request frame that the prefix read as the verb ("i would like")
-_VERB_LEAD = re.compile(r"(?:to )(?:hear|listen to|listen|play|put on|have)(?: me| us)? ")
+_VERB_LEAD = re.compile(
+    r"(?:to (?:hear|listen to|listen|play|put on|have)|hearing|listening to|listening)"
+    r"(?: me| us)? "
+)
 
 
 def _bare_device_tail(draft: Draft) -> None:
