@@ -862,6 +862,11 @@ def _broadcast_article(draft: Draft) -> None:
         b = a + show.start()
         draft.set_text("query", a, b)
         text = draft.norm.text[a:b]
+    season = _SEASON.search(text) if draft.slots["kind"] != "radio" else None
+    if season is not None and season.start() > 0 and _title_kind(draft, text, bare=False) is None:
+        b = a + season.start()  # "serial season two": the show
+        draft.set_text("query", a, b)
+        text = draft.norm.text[a:b]
     if text.startswith("radio ") and draft.slots["kind"] == "radio" and (
         _title_kind(draft, text, bare=False) is None
         and (_title_kind(draft, text[6:], bare=False) or text.endswith((" fm", " am")))
@@ -1025,6 +1030,7 @@ def _book_author(draft: Draft) -> None:
 
 _BY_OR_FROM = re.compile(r" (?:by|from|of) ")
 _SHOW_WORD = re.compile(r" (?:podcast|podcasts|pod cast)$")
+_SEASON = re.compile(r" season (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)$")
 _BOOK_KINDS = {"AUDIOBOOK": "audiobook", "AUTHOR": "audiobook"}
 _SHOW_KINDS = {"PODCAST": "podcast", "STATION": "radio"}
 _BOOK_WORD = re.compile(r" (?:audiobook|audio book|book)$")
