@@ -44,6 +44,7 @@ LIST_FILES: Mapping[str, str] = {
     "playlists.txt": "PLAYLIST",
     "authors.txt": "AUTHOR",
     "artists.txt": "ARTIST",
+    "tv_shows.txt": "TVSHOW",
 }
 #: file name -> the value its phrases carry (else the phrase itself)
 LIST_VALUES: Mapping[str, str] = {"languages.txt": "language", "occasions.txt": "occasion"}
