@@ -6,7 +6,10 @@ order-of-magnitude regressions; this is where the targets are measured).
 * first parse after process start (a fresh interpreter: import, build, parse a request that
   needs the entity matcher): ≤ 2 s; also shown for "pause", which never loads spaCy;
 * warm parse latency over an utterance file (best of ``--repeat`` runs per line, one thread):
-  p50 ≤ 100 µs, p99 ≤ 1 ms.
+  p50 ≤ 100 µs, p99 ≤ 1 ms;
+* the slowest of the adversarial inputs of ``tests/nlu/test_robustness.py`` (cut at the
+  500-character limit, best of ``--repeat`` runs): ≤ 5 ms (the test only guards against a
+  blow-up, an order of magnitude above).
 
     .venv/bin/python benchmarks/nlu_speed.py [--file ../shared/data/nlu/dev.jsonl] [--repeat 5]
 
@@ -80,6 +83,25 @@ def latency_us(path: Path, repeat: int) -> dict[str, float]:
     return {"p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99), "max": round(best[-1], 1)}
 
 
+def adversarial_ms(repeat: int) -> tuple[float, str]:
+    """The slowest adversarial input (best of ``repeat`` runs each) and its first words."""
+    from skill.nlu import MAX_CHARS, Parser
+    from tests.nlu.test_robustness import ADVERSARIAL
+
+    parser = Parser.default().warm()
+    worst = (0.0, "")
+    for text in ADVERSARIAL:
+        text = text[:MAX_CHARS]
+        parser.parse(text)
+        runs = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            parser.parse(text)
+            runs.append(time.perf_counter() - start)
+        worst = max(worst, (min(runs) * 1000, text[:30]))
+    return round(worst[0], 2), worst[1]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--file", type=Path, default=DEFAULT_FILE)
@@ -89,17 +111,21 @@ def main() -> int:
     first = first_parse_seconds()
     first_pause = first_parse_seconds("pause")
     latency = latency_us(args.file, args.repeat)
+    adversarial, slowest = adversarial_ms(args.repeat)
     report = {
         "build_s": round(build, 3),
         "build_grammars_s": round(grammars, 3),
         "first_parse_s": round(first, 3),
         "first_parse_pause_s": round(first_pause, 3),
         "latency_us": latency,
+        "adversarial_max_ms": adversarial,
+        "adversarial_slowest": slowest,
         "targets_met": {
             "build_le_0.3s": build <= 0.3,
             "first_parse_le_2s": first <= 2.0,
             "p50_le_100us": latency["p50"] <= 100,
             "p99_le_1ms": latency["p99"] <= 1000,
+            "adversarial_le_5ms": adversarial <= 5.0,
         },
     }
     print(json.dumps(report, indent=2))
