@@ -173,6 +173,43 @@ FLOORS = {
         "none_recall": 0.94,
         "slot_f1": 0.89,
     },
+    # ninth round: AA, AC, AE tuning; AB, AD, AF clean (PHRASINGS.md)
+    "phrasings_aa.jsonl": {
+        "intent_accuracy": 0.97,
+        "none_precision": 0.95,
+        "none_recall": 0.97,
+        "slot_f1": 0.90,
+    },
+    "phrasings_ab.jsonl": {
+        "intent_accuracy": 0.96,
+        "none_precision": 0.94,
+        "none_recall": 0.99,
+        "slot_f1": 0.90,
+    },
+    "phrasings_ac.jsonl": {
+        "intent_accuracy": 0.93,
+        "none_precision": 0.85,
+        "none_recall": 0.97,
+        "slot_f1": 0.86,
+    },
+    "phrasings_ad.jsonl": {
+        "intent_accuracy": 0.95,
+        "none_precision": 0.93,
+        "none_recall": 0.98,
+        "slot_f1": 0.92,
+    },
+    "phrasings_ae.jsonl": {
+        "intent_accuracy": 0.85,
+        "none_precision": 0.61,
+        "none_recall": 0.99,
+        "slot_f1": 0.76,
+    },
+    "phrasings_af.jsonl": {
+        "intent_accuracy": 0.90,
+        "none_precision": 0.88,
+        "none_recall": 0.94,
+        "slot_f1": 0.83,
+    },
 }
 
 
