@@ -338,7 +338,8 @@ def _mood_as_query(draft: Draft) -> None:
     """A mood or an activity said with no genre and no name is the query ("something
     relaxing", "some party music"): the schema keeps a descriptor in ``query`` when nothing
     else names the content, and the playlist's name when the playlist word follows ("play
-    workout playlist"). With a genre it stays part of the genre ("relaxing jazz")."""
+    workout playlist"). Beside a genre the genre stands (content.py: "relaxing jazz" is
+    jazz, "dinner jazz" is one genre)."""
     if "genre" not in draft.spans or any(slot in draft.spans for slot in _FREE):
         return
     a, b = draft.spans["genre"]
@@ -465,7 +466,8 @@ def _from_artist(draft: Draft, text: str, start: int = 0) -> tuple[int, int] | N
         if m.start() > start and names.type_of(text[m.end() :]) == "artist":
             return m.start(), m.end()
     return None
-#: a time of day said after the content ("some jazz today", "hello by adele tonight")
+#: a time of day or a loudness said after the content ("some jazz today", "hello by adele
+#: tonight", "put on queen loud")
 _TIME_OF_DAY = re.compile(
     r" (?:today|tonight|this (?:morning|evening|afternoon)"
     r"|(?:(?:really|very|nice and|good and|super) )?(?:loud|loudly))$"
@@ -850,23 +852,22 @@ def _person_query(draft: Draft) -> None:
 
 def _broadcast_article(draft: Draft) -> None:
     """Station, show and podcast names drop a leading "the" ("play the bob and tom show" ->
-    "bob and tom show"; the catalog search ignores it anyway) and a podcast's name its
-    closing podcast word ("the bill simmons podcast" -> "bill simmons") unless it is a known
-    name ("the daily")."""
+    "bob and tom show"; the catalog search ignores it anyway), a podcast's name its closing
+    podcast word and season ("the bill simmons podcast" -> "bill simmons", "serial season
+    two" -> "serial"), a station's name the radio word before it ("radio capital fm"),
+    unless the whole is a known name ("the daily", "radio one")."""
     if draft.slots.get("kind") not in ("radio", "podcast", "episode") or "query" not in draft.spans:
         return
     a, b = draft.spans["query"]
     text = draft.norm.text[a:b]
-    show = _SHOW_WORD.search(text) if draft.slots["kind"] != "radio" else None
-    if show is not None and show.start() > 0 and _title_kind(draft, text, bare=False) is None:
-        b = a + show.start()
-        draft.set_text("query", a, b)
-        text = draft.norm.text[a:b]
-    season = _SEASON.search(text) if draft.slots["kind"] != "radio" else None
-    if season is not None and season.start() > 0 and _title_kind(draft, text, bare=False) is None:
-        b = a + season.start()  # "serial season two": the show
-        draft.set_text("query", a, b)
-        text = draft.norm.text[a:b]
+    for tail in (_SHOW_WORD, _SEASON) if draft.slots["kind"] != "radio" else ():
+        found = tail.search(text)  # "the bill simmons podcast", "serial season two"
+        if found is not None and found.start() > 0 and (
+            _title_kind(draft, text, bare=False) is None
+        ):
+            b = a + found.start()
+            draft.set_text("query", a, b)
+            text = draft.norm.text[a:b]
     if text.startswith("radio ") and draft.slots["kind"] == "radio" and (
         _title_kind(draft, text, bare=False) is None
         and (_title_kind(draft, text[6:], bare=False) or text.endswith((" fm", " am")))

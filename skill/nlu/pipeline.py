@@ -592,22 +592,27 @@ class Parser:
         if part.name != "music.play" or not named or not named <= {"artist", "genre", "year"}:
             return None
         artist = part.slots.get("artist")
-        if artist is not None and not self._known_artist(str(artist)):
+        if artist is not None and not self._known_artist(
+            self.normalizer.normalize(str(artist)).text
+        ):
             return None
         if room is not None:
             return self._with_device(norm, part, room.span(1)) or part
         return dataclasses.replace(part, confidence=part.confidence * 0.8)
 
-    def _known_artist(self, name: str) -> bool:
-        """A well-known artist a name alone may stand for (as in :meth:`_bare_artist`)."""
-        key = self.normalizer.normalize(name).text
-        if self.gazetteers.lookup("ARTIST", key) is not None:
-            return True
+    def _known_artist(self, key: str, listed: bool = True) -> bool:
+        """Whether ``key`` (normalised) is a well-known artist a name alone may stand for: a
+        catalog artist of popularity :data:`BARE_ARTIST_POPULARITY` or more that is no
+        everyday word ("home", "heart", "not": an everyday word alone names no band), or,
+        when ``listed`` counts, one of the artist gazetteer."""
+        if listed and self.gazetteers.lookup("ARTIST", key) is not None:
+            return True  # "some kiss": the list's bands are no everyday words
+        if " " not in key and self.catalog_names.is_common_word(key):
+            return False
         popularity = self.catalog_names.artist(key)
         return (
             popularity is not None and popularity >= BARE_ARTIST_POPULARITY
             and self.catalog_names.type_of(key) == "artist"
-            and not (" " not in key and self.catalog_names.is_common_word(key))
         )
 
     def _bare_room_last(self, norm: Normalized) -> Intent | None:
@@ -642,11 +647,11 @@ class Parser:
         return head if head.source.startswith(("verbless", "catalog")) else None
 
     def _described(self, norm: Normalized) -> Intent | None:
-        """Music asked for by its description among other words, when a catch-all read only
-        "music": "i had a rough day just need some sad music", "romantic songs for tonight"
-        (a mood, genre or decade right before a music noun, read as "play X music"), "i need
-        music for studying", "music to sleep" (a mood after "music for/to", the query). The
-        last such description counts; a room said last joins it."""
+        """Music asked for by its description among other words, when no grammar or only a
+        catch-all read the text: "i had a rough day just need some sad music", "romantic
+        songs for tonight" (a mood, genre or decade right before a music noun, read as "play
+        X music"), "i need music for studying", "music to sleep" (a mood after "music
+        for/to", the query). The last such description counts; a room said last joins it."""
         text = norm.text
         found = self.entities.find(text, _DESCRIPTIONS)
         if not found:
@@ -799,17 +804,9 @@ class Parser:
         room = self.room_at_end(norm.text, start)  # "some daft punk in the bedroom"
         end = len(norm.text) if room is None else room.start()
         name = norm.text[start:end]
-        popularity = self.catalog_names.artist(name)
-        listed = (start > 0 or room is not None) and (
-            self.gazetteers.lookup("ARTIST", name) is not None
-        )
-        if not listed and (  # a listed name with "some" or a room: "mozart in the kids room"
-            popularity is None or popularity < BARE_ARTIST_POPULARITY
-            or self.catalog_names.type_of(name) != "artist"
-        ):
+        # a listed name only with "some" or a room: "mozart in the kids room"
+        if not self._known_artist(name, listed=start > 0 or room is not None):
             return None
-        if " " not in name and self.catalog_names.is_common_word(name):
-            return None  # "home", "heart", "not": an everyday word alone names no band
         span = norm.span(start, end)
         found = Intent.owned("music.play", {"artist": norm.original_slice(start, end)},
                              0.6, {"artist": span}, "catalog:artist")

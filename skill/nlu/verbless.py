@@ -90,6 +90,7 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
         return None  # "my jazz for loving couples needs more push the button"
     return dataclasses.replace(item, confidence=item.confidence * 0.8, source="verbless:play")
 
+
 #: gazetteers of names that say their kind when said alone
 _SHOW_LABELS = ("STATION", "PODCAST", "AUDIOBOOK")
 
