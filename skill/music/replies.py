@@ -301,6 +301,10 @@ def _not_found(e: SkillError, d: Mapping[str, Any]) -> str:
         name = capitalized(str(d.get("query") or "that playlist"))
         return (f"I couldn't find {name}: Spotify doesn't let this app open its own playlists "
                 "like that one.")
+    if reason == "radio_station":
+        return (f"Spotify doesn't carry radio stations, so I can't play "
+                f"{d.get('query') or 'that station'}. Ask me for an artist, a song or a genre "
+                "instead.")
     if reason == "no_match":
         query = d.get("query")
         return f"I couldn't find {query} on Spotify." if query else (

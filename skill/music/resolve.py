@@ -38,6 +38,10 @@ popularity, so precise field filters come first and Spotify's order is the popul
 * **mood** (free text that is only a mood or an activity of the gazetteer: "something
   relaxing", "party music"): as a genre, and when that finds nothing, the free-text results
   whose name holds the word, songs played as a list; reported as a genre (nothing to ask).
+* **radio**: a station by name ("play npr", kind ``radio`` with no genre, artist or title)
+  raises ``NotFound`` with ``details["reason"]`` ``radio_station``: Spotify has no stations,
+  and a song whose name looks like the station's ("CPR" for "npr") is no answer. A name that
+  is an artist's exactly plays the artist ("taylor swift radio"); "jazz radio" the genre.
 * **liked songs**: ``spotify:user:<id>:collection`` (the id from ``GET /me``, cached).
 
 Nothing matching raises ``NotFound``; its ``details["reason"]`` is ``spotify_playlist`` when
@@ -120,6 +124,8 @@ def _looked_for(request: MediaRequest) -> str:
         return "album"
     if kind in ("podcast", "episode", "audiobook"):
         return "unsupported"
+    if kind == "radio" and not (request.genre or request.artist or request.track):
+        return "station"  # "play npr": no station is on Spotify ("jazz radio" plays jazz)
     if request.query and kind in (None, "track") and not (request.artist or request.track) and (
         mood(request.query)
     ):
@@ -222,6 +228,19 @@ class Resolver:
                 "Podcasts and audiobooks cannot be searched yet.",
                 details={"request": request.to_dict()},
             )
+        elif looked == "station":
+            # "taylor swift radio": an artist of that very name plays (the artist's music);
+            # a station's name ("npr", "wnyc") is not on Spotify
+            artist = MediaRequest(kind="artist", artist=request.query)
+            candidates = [
+                c for c in await self._artists(user_id, artist, calls) if c.kind == "artist"
+            ]
+            if not strong(candidates):
+                raise NotFound(
+                    "Radio stations are not on Spotify.",
+                    details={"request": request.to_dict(), "reason": "radio_station"},
+                )
+            looked = "artist"
         else:
             raise NotFound("Nothing was named to look for.", details={"request": {}})
         candidates = [c for c in candidates if c.score >= ranking.MATCH_FLOOR]

@@ -144,6 +144,14 @@ async def test_a_mood_plays_music_for_it(music: Music, world: World) -> None:
     assert state["is_playing"] and "Relaxing" in state["item"]["name"]
 
 
+async def test_a_radio_station_says_spotify_has_none(music: Music, world: World) -> None:
+    outcome = await music.say("play npr in the kitchen")
+    assert not outcome.ok and outcome.error is not None, outcome.to_dict()
+    assert outcome.error.code == "not_found"
+    assert outcome.reply.startswith("Spotify doesn't carry radio stations, so I can't play npr")
+    assert not world.player().get("is_playing")
+
+
 async def test_queue_adds_after_the_current_item(music: Music, world: World) -> None:
     world.play_on("Kitchen Speaker", uris=[BLINDING_LIGHTS])
     outcome = await music.say("queue hello by adele")

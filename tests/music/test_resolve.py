@@ -307,6 +307,21 @@ async def test_a_mood_said_as_free_text_plays_what_is_named_for_it(resolver: Res
     assert song.kind == "track"
 
 
+async def test_a_radio_station_is_not_found_with_the_reason(resolver: Resolver) -> None:
+    """Spotify has no radio stations: a station by name is not found, and the details say
+    why (not a song whose name looks like it, "CPR" for "npr"). A name that is an artist's
+    exactly plays the artist ("taylor swift radio"); a genre's radio plays the genre."""
+    for name in ("npr", "wnyc", "kiss fm"):
+        with pytest.raises(NotFound) as caught:
+            await resolve(resolver, query=name, kind="radio")
+        assert caught.value.details["reason"] == "radio_station", name
+    artist = await resolve(resolver, query="taylor swift", kind="radio")
+    assert artist.kind == "artist" and artist.best is not None, explain(artist)
+    assert artist.best.kind == "artist" and artist.best.name == "Taylor Swift", explain(artist)
+    jazz = await resolve(resolver, genre="jazz", kind="radio")
+    assert jazz.kind == "genre" and jazz.best is not None, explain(jazz)
+
+
 async def test_a_genre_naming_the_users_playlist_is_that_playlist(music: Music) -> None:
     """"play dinner jazz" reads as a genre; the user has a playlist of that whole name: it
     wins over the genre's tracks (a typo too). A name that only holds the genre is not it
