@@ -268,7 +268,7 @@ def _query_noise(draft: Draft) -> None:
     if _title_kind(draft, text, bare=False) is not None:
         return  # a known title is whole: "my favorite murder", "first things first"
     m = _WHEN_TAIL.search(text)
-    cut = m.start() if m else _time_of_day_at(draft, a, b) - a
+    cut = m.start() if m else _said_after_at(draft, a, b) - a
     if cut > 0:
         b = a + cut
         draft.set_text("query", a, b)
@@ -324,6 +324,13 @@ def refine_media(draft: Draft) -> None:
     for slot in ("query", "artist", "track"):
         if not spoken_kind and _entity_only(draft, slot):
             break
+    _media_tail(draft)
+
+
+def _media_tail(draft: Draft) -> None:
+    """The last steps of both media refiners: a kind word inside the query says the kind
+    ("the daily podcast"), broadcast names lose their article and kind words, a mood said
+    alone is the query."""
     if "kind" not in draft.slots and "query" in draft.spans:
         for entity in draft.entities_in(*draft.spans["query"], ("KIND",)):
             if entity.value in ("radio", "podcast", "audiobook"):
@@ -468,22 +475,22 @@ def _from_artist(draft: Draft, text: str, start: int = 0) -> tuple[int, int] | N
     return None
 #: a time of day or a loudness said after the content ("some jazz today", "hello by adele
 #: tonight", "put on queen loud")
-_TIME_OF_DAY = re.compile(
+_SAID_AFTER = re.compile(
     r" (?:today|tonight|this (?:morning|evening|afternoon)"
     r"|(?:(?:really|very|nice and|good and|super) )?(?:loud|loudly))$"
 )
-_TIME_OF_DAY_WORDS = (" today", " tonight", " morning", " evening", " afternoon", " loud",
+_SAID_AFTER_WORDS = (" today", " tonight", " morning", " evening", " afternoon", " loud",
                       " loudly")
 
 
-def _time_of_day_at(draft: Draft, a: int, b: int) -> int:
+def _said_after_at(draft: Draft, a: int, b: int) -> int:
     """Where a time of day or a loudness said after ``draft.norm.text[a:b]`` starts ("some
     jazz today", "put on queen loud"), or ``a`` when there is none or a known title holds it
     ("in the air tonight")."""
     text = draft.norm.text
-    if not text.endswith(_TIME_OF_DAY_WORDS, 0, b):
+    if not text.endswith(_SAID_AFTER_WORDS, 0, b):
         return a
-    when = _TIME_OF_DAY.search(text, a, b)
+    when = _SAID_AFTER.search(text, a, b)
     if when is None or draft.parser.catalog_names.title(text[a:b]) is not None:
         return a
     return when.start()
@@ -1241,7 +1248,7 @@ def refine_content(draft: Draft) -> None:
         start -= 3  # "play me and bobby mcgee", "play me too by meghan trainor": a title
     shuffle = draft.spans.get("shuffle")
     end = len(draft.norm.text) if shuffle is None or shuffle[0] < start else shuffle[0]
-    when = _time_of_day_at(draft, start, end)
+    when = _said_after_at(draft, start, end)
     if when > start:
         end = when  # "some jazz today", "hello by adele tonight" ("in the air tonight" stays)
     text = draft.norm.text[start:end]
@@ -1278,14 +1285,7 @@ def refine_content(draft: Draft) -> None:
     _person_query(draft)
     if draft.intent == "music.play":
         _catalog_name(draft)
-    if "kind" not in draft.slots and "query" in draft.spans:
-        for entity in draft.entities_in(*draft.spans["query"], ("KIND",)):
-            if entity.value in ("radio", "podcast", "audiobook"):
-                draft.slots["kind"] = entity.value
-                break
-    _broadcast_article(draft)
-    if draft.intent == "music.play":
-        _mood_as_query(draft)
+    _media_tail(draft)
 
 
 REFINERS: dict[str, Callable[[Draft], None]] = {

@@ -34,7 +34,9 @@ from skill.nlu.verbless import (
     TYPED_CONTENT,
     VERBS,
     artist_and_title,
+    named_without_verb,
     names_content,
+    plays_named,
     read_verbless,
 )
 from skill.nlu.yamlio import load_yaml
@@ -627,9 +629,7 @@ class Parser:
             return None  # "... in the kitchen" is the grammars' to read; "beats to study"
         _, end = norm.span(start - 2, start - 1)
         head = self._parse_part(norm, 0, end)
-        if head.name != "music.play" or not NAMED_CONTENT.intersection(head.slots) or not (
-            head.source.startswith(("verbless", "catalog"))
-        ):
+        if not named_without_verb(head):
             return None
         return self._with_device(norm, head, (start, len(text)))
 
@@ -641,10 +641,7 @@ class Parser:
             return None
         _, end = norm.span(cut - 1, cut)
         head = self._parse_part(norm, 0, end)
-        if head.name != "music.play" or not NAMED_CONTENT.intersection(head.slots):
-            return None
-        # named without a verb ("play it really loud" is the volume of what plays)
-        return head if head.source.startswith(("verbless", "catalog")) else None
+        return head if named_without_verb(head) else None
 
     def _described(self, norm: Normalized) -> Intent | None:
         """Music asked for by its description among other words, when no grammar or only a
@@ -666,7 +663,7 @@ class Parser:
                 a, _ = norm.span(start, start + 1)
                 _, b = norm.span(after.end() - 1, after.end())
                 part = self._parse_part(norm, a, b, "play ")
-                if part.name != "music.play" or not NAMED_CONTENT.intersection(part.slots):
+                if not plays_named(part):
                     continue
             elif e.label == "MOOD" and _MUSIC_FOR.search(text, 0, e.start) and (
                 e.end == len(text) or self.room_at_end(text, e.end) is not None
@@ -692,7 +689,7 @@ class Parser:
         a, _ = norm.span(said.start("what"), said.start("what") + 1)
         _, b = norm.span(said.end() - 1, said.end())
         part = self._parse_part(norm, a, b, "play ")
-        if part.name != "music.play" or not NAMED_CONTENT.intersection(part.slots):
+        if not plays_named(part):
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.8)
 
@@ -956,7 +953,7 @@ class Parser:
         group = next(g for g in ("item", "item__2", "item__3") if found.group(g))
         a, b = norm.span(found.start(group), found.end(group))
         part = self._parse_part(norm, a, b, "play ")
-        if part.name != "music.play" or not NAMED_CONTENT.intersection(part.slots):
+        if not plays_named(part):
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.9)
 

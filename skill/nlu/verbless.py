@@ -70,7 +70,7 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
         return None  # but "that song shape of you", "let it be beatles"
     a, b = norm.span(0, len(norm.text))
     item = parser._parse_part(norm, a, b, "play ")
-    if item.name != "music.play" or not NAMED_CONTENT.intersection(item.slots):
+    if not plays_named(item):
         return None
     if NAMED_CONTENT.intersection(item.slots) == {"artist"} and item.slots.get("kind") not in (
         "audiobook", "album", "track"  # "some book by stephen king", "the new album of adele"
@@ -89,6 +89,17 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
     if len(loose) > 2:
         return None  # "my jazz for loving couples needs more push the button"
     return dataclasses.replace(item, confidence=item.confidence * 0.8, source="verbless:play")
+
+
+def plays_named(item: Intent) -> bool:
+    """``item`` is a play request that names what to play (not "play some music")."""
+    return item.name == "music.play" and not NAMED_CONTENT.isdisjoint(item.slots)
+
+
+def named_without_verb(item: Intent) -> bool:
+    """``item`` names what to play and was read without a verb (verbless content or a bare
+    artist): "heavy metal" in "heavy metal loud", not "play it" in "play it really loud"."""
+    return plays_named(item) and item.source.startswith(("verbless", "catalog"))
 
 
 #: gazetteers of names that say their kind when said alone
