@@ -124,7 +124,9 @@ def _looked_for(request: MediaRequest) -> str:
         return "album"
     if kind in ("podcast", "episode", "audiobook"):
         return "unsupported"
-    if kind == "radio" and not (request.genre or request.artist or request.track):
+    if kind == "radio" and request.query and not (
+        request.genre or request.artist or request.track
+    ):
         return "station"  # "play npr": no station is on Spotify ("jazz radio" plays jazz)
     if request.query and kind in (None, "track") and not (request.artist or request.track) and (
         mood(request.query)
@@ -231,10 +233,7 @@ class Resolver:
         elif looked == "station":
             # "taylor swift radio": an artist of that very name plays (the artist's music);
             # a station's name ("npr", "wnyc") is not on Spotify
-            artist = MediaRequest(kind="artist", artist=request.query)
-            candidates = [
-                c for c in await self._artists(user_id, artist, calls) if c.kind == "artist"
-            ]
+            candidates = await self._artist_matches(user_id, str(request.query), calls)
             if not strong(candidates):
                 raise NotFound(
                     "Radio stations are not on Spotify.",
@@ -272,12 +271,8 @@ class Resolver:
         if not (request.track or request.album or request.query):
             return None
         calls = _Calls()
+        candidates = await self._artist_matches(user_id, request.artist, calls)
         wanted = MediaRequest(kind="artist", artist=request.artist)
-        candidates = [
-            c
-            for c in await self._artists(user_id, wanted, calls)
-            if c.kind == "artist" and c.score >= ranking.MATCH_FLOOR
-        ]
         resolution = Resolution(tuple(candidates), wanted, calls.count, (), "artist")
         best = resolution.best
         if best is None or resolution.ambiguous:
@@ -286,6 +281,15 @@ class Resolver:
             return None
         log.debug("artist instead of %s -> %s", request.to_dict(), best.name)
         return resolution
+
+    async def _artist_matches(self, user_id: str, name: str, calls: _Calls) -> list[Candidate]:
+        """The artists (and only artists) matching ``name`` well enough to play
+        (:data:`~skill.music.ranking.MATCH_FLOOR`), best first."""
+        wanted = MediaRequest(kind="artist", artist=name)
+        return [
+            c for c in await self._artists(user_id, wanted, calls)
+            if c.kind == "artist" and c.score >= ranking.MATCH_FLOOR
+        ]
 
     # -- calls ---------------------------------------------------------------------------
 

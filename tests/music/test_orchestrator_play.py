@@ -150,6 +150,9 @@ async def test_a_radio_station_says_spotify_has_none(music: Music, world: World)
     assert outcome.error.code == "not_found"
     assert outcome.reply.startswith("Spotify doesn't carry radio stations, so I can't play npr")
     assert not world.player().get("is_playing")
+    bare = await music.say("play the radio in the kitchen")  # names nothing: not a crash
+    assert not bare.ok and bare.error is not None and bare.error.code == "not_found"
+    assert bare.reply == "I couldn't find that on Spotify."
 
 
 async def test_queue_adds_after_the_current_item(music: Music, world: World) -> None:

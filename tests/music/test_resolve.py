@@ -320,6 +320,9 @@ async def test_a_radio_station_is_not_found_with_the_reason(resolver: Resolver) 
     assert artist.best.kind == "artist" and artist.best.name == "Taylor Swift", explain(artist)
     jazz = await resolve(resolver, genre="jazz", kind="radio")
     assert jazz.kind == "genre" and jazz.best is not None, explain(jazz)
+    with pytest.raises(NotFound) as bare:  # "play the radio": nothing named, no station
+        await resolve(resolver, kind="radio")
+    assert "reason" not in bare.value.details
 
 
 async def test_a_genre_naming_the_users_playlist_is_that_playlist(music: Music) -> None:
