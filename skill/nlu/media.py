@@ -875,6 +875,13 @@ def _broadcast_article(draft: Draft) -> None:
             b = a + found.start()
             draft.set_text("query", a, b)
             text = draft.norm.text[a:b]
+    show = _SHOW_NAMED.match(text)
+    if show is not None and draft.slots["kind"] == "radio" and show.end() < len(text) and (
+        draft.norm.text.endswith(("radio ", "radio's "), 0, a)
+    ):  # "the radio show car talk", "that radio programme desert island discs"
+        a += show.end()
+        draft.set_text("query", a, b)
+        text = draft.norm.text[a:b]
     if text.startswith("radio ") and draft.slots["kind"] == "radio" and (
         _title_kind(draft, text, bare=False) is None
         and (_title_kind(draft, text[6:], bare=False) or text.endswith((" fm", " am")))
@@ -1037,6 +1044,10 @@ def _book_author(draft: Draft) -> None:
 
 
 _BY_OR_FROM = re.compile(r" (?:by|from|of) ")
+#: a show's kind word before its name, after "radio" ("the radio show car talk")
+_SHOW_NAMED = re.compile(
+    r"(?:show|shows|programme|program|programs|programmes)(?: called| named)? "
+)
 _SHOW_WORD = re.compile(r" (?:podcast|podcasts|pod cast)$")
 _SEASON = re.compile(r" season (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)$")
 _BOOK_KINDS = {"AUDIOBOOK": "audiobook", "AUTHOR": "audiobook"}

@@ -27,7 +27,7 @@ from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotVa
 from skill.nlu.normalize import Normalized, Normalizer
 from skill.nlu.numbers import NumberWords
 from skill.nlu.regexcache import RegexCache
-from skill.nlu.titles import MEDIA_KINDS, MediaTitles
+from skill.nlu.titles import MEDIA_KINDS, NOT_A_TITLE_START, MediaTitles
 from skill.nlu.verbless import (
     MEDIA_CUES,
     NAMED_CONTENT,
@@ -129,6 +129,11 @@ CATCH_ALL_PRIORITY = 20
 NO_MATCH_CONFIDENCE = 0.6
 #: the intents that name content to play or add
 _MUSIC_REQUESTS = frozenset(("music.play", "music.queue", "playlist.add"))
+#: intents a famous title asked for with a request verb wins over (a word of the title read
+#: as out of domain, a volume or a transport command)
+_TITLE_OVER = frozenset(
+    ("none", "music.volume", "music.next", "music.previous", "music.pause", "music.seek")
+)
 #: the slots _draft converts from the matched text; every other slot takes the original text
 _CONVERTED_SLOTS = frozenset(
     ("kind_word", "level", "delta", "delta_ms", "position_ms", "index", "shuffle")
@@ -281,10 +286,12 @@ _REASON = re.compile(
 _STATION_STOP = frozenset(
     """on play put start turn switch hear listen to the a my some and i want please olly
     from of in set make get have like love is it any for go edit mix version song fine
-    station""".split()
+    station with""".split()
 )
 #: words between the radio word and the station's name ("make the radio go to X")
-_STATION_LINK = frozenset("go to play switch tune on the station channel".split())
+_STATION_LINK = frozenset(
+    "go to play switch tune on the station channel show programme program called named".split()
+)
 #: a room or device said last ("... in the kitchen", "... on the tv"), group 1 the name
 _ROOM_END = re.compile(
     rf" (?:on|in|at) (?:the |my )?((?P<room>[a-z]+(?: [a-z]+)??)(?: {DEVICE_NOUN})?)$"
@@ -479,8 +486,9 @@ class Parser:
                     lambda m: m.pattern.intent in _MUSIC_REQUESTS
                     and m.pattern.slots.get("kind") not in MEDIA_KINDS,
                 ) or match
-        if match is not None and match.pattern.intent == "none":
-            match = self._title_over_none(norm, match)  # "put sweater weather on"
+        if match is not None and match.pattern.intent in _TITLE_OVER:
+            # "put sweater weather on", "put the sound of silence", "play turn down for what"
+            match = self._title_over(norm, match)
         if match is None or match.pattern.intent == "none" or (
             match.pattern.priority < CATCH_ALL_PRIORITY
         ):  # "i'm cooking dinner so play some jazz": only a catch-all read the whole
@@ -751,13 +759,18 @@ class Parser:
         words = text_words(text)
         names = [w for w, _, _ in words]
         at = max((i for i, w in enumerate(names) if w == "radio"), default=-1)
+        if at < 0 and names and names[-1] == "station":  # "switch over to la mega station"
+            at = len(names) - 1
         if at < 0 or len(words) > 16:
             return None
-        end = words[-1][2]
         first = at + 1
         while first < len(names) and names[first] in _STATION_LINK:
-            first += 1  # "the radio go to X", "radio play the station X"
-        if 0 < len(names) - first <= 5 and _STATION_STOP.isdisjoint(names[first:]):
+            first += 1  # "the radio go to X", "radio play the station X", "radio show X"
+        last = first  # the name ends where a new clause starts ("... weekend edition put it on")
+        while last < len(names) and names[last] not in _STATION_STOP:
+            last += 1
+        if 0 < last - first <= 5 and (last == len(names) or first > at + 1):
+            end = words[last - 1][2]
             if first > at + 1:  # the words after the link name the station as said
                 start = words[first][1]
                 return Intent(
@@ -774,7 +787,7 @@ class Parser:
         while first > 0 and at - first < 2 and names[first - 1] not in _STATION_STOP:
             first -= 1
         if first < at and at == len(names) - 1:
-            return self._station_part(norm, words[first][1], end)
+            return self._station_part(norm, words[first][1], words[-1][2])
         return None
 
     def _station_part(self, norm: Normalized, start: int, end: int) -> Intent | None:
@@ -868,11 +881,13 @@ class Parser:
         spans = {slot: (a + shift, b + shift) for slot, (a, b) in part.spans.items()}
         return dataclasses.replace(part, spans=spans)
 
-    def _title_over_none(self, norm: Normalized, match: Match) -> Match:
-        """"put sweater weather on after this one", "queue the heat is on": an
-        out-of-domain word ("weather", "heat") inside a famous song title asked for with a
-        request verb. The best music request whose slots hold the whole title wins over the
-        out-of-domain rule; otherwise ``match`` stands."""
+    def _title_over(self, norm: Normalized, match: Match) -> Match:
+        """"put sweater weather on after this one", "queue the heat is on", "put the sound of
+        silence": an out-of-domain, volume or transport word ("weather", "heat", "silence")
+        inside a famous song title asked for with a request verb. The best music request
+        whose slots hold the whole title wins over the out-of-domain rule; over a command
+        only a title of three words or more that ends the request ("play the next episode"
+        stays a command). Otherwise ``match`` stands."""
         text = norm.text
         verb = _REQUEST_VERB.match(text)
         if verb is None:
@@ -895,6 +910,12 @@ class Parser:
         if title is None:
             return match
         a, b = title
+        command = match.pattern.intent != "none"
+        if command and (
+            longest < 3 or _AFTER_TITLE.fullmatch(text, b) is None
+            or text[a:b].removeprefix("the ").split(" ", 1)[0] in NOT_A_TITLE_START
+        ):
+            return match  # "play the next song", "play the next episode": commands
 
         def names_title(m: Match) -> bool:
             """The match asks for the title: a slot of exactly it, or the content after the
@@ -902,7 +923,9 @@ class Parser:
             if m.pattern.intent not in _MUSIC_REQUESTS:
                 return False
             for group, (x, y) in m.groups.items():
-                if not group.startswith("x_") and x <= a and y == b and text[x:a] in ("", "the "):
+                if not group.startswith("x_") and y == b and (
+                    x <= a and text[x:a] in ("", "the ") or command and text[a:x] == "the "
+                ):
                     return True
             verb_end = m.groups.get("x_verb", (0, -1))[1]
             return (

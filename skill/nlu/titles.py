@@ -49,7 +49,7 @@ _OPENING_PLAY = re.compile(
 _POINTERS = frozenset(("it", "this", "that", "them", "something", "anything", "music"))
 _READ = frozenset(("read", "reading"))
 #: a name starting so is a media request ("the next episode", "the latest episode")
-_NOT_A_TITLE_START = frozenset(
+NOT_A_TITLE_START = frozenset(
     "next last final latest newest new first previous current this that".split()
 )
 
@@ -89,7 +89,7 @@ class MediaTitles:
             after = words[span[1]] if span[1] < len(words) else ""
             if (
                 span[1] - head < 2
-                or words[head] in _NOT_A_TITLE_START
+                or words[head] in NOT_A_TITLE_START
                 or after in ("of", "from", "about")
             ):
                 return ()  # "the story", "the next episode of serial", "the story of abba"

@@ -17,6 +17,7 @@ from skill.nlu.models import Intent
 from skill.nlu.titles import MEDIA_KINDS
 
 if TYPE_CHECKING:
+    from skill.nlu.catalog_names import CatalogNames
     from skill.nlu.normalize import Normalized
     from skill.nlu.pipeline import Parser
 
@@ -30,6 +31,15 @@ VERBS = frozenset(
     make give let i i'm im it it's its this that what's whats who's whos where's how's was
     were has have had should shall does don't dont""".split()
 )
+#: the most words of a title said before "by" with no verb
+_TITLE_MAX_WORDS = 6
+#: first words that ask a question or give an order: no title starts a text with them
+_ASKING = frozenset(
+    """play put start listen hear turn switch stop pause resume skip set add queue what who
+    how when where why which is are can could will would do does did tell show find search
+    make give let was were has have had should shall i what's whats who's whos where's
+    how's""".split()
+)
 #: words a verbless request may hold besides its names ("some jazz for the dinner")
 _VERBLESS_GLUE = frozenset(
     """some any a an the my of from by in on at to for with please now olly music songs song
@@ -40,7 +50,8 @@ _VERBLESS_GLUE = frozenset(
 _WORD = re.compile(r"[a-z0-9']+")
 #: media words a short verbless request may name its content with ("audio book sapiens")
 MEDIA_CUES = frozenset(
-    "podcast podcasts talks audiobook audio book episode fm am radio station album song playlist"
+    "podcast podcasts talks audiobook audiobooks audio book episode fm am radio station album song"
+    " playlist"
     .split()
 )
 #: kind words a short podcast or book name is said next to ("network podcast")
@@ -48,6 +59,12 @@ _KIND_NOUNS = ("podcast", "podcasts", "audiobook", "audio book", "book", "episod
 #: transport words that are no part of a name ("book swan resume", "rewind the episode")
 _TRANSPORT_WORDS = frozenset(
     "resume resuming playing rewind again begin continue restart pause next previous".split()
+)
+#: how a radio show's name is said next to its kind words ("fresh air on the radio")
+_RADIO_SHOW_FRAMES = (
+    "{} on the radio", "{} on radio", "radio show {}", "radio programme {}", "radio program {}",
+    "{} radio show", "{} show on the radio", "{} programme on the radio", "{} program on radio",
+    "{} program on the radio", "{} programme on radio", "{} show on radio",
 )
 #: the item words after "this" or "that" that open a verbless request ("that song X")
 _NAMED_ITEMS = ("song ", "track ", "tune ", "album ")
@@ -66,8 +83,9 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
     first, _, rest = norm.text.partition(" ")
     if first in VERBS and not (first in ("this", "that") and rest.startswith(_NAMED_ITEMS)) and (
         parser.catalog_names.split(_without_room(parser, norm.text)) is None
-    ):
-        return None  # but "that song shape of you", "let it be beatles"
+    ) and (first in _ASKING or not _by_artist(parser, norm.text)):
+        return None  # but "that song shape of you", "let it be beatles", "i'm a believer by
+        # the monkees"
     a, b = norm.span(0, len(norm.text))
     item = parser._parse_part(norm, a, b, "play ")
     if not plays_named(item):
@@ -150,6 +168,29 @@ def _without_room(parser: Parser, text: str) -> list[str]:
     return (text if room is None else text[: room.start()]).split(" ")
 
 
+def _by_artist(parser: Parser, text: str) -> bool:
+    """Whether ``text`` (a room said last left out) ends in "by" and an artist the catalog
+    knows."""
+    _, by, artist = " ".join(_without_room(parser, text)).rpartition(" by ")
+    return bool(by) and parser.catalog_names.type_of(artist) == "artist"
+
+
+def _title_by(names: CatalogNames, item: Intent, text: str) -> bool:
+    """Whether ``item`` is a title said right before "by" and an artist the catalog knows,
+    the two all the text names: "groove me by guy", "five minutes by jeremy zucker" (any
+    title, even everyday words, when an artist the catalog holds follows "by")."""
+    track, artist = item.slots.get("track"), item.slots.get("artist")
+    if not isinstance(track, str) or not isinstance(artist, str) or "album" in item.slots or (
+        track.count(" ") >= _TITLE_MAX_WORDS
+    ):
+        return False  # "it's raining outside and i need calling wisdom by karunesh": a story
+    said = f"{track} by {artist}".lower()
+    at = text.find(said)
+    return at >= 0 and _VERBLESS_GLUE.issuperset(text[:at].split()) and (
+        names.type_of(artist) == "artist"
+    )
+
+
 def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bool:
     """Whether a name read from a verbless text is one the lists know (a genre or year
     is always read from a list; a station, podcast or book by its list or its kind word)."""
@@ -164,12 +205,14 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
     if slot == "artist":
         # "let it be beatles": a famous band said without its "the"
         known = names.famous_artist_said(key) or parser.gazetteers.lookup("ARTIST", key)
-        return bool(known) or (
+        return bool(known) or _title_by(names, item, text) or (
             item.slots.get("kind") == "audiobook"
             and parser.gazetteers.lookup("AUTHOR", key) is not None  # "some book by stephen king"
         )
     if slot == "track":  # a one-word title alone may be any word ("today")
-        return names.famous_title(key) and (" " in key or "artist" in item.slots)
+        return names.famous_title(key) and (" " in key or "artist" in item.slots) or (
+            _title_by(names, item, text)  # "again by lenny kravitz"
+        )
     if slot == "album":  # "album thriller from michael jackson"
         return names.album(key) is not None or (
             item.slots.get("kind") == "album" and "artist" in item.slots
@@ -184,14 +227,19 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
     label = {"radio": "STATION", "audiobook": "AUDIOBOOK"}.get(str(kind), "PODCAST")
     if parser.gazetteers.lookup(label, key) is not None:
         return True
-    if kind == "radio":
-        return key.endswith((" fm", " am")) or _FREQUENCY_NAME.fullmatch(key) is not None
-    # "audio book sapiens", "network podcast": a short name right next to its kind word
+    if kind == "radio" and (
+        key.endswith((" fm", " am")) or _FREQUENCY_NAME.fullmatch(key) is not None
+    ):
+        return True
+    # "audio book sapiens", "network podcast", "fresh air on the radio": a short name right
+    # next to its kind word
     words = key.split()
     if not 0 < len(words) <= 3 or not VERBS.isdisjoint(words) or (
         not _TRANSPORT_WORDS.isdisjoint(words)
     ):
         return False
+    if kind == "radio":
+        return any(frame.format(key) in text for frame in _RADIO_SHOW_FRAMES)
     return any(
         f"{kind_word} {key}" in text or f"{key} {kind_word}" in text
         or f"{kind_word} of {key}" in text or f"{kind_word} with {key}" in text
