@@ -44,7 +44,8 @@ _GLUE = frozenset(
 _SORT_PREFIX = re.compile(
     r"^(?:(?:the|a|an|some|my) )?(?:(?:newest|latest|new|top|top rated|best|greatest|most popular|"
     r"popular|good|great|recent|most recent|hottest|famous|biggest|last|first|top \d+|"
-    r"top ten) )+"
+    r"top ten|week's|(?:last|this) week's|yesterday's|today's|tonight's|(?:last|this) night's|"
+    r"this morning's|morning's) )+"
 )
 #: words after which a name begins: "the audiobook good omens" keeps its "good"
 _NAMED_AFTER = tuple(

@@ -60,6 +60,8 @@ _KIND_NOUNS = ("podcast", "podcasts", "audiobook", "audio book", "book", "episod
 _TRANSPORT_WORDS = frozenset(
     "resume resuming playing rewind again begin continue restart pause next previous".split()
 )
+#: sort words said between a show's name and its kind word ("X latest episode")
+_SORTS = ("latest", "newest", "new", "last", "recent", "most recent", "podcast latest")
 #: how a radio show's name is said next to its kind words ("fresh air on the radio")
 _RADIO_SHOW_FRAMES = (
     "{} on the radio", "{} on radio", "radio show {}", "radio programme {}", "radio program {}",
@@ -234,6 +236,10 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
     # "audio book sapiens", "network podcast", "fresh air on the radio": a short name right
     # next to its kind word
     words = key.split()
+    if kind in ("podcast", "episode") and 0 < len(words) <= 5 and words[0] not in VERBS and (
+        _TRANSPORT_WORDS.isdisjoint(words)
+    ) and any(f"{key} {sort} {kind_word}" in text for sort in _SORTS for kind_word in _KIND_NOUNS):
+        return True  # "the rest is history latest episode", "serial new episode"
     if not 0 < len(words) <= 3 or not VERBS.isdisjoint(words) or (
         not _TRANSPORT_WORDS.isdisjoint(words)
     ):
