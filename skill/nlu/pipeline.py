@@ -71,6 +71,47 @@ _CHATTER_AFTER = re.compile(
 _INNER_WAKE = re.compile(r" (?:olly|ollie|alexa|siri|mycroft|bixby|cortana),? (?=\S)")
 #: intents whose rules may read a word of a song title said with its artist and no verb
 _TITLE_WORD_INTENTS = frozenset(("none", "music.like", "music.unlike", "music.volume"))
+#: the most words of a text :meth:`Parser._artist_wanted` reads
+WANTED_MAX_WORDS = 16
+#: words that ask for something to be played, said around an artist's name
+_PLAY_CUES = frozenset("put play playing give spin throw queue".split())
+_WANT_CUES = _PLAY_CUES | frozenset(
+    "need needs needed want wants wanna appreciate maybe try craving crave fancy".split()
+)
+#: first words of a question
+_QUESTION_FIRST = frozenset(
+    "what what's whats who who's whos when where why how which is are was were do does did"
+    " can could would will should tell".split()
+)
+#: words of taste said before an artist ("my sister loves adele")
+_TASTE_WORDS = frozenset(
+    "love loves loved like likes liked hate hates hated adore adores prefer prefers".split()
+)
+#: words before an artist that talk about the person ("talk about kanye", "like adele")
+_ABOUT_ARTIST = frozenset(
+    "about like than as with meet see saw met call text email marry next new".split()
+)
+#: words after an artist that say what the person does ("ed sheeran will come to town")
+_ARTIST_DOES = frozenset(
+    """will would is was has had does did can could said says came comes come went lives
+    died are were just""".split()
+)
+#: words that end a title said next to an artist ("beyonce cuff it for my sister")
+_TITLE_STOP = frozenset(
+    """for please olly now i she he we they my our and so because put play to of by from
+    about with on in""".split()
+)
+#: words that are no title by themselves ("put them on", "a bit of")
+_TITLE_GLUE = frozenset("a an the some bit little of them her him it me us up on more".split())
+#: kind words that make words before an artist no title ("the whole album of duke dumont")
+_KIND_NOUNS = frozenset("album albums song songs music track tracks playlist stuff tunes".split())
+#: words that make a text about an artist no request to play them
+_NOT_WANTED = frozenset(
+    """tickets ticket concert concerts tour gig show lyrics married marry dating born died
+    dead age old news interview movie film documentary biography poster shirt merch video
+    videos book books meet photo picture pictures autograph learn lesson lessons sing
+    karaoke cover be become""".split()
+)
 #: parts of a text the chatter split tries, each way (the work stays bounded)
 CHATTER_TRIES = 3
 #: texts this long or longer are no command beside chatter (and skip the part parses)
@@ -162,6 +203,38 @@ def repo_root() -> Path:
     import skill
 
     return Path(skill.__file__).resolve().parents[1]
+
+
+def _wanted_title(
+    words: list[str], start: int, end: int, famous: Callable[[str], bool]
+) -> tuple[int, int]:
+    """The words of a title said next to the artist at ``words[start:end]``: a famous title
+    (``famous``) right before or after it ("girls just want to have fun cyndi lauper",
+    "mariah carey all i want for christmas"), else the words right after it up to a new
+    clause or a tail word ("beyonce cuff it for my sister"), else those right before it
+    after a word of wanting ("appreciate paradise city guns n roses"); an empty range when
+    there is none."""
+    for i in range(max(0, start - TITLE_WORDS), start - 1):  # two words or more before
+        if words[i] not in _TITLE_GLUE and famous(" ".join(words[i:start])):
+            return i, start
+    if end < len(words) and words[end] not in _TITLE_STOP:  # not "johnny cash | for him"
+        for j in range(min(len(words), end + TITLE_WORDS), end, -1):
+            if famous(" ".join(words[end:j])):
+                return end, j
+    after = end
+    while after < len(words) and words[after] not in _TITLE_STOP:
+        after += 1
+    if 1 < after - end <= 5 and not _TITLE_GLUE.issuperset(words[end:after]):
+        return end, after
+    cue = max((i for i in range(start) if words[i] in _WANT_CUES), default=-1)
+    first = cue + 1
+    while first < start and words[first] in _TITLE_GLUE:
+        first += 1  # "maybe a bit of", "put some"
+    if cue >= 0 and 0 < start - first <= 5 and _KIND_NOUNS.isdisjoint(words[first:start]) and (
+        words[start - 1] not in _TITLE_STOP
+    ):
+        return first, start
+    return 0, 0
 
 
 @dataclass
@@ -525,6 +598,7 @@ class Parser:
                 or self._bare_room_last(norm)
                 or self._beside_chatter(norm)
                 or self._described(norm)
+                or self._artist_wanted(norm)
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
         pattern = match.pattern
@@ -821,6 +895,49 @@ class Parser:
         found = Intent.owned("music.play", {"artist": norm.original_slice(start, end)},
                              0.6, {"artist": span}, "catalog:artist")
         return found if room is None else self._with_device(norm, found, room.span(1)) or found
+
+    def _artist_wanted(self, norm: Normalized) -> Intent | None:
+        """"feeling lonely need john legend", "my mum is visiting put frank sinatra on for
+        her", "my morning needs billie holiday": a well-known artist (:meth:`_known_artist`)
+        named among words no grammar read, with a word of wanting or playing ("need",
+        "want", "put", "appreciate") and no question, taste or out-of-domain word. The
+        longest such name, the last of equals, is the artist asked for."""
+        words = norm.text.split(" ")
+        if not 2 <= len(words) <= WANTED_MAX_WORDS or words[0] in _QUESTION_FIRST or (
+            _WANT_CUES.isdisjoint(words) or not _NOT_WANTED.isdisjoint(words)
+        ):
+            return None
+        found: tuple[int, int] | None = None
+        for i in range(len(words)):
+            for n in range(min(4, len(words) - i), 0, -1):
+                if found is not None and n < found[1] - found[0]:
+                    break
+                key = " ".join(words[i : i + n])
+                if self._known_artist(key, listed=True) and (
+                    n > 1 or self.gazetteers.lookup("ARTIST", key) is not None
+                ):  # a one-word name only from the list ("next" is a band, and a word)
+                    found = (i, i + n)
+                    break
+        if found is None:
+            return None
+        before = words[: found[0]]
+        if not _TASTE_WORDS.isdisjoint(before) and _PLAY_CUES.isdisjoint(words):
+            return None  # "i want to be like beyonce", "my sister loves adele"
+        if before and before[-1] in _ABOUT_ARTIST or (
+            found[1] < len(words) and words[found[1]] in _ARTIST_DOES
+        ):
+            return None  # "we need to talk about kanye west", "maybe ed sheeran will come"
+        starts = [0]
+        for w in words:
+            starts.append(starts[-1] + len(w) + 1)
+        slots: dict[str, SlotValue] = {}
+        spans: dict[str, tuple[int, int]] = {}
+        title = _wanted_title(words, *found, self.catalog_names.famous_title)
+        for slot, (i, j) in (("artist", found), ("track", title)):
+            if i < j:
+                a, b = starts[i], starts[j] - 1
+                slots[slot], spans[slot] = norm.original_slice(a, b), norm.span(a, b)
+        return Intent.owned("music.play", slots, 0.5, spans, "catalog:wanted")
 
     def _leading_device(self, norm: Normalized) -> Intent | None:
         """"in the kitchen play some jazz", "bedroom, turn it up": a room or speaker said

@@ -72,6 +72,11 @@ _RADIO_SHOW_FRAMES = (
 _NAMED_ITEMS = ("song ", "track ", "tune ", "album ")
 #: words that present a playlist's name ("my playlist called sunday morning")
 _PLAYLIST_FRAMES = ("playlist called", "playlist named", "playlist titled")
+#: words that present a title ("the song called safe haven")
+_TITLE_FRAMES = tuple(
+    f"{kind} {verb}" for kind in ("song", "track", "tune", "album", "record")
+    for verb in ("called", "named", "titled")
+)
 _FREQUENCY_NAME = re.compile(r"(?:fm |am )?\d+(?:\.\d+)?(?: fm| am)?")
 
 
@@ -211,6 +216,10 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
             item.slots.get("kind") == "audiobook"
             and parser.gazetteers.lookup("AUTHOR", key) is not None  # "some book by stephen king"
         )
+    if slot in ("track", "album") and any(
+        f"{frame} {key}" in text for frame in _TITLE_FRAMES
+    ):  # "the song called safe haven": any words, when a kind word presents them
+        return True
     if slot == "track":  # a one-word title alone may be any word ("today")
         return names.famous_title(key) and (" " in key or "artist" in item.slots) or (
             _title_by(names, item, text)  # "again by lenny kravitz"
