@@ -71,12 +71,18 @@ _CHATTER_AFTER = re.compile(
 _INNER_WAKE = re.compile(r" (?:olly|ollie|alexa|siri|mycroft|bixby|cortana),? (?=\S)")
 #: intents whose rules may read a word of a song title said with its artist and no verb
 _TITLE_WORD_INTENTS = frozenset(("none", "music.like", "music.unlike", "music.volume"))
+#: what may follow a famous title said alone (:meth:`Parser._famous_lead`)
+_TITLE_TAILS = frozenset(
+    ("", "next", "please", "now", "olly", "after this", "after this one", "next please",
+     "after this song", "after the current one")
+)
 #: the most words of a text :meth:`Parser._artist_wanted` reads
 WANTED_MAX_WORDS = 16
 #: words that ask for something to be played, said around an artist's name
 _PLAY_CUES = frozenset("put play playing give spin throw queue".split())
 _WANT_CUES = _PLAY_CUES | frozenset(
-    "need needs needed want wants wanna appreciate maybe try craving crave fancy".split()
+    """need needs needed want wants wanna appreciate maybe try craving crave fancy asking
+    help""".split()
 )
 #: first words of a question
 _QUESTION_FIRST = frozenset(
@@ -87,6 +93,10 @@ _QUESTION_FIRST = frozenset(
 _TASTE_WORDS = frozenset(
     "love loves loved like likes liked hate hates hated adore adores prefer prefers".split()
 )
+#: what someone is to the speaker ("beyonce is my queen")
+_SAID_OF_ARTIST = re.compile(r" (?:is|was|are|were) (?:my|our|the) ")
+#: words that may close a request after the artist ("adele now please")
+_POLITE_TAIL = frozenset("please now olly thanks today tonight".split())
 #: words before an artist that talk about the person ("talk about kanye", "like adele")
 _ABOUT_ARTIST = frozenset(
     "about like than as with meet see saw met call text email marry next new".split()
@@ -110,7 +120,8 @@ _NOT_WANTED = frozenset(
     """tickets ticket concert concerts tour gig show lyrics married marry dating born died
     dead age old news interview movie film documentary biography poster shirt merch video
     videos book books meet photo picture pictures autograph learn lesson lessons sing
-    karaoke cover be become""".split()
+    karaoke cover be become birthday facts fact net worth height rich funeral death
+    wedding married divorce fan fans favourite favorite best ever greatest worst""".split()
 )
 #: parts of a text the chatter split tries, each way (the work stays bounded)
 CHATTER_TRIES = 3
@@ -594,7 +605,9 @@ class Parser:
         if match is None:
             return (
                 self._bare_artist(norm)
-                or (read_verbless(self, norm) if names_content(self, norm.text) else None)
+                or (read_verbless(self, norm) if names_content(self, norm.text) or (
+                    self._famous_lead(norm.text)
+                ) else None)
                 or self._bare_room_last(norm)
                 or self._beside_chatter(norm)
                 or self._described(norm)
@@ -614,6 +627,10 @@ class Parser:
                 "track" in named.slots or "album" in named.slots
             ):
                 return named
+            if self._famous_lead(norm.text, bare=False):  # "blinding lights next"
+                named = read_verbless(self, norm)
+                if named is not None:
+                    return named
         if pattern.intent == "music.volume" and norm.text.endswith(_LOUD_END):
             loud = self._content_said_loud(norm)  # "heavy metal loud", "acdc please loud"
             if loud is not None:
@@ -896,6 +913,19 @@ class Parser:
                              0.6, {"artist": span}, "catalog:artist")
         return found if room is None else self._with_device(norm, found, room.span(1)) or found
 
+    def _famous_lead(self, text: str, bare: bool = True) -> bool:
+        """Whether ``text`` is a famous title of two words or more and a short tail ("next",
+        "please", "after this one"); with ``bare``, a title of three words or more may be
+        the whole text ("rolling in the deep", but not "follow me")."""
+        words = text.split(" ")
+        for j in range(min(len(words), TITLE_WORDS), 1, -1):
+            tail = " ".join(words[j:])
+            if tail in _TITLE_TAILS and (tail or bare and j > 2) and (
+                self.catalog_names.famous_title(" ".join(words[:j]))
+            ):
+                return True
+        return False
+
     def _artist_wanted(self, norm: Normalized) -> Intent | None:
         """"feeling lonely need john legend", "my mum is visiting put frank sinatra on for
         her", "my morning needs billie holiday": a well-known artist (:meth:`_known_artist`)
@@ -904,7 +934,7 @@ class Parser:
         longest such name, the last of equals, is the artist asked for."""
         words = norm.text.split(" ")
         if not 2 <= len(words) <= WANTED_MAX_WORDS or words[0] in _QUESTION_FIRST or (
-            _WANT_CUES.isdisjoint(words) or not _NOT_WANTED.isdisjoint(words)
+            not _NOT_WANTED.isdisjoint(words) or _SAID_OF_ARTIST.search(norm.text)
         ):
             return None
         found: tuple[int, int] | None = None
@@ -915,11 +945,19 @@ class Parser:
                 key = " ".join(words[i : i + n])
                 if self._known_artist(key, listed=True) and (
                     n > 1 or self.gazetteers.lookup("ARTIST", key) is not None
-                ):  # a one-word name only from the list ("next" is a band, and a word)
+                    or self.gazetteers.lookup("ARTIST", "the " + key) is not None
+                ):  # a one-word name only from the list ("beatles"; "next" is a word)
                     found = (i, i + n)
                     break
         if found is None:
             return None
+        if _WANT_CUES.isdisjoint(words):  # no word of wanting: the name opens or ends it
+            first = 1 if words[0] == "olly" else 0
+            last = len(words)
+            while last > found[1] and words[last - 1] in _POLITE_TAIL:
+                last -= 1
+            if found[0] != first and found[1] != last or (found[0] == first and found[1] == last):
+                return None  # but "olly abba my mother is visiting", "kendrick lamar not like us"
         before = words[: found[0]]
         if not _TASTE_WORDS.isdisjoint(before) and _PLAY_CUES.isdisjoint(words):
             return None  # "i want to be like beyonce", "my sister loves adele"

@@ -95,8 +95,10 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
         # the monkees"
     a, b = norm.span(0, len(norm.text))
     item = parser._parse_part(norm, a, b, "play ")
-    if not plays_named(item):
-        return None
+    if not plays_named(item) and not (
+        item.name == "music.queue" and not NAMED_CONTENT.isdisjoint(item.slots)
+    ):
+        return None  # "blinding lights next" queues
     if NAMED_CONTENT.intersection(item.slots) == {"artist"} and item.slots.get("kind") not in (
         "audiobook", "album", "track"  # "some book by stephen king", "the new album of adele"
     ):
@@ -104,7 +106,9 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
     lowered = norm.original.lower()
     covered = [False] * len(lowered)
     for slot, value in item.slots.items():
-        if slot in NAMED_CONTENT and not _known(parser, slot, str(value), item, norm.text):
+        if slot in NAMED_CONTENT and not (
+            slot == "query" and item.slots.get("track") == value  # a queued title
+        ) and not _known(parser, slot, str(value), item, norm.text):
             return None
         if slot in item.spans:
             x, y = item.spans[slot]
