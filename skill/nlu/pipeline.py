@@ -76,6 +76,16 @@ _TITLE_TAILS = frozenset(
     ("", "next", "please", "now", "olly", "after this", "after this one", "next please",
      "after this song", "after the current one")
 )
+#: the most words of a podcast's or book's name read before its kind word
+SHOW_MAX_WORDS = 6
+_SHOW_KIND_WORDS = frozenset(("podcast", "audiobook", "book"))
+#: words no podcast or book name holds, where :meth:`Parser._show_named` stops reading back
+_SHOW_STOP = frozenset(
+    """so some that this my your our his her wants want wanted start started lets let's olly
+    now i me to put play playing listen hear hearing for have get need maybe please is are
+    was am can can't cant sleep could would you it a an any of about like left named called
+    current favourite favorite recent best most over make read rewind episode""".split()
+)
 #: the most words of a text :meth:`Parser._artist_wanted` reads
 WANTED_MAX_WORDS = 16
 #: words that ask for something to be played, said around an artist's name
@@ -655,6 +665,10 @@ class Parser:
                 station = self._station_named(norm)  # "olly radio lbc"
                 if station is not None:
                     return station
+            elif found.slots.get("kind") in ("podcast", "audiobook"):
+                show = self._show_named(norm, str(found.slots["kind"]))
+                if show is not None:  # "long commute so lets start that crime junkie podcast"
+                    return show
             if "kind" not in found.slots:
                 described = self._described(norm)  # "rough day just need some sad music"
                 if described is not None:
@@ -880,6 +894,45 @@ class Parser:
         if first < at and at == len(names) - 1:
             return self._station_part(norm, words[first][1], words[-1][2])
         return None
+
+    def _show_named(self, norm: Normalized, kind: str) -> Intent | None:
+        """"kids bed time so some wow in the world podcast", "can't sleep olly maybe some
+        pride and prejudice audiobook", "my husband wants the joe rogan podcast in the
+        garage": a catch-all read the kind word of a podcast or book and no name. The name
+        is the words right before the last kind word: the longest run of up to
+        :data:`SHOW_MAX_WORDS` that the podcast or book list knows, else the words back to
+        a word no name holds ("so", "some", "wants", "now"). A room said last is the
+        device."""
+        text = norm.text
+        room = self.room_at_end(text)
+        words = text_words(text if room is None else text[: room.start()])
+        names = [w for w, _, _ in words]
+        at = max((i for i, w in enumerate(names) if w in _SHOW_KIND_WORDS), default=-1)
+        if at > 0 and names[at] == "book" and names[at - 1] == "audio":
+            at -= 1  # "the matilda audio book"
+        if at <= 0:
+            return None
+        label = "PODCAST" if kind == "podcast" else "AUDIOBOOK"
+        first = -1
+        for i in range(max(0, at - SHOW_MAX_WORDS), at):
+            if self.gazetteers.lookup(label, " ".join(names[i:at])) is not None:
+                first = i
+                break
+        if first < 0:
+            first = at
+            while first > 0 and at - first < SHOW_MAX_WORDS and names[first - 1] not in _SHOW_STOP:
+                first -= 1
+            if names[first] in ("the", "a"):
+                first += 1
+        if first >= at:
+            return None
+        start, end = words[first][1], words[at - 1][2]
+        span = norm.span(start, end)
+        found = Intent.owned(
+            "music.play", {"query": norm.original_slice(start, end), "kind": kind}, 0.6,
+            {"query": span, "kind": norm.span(words[at][1], words[at][2])}, "show",
+        )
+        return found if room is None else self._with_device(norm, found, room.span(1)) or found
 
     def _station_part(self, norm: Normalized, start: int, end: int) -> Intent | None:
         """:meth:`_station_named`'s reading of ``norm.text[start:end]`` with "play" in
