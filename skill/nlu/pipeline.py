@@ -79,12 +79,17 @@ _TITLE_TAILS = frozenset(
 #: the most words of a podcast's or book's name read before its kind word
 SHOW_MAX_WORDS = 6
 _SHOW_KIND_WORDS = frozenset(("podcast", "audiobook", "book"))
+#: lists of words that describe a podcast or book, or name an app, rather than name it
+_NOT_SHOW_NAMES = ("GENRE", "MOOD", "DECADE", "SERVICE")
 #: words no podcast or book name holds, where :meth:`Parser._show_named` stops reading back
 _SHOW_STOP = frozenset(
     """so some that this my your our his her wants want wanted start started lets let's olly
     now i me to put play playing listen hear hearing for have get need maybe please is are
     was am can can't cant sleep could would you it a an any of about like left named called
-    current favourite favorite recent best most over make read rewind episode""".split()
+    current favourite favorite recent best most over make read rewind episode new newest
+    latest last next previous first good nice great another other different random funny
+    interesting short long whole same usual old daily weekly kids kid children children's
+    childrens bedtime family""".split()
 )
 #: the most words of a text :meth:`Parser._artist_wanted` reads
 WANTED_MAX_WORDS = 16
@@ -926,6 +931,9 @@ class Parser:
                 first += 1
         if first >= at:
             return None
+        said = " ".join(names[first:at])
+        if any(self.gazetteers.lookup(label, said) for label in _NOT_SHOW_NAMES):
+            return None  # "some comedy podcast", "a relaxing audiobook": described, not named
         start, end = words[first][1], words[at - 1][2]
         span = norm.span(start, end)
         found = Intent.owned(
