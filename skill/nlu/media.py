@@ -74,7 +74,12 @@ def _trim(draft: Draft, slot: str) -> None:
         slot in ("track", "query")
         and ("artist" in draft.spans or " by " in text[m.end() :])
         and all(word in _TITLE_LEAD for word in text[: m.end()].split())
-    ) and not draft.parser.catalog_names.opens_with_artist(text.split(" ")):
+    ) and not draft.parser.catalog_names.opens_with_artist(text.split(" ")) and not (
+        slot in ("album", "query") and (
+            draft.parser.catalog_names.album(text) is not None
+            or draft.parser.catalog_names.album("the " + text) is not None
+        )
+    ):  # "the greatest showman" is an album's name
         a += m.end()
     m2 = _TRAILING_SORT.search(draft.norm.text[a:b])
     if m2 and m2.start() > 0:

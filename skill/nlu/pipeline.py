@@ -118,13 +118,13 @@ _ABOUT_ARTIST = frozenset(
 )
 #: words after an artist that say what the person does ("ed sheeran will come to town")
 _ARTIST_DOES = frozenset(
-    """will would is was has had does did can could said says came comes come went lives
-    died are were just""".split()
+    """will is was has had does did can could said says came comes come went lives died are
+    were just""".split()
 )
 #: words that end a title said next to an artist ("beyonce cuff it for my sister")
 _TITLE_STOP = frozenset(
     """for please olly now i she he we they my our and so because put play to of by from
-    about with on in""".split()
+    about with on in would could will is was""".split()
 )
 #: words that are no title by themselves ("put them on", "a bit of")
 _TITLE_GLUE = frozenset("a an the some bit little of them her him it me us up on more".split())
