@@ -79,6 +79,8 @@ _TITLE_TAILS = frozenset(
 #: the most words of a podcast's or book's name read before its kind word
 SHOW_MAX_WORDS = 6
 _SHOW_KIND_WORDS = frozenset(("podcast", "audiobook", "book"))
+#: the lists of shows and books, with the kind each names
+_SHOW_LISTS = (("STATION", "radio"), ("PODCAST", "podcast"), ("AUDIOBOOK", "audiobook"))
 #: lists of words that describe a podcast or book, or name an app, rather than name it
 _NOT_SHOW_NAMES = ("GENRE", "MOOD", "DECADE", "SERVICE")
 #: words no podcast or book name holds, where :meth:`Parser._show_named` stops reading back
@@ -1011,7 +1013,7 @@ class Parser:
                     found = (i, i + n)
                     break
         if found is None:
-            return None
+            return None if _WANT_CUES.isdisjoint(words) else self._show_wanted(norm, words)
         if _WANT_CUES.isdisjoint(words):  # no word of wanting: the name opens or ends it
             first = 1 if words[0] == "olly" else 0
             last = len(words)
@@ -1037,6 +1039,31 @@ class Parser:
                 a, b = starts[i], starts[j] - 1
                 slots[slot], spans[slot] = norm.original_slice(a, b), norm.span(a, b)
         return Intent.owned("music.play", slots, 0.5, spans, "catalog:wanted")
+
+    def _show_wanted(self, norm: Normalized, words: list[str]) -> Intent | None:
+        """"my dad wants the bbc world service on", "my kids want the gruffalo read to them":
+        a station, podcast or book of the lists (two words or more) named among words no
+        grammar read, with a word of wanting (:meth:`_artist_wanted` checked the rest)."""
+        best: tuple[int, int, str] | None = None
+        for i in range(len(words)):
+            for n in range(min(SHOW_MAX_WORDS, len(words) - i), 1, -1):
+                if best is not None and n <= best[1] - best[0]:
+                    break
+                said = " ".join(words[i : i + n])
+                kind = next((
+                    k for label, k in _SHOW_LISTS if self.gazetteers.lookup(label, said)
+                ), None)
+                if kind is not None:
+                    best = (i, i + n, kind)
+                    break
+        if best is None:
+            return None
+        start = sum(len(w) + 1 for w in words[: best[0]])
+        end = start + len(" ".join(words[best[0] : best[1]]))
+        return Intent.owned(
+            "music.play", {"query": norm.original_slice(start, end), "kind": best[2]}, 0.5,
+            {"query": norm.span(start, end)}, "show:wanted",
+        )
 
     def _leading_device(self, norm: Normalized) -> Intent | None:
         """"in the kitchen play some jazz", "bedroom, turn it up": a room or speaker said
