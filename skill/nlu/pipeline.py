@@ -980,11 +980,13 @@ class Parser:
         """Whether ``text`` is a famous title of two words or more and a short tail ("next",
         "please", "after this one"); with ``bare``, a title of three words or more may be
         the whole text ("rolling in the deep", but not "follow me")."""
-        words = text.split(" ")
-        for j in range(min(len(words), TITLE_WORDS), 1, -1):
-            tail = " ".join(words[j:])
-            if tail in _TITLE_TAILS and (tail or bare and j > 2) and (
-                self.catalog_names.famous_title(" ".join(words[:j]))
+        for tail in _TITLE_TAILS:
+            if tail and not text.endswith(" " + tail):
+                continue
+            title = text[: len(text) - len(tail) - 1] if tail else text
+            size = title.count(" ") + 1
+            if 1 < size <= TITLE_WORDS and (tail or bare and size > 2) and (
+                self.catalog_names.famous_title(title)
             ):
                 return True
         return False
@@ -1001,11 +1003,15 @@ class Parser:
         ):
             return None
         found: tuple[int, int] | None = None
+        listed = self.gazetteers.tables.get("ARTIST", {})
+        artists = self.catalog_names.artists
         for i in range(len(words)):
             for n in range(min(4, len(words) - i), 0, -1):
                 if found is not None and n < found[1] - found[0]:
                     break
                 key = " ".join(words[i : i + n])
+                if key not in listed and key.replace("'", "") not in artists:
+                    continue  # the cheap test first: no name of either list
                 if self._known_artist(key, listed=True) and (
                     n > 1 or self.gazetteers.lookup("ARTIST", key) is not None
                     or self.gazetteers.lookup("ARTIST", "the " + key) is not None
@@ -1045,14 +1051,13 @@ class Parser:
         a station, podcast or book of the lists (two words or more) named among words no
         grammar read, with a word of wanting (:meth:`_artist_wanted` checked the rest)."""
         best: tuple[int, int, str] | None = None
+        tables = [(self.gazetteers.tables.get(label, {}), k) for label, k in _SHOW_LISTS]
         for i in range(len(words)):
             for n in range(min(SHOW_MAX_WORDS, len(words) - i), 1, -1):
                 if best is not None and n <= best[1] - best[0]:
                     break
                 said = " ".join(words[i : i + n])
-                kind = next((
-                    k for label, k in _SHOW_LISTS if self.gazetteers.lookup(label, said)
-                ), None)
+                kind = next((k for table, k in tables if said in table), None)
                 if kind is not None:
                     best = (i, i + n, kind)
                     break
