@@ -217,6 +217,54 @@ FLOORS = {
         "none_recall": 0.95,
         "slot_f1": 0.88,
     },
+    "phrasings_ah.jsonl": {
+        "intent_accuracy": 0.95,
+        "none_precision": 0.94,
+        "none_recall": 0.97,
+        "slot_f1": 0.88,
+    },
+    "phrasings_ai.jsonl": {
+        "intent_accuracy": 0.96,
+        "none_precision": 0.96,
+        "none_recall": 0.97,
+        "slot_f1": 0.87,
+    },
+    "phrasings_aj.jsonl": {
+        "intent_accuracy": 0.92,
+        "none_precision": 0.90,
+        "none_recall": 0.97,
+        "slot_f1": 0.80,
+    },
+    "phrasings_ak.jsonl": {
+        "intent_accuracy": 0.97,
+        "none_precision": 0.96,
+        "none_recall": 0.96,
+        "slot_f1": 0.92,
+    },
+    "phrasings_al.jsonl": {
+        "intent_accuracy": 0.95,
+        "none_precision": 0.90,
+        "none_recall": 0.97,
+        "slot_f1": 0.89,
+    },
+    "phrasings_am.jsonl": {
+        "intent_accuracy": 0.93,
+        "none_precision": 0.86,
+        "none_recall": 0.99,
+        "slot_f1": 0.83,
+    },
+    "phrasings_an.jsonl": {
+        "intent_accuracy": 0.96,
+        "none_precision": 0.94,
+        "none_recall": 0.98,
+        "slot_f1": 0.91,
+    },
+    "phrasings_ao.jsonl": {
+        "intent_accuracy": 0.95,
+        "none_precision": 0.95,
+        "none_recall": 0.94,
+        "slot_f1": 0.93,
+    },
 }
 
 
