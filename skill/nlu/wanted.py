@@ -79,12 +79,22 @@ _NOT_WANTED = frozenset(
 
 
 def name_wanted(parser: Parser, norm: Normalized) -> Intent | None:
-    """The artist (or, failing one, the station, podcast or book) the text wants, or None.
-    The longest artist name of the artist list or the catalog, the last of equals, counts;
-    a one-word name only from the list ("beatles"; "next" is a band and a word)."""
-    words = norm.text.split(" ")
+    """The artist (or, failing one, the station, podcast or book) the text wants, or None;
+    a room said last is the device ("... need john legend in the kitchen")."""
+    room = parser.room_at_end(norm.text)
+    found = _wanted(parser, norm, norm.text if room is None else norm.text[: room.start()])
+    if found is None or room is None:
+        return found
+    return parser._with_device(norm, found, room.span(1)) or found
+
+
+def _wanted(parser: Parser, norm: Normalized, text: str) -> Intent | None:
+    """:func:`name_wanted` on ``text``, the start of ``norm.text``. The longest artist name
+    of the artist list or the catalog, the last of equals, counts; a one-word name only
+    from the list ("beatles"; "next" is a band and a word)."""
+    words = text.split(" ")
     if not 2 <= len(words) <= WANTED_MAX_WORDS or words[0] in _QUESTION_FIRST or (
-        not _NOT_WANTED.isdisjoint(words) or _SAID_OF_ARTIST.search(norm.text)
+        not _NOT_WANTED.isdisjoint(words) or _SAID_OF_ARTIST.search(text)
     ):
         return None
     found: tuple[int, int] | None = None
