@@ -33,13 +33,9 @@ VERBS = frozenset(
 )
 #: the most words of a title said before "by" with no verb
 _TITLE_MAX_WORDS = 6
-#: first words that ask a question or give an order: no title starts a text with them
-_ASKING = frozenset(
-    """play put start listen hear turn switch stop pause resume skip set add queue what who
-    how when where why which is are can could will would do does did tell show find search
-    make give let was were has have had should shall i what's whats who's whos where's
-    how's""".split()
-)
+#: first words that ask a question or give an order: no title starts a text with them (the
+#: verbs but those that open titles: "i'm a believer", "it's my life", "this love")
+_ASKING = VERBS - frozenset("i'm im it it's its this that don't dont".split())
 #: words a verbless request may hold besides its names ("some jazz for the dinner")
 _VERBLESS_GLUE = frozenset(
     """some any a an the my of from by in on at to for with please now olly music songs song
