@@ -1002,6 +1002,8 @@ def _known_media(draft: Draft) -> None:
         and "query" in draft.spans
     ):
         _resumed_show(draft)
+    if "query" in draft.spans:
+        _whole_title(draft)
     if draft.slots.get("kind") == "audiobook" and "query" in draft.spans:
         _book_author(draft)
     if "kind" in draft.slots and draft.slots["kind"] not in ("track",):
@@ -1027,6 +1029,19 @@ def _known_media(draft: Draft) -> None:
         return
     if _SHOW_TAIL.search(text) and "kind" not in draft.slots:
         draft.slots["kind"] = "radio"
+
+
+def _whole_title(draft: Draft) -> None:
+    """A known show or book whose first word a pattern read as a pointer takes it back:
+    "this american life latest episode" (the pattern's "this" is the show's)."""
+    a, b = draft.spans["query"]
+    for word in ("this ", "that ", "my "):
+        start = a - len(word)
+        if start >= 0 and draft.norm.text.startswith(word, start) and (
+            _title_kind(draft, draft.norm.text[start:b], bare=False) is not None
+        ):
+            draft.set_text("query", start, b)
+            return
 
 
 def _book_author(draft: Draft) -> None:

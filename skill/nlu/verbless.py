@@ -86,9 +86,11 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
     first, _, rest = norm.text.partition(" ")
     if first in VERBS and not (first in ("this", "that") and rest.startswith(_NAMED_ITEMS)) and (
         parser.catalog_names.split(_without_room(parser, norm.text)) is None
-    ) and (first in _ASKING or not _by_artist(parser, norm.text)):
+    ) and (first in _ASKING or not _by_artist(parser, norm.text)) and (
+        not _show_opens(parser, norm.text)
+    ):
         return None  # but "that song shape of you", "let it be beatles", "i'm a believer by
-        # the monkees"
+        # the monkees", "this american life latest episode"
     a, b = norm.span(0, len(norm.text))
     item = parser._parse_part(norm, a, b, "play ")
     if not plays_named(item) and not (
@@ -173,6 +175,17 @@ def _without_room(parser: Parser, text: str) -> list[str]:
     """The words of ``text`` without a room said last ("... in the kitchen")."""
     room = parser.room_at_end(text)
     return (text if room is None else text[: room.start()]).split(" ")
+
+
+def _show_opens(parser: Parser, text: str) -> bool:
+    """Whether ``text`` opens with a station, podcast or book of the lists (two to five
+    words): "this american life latest episode"."""
+    words = text.split(" ")
+    for n in range(min(5, len(words)), 1, -1):
+        said = " ".join(words[:n])
+        if any(parser.gazetteers.lookup(label, said) for label in _SHOW_LABELS):
+            return True
+    return False
 
 
 def _by_artist(parser: Parser, text: str) -> bool:
