@@ -28,6 +28,7 @@ from skill.nlu.content import (
     text_words,
 )
 from skill.nlu.content import TITLE_LEAD as _TITLE_LEAD
+from skill.nlu.titles import SHOW_TITLE_KINDS
 
 if TYPE_CHECKING:
     from skill.nlu.normalize import Normalized
@@ -968,11 +969,10 @@ _STORY = re.compile(r" (?:story|stories)\b")
 #: words the trimming cuts that may open a famous title ("all i want for christmas is you")
 _TRIMMED_OPENERS = frozenset(("all", "every", "one", "something", "only", "just", "my"))
 _PLAYLIST_WORD = re.compile(r" (?:playlist|play list)\b")
-_KIND_OF_TITLE = {"AUDIOBOOK": "audiobook", "STATION": "radio", "PODCAST": "podcast"}
 
 
 def _title_kind(
-    draft: Draft, text: str, kinds: Mapping[str, str] = _KIND_OF_TITLE, *, bare: bool = True
+    draft: Draft, text: str, kinds: Mapping[str, str] = SHOW_TITLE_KINDS, *, bare: bool = True
 ) -> str | None:
     """The kind of a well-known title in the gazetteers named by ``kinds`` (label -> kind),
     looked up as said and, with ``bare``, without a leading "the"; None when unknown."""

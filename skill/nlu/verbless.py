@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from skill.nlu.models import Intent
-from skill.nlu.titles import MEDIA_KINDS
+from skill.nlu.titles import MEDIA_KINDS, SHOW_TITLE_KINDS
 
 if TYPE_CHECKING:
     from skill.nlu.catalog_names import CatalogNames
@@ -129,10 +129,6 @@ def named_without_verb(item: Intent) -> bool:
     return plays_named(item) and item.source.startswith(("verbless", "catalog"))
 
 
-#: gazetteers of names that say their kind when said alone
-_SHOW_LABELS = ("STATION", "PODCAST", "AUDIOBOOK")
-
-
 def names_content(parser: Parser, text: str) -> bool:
     """A cheap test of whether ``text`` (no grammar matched it) could name something to
     play: a short text with a media word, a genre or decade, an artist next to a title,
@@ -152,7 +148,7 @@ def names_content(parser: Parser, text: str) -> bool:
                 return True
     words = _without_room(parser, text)
     said = " ".join(words)
-    if any(parser.gazetteers.lookup(label, said) for label in _SHOW_LABELS):
+    if any(parser.gazetteers.lookup(label, said) for label in SHOW_TITLE_KINDS):
         return True  # "huberman lab", "wnyc in the kitchen": a show, station or book by name
     names = parser.catalog_names
     for i, word in enumerate(words[1:-1], 1):
@@ -183,7 +179,7 @@ def _show_opens(parser: Parser, text: str) -> bool:
     words = text.split(" ")
     for n in range(min(5, len(words)), 1, -1):
         said = " ".join(words[:n])
-        if any(parser.gazetteers.lookup(label, said) for label in _SHOW_LABELS):
+        if any(parser.gazetteers.lookup(label, said) for label in SHOW_TITLE_KINDS):
             return True
     return False
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from skill.nlu.catalog_names import TITLE_WORDS
 from skill.nlu.models import Intent, SlotValue
+from skill.nlu.titles import SHOW_TITLE_KINDS
 
 if TYPE_CHECKING:
     from skill.nlu.normalize import Normalized
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 WANTED_MAX_WORDS = 16
 #: the most words of a podcast's or book's name (here and before its kind word)
 SHOW_MAX_WORDS = 6
-#: the lists of shows and books, with the kind each names
-_SHOW_LISTS = (("STATION", "radio"), ("PODCAST", "podcast"), ("AUDIOBOOK", "audiobook"))
 #: words that ask for something to be played, said around an artist's name
 _PLAY_CUES = frozenset("put play playing give spin throw queue".split())
 _WANT_CUES = _PLAY_CUES | frozenset(
@@ -145,7 +144,7 @@ def _show_wanted(parser: Parser, norm: Normalized, words: list[str]) -> Intent |
     """"my dad wants the bbc world service on", "my kids want the gruffalo read to them": a
     station, podcast or book of the lists (two words or more, the longest) among the words."""
     best: tuple[int, int, str] | None = None
-    tables = [(parser.gazetteers.tables.get(label, {}), k) for label, k in _SHOW_LISTS]
+    tables = [(parser.gazetteers.tables.get(label, {}), k) for label, k in SHOW_TITLE_KINDS.items()]
     for i in range(len(words)):
         for n in range(min(SHOW_MAX_WORDS, len(words) - i), 1, -1):
             if best is not None and n <= best[1] - best[0]:
