@@ -37,6 +37,8 @@ from pathlib import Path
 
 import yaml
 
+from skill.nlu.entities import LIST_FILES
+
 _LETTER_MAP = {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l", "þ": "th",
                "ð": "d", "ı": "i", "ħ": "h"}  # fmt: skip
 #: symbols standing for a letter when written inside a word (``P!nk``, ``Ke$ha``, ``A$AP``)
@@ -71,9 +73,9 @@ _ROMAN = {"ii": 2, "iii": 3, "iv": 4, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "xi
 ALIASES_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "aliases.yaml"
 #: Spotify's own well-known playlists (the parser's gazetteer, one name a line, # comments)
 SPOTIFY_PLAYLISTS_PATH = ALIASES_PATH.with_name("playlists.txt")
-#: moods and activities (the parser's gazetteer, same format)
+#: moods, occasions and languages: every gazetteer file the parser labels MOOD (same format)
 MOOD_PATHS = tuple(
-    ALIASES_PATH.with_name(name) for name in ("moods.txt", "occasions.txt", "languages.txt")
+    ALIASES_PATH.with_name(name) for name, label in LIST_FILES.items() if label == "MOOD"
 )
 
 
