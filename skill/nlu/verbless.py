@@ -57,7 +57,10 @@ _TRANSPORT_WORDS = frozenset(
     "resume resuming playing rewind again begin continue restart pause next previous".split()
 )
 #: sort words said between a show's name and its kind word ("X latest episode")
-_SORTS = ("latest", "newest", "new", "last", "recent", "most recent", "podcast latest")
+_SORTS = tuple(
+    f"{kind}{sort}" for kind in ("", "podcast ")  # "planet money podcast latest episode"
+    for sort in ("latest", "newest", "new", "last", "recent", "most recent")
+)
 #: how a radio show's name is said next to its kind words ("fresh air on the radio")
 _RADIO_SHOW_FRAMES = (
     "{} on the radio", "{} on radio", "radio show {}", "radio programme {}", "radio program {}",
