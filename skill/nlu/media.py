@@ -215,7 +215,9 @@ _DESCRIPTORS = frozenset(
     preferred current currently today's yesterday's todays yesterdays point time file player
     app list one ones again now next previous good best great nice all only particular some
     day which i heard listen listening playback started start starting where left off it
-    them what whatever episode episodes something anything""".split()
+    them what whatever episode episodes something anything random bookmarked favorited
+    favourited downloaded subscribed saved subscription subscriptions upload uploads uploaded
+    music""".split()
 )
 _QUERY_LEAD = re.compile(
     r"^(?:(?:me|us|some|more|of|about|on|for|into|in to|aloud|out loud|called|named|"
