@@ -60,7 +60,10 @@ _TAIL_COMMAND = re.compile(
     r"|to the previous)|give me|play|put on|put (?:some|the|this|on)|start (?:again|over|from)"
     r"|turn (?:it |the music |the volume |the sound )?(?:up|down)|louder|quieter"
     r"|mute|unmute|shuffle|repeat|more volume|less volume|add (?:this|it)|save (?:this|it)"
-    r"|queue|(?:move|take|send|bring) (?:the|it|this|my))\b)"
+    r"|queue|(?:move|take|send|bring) (?:the|it|this|my)|move on|forward"
+    r"|change (?:the |this )?(?:song|track|music)"
+    r"|(?:i|we) (?:need|want|would like|'d like|would love|'d love) (?:my|our|some|the|a|to hear)"
+    r"|can (?:i|we) (?:have|get))\b)"
 )
 #: where chatter may start after a whole command ("rewind twenty seconds i missed what he said")
 _CHATTER_AFTER = re.compile(
@@ -521,6 +524,9 @@ class Parser:
             if command is not None:
                 return command
             if " " in norm.text:
+                leading = self._leading_device(norm)  # "in the kitchen i want some jazz"
+                if leading is not None:
+                    return leading
                 some = self._some_named(norm)  # "any chance you got some coldplay"
                 if some is not None:
                     return some
@@ -924,6 +930,9 @@ class Parser:
                 r"(?:(?:in|on|at|for) )?(?:the |my |our )?(?P<device>"
                 + trie_regex(phrases)
                 + r"(?: (?:speaker|speakers|tv|echo|display))?) "
+                # "my gym playlist start it": a room's word naming a playlist is no room
+                r"(?!(?:playlist|play list|list|album|mix|songs?|music|radio|station|channel"
+                r"|podcast|audiobook|book|show)\b)"
             )
         text = norm.text
         space = text.find(" ")
