@@ -482,14 +482,18 @@ def _from_artist(draft: Draft, text: str, start: int = 0) -> tuple[int, int] | N
         if m.start() > start and names.type_of(text[m.end() :]) == "artist":
             return m.start(), m.end()
     return None
-#: a time of day or a loudness said after the content ("some jazz today", "hello by adele
-#: tonight", "put on queen loud")
+#: a time of day, a loudness or a wish said after the content ("some jazz today", "hello by
+#: adele tonight", "put on queen loud", "radio paradise instead of this", "a little smooth
+#: radio would help")
 _SAID_AFTER = re.compile(
     r" (?:today|tonight|this (?:morning|evening|afternoon)"
-    r"|(?:(?:really|very|nice and|good and|super) )?(?:loud|loudly))$"
+    r"|(?:(?:really|very|nice and|good and|super) )?(?:loud|loudly)"
+    r"|instead(?: of (?:this|that|it|this one|that one))?"
+    r"|would (?:help|be nice|be great|be good|be lovely|be perfect))$"
 )
 _SAID_AFTER_WORDS = (" today", " tonight", " morning", " evening", " afternoon", " loud",
-                      " loudly")
+                      " loudly", " instead", " this", " that", " it", " one", " help", " nice",
+                      " great", " good", " lovely", " perfect")
 
 
 def _said_after_at(draft: Draft, a: int, b: int) -> int:

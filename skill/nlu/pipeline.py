@@ -48,7 +48,9 @@ MAX_CHARS = 500
 _CLAUSE_JOIN = re.compile(
     r"(?<=\S) (?:(?:and|then|so|and then|and also|but) (?P<command>(?:play|put on|start|skip|pause|"
     r"resume|turn (?:it |the music |the volume |the sound )?(?:up|down)|shuffle|repeat|queue|"
-    r"add this|mute|unmute|next|stop the music)\b)|(?P<command__2>(?:let'?s|lets) (?:have|hear"
+    r"add this|mute|unmute|next|stop the music|(?:i|we) (?:need|want|would like|'d like|would love"
+    r"|'d love) (?:some|to hear|to listen to|a little|a bit of)|can (?:i|we) (?:have|get) some)\b)"
+    r"|(?P<command__2>(?:let'?s|lets) (?:have|hear"
     r"|play|put on|listen to)\b|go (?:back |forward |ahead )?\d|(?:play|put on|put) (?:some|me some"
     r"|us some|something|me something|anything|a bit of|a little)\b))"
 )
@@ -75,6 +77,17 @@ _CHATTER_AFTER = re.compile(
 _INNER_WAKE = re.compile(r" (?:olly|ollie|alexa|siri|mycroft|bixby|cortana),? (?=\S)")
 #: intents whose rules may read a word of a song title said with its artist and no verb
 _TITLE_WORD_INTENTS = frozenset(("none", "music.like", "music.unlike", "music.volume"))
+#: words of wanting before a famous title (:meth:`Parser._title_asked`)
+_WANT_LEAD = re.compile(
+    r"(?:(?:can|could|may) (?:i|we|you) (?:get|have|give me)|how about|what about|i need|we need"
+    r"|i want|we want|i'd like|i would like|give me|maybe|i'd love|i would love)"
+    r"(?P<kind>(?: (?:some|a bit of|a little|the|that))?(?: (?:song|track|tune))?) "
+)
+#: and after it
+_WANT_AFTER = re.compile(
+    r" (?:i need it|i want it|is what i need|is what i want|is what we need|would be nice"
+    r"|would be great|would be good|would help|for me)$"
+)
 #: what may follow a famous title said alone (:meth:`Parser._famous_lead`)
 _TITLE_TAILS = frozenset(
     ("", "next", "please", "now", "olly", "after this", "after this one", "next please",
@@ -282,7 +295,7 @@ _WRAPPED = re.compile(
 #: a reason said after a command ("... so i can relax", "... while i cook", "... for the drive")
 _REASON = re.compile(
     r" (?:so(?: that)? (?:i|we|you|it|everyone)|because|cause|cuz|since (?:i|we|it)"
-    r"|while (?:i|we|you)|as (?:i|we)|for (?:the|my|our|a) (?:drive|ride|road trip|trip|party"
+    r"|while (?:i|we|you)(?:'m|'re)?|as (?:i|we)(?:'m|'re)?|for (?:the|my|our|a) (?:drive|ride|road trip|trip|party"
     r"|workout|run|walk|commute|dinner|morning|night|evening|weekend|kids|baby)|for (?:dinner"
     r"|lunch|breakfast|cleaning|cooking|studying|sleeping|working|running|work|school|sleep|bed"
     r"|bedtime)"
@@ -300,7 +313,8 @@ _REASON = re.compile(
     r"|i (?:can't|cant|cannot) sleep|i want to (?:relax|dance|sleep|chill)"
     r"|i need (?:some )?(?:motivation|energy)|for (?:me|us) to (?:relax|sleep|chill|dance|study"
     r"|focus|work|calm down)"
-    r"|for a (?:bit|moment|minute|second|while)|for the (?:traffic|news))(?= |$)"
+    r"|for a (?:bit|moment|minute|second|while)|for the (?:traffic|news)"
+    r"|would (?:help|be nice|be great|be good|be lovely|be perfect)$)(?= |$)"
     r"|(?: to| for) (?:my|the|our) (?:kid|kids|son|daughter|children|child|baby|boy|girl|wife"
     r"|husband|family|little one|guests)$"
 )
@@ -308,11 +322,11 @@ _REASON = re.compile(
 _STATION_STOP = frozenset(
     """on play put start turn switch hear listen to the a my some and i want please olly
     from of in set make get have like love is it any for go edit mix version song fine
-    station with""".split()
+    station with little bit more maybe""".split()
 )
 #: words between the radio word and the station's name ("make the radio go to X")
 _STATION_LINK = frozenset(
-    "go to play switch tune on the station channel show programme program called named".split()
+    "go to play switch tune on the station channel show programme program called named maybe".split()
 )
 #: a room or device said last ("... in the kitchen", "... on the tv"), group 1 the name
 _ROOM_END = re.compile(
@@ -552,6 +566,7 @@ class Parser:
                 or self._bare_room_last(norm)
                 or self._beside_chatter(norm)
                 or self._described(norm)
+                or self._title_asked(norm)
                 or name_wanted(self, norm)
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
@@ -572,6 +587,9 @@ class Parser:
                 named = read_verbless(self, norm)
                 if named is not None:
                     return named
+            asked = self._title_asked(norm)  # "can i get the song blinding lights"
+            if asked is not None:
+                return asked
         if pattern.intent == "music.volume" and norm.text.endswith(_LOUD_END):
             loud = self._content_said_loud(norm)  # "heavy metal loud", "acdc please loud"
             if loud is not None:
@@ -899,6 +917,36 @@ class Parser:
         found = Intent.owned("music.play", {"artist": norm.original_slice(start, end)},
                              0.6, {"artist": span}, "catalog:artist")
         return found if room is None else self._with_device(norm, found, room.span(1)) or found
+
+    def _title_asked(self, norm: Normalized) -> Intent | None:
+        """"can i get the song blinding lights", "how about some rihanna umbrella", "cruel
+        summer by taylor swift is what i need": a famous title (with its artist, or by one)
+        asked for with words of wanting before or after it, that an out-of-domain, like or
+        volume rule read a word of. The title is parsed with "play" in front."""
+        text = norm.text
+        lead = _WANT_LEAD.match(text)
+        start = lead.end() if lead is not None else 0
+        want = _WANT_AFTER.search(text, start)
+        end = want.start() if want is not None else len(text)
+        if (lead is None and want is None) or end <= start:
+            return None
+        said = text[start:end]
+        if not (
+            self._famous_lead(said)
+            or " " in said and self.catalog_names.famous_title(said)
+            or artist_and_title(self, said)
+            or self.titles.by_famous_artist("play " + said) is not None
+        ):
+            return None
+        # "the song" stays with the title: it says the kind
+        a, _ = norm.span(lead.start("kind") + 1, lead.end()) if lead and lead.group("kind") else (
+            norm.span(start, start + 1)
+        )
+        _, b = norm.span(end - 1, end)
+        part = self._parse_part(norm, a, b, "play ")
+        if part.name != "music.play" or not {"track", "query"}.intersection(part.slots):
+            return None
+        return dataclasses.replace(part, confidence=part.confidence * 0.8)
 
     def _famous_lead(self, text: str, bare: bool = True) -> bool:
         """Whether ``text`` is a famous title of two words or more and a short tail ("next",
