@@ -62,6 +62,8 @@ COMMON_WORD_TITLES = 20
 _SPLIT_EDGES = frozenset("a an the by of and to in on for my with from".split())
 #: a name after the cut may start with "the" ("pink floyd | the wall")
 _SPLIT_EDGES_AFTER = _SPLIT_EDGES - {"the"}
+#: words that open a request, not an artist's name heard wrong ("maybe some taylor swift")
+_NOT_HEARD_FIRST = frozenset("maybe some any more just please play put i we me want need".split())
 
 
 def name_key(text: str) -> str:
@@ -319,6 +321,8 @@ class CatalogNames:
         :data:`MISHEARD_SIMILARITY`) and be one to :data:`MISHEARD_ARTIST_WORDS` words; the
         most popular title wins. None when no such reading exists."""
         best: Split | None = None
+        if not words or words[0] in _NOT_HEARD_FIRST:
+            return None
         for cut in range(1, min(len(words), MISHEARD_ARTIST_WORDS + 1)):
             if words[cut - 1] in _SPLIT_EDGES or words[cut] in _SPLIT_EDGES_AFTER:
                 continue

@@ -282,6 +282,8 @@ class Normalizer:
     ) -> tuple[list[Token], list[str]]:
         """(tokens, their words) without wake words and fillers."""
         if not keep_inner and not self._anywhere.isdisjoint(words):
+            if "like" in words:
+                tokens = _hesitant_likes(tokens, words, self._anywhere)
             tokens = [t for t in tokens if t.text not in self._anywhere]
             words = [t.text for t in tokens]
         lo, hi = 0, len(tokens)
@@ -354,6 +356,22 @@ class Normalizer:
         set_tail(norm, tail)
         set_inner(norm, inner)
         return norm
+
+
+#: the words before a "like" that make it the verb ("i like uh this one")
+_LIKE_SUBJECTS = frozenset("i we you they he she really would 'd i'd we'd you'd to do don't".split())
+
+
+def _hesitant_likes(tokens: list[Token], words: list[str], hesitations: frozenset[str]) -> list[Token]:
+    """``tokens`` without a "like" said next to a hesitation ("like uh i wanna the radio",
+    "olly uh like the podcast"), unless a subject makes it the verb ("i like uh this one")."""
+    last = len(words) - 1
+    return [
+        t for i, t in enumerate(tokens)
+        if words[i] != "like" or (i > 0 and words[i - 1] in _LIKE_SUBJECTS) or not (
+            (i > 0 and words[i - 1] in hesitations) or (i < last and words[i + 1] in hesitations)
+        )
+    ]
 
 
 #: the slot descriptors of Normalized's fields, in field order (normalize's hot path)

@@ -561,7 +561,7 @@ class Parser:
             return (
                 self._bare_artist(norm)
                 or (read_verbless(self, norm) if names_content(self, norm.text) or (
-                    self._famous_lead(norm.text)
+                    self._famous_lead(norm.text) or artist_and_title(self, norm.text)
                 ) else None)
                 or self._bare_room_last(norm)
                 or self._beside_chatter(norm)

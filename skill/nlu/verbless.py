@@ -162,12 +162,16 @@ def names_content(parser: Parser, text: str) -> bool:
 
 def artist_and_title(parser: Parser, text: str) -> bool:
     """Whether ``text`` (a room said last left out) is an artist next to one of their
-    titles: "the weeknd blinding lights in the living room", which holds a home word. A text
+    titles: "the weeknd blinding lights in the living room", which holds a home word, or
+    "ed sharon shape of you", an artist heard wrong. A text
     that opens with a verb or a question word, or runs long, is no such pair (and skips the
     catalog lookups)."""
     if text.count(" ") > 9 or text.split(" ", 1)[0] in VERBS:
         return False
-    return parser.catalog_names.split(_without_room(parser, text)) is not None
+    words = _without_room(parser, text)
+    names = parser.catalog_names
+    # "ed sharon shape of you": the artist heard wrong before the title
+    return names.split(words) is not None or names.split_on_title(words) is not None
 
 
 def _without_room(parser: Parser, text: str) -> list[str]:
@@ -210,6 +214,16 @@ def _title_by(names: CatalogNames, item: Intent, text: str) -> bool:
     )
 
 
+def _heard_wrong(parser: Parser, artist: str, item: Intent) -> bool:
+    """Whether ``artist`` (normalised) is the title's own artist heard wrong ("ed sharon |
+    shape of you"): the catalog's split on the title reads the two names."""
+    track = item.slots.get("track")
+    if not isinstance(track, str):
+        return False
+    words = [*artist.split(" "), *parser.normalizer.normalize(track).text.split(" ")]
+    return parser.catalog_names.split_on_title(words) is not None
+
+
 def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bool:
     """Whether a name read from a verbless text is one the lists know (a genre or year
     is always read from a list; a station, podcast or book by its list or its kind word)."""
@@ -227,7 +241,7 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
         return bool(known) or _title_by(names, item, text) or (
             item.slots.get("kind") == "audiobook"
             and parser.gazetteers.lookup("AUTHOR", key) is not None  # "some book by stephen king"
-        )
+        ) or _heard_wrong(parser, key, item)
     if slot in ("track", "album") and any(
         f"{frame} {key}" in text for frame in _TITLE_FRAMES
     ):  # "the song called safe haven": any words, when a kind word presents them
