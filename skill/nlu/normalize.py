@@ -294,6 +294,8 @@ class Normalizer:
                 if lo + len(phrase) < hi and tuple(words[lo : lo + len(phrase)]) == phrase:
                     if words[lo + len(phrase)] == "by":
                         break  # "hello by adele": a title said with its artist
+                    if phrase in _HOLD and words[lo + len(phrase)] in _HELD:
+                        break  # "hold on the music": a pause, not a pause before a command
                     lo += len(phrase)
                     changed = True
                     break
@@ -358,6 +360,10 @@ class Normalizer:
         return norm
 
 
+#: fillers of a pause before a command ("hold on play the next one") that are the pause
+#: itself before what is held ("hold on the music", "hang on this song")
+_HOLD = frozenset((("hold", "on"), ("hang", "on")))
+_HELD = frozenset("the it music everything playback my".split())
 #: the words before a "like" that make it the verb ("i like uh this one")
 _LIKE_SUBJECTS = frozenset("i we you they he she really would 'd i'd we'd you'd to do don't".split())
 

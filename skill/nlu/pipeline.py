@@ -59,7 +59,7 @@ _CLAUSE_JOIN = re.compile(
 _TAIL_COMMAND = re.compile(
     r" (?=(?:skip|pause|halt|stop (?:the|this|it|playing)|resume|continue|rewind|fast forward"
     r"|go (?:back|forward|ahead|to the next"
-    r"|to the previous)|give me|play|put on|put (?:some|the|this|on)|start (?:again|over|from)"
+    r"|to the previous)|give (?:me|other|another)|play|put on|put (?:some|the|this|on)|start (?:again|over|from)"
     r"|turn (?:it |the music |the volume |the sound )?(?:up|down)|louder|quieter"
     r"|mute|unmute|shuffle|repeat|more volume|less volume|add (?:this|it)|save (?:this|it)"
     r"|queue|(?:move|take|send|bring) (?:the|it|this|my)|move on|forward"
