@@ -130,10 +130,19 @@ _VERB_LAST = re.compile(
     r"(?P<item>.+?),? (?:(?:so |and |now |just )?(?:can you |could you |would you |please )?)"
     r"(?:(?P<verb>play|put on|put|start|queue|queue up|throw on|throw|read)"
     r" (?:it|that|this|them|those)(?: on)?(?: for me| to me| to us| now| please| next)?"
-    r"|(?:make it|let it) play(?: now| please)?|(?P<bare>play)|(?P<on>(?:switch |turn )?on))"
+    r"|(?:make it|let it) play(?: now| please)?|(?P<bare>play)|(?P<on>(?:switch |turn )?on)"
+    # "podcast the daily put", "the book pride and prejudice you read for me", "radio virgin
+    # olly start", "the podcast stuff you should know i want hear now"
+    r"|(?:you )?(?P<bare__2>put on|put|start|open|continue|tune|read)(?: for me| for us| it| now)?"
+    r"|(?<! what)(?P<want>i (?:want|wanna)(?: to)?(?: hear| listen| listen to)?(?: it| now)?))"
 )
+#: a verb alone after the assistant's name ("podcast of call her daddy olly you play")
+_VERB_ONLY = re.compile(r"(?:you |please )?(?:play|put|put on|start|open|continue|read|tune)"
+                        r"(?: (?:it|for me|now|please))*")
 _VERB_LAST_ENDS = (
-    " it", " that", " this", " them", " those", " on", " me", " now", " next", " play", " please"
+    " it", " that", " this", " them", " those", " on", " me", " now", " next", " play", " please",
+    " put", " start", " open", " continue", " tune", " read", " want", " wanna", " hear", " listen",
+    " us",
 )
 #: a room named for a person at the end of a command ("... in jacob's room")
 _NAMED_ROOM = re.compile(
@@ -529,7 +538,8 @@ class Parser:
             match.pattern.priority < CATCH_ALL_PRIORITY
         ):  # "i'm cooking dinner so play some jazz": only a catch-all read the whole
             woken = _INNER_WAKE.search(norm.text)
-            if woken is not None:  # "i'm bored olly podcast about history": what follows
+            if woken is not None and not _VERB_ONLY.fullmatch(norm.text, woken.end()):
+                # "i'm bored olly podcast about history": what follows (not "... olly you play")
                 start, _ = norm.span(woken.end(), woken.end() + 1)
                 after = self._parse_part(norm, start, len(norm.original))
                 if after.name != "none":
@@ -1162,18 +1172,26 @@ class Parser:
         if found is None:
             return None
         words = found.group("item").split(" ")
-        if found.group("bare") and (len(words) > 6 or MEDIA_CUES.isdisjoint(words)):
+        late = found.group("bare__2") or found.group("want")  # "put", "start", "i want"
+        bare = found.group("bare") or late
+        if bare and (
+            len(words) > (8 if late else 6)
+            or late and len(words) < 2  # "audio start"
+            or MEDIA_CUES.isdisjoint(words) and not (late and names_content(self, found["item"]))
+        ):
             return None  # "come out and play": a title; "book the alchemist play" names a book
-        if (found.group("on") or found.group("bare")) and words[0] in VERBS:
+        if (found.group("on") or bare) and words[0] in VERBS:
             return None  # "what album is dean town on": a question
         if found.group("on") == "on" and len(words) > 4:
             return None  # "find the best rock station near my location and turn it on"
         a, b = norm.span(0, found.end("item"))
-        verb = found.group("verb") or ""
+        verb = found.group("verb") or found.group("bare__2") or ""
         verb = "queue " if verb.startswith("queue") else "read " if verb == "read" else "play "
         item = self._parse_part(norm, a, b, verb)
         if item.name not in _PLAY_OR_QUEUE or not item.slots:
             return None
+        if late and item.slots.get("kind") in MEDIA_KINDS and "query" not in item.slots:
+            return None  # "the shining audio book stephen king start": the show's name is lost
         if found.group("on") and item.slots.get("kind") not in MEDIA_KINDS and not (
             TYPED_CONTENT.intersection(item.slots)
         ):
