@@ -468,19 +468,33 @@ def refine_queue(draft: Draft) -> None:
         return
     # "after this play hello from adele", "payphone maroon five": a title and its artist
     _title_and_artist(draft)
-    draft.set_text("track", *draft.spans["query"])
+    if draft.spans["query"] != draft.spans.get("artist"):  # not "something of the weekend"
+        draft.set_text("track", *draft.spans["query"])
 
 
-_FROM_WORD = re.compile(r" from ")
+_FROM_WORD = re.compile(r" (?:from|of) ")
 
 
 def _from_artist(draft: Draft, text: str, start: int = 0) -> tuple[int, int] | None:
-    """Where " from " starts and where the artist after it starts, when ``text[start:]``
-    names a title "from" a known artist ("hello from adele"), else None."""
+    """Where " from " (or " of ") starts and where the artist after it starts, when
+    ``text[start:]`` names a title "from" a known artist ("hello from adele"), "of" a famous
+    one ("yellow of coldplay"), or "of" the title's own artist heard wrong ("levitating of
+    dua leepa"), else None."""
     names = draft.parser.catalog_names
     for m in _FROM_WORD.finditer(text, start):
-        if m.start() > start and names.type_of(text[m.end() :]) == "artist":
-            return m.start(), m.end()
+        if m.start() <= start:
+            continue
+        artist = text[m.end() :]
+        if text[m.start() + 1] == "f":
+            if names.type_of(artist) == "artist":
+                return m.start(), m.end()
+        else:
+            heard = artist.split(" ")
+            split = names.split_on_title([*heard, *text[start : m.start()].split(" ")])
+            if names.famous_artist_said(artist) or (
+                split is not None and split.artist == (0, len(heard))
+            ):
+                return m.start(), m.end()
     return None
 #: a time of day, a loudness or a wish said after the content ("some jazz today", "hello by
 #: adele tonight", "put on queen loud", "radio paradise instead of this", "a little smooth
@@ -526,7 +540,10 @@ _GENERIC_ITEMS = frozenset(
 
 
 _OWNER = re.compile(r"^(?:[a-z0-9]+(?: [a-z0-9]+)?'s )(?=\S)")
-_CALLED = re.compile(r"(?:playlist|play list|list) (?:called|named|titled|entitled) ")
+_CALLED = re.compile(
+    r"(?:playlist|play list) (?:(?:called|named|titled|entitled) )?"
+    r"|list (?:called|named|titled|entitled) "
+)
 _LIST_WORD = re.compile(r" (?:playlist|play list|list)$")
 #: an item's kind word said before its name in a playlist add
 _ITEM_KINDS = {"song": "track", "track": "track", "tune": "track", "album": "album"}
@@ -603,7 +620,7 @@ def refine_playlist(draft: Draft) -> None:
         text = draft.norm.text[a:b]
         named = _CALLED.match(text)
         if named and named.end() < len(text):
-            a += named.end()  # "michele's playlist called 88 keys"
+            a += named.end()  # "michele's playlist called 88 keys", "in playlist gym"
             text = draft.norm.text[a:b]
         m2 = _LIST_WORD.search(text)
         if m2 and m2.start() > 0:
@@ -690,7 +707,9 @@ def _title_and_artist(draft: Draft) -> None:
     cut = _from_artist(draft, text)
     if cut is not None:
         draft.set_text("artist", a + cut[1], b)
-        draft.set_text("query", a, a + cut[0])
+        # "something of the weekend": the artist is the item
+        generic = text[: cut[0]] in _GENERIC_ITEMS
+        draft.set_text("query", *((a + cut[1], b) if generic else (a, a + cut[0])))
         return
     halves = split_artist_title(text_words(draft.norm.text), (a, b), names, "track")
     if halves is not None:
@@ -930,8 +949,9 @@ def _catalog_name(draft: Draft) -> None:
         del draft.slots["kind"]
         draft.set_text("query", a, story.end())
         a, b = draft.spans["query"]
-    if "kind" in draft.slots:
-        return
+    kind = draft.slots.get("kind")
+    if kind is not None and not (named == ["artist"] and kind in ("track", "album")):
+        return  # but "song of miley cyrus flowers", "album of sabrina carpenter short and sweet"
     if named == ["query"] and draft.norm.text.endswith(" my ", 0, a):
         return  # "play my road trip": the user's own thing, of any kind, not the famous song
     if named == ["query"] and _MUSIC_AFTER.match(draft.norm.text, b):
@@ -964,10 +984,10 @@ def _catalog_name(draft: Draft) -> None:
         split = names.split([word for word, _, _ in words])
         if split is None or split.title[0] != 0:
             return
-    if split is None:
+    if split is None or kind is not None and split.artist[0] != 0:
         return
     draft.drop(named[0])
-    for slot, (i, j) in (("artist", split.artist), (split.slot, split.title)):
+    for slot, (i, j) in (("artist", split.artist), (kind or split.slot, split.title)):
         draft.set_text(slot, a + words[i][1], a + words[j - 1][2])
 
 

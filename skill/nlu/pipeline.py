@@ -83,6 +83,8 @@ _WANT_LEAD = re.compile(
     r"|i want|we want|i'd like|i would like|give me|maybe|i'd love|i would love)"
     r"(?P<kind>(?: (?:some|a bit of|a little|the|that))?(?: (?:song|track|tune))?) "
 )
+#: a kind word alone before it ("the song blinding lights")
+_KIND_LEAD = re.compile(r"(?:the |this |that )?(?:song|track|tune) ")
 #: and after it
 _WANT_AFTER = re.compile(
     r" (?:i need it|i want it|is what i need|is what i want|is what we need|would be nice"
@@ -930,15 +932,17 @@ class Parser:
 
     def _title_asked(self, norm: Normalized) -> Intent | None:
         """"can i get the song blinding lights", "how about some rihanna umbrella", "cruel
-        summer by taylor swift is what i need": a famous title (with its artist, or by one)
-        asked for with words of wanting before or after it, that an out-of-domain, like or
-        volume rule read a word of. The title is parsed with "play" in front."""
+        summer by taylor swift is what i need", "the song blinding lights": a famous title
+        (with its artist, or by one) asked for with words of wanting or a kind word before it,
+        or words of wanting after it, that an out-of-domain, like or volume rule read a word
+        of. The title is parsed with "play" in front."""
         text = norm.text
         lead = _WANT_LEAD.match(text)
-        start = lead.end() if lead is not None else 0
+        kind = _KIND_LEAD.match(text) if lead is None else None  # "the song blinding lights"
+        start = lead.end() if lead is not None else kind.end() if kind is not None else 0
         want = _WANT_AFTER.search(text, start)
         end = want.start() if want is not None else len(text)
-        if (lead is None and want is None) or end <= start:
+        if (lead is None and kind is None and want is None) or end <= start:
             return None
         said = text[start:end]
         if not (
@@ -949,9 +953,10 @@ class Parser:
         ):
             return None
         # "the song" stays with the title: it says the kind
-        a, _ = norm.span(lead.start("kind") + 1, lead.end()) if lead and lead.group("kind") else (
-            norm.span(start, start + 1)
-        )
+        if lead is not None and lead.group("kind"):
+            a, _ = norm.span(lead.start("kind") + 1, lead.end())
+        else:
+            a, _ = norm.span(0 if kind is not None else start, start + 1)
         _, b = norm.span(end - 1, end)
         part = self._parse_part(norm, a, b, "play ")
         if part.name != "music.play" or not {"track", "query"}.intersection(part.slots):
