@@ -83,6 +83,13 @@ _WANT_LEAD = re.compile(
     r"|i want|we want|i'd like|i would like|give me|maybe|i'd love|i would love)"
     r"(?P<kind>(?: (?:some|a bit of|a little|the|that))?(?: (?:song|track|tune))?) "
 )
+#: someone else wanting something (:meth:`Parser._for_someone`)
+_SOMEONE_WANTS = re.compile(
+    r"(?:(?:my|the|our|his|her) (?:[a-z]+ )?[a-z]+|grandma|grandpa|granny|mom|mum|dad|mommy"
+    r"|daddy) (?:wants?|would like|would love|asks? for|is asking for"
+    r"|are asking for|keeps? asking for|needs?|likes? to hear|loves? to hear)"
+    r"(?: to (?:hear|listen to|listen))? "
+)
 #: a kind word alone before it ("the song blinding lights")
 _KIND_LEAD = re.compile(r"(?:the |this |that )?(?:song|track|tune) ")
 #: and after it
@@ -326,6 +333,7 @@ _REASON = re.compile(
     r"|focus|work|calm down)"
     r"|for a (?:bit|moment|minute|second|while)|for the (?:traffic|news)"
     r"|would (?:help|be nice|be great|be good|be lovely|be perfect)$)(?= |$)"
+    r"|for (?:my|our|the) \S+'s (?:birthday|party|wedding)(?= |$)"
     r"|(?: to| for) (?:my|the|our) (?:kid|kids|son|daughter|children|child|baby|boy|girl|wife"
     r"|husband|family|little one|guests)$"
 )
@@ -553,6 +561,9 @@ class Parser:
                 leading = self._leading_device(norm)  # "in the kitchen i want some jazz"
                 if leading is not None:
                     return leading
+                wished = self._for_someone(norm)  # "my dad wants songs of elvis"
+                if wished is not None:
+                    return wished
                 some = self._some_named(norm)  # "any chance you got some coldplay"
                 if some is not None:
                     return some
@@ -638,6 +649,36 @@ class Parser:
             if room_said is not None:  # "radio in the bedroom", "music on the kitchen speaker"
                 return self._with_device(norm, found, room_said.span(1)) or found
         return found
+
+    def _for_someone(self, norm: Normalized) -> Intent | None:
+        """"my dad wants songs of elvis", "the kids keep asking for baby shark", "grandma
+        would like to listen agatha christie book": what someone else wants, said as a
+        statement. The wanted thing is parsed with "play" in front; it answers when it names
+        a known name or a genre (a show or book is left to the show readers)."""
+        found = _SOMEONE_WANTS.match(norm.text)
+        if found is None or found.end() >= len(norm.text):
+            return None
+        start, _ = norm.span(found.end(), found.end() + 1)
+        end = len(norm.original)
+        last = _VERB_LAST.fullmatch(norm.text, found.end())
+        if last is not None:  # "my mom wants to hear some dean martin play that"
+            _, end = norm.span(last.end("item") - 1, last.end("item"))
+        part = self._parse_part(norm, start, end, "play ")
+        if part.name != "music.play" or part.slots.get("kind") in MEDIA_KINDS:
+            return None  # a show or book is the show readers' ("... the matilda audio book")
+        slots = part.slots
+        query = slots.get("query")
+        artist = slots.get("artist")
+        if not (
+            TYPED_CONTENT.intersection(slots) - {"artist"}
+            or isinstance(artist, str) and self._known_artist(
+                self.normalizer.normalize(artist).text, listed=True
+            )
+            or isinstance(query, str)
+            and self.catalog_names.famous_title(self.normalizer.normalize(query).text)
+        ):
+            return None
+        return dataclasses.replace(part, confidence=part.confidence * 0.8)
 
     def _some_named(self, norm: Normalized) -> Intent | None:
         """"is there any chance of some jazz", "olly hit me with some drake", "what about a
@@ -885,12 +926,15 @@ class Parser:
                 first -= 1
             if names[first] in ("the", "a"):
                 first += 1
-        if first >= at:
+        last = at
+        if names[last - 1] == "the" and last - 1 > first:
+            last -= 1  # "my wife asks for hardcore history the podcast"
+        if first >= last:
             return None
-        said = " ".join(names[first:at])
+        said = " ".join(names[first:last])
         if any(self.gazetteers.lookup(label, said) for label in _NOT_SHOW_NAMES):
             return None  # "some comedy podcast", "a relaxing audiobook": described, not named
-        start, end = words[first][1], words[at - 1][2]
+        start, end = words[first][1], words[last - 1][2]
         span = norm.span(start, end)
         found = Intent.owned(
             "music.play", {"query": norm.original_slice(start, end), "kind": kind}, 0.6,
