@@ -540,6 +540,8 @@ _GENERIC_ITEMS = frozenset(
 
 
 _OWNER = re.compile(r"^(?:[a-z0-9]+(?: [a-z0-9]+)?'s )(?=\S)")
+#: the user's liked songs named as a playlist
+_LIKED = frozenset(("liked", "liked songs", "likes", "favorites", "favourites", "loved songs"))
 _CALLED = re.compile(
     r"(?:playlist|play list) (?:(?:called|named|titled|entitled) )?"
     r"|list (?:called|named|titled|entitled) "
@@ -629,6 +631,10 @@ def refine_playlist(draft: Draft) -> None:
             draft.drop("playlist")  # "add hello to my playlist": which one is not said
         else:
             draft.set_text("playlist", a, b)
+    if draft.intent == "playlist.add_current" and draft.slots.get("playlist") in _LIKED:
+        draft.intent = "music.like"  # "put this song in liked": the user's liked songs
+        draft.drop("playlist")
+        return
     if "query" in draft.spans:
         a, b = draft.spans["query"]
         text = draft.norm.text[a:b]

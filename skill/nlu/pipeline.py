@@ -991,7 +991,8 @@ class Parser:
         said = text[start:end]
         if not (
             self._famous_lead(said)
-            or " " in said and self.catalog_names.famous_title(said)
+            # one word only after a kind word: "that song espresso"
+            or (" " in said or kind is not None) and self.catalog_names.famous_title(said)
             or artist_and_title(self, said)
             or self.titles.by_famous_artist("play " + said) is not None
         ):
