@@ -525,7 +525,8 @@ def _said_after_at(draft: Draft, a: int, b: int) -> int:
 
 _QUEUE_NOISE = re.compile(
     r"(?:up )?(?P<item>.+?)"
-    r"(?: (?:ready to play|ready|to play|to be played|to play next|after|afterwards|later))?"
+    r"(?: (?:ready to play|ready|to play|to be played|to play next|after|afterwards|later|lined"
+    r"|in line|put it in line|put it))?"
 )
 _QUEUE_EPISODE = re.compile(
     r"(?:the )?(?:next |latest |last |new |newest |most recent )?episode (?:of|from) (.+)"

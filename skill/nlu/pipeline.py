@@ -185,7 +185,8 @@ _MUSIC_REQUESTS = frozenset(("music.play", "music.queue", "playlist.add"))
 #: intents a famous title asked for with a request verb wins over (a word of the title read
 #: as out of domain, a volume or a transport command)
 _TITLE_OVER = frozenset(
-    ("none", "music.volume", "music.next", "music.previous", "music.pause", "music.seek")
+    ("none", "music.volume", "music.next", "music.previous", "music.pause", "music.seek",
+     "playlist.add")  # "put rolling in the deep": no playlist "the deep"
 )
 #: the slots _draft converts from the matched text; every other slot takes the original text
 _CONVERTED_SLOTS = frozenset(
@@ -335,6 +336,7 @@ _REASON = re.compile(
     r"|would (?:help|be nice|be great|be good|be lovely|be perfect)$)(?= |$)"
     r"|for (?:my|our|the) \S+'s (?:birthday|party|wedding)(?= |$)"
     r"|(?: to| for) (?:my|the|our) (?:kid|kids|son|daughter|children|child|baby|boy|girl|wife"
+    r"|mother|father|mom|mum|dad|grandma|grandpa|grandmother|grandfather|parents|friends|guest"
     r"|husband|family|little one|guests)$"
 )
 #: words a station's name said before "radio" does not hold ("turn on npr radio")
