@@ -1353,8 +1353,22 @@ def refine_content(draft: Draft) -> None:
     _media_tail(draft)
 
 
+def refine_lyric(draft: Draft) -> None:
+    """A song named by its words: the words are the search, not re-read, except a known
+    artist named last ("the one that goes cruel summer from taylor swift")."""
+    if "track" not in draft.spans:
+        return
+    a, b = draft.spans["track"]
+    text = draft.norm.text[a:b]
+    cut = _known_artist_by(draft, text) or _from_artist(draft, text)
+    if cut is not None and 0 < cut[0] and cut[1] < len(text):
+        draft.set_text("artist", a + cut[1], b)
+        draft.set_text("track", a, a + cut[0])
+
+
 REFINERS: dict[str, Callable[[Draft], None]] = {
     "content": refine_content,
+    "lyric": refine_lyric,
     "media": refine_media,
     "playlist": refine_playlist,
     "queue": refine_queue,
