@@ -38,6 +38,7 @@ from skill.nlu.verbless import (
     names_content,
     plays_named,
     read_verbless,
+    show_opens,
 )
 from skill.nlu.wanted import SHOW_MAX_WORDS, name_wanted
 from skill.nlu.yamlio import load_yaml
@@ -615,6 +616,12 @@ class Parser:
             asked = self._title_asked(norm)  # "can i get the song blinding lights"
             if asked is not None:
                 return asked
+            if pattern.intent == "none" and show_opens(self, norm.text):
+                named = read_verbless(self, norm)  # "where the crawdads sing audiobook"
+                if named is not None and (
+                    named.spans.get("query", (-1,))[0] == norm.span(0, 1)[0]
+                ):
+                    return named  # the show opening the text is what is asked for
         if pattern.intent == "music.volume" and norm.text.endswith(_LOUD_END):
             loud = self._content_said_loud(norm)  # "heavy metal loud", "acdc please loud"
             if loud is not None:

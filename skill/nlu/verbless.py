@@ -29,7 +29,7 @@ VERBS = frozenset(
     """play put start listen hear turn switch stop pause resume skip set add queue what who
     how when where why which is are can could will would do does did tell show find search
     make give let i i'm im it it's its this that what's whats who's whos where's how's was
-    were has have had should shall does don't dont""".split()
+    were has have had should shall does don't dont look browse locate""".split()
 )
 #: the most words of a title said before "by" with no verb
 _TITLE_MAX_WORDS = 6
@@ -90,7 +90,7 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
     if first in VERBS and not (first in ("this", "that") and rest.startswith(_NAMED_ITEMS)) and (
         parser.catalog_names.split(_without_room(parser, norm.text)) is None
     ) and (first in _ASKING or not _by_artist(parser, norm.text)) and (
-        not _show_opens(parser, norm.text)
+        not show_opens(parser, norm.text)
     ):
         return None  # but "that song shape of you", "let it be beatles", "i'm a believer by
         # the monkees", "this american life latest episode"
@@ -180,7 +180,7 @@ def _without_room(parser: Parser, text: str) -> list[str]:
     return (text if room is None else text[: room.start()]).split(" ")
 
 
-def _show_opens(parser: Parser, text: str) -> bool:
+def show_opens(parser: Parser, text: str) -> bool:
     """Whether ``text`` opens with a station, podcast or book of the lists (two to five
     words): "this american life latest episode"."""
     words = text.split(" ")
