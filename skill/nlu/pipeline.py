@@ -312,6 +312,22 @@ _WRAPPED = re.compile(
     r"(?: for (?:me|us))?(?: please| now| right now)?)"
     r"|i wish (?:i|we|you) could (?:hear|listen to|play) (?P<item__3>.+?)(?: right now| now)?"
 )
+#: how long a text must be (spaces) before a story after its request is looked for
+CHATTER_TAIL_WORDS = 8
+#: the slots a story may run on into
+_NAME_SLOTS = frozenset(("query", "track", "artist", "album", "playlist", "genre"))
+#: where a story about a request may start after it (:meth:`Parser._before_chatter`)
+_STORY_STARTS = re.compile(
+    r" (?:please |when |while |and |so |but |as |before |after )?(?:(?:i|we) (?:heard|think|thought|want to (?:learn|know|hear (?:him|her|them))"
+    r"|didn't|don't|usually|just|finished|fell|had|have|am|was|were|will|bought|started|need to"
+    r"|got|go|came|can't|love the|like the|always)"
+    r"|my (?!this |that )[a-z]+(?: [a-z]+)? (?:is|are|was|were|has|have|wants|likes|loves|says|said"
+    r"|told|will|can't|and me|comes|came)"
+    r"|it (?:is|was|has|will|makes|helps|reminds)|it's"
+    r"|the (?:kids|children|girls|boys|baby|guests) (?:are|want|is|were|will)"
+    r"|(?:he|she|they) (?:is|are|was|were|likes|like|loves|love|wants|want|says|said|will|only)"
+    r"|because|until i|not the other)\b"
+)
 #: a reason said after a command ("... so i can relax", "... while i cook", "... for the drive")
 _REASON = re.compile(
     r" (?:so(?: that)? (?:i|we|you|it|everyone)|because|cause|cuz|since (?:i|we|it)"
@@ -547,6 +563,12 @@ class Parser:
         if match is not None and match.pattern.intent in _TITLE_OVER:
             # "put sweater weather on", "put the sound of silence", "play turn down for what"
             match = self._title_over(norm, match)
+        if match is not None and norm.text.count(" ") >= CHATTER_TAIL_WORDS and (
+            match.pattern.intent in _CHATTER_HEADS and not getattr(_NESTED, "depth", 0)
+        ):  # (a part another pass parses with a verb put in front is not cut again)
+            head = self._before_chatter(norm, match)  # "tune in to 105.1 my son is calling in"
+            if head is not None:
+                return head
         if match is None or match.pattern.intent == "none" or (
             match.pattern.priority < CATCH_ALL_PRIORITY
         ):  # "i'm cooking dinner so play some jazz": only a catch-all read the whole
@@ -1222,6 +1244,41 @@ class Parser:
         if room is not None:  # "put on bluey for the kids on the tv": the room after the reason
             return self._with_device(norm, head, room.span(1)) or head
         return head
+
+    def _before_chatter(self, norm: Normalized, match: Match) -> Intent | None:
+        """"tune in to one oh five point one please my son is calling to the show", "play the
+        podcast huberman lab i want to learn about sleep": a long text, a whole request and
+        then a story about it, which the request's name ran on into. Where a story starts
+        inside the name (a new subject and its verb, "because", "until i") with three words
+        or more after it, the words before are parsed alone and answer when they are a whole
+        request (a play request names what to play); not when the name is a famous title
+        ("play when i was your man")."""
+        text = norm.text
+        for group, (x, y) in match.groups.items():
+            if group.startswith("x_") or slot_of(group) not in _NAME_SLOTS:
+                continue
+            if x == 0:
+                continue  # a name said first, no request before it
+            cut = _STORY_STARTS.search(text, x, y)
+            if cut is None or cut.start() <= x or text.count(" ", cut.end(), y) < 2:
+                continue
+            if self._title_across(text, x, cut.start()):
+                return None
+            _, end = norm.span(0, cut.start())
+            return self._chatter_part(self._parse_part(norm, 0, end))
+        return None
+
+    def _title_across(self, text: str, start: int, at: int) -> bool:
+        """Whether a famous title starts at ``start`` (or after its "the") and runs on past
+        ``at``: "play when i was your man" is one title."""
+        if text.startswith("the ", start):
+            start += 4
+        words = text[start:].split(" ")
+        before = text.count(" ", start, at) + 1
+        return any(
+            self.catalog_names.famous_title(" ".join(words[:n]))
+            for n in range(before + 1, min(len(words), before + TITLE_WORDS) + 1)
+        )
 
     def _verb_last(self, norm: Normalized) -> Intent | None:
         """"blinding lights the weeknd play that", "that new sabrina carpenter song
