@@ -564,8 +564,8 @@ class Parser:
             # "put sweater weather on", "put the sound of silence", "play turn down for what"
             match = self._title_over(norm, match)
         if match is not None and norm.text.count(" ") >= CHATTER_TAIL_WORDS and (
-            match.pattern.intent in _CHATTER_HEADS and not getattr(_NESTED, "depth", 0)
-        ):  # (a part another pass parses with a verb put in front is not cut again)
+            match.pattern.intent in _CHATTER_HEADS and not getattr(_NESTED, "led", False)
+        ):  # (not in a part another pass parses with a verb it put in front)
             head = self._before_chatter(norm, match)  # "tune in to 105.1 my son is calling in"
             if head is not None:
                 return head
@@ -1105,11 +1105,12 @@ class Parser:
         depth = getattr(_NESTED, "depth", 0)
         if depth >= MAX_NESTED_PARSES:
             return Intent.none(NO_MATCH_CONFIDENCE)  # pre-passes parsing their own parts
-        _NESTED.depth = depth + 1
+        led = getattr(_NESTED, "led", False)
+        _NESTED.depth, _NESTED.led = depth + 1, bool(lead)
         try:
             part = self.parse(lead + norm.original[start:end])
         finally:
-            _NESTED.depth = depth
+            _NESTED.depth, _NESTED.led = depth, led
         shift = start - len(lead)
         if not shift or not part.spans:
             return part
