@@ -321,13 +321,15 @@ _STORY_STARTS = re.compile(
     r" (?:please |when |while |and |so |but |as |before |after )?(?:(?:i|we) (?:heard|think|thought|want to (?:learn|know|hear (?:him|her|them))"
     r"|didn't|don't|usually|just|finished|fell|had|have|am|was|were|will|bought|started|need to"
     r"|got|go|came|can't|love the|like the|always)"
-    r"|my (?!this |that )[a-z]+(?: [a-z]+)? (?:is|are|was|were|has|have|wants|likes|loves|says|said"
+    r"|my (?!this |that )[a-z]+(?: [a-z]+){0,2} (?:is|are|was|were|has|have|wants|likes|loves|says|said"
     r"|told|will|can't|and me|comes|came)"
     r"|it (?:is|was|has|will|makes|helps|reminds)|it's"
     r"|the (?:kids|children|girls|boys|baby|guests) (?:are|want|is|were|will)"
     r"|(?:he|she|they) (?:is|are|was|were|likes|like|loves|love|wants|want|says|said|will|only)"
     r"|because|until i|not the other)\b"
 )
+#: "please" closing a command before a story ("change the song please i heard it twice")
+_PLEASE_THEN = re.compile(r" please(?= (?!me\b|us\b|play\b|put\b)[a-z])")
 #: a reason said after a command ("... so i can relax", "... while i cook", "... for the drive")
 _REASON = re.compile(
     r" (?:so(?: that)? (?:i|we|you|it|everyone)|because|cause|cuz|since (?:i|we|it)"
@@ -572,6 +574,10 @@ class Parser:
         if match is None or match.pattern.intent == "none" or (
             match.pattern.priority < CATCH_ALL_PRIORITY
         ):  # "i'm cooking dinner so play some jazz": only a catch-all read the whole
+            if norm.text.count(" ") >= CHATTER_TAIL_WORDS:
+                head = self._command_then_story(norm)  # "change the song i heard it twice"
+                if head is not None:
+                    return head
             woken = _INNER_WAKE.search(norm.text)
             if woken is not None and not _VERB_ONLY.fullmatch(norm.text, woken.end()):
                 # "i'm bored olly podcast about history": what follows (not "... olly you play")
@@ -1267,6 +1273,24 @@ class Parser:
                 return None
             _, end = norm.span(0, cut.start())
             return self._chatter_part(self._parse_part(norm, 0, end))
+        return None
+
+    def _command_then_story(self, norm: Normalized) -> Intent | None:
+        """"change the song please i heard it already three times this week", "go back to the
+        song before this one i didn't hear it well because the kettle was whistling": a long
+        text no grammar read whole (or an out-of-domain rule read a word of the story), a
+        whole command first and a story after it. The words before each of the first places
+        a story may start are parsed alone; the first whole request answers (a play request
+        names what to play)."""
+        text = norm.text
+        cuts = itertools.chain(_STORY_STARTS.finditer(text), _PLEASE_THEN.finditer(text))
+        for cut in sorted(itertools.islice(cuts, 2 * CHATTER_TRIES), key=lambda m: m.start()):
+            if text.count(" ", 0, cut.start()) < 1 or text.count(" ", cut.end()) < 2:
+                continue  # a command of two words or more, a story of three
+            _, end = norm.span(0, cut.start())
+            head = self._chatter_part(self._parse_part(norm, 0, end))
+            if head is not None:
+                return head
         return None
 
     def _title_across(self, text: str, start: int, at: int) -> bool:
