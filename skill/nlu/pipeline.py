@@ -704,15 +704,15 @@ class Parser:
         if part.name != "music.play" or part.slots.get("kind") in MEDIA_KINDS:
             return None  # a show or book is the show readers' ("... the matilda audio book")
         slots = part.slots
-        query = slots.get("query")
         artist = slots.get("artist")
+        title = slots.get("track", slots.get("query"))
         if not (
-            TYPED_CONTENT.intersection(slots) - {"artist"}
+            "genre" in slots or "year" in slots
             or isinstance(artist, str) and self._known_artist(
                 self.normalizer.normalize(artist).text, listed=True
             )
-            or isinstance(query, str)
-            and self.catalog_names.famous_title(self.normalizer.normalize(query).text)
+            or isinstance(title, str)
+            and self.catalog_names.famous_title(self.normalizer.normalize(title).text)
         ):
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.8)
@@ -1289,7 +1289,9 @@ class Parser:
                 continue  # a command of two words or more, a story of three
             _, end = norm.span(0, cut.start())
             head = self._chatter_part(self._parse_part(norm, 0, end))
-            if head is not None:
+            if head is not None and (
+                head.name not in _PLAY_OR_QUEUE or NAMED_CONTENT.intersection(head.slots)
+            ):  # a kind word alone ("... the radio") is no whole request before a story
                 return head
         return None
 
