@@ -365,10 +365,14 @@ class Normalizer:
 _HOLD = frozenset((("hold", "on"), ("hang", "on")))
 _HELD = frozenset("the it music everything playback my".split())
 #: the words before a "like" that make it the verb ("i like uh this one")
-_LIKE_SUBJECTS = frozenset("i we you they he she really would 'd i'd we'd you'd to do don't".split())
+_LIKE_SUBJECTS = frozenset(
+    "i we you they he she really would 'd i'd we'd you'd to do don't".split()
+)
 
 
-def _hesitant_likes(tokens: list[Token], words: list[str], hesitations: frozenset[str]) -> list[Token]:
+def _hesitant_likes(
+    tokens: list[Token], words: list[str], hesitations: frozenset[str]
+) -> list[Token]:
     """``tokens`` without a "like" said next to a hesitation ("like uh i wanna the radio",
     "olly uh like the podcast"), unless a subject makes it the verb ("i like uh this one")."""
     last = len(words) - 1

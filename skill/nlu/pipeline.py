@@ -60,7 +60,8 @@ _CLAUSE_JOIN = re.compile(
 _TAIL_COMMAND = re.compile(
     r" (?=(?:skip|pause|halt|stop (?:the|this|it|playing)|resume|continue|rewind|fast forward"
     r"|go (?:back|forward|ahead|to the next"
-    r"|to the previous)|give (?:me|other|another)|play|put on|put (?:some|the|this|on)|start (?:again|over|from)"
+    r"|to the previous)|give (?:me|other|another)|play|put on|put (?:some|the|this|on)"
+    r"|start (?:again|over|from)"
     r"|turn (?:it |the music |the volume |the sound )?(?:up|down)|louder|quieter"
     r"|mute|unmute|shuffle|repeat|more volume|less volume|add (?:this|it)|save (?:this|it)"
     r"|queue|(?:move|take|send|bring) (?:the|it|this|my)|move on|forward"
@@ -318,11 +319,12 @@ CHATTER_TAIL_WORDS = 8
 _NAME_SLOTS = frozenset(("query", "track", "artist", "album", "playlist", "genre"))
 #: where a story about a request may start after it (:meth:`Parser._before_chatter`)
 _STORY_STARTS = re.compile(
-    r" (?:please |when |while |and |so |but |as |before |after )?(?:(?:i|we) (?:heard|think|thought|want to (?:learn|know|hear (?:him|her|them))"
+    r" (?:please |when |while |and |so |but |as |before |after )?"
+    r"(?:(?:i|we) (?:heard|think|thought|want to (?:learn|know|hear (?:him|her|them))"
     r"|didn't|don't|usually|just|finished|fell|had|have|am|was|were|will|bought|started|need to"
     r"|got|go|came|can't|love the|like the|always)"
-    r"|my (?!this |that )[a-z]+(?: [a-z]+){0,2} (?:is|are|was|were|has|have|wants|likes|loves|says|said"
-    r"|told|will|can't|and me|comes|came)"
+    r"|my (?!this |that )[a-z]+(?: [a-z]+){0,2} (?:is|are|was|were|has|have|wants|likes|loves"
+    r"|says|said|told|will|can't|and me|comes|came)"
     r"|it (?:is|was|has|will|makes|helps|reminds)|it's"
     r"|the (?:kids|children|girls|boys|baby|guests) (?:are|want|is|were|will)"
     r"|(?:he|she|they) (?:is|are|was|were|likes|like|loves|love|wants|want|says|said|will|only)"
@@ -333,7 +335,8 @@ _PLEASE_THEN = re.compile(r" please(?= (?!me\b|us\b|play\b|put\b)[a-z])")
 #: a reason said after a command ("... so i can relax", "... while i cook", "... for the drive")
 _REASON = re.compile(
     r" (?:so(?: that)? (?:i|we|you|it|everyone)|because|cause|cuz|since (?:i|we|it)"
-    r"|while (?:i|we|you)(?:'m|'re)?|as (?:i|we)(?:'m|'re)?|for (?:the|my|our|a) (?:drive|ride|road trip|trip|party"
+    r"|while (?:i|we|you)(?:'m|'re)?|as (?:i|we)(?:'m|'re)?"
+    r"|for (?:the|my|our|a) (?:drive|ride|road trip|trip|party"
     r"|workout|run|walk|commute|dinner|morning|night|evening|weekend|kids|baby)|for (?:dinner"
     r"|lunch|breakfast|cleaning|cooking|studying|sleeping|working|running|work|school|sleep|bed"
     r"|bedtime)"
@@ -366,7 +369,8 @@ _STATION_STOP = frozenset(
 )
 #: words between the radio word and the station's name ("make the radio go to X")
 _STATION_LINK = frozenset(
-    "go to play switch tune on the station channel show programme program called named maybe".split()
+    """go to play switch tune on the station channel show programme program called named
+    maybe""".split()
 )
 #: a room or device said last ("... in the kitchen", "... on the tv"), group 1 the name
 _ROOM_END = re.compile(
