@@ -315,11 +315,19 @@ _WRAPPED = re.compile(
 )
 #: how long a text must be (spaces) before a story after its request is looked for
 CHATTER_TAIL_WORDS = 8
+#: the intents of rules that read a word anywhere, which may be a word of a story said after
+#: a whole command (:meth:`Parser._command_then_story`)
+_STORY_READERS = frozenset(
+    ("music.like", "music.unlike", "music.volume", "playlist.add", "playlist.add_current")
+)
+#: the most words of a title a story cut is checked against
+_LONG_TITLE = 10
 #: the slots a story may run on into
 _NAME_SLOTS = frozenset(("query", "track", "artist", "album", "playlist", "genre"))
 #: where a story about a request may start after it (:meth:`Parser._before_chatter`)
 _STORY_STARTS = re.compile(
-    r" (?:please |when |while |and |so |but |as |before |after )?"
+    r"(?<! my)(?<! the)(?<! a)(?<! an)(?<! to)(?<! in)(?<! on)(?<! of)(?<! for)(?<! by)"
+    r" (?P<join>please |when |while |and |so |but |as |before |after )?"
     r"(?:(?:i|we) (?:heard|think|thought|want to (?:learn|know|hear (?:him|her|them))"
     r"|didn't|don't|usually|just|finished|fell|had|have|am|was|were|will|bought|started|need to"
     r"|got|go|came|can't|love the|like the|always)"
@@ -328,10 +336,8 @@ _STORY_STARTS = re.compile(
     r"|it (?:is|was|has|will|makes|helps|reminds)|it's"
     r"|the (?:kids|children|girls|boys|baby|guests) (?:are|want|is|were|will)"
     r"|(?:he|she|they) (?:is|are|was|were|likes|like|loves|love|wants|want|says|said|will|only)"
-    r"|because|until i|not the other)\b"
+    r"|because|until i|not the other|but (?:let|wait|first|keep|don't|do not))\b"
 )
-#: "please" closing a command before a story ("change the song please i heard it twice")
-_PLEASE_THEN = re.compile(r" please(?= (?!me\b|us\b|play\b|put\b)[a-z])")
 #: a reason said after a command ("... so i can relax", "... while i cook", "... for the drive")
 _REASON = re.compile(
     r" (?:so(?: that)? (?:i|we|you|it|everyone)|because|cause|cuz|since (?:i|we|it)"
@@ -569,10 +575,15 @@ class Parser:
         if match is not None and match.pattern.intent in _TITLE_OVER:
             # "put sweater weather on", "put the sound of silence", "play turn down for what"
             match = self._title_over(norm, match)
-        if match is not None and norm.text.count(" ") >= CHATTER_TAIL_WORDS and (
-            match.pattern.intent in _CHATTER_HEADS and not getattr(_NESTED, "led", False)
-        ):  # (not in a part another pass parses with a verb it put in front)
-            head = self._before_chatter(norm, match)  # "tune in to 105.1 my son is calling in"
+        if norm.text.count(" ") >= CHATTER_TAIL_WORDS and not getattr(_NESTED, "led", False):
+            # (not in a part another pass parses with a verb it put in front)
+            head = None
+            if match is not None and match.pattern.intent in _CHATTER_HEADS:
+                head = self._before_chatter(norm, match)  # "tune in to 105.1 my son is calling"
+            if head is None and match is not None and match.pattern.intent in _STORY_READERS:
+                # "jump to the next song quickly before my husband comes home he hates this
+                # band": a rule of taste or loudness read a word of the story
+                head = self._command_then_story(norm)
             if head is not None:
                 return head
         if match is None or match.pattern.intent == "none" or (
@@ -1273,7 +1284,7 @@ class Parser:
             cut = _STORY_STARTS.search(text, x, y)
             if cut is None or cut.start() <= x or text.count(" ", cut.end(), y) < 2:
                 continue
-            if self._title_across(text, x, cut.start()):
+            if self._title_across(text, cut):
                 return None
             _, end = norm.span(0, cut.start())
             return self._chatter_part(self._parse_part(norm, 0, end))
@@ -1287,10 +1298,11 @@ class Parser:
         a story may start are parsed alone; the first whole request answers (a play request
         names what to play)."""
         text = norm.text
-        cuts = itertools.chain(_STORY_STARTS.finditer(text), _PLEASE_THEN.finditer(text))
-        for cut in sorted(itertools.islice(cuts, 2 * CHATTER_TRIES), key=lambda m: m.start()):
+        for cut in itertools.islice(_STORY_STARTS.finditer(text), 2 * CHATTER_TRIES):
             if text.count(" ", 0, cut.start()) < 1 or text.count(" ", cut.end()) < 2:
                 continue  # a command of two words or more, a story of three
+            if self._title_across(text, cut):
+                return None  # "play i want it that way by the backstreet boys ..."
             _, end = norm.span(0, cut.start())
             head = self._chatter_part(self._parse_part(norm, 0, end))
             if head is not None and (
@@ -1299,16 +1311,17 @@ class Parser:
                 return head
         return None
 
-    def _title_across(self, text: str, start: int, at: int) -> bool:
-        """Whether a famous title starts at ``start`` (or after its "the") and runs on past
-        ``at``: "play when i was your man" is one title."""
-        if text.startswith("the ", start):
-            start += 4
-        words = text[start:].split(" ")
-        before = text.count(" ", start, at) + 1
+    def _title_across(self, text: str, cut: re.Match[str]) -> bool:
+        """Whether a famous title runs across the ``cut`` where a story starts (normalised),
+        or starts with its joining word: "play when i was your man", "save the song as it
+        was into ..." hold one title."""
+        words = text.split(" ")
+        k = text.count(" ", 0, cut.start()) + 1  # the words before the cut
+        last = k + 1 if cut.group("join") else k  # "as | it was": a title may open with it
         return any(
-            self.catalog_names.famous_title(" ".join(words[:n]))
-            for n in range(before + 1, min(len(words), before + TITLE_WORDS) + 1)
+            self.catalog_names.famous_title(" ".join(words[i:j]))
+            for i in range(max(0, k - _LONG_TITLE + 1), last)
+            for j in range(max(k + 1, i + 2), min(len(words), i + _LONG_TITLE) + 1)
         )
 
     def _verb_last(self, norm: Normalized) -> Intent | None:
