@@ -320,6 +320,8 @@ CHATTER_TAIL_WORDS = 8
 _STORY_READERS = frozenset(
     ("music.like", "music.unlike", "music.volume", "playlist.add", "playlist.add_current")
 )
+#: a playlist said as one
+_LIST_WORD = re.compile(r"\b(?:playlist|play list|list)\b")
 #: the most words of a title a story cut is checked against
 _LONG_TITLE = 10
 #: the slots a story may run on into
@@ -1305,10 +1307,13 @@ class Parser:
                 return None  # "play i want it that way by the backstreet boys ..."
             _, end = norm.span(0, cut.start())
             head = self._chatter_part(self._parse_part(norm, 0, end))
-            if head is not None and (
-                head.name not in _PLAY_OR_QUEUE or NAMED_CONTENT.intersection(head.slots)
-            ):  # a kind word alone ("... the radio") is no whole request before a story
-                return head
+            if head is None or head.name in _PLAY_OR_QUEUE and not (
+                NAMED_CONTENT.intersection(head.slots)
+            ):
+                continue  # a kind word alone ("... the radio") is no whole request
+            if head.name.startswith("playlist.") and not _LIST_WORD.search(text, 0, cut.start()):
+                continue  # "put X on Y" with no list word: no playlist before a story
+            return head
         return None
 
     def _title_across(self, text: str, cut: re.Match[str]) -> bool:
