@@ -1350,7 +1350,34 @@ def refine_content(draft: Draft) -> None:
     _person_query(draft)
     if draft.intent == "music.play":
         _catalog_name(draft)
+        _genre_first(draft)
     _media_tail(draft)
+
+
+#: what may follow a genre that opens an artist slot (:func:`_genre_first`)
+_GENRE_OF = re.compile(r" (?:of|from|by) (?=\S)")
+_GENRE_WORDS = frozenset("vibes vibe beats music songs tunes stuff hits".split())
+
+
+def _genre_first(draft: Draft) -> None:
+    """An artist slot that opens with a listed genre: "some jazz of stan getz", "the blues
+    of bb king" are the genre and the artist; "some reggae vibes" is the genre alone."""
+    if "artist" not in draft.spans or "genre" in draft.spans:
+        return
+    a, b = draft.spans["artist"]
+    genres = [e for e in draft.entities_in(a, b, ("GENRE",)) if e.start == 0]
+    if not genres:
+        return
+    genre = max(genres, key=lambda e: e.end)
+    text = draft.norm.text[a:b]
+    rest = text[genre.end :]
+    of = _GENRE_OF.match(rest)
+    if of is not None:
+        draft.set_text("genre", a, a + genre.end)
+        draft.set_text("artist", a + genre.end + of.end(), b)
+    elif rest and _GENRE_WORDS.issuperset(rest.split()):
+        draft.drop("artist")
+        draft.set_text("genre", a, a + genre.end)
 
 
 def refine_lyric(draft: Draft) -> None:
