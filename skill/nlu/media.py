@@ -348,6 +348,22 @@ def _media_tail(draft: Draft) -> None:
     _broadcast_article(draft)
     if draft.intent == "music.play":
         _mood_as_query(draft)
+    _band_article(draft)
+
+
+def _band_article(draft: Draft) -> None:
+    """A band's "the" the frame left out: "play the weeknd's starboy album" names "the
+    weeknd" (the catalog knows the name with its article and not without)."""
+    if "artist" not in draft.spans:
+        return
+    a, b = draft.spans["artist"]
+    text = draft.norm.text
+    if a < 4 or text[a - 4 : a] != "the ":
+        return
+    names = draft.parser.catalog_names
+    said = text[a:b]
+    if names.artist(said) is None and names.type_of("the " + said) == "artist":
+        draft.set_text("artist", a - 4, b)
 
 
 def _mood_as_query(draft: Draft) -> None:
@@ -457,8 +473,8 @@ def refine_queue(draft: Draft) -> None:
     if kinds and kinds[-1].end == len(text):
         draft.slots["kind"] = kinds[-1].value
         return
-    if _is_person(draft, text):
-        draft.set_text("artist", a, b)  # "play adele next"
+    if _is_person(draft, text) and draft.parser.catalog_names.split(text.split()) is None:
+        draft.set_text("artist", a, b)  # "play adele next" (not "harry styles watermelon sugar")
         return
     m = _POSSESSIVE.fullmatch(text)
     if m is not None and m.group(1) not in _NOT_OWNER:
