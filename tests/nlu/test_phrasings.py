@@ -265,6 +265,72 @@ FLOORS = {
         "none_recall": 0.94,
         "slot_f1": 0.93,
     },
+    "phrasings_ap.jsonl": {
+        "intent_accuracy": 0.945,
+        "none_precision": 0.935,
+        "none_recall": 0.975,
+        "slot_f1": 0.875,
+    },
+    "phrasings_aq.jsonl": {
+        "intent_accuracy": 0.945,
+        "none_precision": 0.9,
+        "none_recall": 0.965,
+        "slot_f1": 0.91,
+    },
+    "phrasings_ar.jsonl": {
+        "intent_accuracy": 0.97,
+        "none_precision": 0.965,
+        "none_recall": 0.975,
+        "slot_f1": 0.945,
+    },
+    "phrasings_as.jsonl": {
+        "intent_accuracy": 0.93,
+        "none_precision": 0.845,
+        "none_recall": 0.965,
+        "slot_f1": 0.89,
+    },
+    "phrasings_at.jsonl": {
+        "intent_accuracy": 0.935,
+        "none_precision": 0.9,
+        "none_recall": 0.985,
+        "slot_f1": 0.865,
+    },
+    "phrasings_au.jsonl": {
+        "intent_accuracy": 0.91,
+        "none_precision": 0.8,
+        "none_recall": 0.955,
+        "slot_f1": 0.815,
+    },
+    "phrasings_av.jsonl": {
+        "intent_accuracy": 0.955,
+        "none_precision": 0.915,
+        "none_recall": 0.975,
+        "slot_f1": 0.91,
+    },
+    "phrasings_aw.jsonl": {
+        "intent_accuracy": 0.88,
+        "none_precision": 0.815,
+        "none_recall": 0.925,
+        "slot_f1": 0.82,
+    },
+    "phrasings_ax.jsonl": {
+        "intent_accuracy": 0.955,
+        "none_precision": 0.935,
+        "none_recall": 0.965,
+        "slot_f1": 0.905,
+    },
+    "phrasings_ay.jsonl": {
+        "intent_accuracy": 0.935,
+        "none_precision": 0.905,
+        "none_recall": 0.945,
+        "slot_f1": 0.845,
+    },
+    "phrasings_az.jsonl": {
+        "intent_accuracy": 0.835,
+        "none_precision": 0.815,
+        "none_recall": 0.935,
+        "slot_f1": 0.65,
+    },
 }
 
 
