@@ -321,7 +321,7 @@ _STORY_READERS = frozenset(
     ("music.like", "music.unlike", "music.volume", "playlist.add", "playlist.add_current")
 )
 #: a playlist said as one
-_LIST_WORD = re.compile(r"\b(?:playlist|play list|list)\b")
+_LIST_SAID = re.compile(r"\b(?:playlist|play list|list)\b")
 #: the most words of a title a story cut is checked against
 _LONG_TITLE = 10
 #: the slots a story may run on into
@@ -1311,7 +1311,7 @@ class Parser:
                 NAMED_CONTENT.intersection(head.slots)
             ):
                 continue  # a kind word alone ("... the radio") is no whole request
-            if head.name.startswith("playlist.") and not _LIST_WORD.search(text, 0, cut.start()):
+            if head.name.startswith("playlist.") and not _LIST_SAID.search(text, 0, cut.start()):
                 continue  # "put X on Y" with no list word: no playlist before a story
             return head
         return None
