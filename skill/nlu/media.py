@@ -512,18 +512,16 @@ def _from_artist(draft: Draft, text: str, start: int = 0) -> tuple[int, int] | N
             ):
                 return m.start(), m.end()
     return None
-#: a time of day, a loudness or a wish said after the content ("some jazz today", "hello by
-#: adele tonight", "put on queen loud", "radio paradise instead of this", "a little smooth
-#: radio would help")
+#: a time of day, a loudness or "instead" said after the content ("some jazz today", "hello
+#: by adele tonight", "put on queen loud", "radio paradise instead of this"; a wish such as
+#: "would help" is a trailing filler of fillers.yaml)
 _SAID_AFTER = re.compile(
     r" (?:today|tonight|this (?:morning|evening|afternoon)"
     r"|(?:(?:really|very|nice and|good and|super) )?(?:loud|loudly)"
-    r"|instead(?: of (?:this|that|it|this one|that one))?"
-    r"|would (?:help|be nice|be great|be good|be lovely|be perfect))$"
+    r"|instead(?: of (?:this|that|it|this one|that one))?)$"
 )
 _SAID_AFTER_WORDS = (" today", " tonight", " morning", " evening", " afternoon", " loud",
-                      " loudly", " instead", " this", " that", " it", " one", " help", " nice",
-                      " great", " good", " lovely", " perfect")
+                      " loudly", " instead", " this", " that", " it", " one")
 
 
 def _said_after_at(draft: Draft, a: int, b: int) -> int:

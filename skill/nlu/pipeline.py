@@ -96,8 +96,7 @@ _SOMEONE_WANTS = re.compile(
 _KIND_LEAD = re.compile(r"(?:the |this |that )?(?:song|track|tune) ")
 #: and after it
 _WANT_AFTER = re.compile(
-    r" (?:i need it|i want it|is what i need|is what i want|is what we need|would be nice"
-    r"|would be great|would be good|would help|for me)$"
+    r" (?:i need it|i want it|is what i need|is what i want|is what we need)$"
 )
 #: what may follow a famous title said alone (:meth:`Parser._famous_lead`)
 _TITLE_TAILS = frozenset(
@@ -362,8 +361,7 @@ _REASON = re.compile(
     r"|i (?:can't|cant|cannot) sleep|i want to (?:relax|dance|sleep|chill)"
     r"|i need (?:some )?(?:motivation|energy)|for (?:me|us) to (?:relax|sleep|chill|dance|study"
     r"|focus|work|calm down)"
-    r"|for a (?:bit|moment|minute|second|while)|for the (?:traffic|news)"
-    r"|would (?:help|be nice|be great|be good|be lovely|be perfect)$)(?= |$)"
+    r"|for a (?:bit|moment|minute|second|while)|for the (?:traffic|news))(?= |$)"
     r"|for (?:my|our|the) \S+'s (?:birthday|party|wedding)(?= |$)"
     r"|(?: to| for) (?:my|the|our) (?:kid|kids|son|daughter|children|child|baby|boy|girl|wife"
     r"|mother|father|mom|mum|dad|grandma|grandpa|grandmother|grandfather|parents|friends|guest"
