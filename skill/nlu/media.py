@@ -488,7 +488,7 @@ def refine_queue(draft: Draft) -> None:
         draft.set_text("track", *draft.spans["query"])
 
 
-_FROM_WORD = re.compile(r" (?:from|of) ")
+_FROM_WORD = re.compile(r" (?:(?P<from>from)|of) ")
 
 
 def _from_artist(draft: Draft, text: str, start: int = 0) -> tuple[int, int] | None:
@@ -501,7 +501,7 @@ def _from_artist(draft: Draft, text: str, start: int = 0) -> tuple[int, int] | N
         if m.start() <= start:
             continue
         artist = text[m.end() :]
-        if text[m.start() + 1] == "f":
+        if m.group("from"):
             if names.type_of(artist) == "artist":
                 return m.start(), m.end()
         else:
