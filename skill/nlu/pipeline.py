@@ -46,11 +46,13 @@ from skill.nlu.yamlio import load_yaml
 #: utterances longer than this are refused with InvalidRequest (a spoken command is < 200)
 MAX_CHARS = 500
 #: a joining word and a command after it: "... and play", "... then skip this"
+#: a wish said in the first person ("i need", "we'd love"): a request after chatter
+_I_WISH = r"(?:i|we)(?: need| want| would like|'d like| would love|'d love)"
 _CLAUSE_JOIN = re.compile(
     r"(?<=\S) (?:(?:and|then|so|and then|and also|but) (?P<command>(?:play|put on|start|skip|pause|"
     r"resume|turn (?:it |the music |the volume |the sound )?(?:up|down)|shuffle|repeat|queue|"
-    r"add this|mute|unmute|next|stop the music|(?:i|we) (?:need|want|would like|'d like|would love"
-    r"|'d love) (?:some|to hear|to listen to|a little|a bit of)|can (?:i|we) (?:have|get) some)\b)"
+    r"add this|mute|unmute|next|stop the music|" + _I_WISH + r" (?:some|to hear|to listen to"
+    r"|a little|a bit of)|can (?:i|we) (?:have|get) some)\b)"
     r"|(?P<command__2>(?:let'?s|lets) (?:have|hear"
     r"|play|put on|listen to)\b|go (?:back |forward |ahead )?\d|(?:play|put on|put) (?:some|me some"
     r"|us some|something|me something|anything|a bit of|a little)\b))"
@@ -66,7 +68,7 @@ _TAIL_COMMAND = re.compile(
     r"|mute|unmute|shuffle|repeat|more volume|less volume|add (?:this|it)|save (?:this|it)"
     r"|queue|(?:move|take|send|bring) (?:the|it|this|my)|move on|forward"
     r"|change (?:the |this )?(?:song|track|music)"
-    r"|(?:i|we) (?:need|want|would like|'d like|would love|'d love) (?:my|our|some|the|a|to hear)"
+    r"|" + _I_WISH + r" (?:my|our|some|the|a|to hear)"
     r"|can (?:i|we) (?:have|get))\b)"
 )
 #: where chatter may start after a whole command ("rewind twenty seconds i missed what he said")
