@@ -599,7 +599,7 @@ class Parser:
             if woken is not None and not _VERB_ONLY.fullmatch(norm.text, woken.end()):
                 # "i'm bored olly podcast about history": what follows (not "... olly you play")
                 start, _ = norm.span(woken.end(), woken.end() + 1)
-                after = self._parse_part(norm, start, len(norm.original))
+                after = self.parse_part(norm, start, len(norm.original))
                 if after.name != "none":
                     return dataclasses.replace(after, confidence=after.confidence * 0.9)
             command = self._command_after_clause(norm, match is not None)
@@ -701,7 +701,7 @@ class Parser:
                     return described
             room_said = self.room_at_end(norm.text) if "device" not in found.slots else None
             if room_said is not None:  # "radio in the bedroom", "music on the kitchen speaker"
-                return self._with_device(norm, found, room_said.span(1)) or found
+                return self.with_device(norm, found, room_said.span(1)) or found
         return found
 
     def _for_someone(self, norm: Normalized) -> Intent | None:
@@ -717,7 +717,7 @@ class Parser:
         last = _VERB_LAST.fullmatch(norm.text, found.end())
         if last is not None:  # "my mom wants to hear some dean martin play that"
             _, end = norm.span(last.end("item") - 1, last.end("item"))
-        part = self._parse_part(norm, start, end, "play ")
+        part = self.parse_part(norm, start, end, "play ")
         if part.name != "music.play" or part.slots.get("kind") in MEDIA_KINDS:
             return None  # a show or book is the show readers' ("... the matilda audio book")
         slots = part.slots
@@ -725,7 +725,7 @@ class Parser:
         title = slots.get("track", slots.get("query"))
         if not (
             "genre" in slots or "year" in slots
-            or isinstance(artist, str) and self._known_artist(
+            or isinstance(artist, str) and self.known_artist(
                 self.normalizer.normalize(artist).text, listed=True
             )
             or isinstance(title, str)
@@ -758,20 +758,20 @@ class Parser:
             return None  # "some podcast", "some music on the tv": no genre or artist
         a, _ = norm.span(found.start("some"), found.start("some") + 1)
         _, b = norm.span(end - 1, end)
-        part = self._parse_part(norm, a, b, "play ")
+        part = self.parse_part(norm, a, b, "play ")
         named = NAMED_CONTENT.intersection(part.slots)
         if part.name != "music.play" or not named or not named <= {"artist", "genre", "year"}:
             return None
         artist = part.slots.get("artist")
-        if artist is not None and not self._known_artist(
+        if artist is not None and not self.known_artist(
             self.normalizer.normalize(str(artist)).text
         ):
             return None
         if room is not None:
-            return self._with_device(norm, part, room.span(1)) or part
+            return self.with_device(norm, part, room.span(1)) or part
         return dataclasses.replace(part, confidence=part.confidence * 0.8)
 
-    def _known_artist(self, key: str, listed: bool = True) -> bool:
+    def known_artist(self, key: str, listed: bool = True) -> bool:
         """Whether ``key`` (normalised) is a well-known artist a name alone may stand for: a
         catalog artist of popularity :data:`BARE_ARTIST_POPULARITY` or more that is no
         everyday word ("home", "heart", "not": an everyday word alone names no band), or,
@@ -797,10 +797,10 @@ class Parser:
         if text.endswith(_BEFORE_NO_ROOM, 0, start):
             return None  # "... in the kitchen" is the grammars' to read; "beats to study"
         _, end = norm.span(start - 2, start - 1)
-        head = self._parse_part(norm, 0, end)
+        head = self.parse_part(norm, 0, end)
         if not named_without_verb(head):
             return None
-        return self._with_device(norm, head, (start, len(text)))
+        return self.with_device(norm, head, (start, len(text)))
 
     def _content_said_loud(self, norm: Normalized) -> Intent | None:
         """"heavy metal loud", "olly rock music please loud": content named without a verb
@@ -809,7 +809,7 @@ class Parser:
         if cut <= 0:
             return None
         _, end = norm.span(cut - 1, cut)
-        head = self._parse_part(norm, 0, end)
+        head = self.parse_part(norm, 0, end)
         return head if named_without_verb(head) else None
 
     def _described(self, norm: Normalized) -> Intent | None:
@@ -831,7 +831,7 @@ class Parser:
                         start = x.start
                 a, _ = norm.span(start, start + 1)
                 _, b = norm.span(after.end() - 1, after.end())
-                part = self._parse_part(norm, a, b, "play ")
+                part = self.parse_part(norm, a, b, "play ")
                 if not plays_named(part):
                     continue
             elif e.label == "MOOD" and _MUSIC_FOR.search(text, 0, e.start) and (
@@ -844,7 +844,7 @@ class Parser:
                 continue
             room = self.room_at_end(text, e.end)
             if room is not None and "device" not in part.slots:
-                return self._with_device(norm, part, room.span(1)) or part
+                return self.with_device(norm, part, room.span(1)) or part
             return dataclasses.replace(part, confidence=part.confidence * 0.8)
         return self._described_words(norm)
 
@@ -857,7 +857,7 @@ class Parser:
             return None  # "make some music", "transfer the music", "i want music"
         a, _ = norm.span(said.start("what"), said.start("what") + 1)
         _, b = norm.span(said.end() - 1, said.end())
-        part = self._parse_part(norm, a, b, "play ")
+        part = self.parse_part(norm, a, b, "play ")
         if not plays_named(part):
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.8)
@@ -880,14 +880,14 @@ class Parser:
             ):
                 continue
             start, _ = norm.span(cut.end(), cut.end() + 1)
-            found = self._chatter_part(self._parse_part(norm, start, len(norm.original)))
+            found = self._chatter_part(self.parse_part(norm, start, len(norm.original)))
             if found is not None and not (caught and found.name in _PLAY_OR_QUEUE):
                 return found
         # a one-word command before it is no whole request ("stop, this is not right")
         cuts = [cut for cut in _CHATTER_AFTER.finditer(text) if " " in text[: cut.start()]]
         for cut in reversed(cuts[-CHATTER_TRIES:]):
             _, end = norm.span(0, cut.start())
-            found = self._chatter_part(self._parse_part(norm, 0, end))
+            found = self._chatter_part(self.parse_part(norm, 0, end))
             if found is not None and not (caught and found.name in _PLAY_OR_QUEUE):
                 return found
         return None
@@ -913,7 +913,7 @@ class Parser:
         found = self._station_in(norm, norm.text if room is None else norm.text[: room.start()])
         if found is None or room is None:
             return found
-        return self._with_device(norm, found, room.span(1)) or found
+        return self.with_device(norm, found, room.span(1)) or found
 
     def _station_in(self, norm: Normalized, text: str) -> Intent | None:
         """:meth:`_station_named` on ``text``, the start of ``norm.text``."""
@@ -994,13 +994,13 @@ class Parser:
             "music.play", {"query": norm.original_slice(start, end), "kind": kind}, 0.6,
             {"query": span, "kind": norm.span(words[at][1], words[at][2])}, "show",
         )
-        return found if room is None else self._with_device(norm, found, room.span(1)) or found
+        return found if room is None else self.with_device(norm, found, room.span(1)) or found
 
     def _station_part(self, norm: Normalized, start: int, end: int) -> Intent | None:
         """:meth:`_station_named`'s reading of ``norm.text[start:end]`` with "play" in
         front."""
         a, b = norm.span(start, end)
-        item = self._parse_part(norm, a, b, "play ")
+        item = self.parse_part(norm, a, b, "play ")
         if item.name != "music.play" or "query" not in item.slots or (
             item.slots.get("kind") != "radio"
         ):
@@ -1021,12 +1021,12 @@ class Parser:
         end = len(norm.text) if room is None else room.start()
         name = norm.text[start:end]
         # a listed name only with "some" or a room: "mozart in the kids room"
-        if not self._known_artist(name, listed=start > 0 or room is not None):
+        if not self.known_artist(name, listed=start > 0 or room is not None):
             return None
         span = norm.span(start, end)
         found = Intent.owned("music.play", {"artist": norm.original_slice(start, end)},
                              0.6, {"artist": span}, "catalog:artist")
-        return found if room is None else self._with_device(norm, found, room.span(1)) or found
+        return found if room is None else self.with_device(norm, found, room.span(1)) or found
 
     def _title_asked(self, norm: Normalized) -> Intent | None:
         """"can i get the song blinding lights", "how about some rihanna umbrella", "cruel
@@ -1057,7 +1057,7 @@ class Parser:
         else:
             a, _ = norm.span(0 if kind is not None else start, start + 1)
         _, b = norm.span(end - 1, end)
-        part = self._parse_part(norm, a, b, "play ")
+        part = self.parse_part(norm, a, b, "play ")
         if part.name != "music.play" or not {"track", "query"}.intersection(part.slots):
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.8)
@@ -1106,11 +1106,11 @@ class Parser:
         if self._device_lead.match(norm.text, found.end()) is not None:
             return None  # one room first, not a list of them (and no deep recursion)
         start, _ = norm.span(found.end(), found.end() + 1)
-        rest = self._parse_part(norm, start, len(norm.original))
-        return self._with_device(norm, rest, found.span("device"))
+        rest = self.parse_part(norm, start, len(norm.original))
+        return self.with_device(norm, rest, found.span("device"))
 
     @staticmethod
-    def _with_device(norm: Normalized, rest: Intent, device: tuple[int, int]) -> Intent | None:
+    def with_device(norm: Normalized, rest: Intent, device: tuple[int, int]) -> Intent | None:
         """``rest`` with the device at ``device`` (a normalised range), when its intent has a
         device slot and names none; else None."""
         if rest.name == "none" or "device" in rest.slots:
@@ -1122,7 +1122,7 @@ class Parser:
         slots = {**rest.slots, "device": norm.original_slice(a, b)}
         return dataclasses.replace(rest, slots=slots, spans=spans)
 
-    def _parse_part(self, norm: Normalized, start: int, end: int, lead: str = "") -> Intent:
+    def parse_part(self, norm: Normalized, start: int, end: int, lead: str = "") -> Intent:
         """The parse of ``norm.original[start:end]`` (with ``lead``, a verb such as "play ",
         put in front), its spans moved to point into the whole original text."""
         depth = getattr(_NESTED, "depth", 0)
@@ -1208,7 +1208,7 @@ class Parser:
         if whole is not None and whole.pattern.intent == "music.transfer":
             return None  # "send the music to jacob's room": the transfer reads it whole
         _, end = norm.span(0, found.start())
-        return self._with_device(norm, self._parse_part(norm, 0, end), found.span("room"))
+        return self.with_device(norm, self.parse_part(norm, 0, end), found.span("room"))
 
     def _before_other_request(self, norm: Normalized) -> Intent | None:
         """"put on some music in the kitchen and turn off the lights": a music request joined
@@ -1221,7 +1221,7 @@ class Parser:
         start, _ = norm.span(found.start("other"), found.start("other") + 1)
         if self.parse(norm.original[start:]).name != "none":
             return None  # "play jazz and turn it up": both are ours
-        first = self._parse_part(norm, 0, end)
+        first = self.parse_part(norm, 0, end)
         return first if first.name != "none" else None
 
     def _wrapped(self, norm: Normalized) -> Intent | None:
@@ -1234,7 +1234,7 @@ class Parser:
             return None
         group = next(g for g in ("item", "item__2", "item__3") if found.group(g))
         a, b = norm.span(found.start(group), found.end(group))
-        part = self._parse_part(norm, a, b, "play ")
+        part = self.parse_part(norm, a, b, "play ")
         if not plays_named(part):
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.9)
@@ -1258,7 +1258,7 @@ class Parser:
         if any(a <= found.start() + 1 < b for a, b in self.titles.spans(norm.text)):
             return None  # "play hello by adele while my guitar gently weeps"
         _, end = norm.span(0, found.start())
-        head = self._parse_part(norm, 0, end)
+        head = self.parse_part(norm, 0, end)
         if head.name not in _REASON_HEADS or (
             head.name in _PLAY_OR_QUEUE and not NAMED_CONTENT.intersection(head.slots)
             and head.slots.get("kind") not in MEDIA_KINDS
@@ -1266,7 +1266,7 @@ class Parser:
             return None
         room = self.room_at_end(norm.text, found.end())
         if room is not None:  # "put on bluey for the kids on the tv": the room after the reason
-            return self._with_device(norm, head, room.span(1)) or head
+            return self.with_device(norm, head, room.span(1)) or head
         return head
 
     def _before_chatter(self, norm: Normalized, match: Match) -> Intent | None:
@@ -1289,7 +1289,7 @@ class Parser:
             if self._title_across(text, cut):
                 return None
             _, end = norm.span(0, cut.start())
-            return self._chatter_part(self._parse_part(norm, 0, end))
+            return self._chatter_part(self.parse_part(norm, 0, end))
         return None
 
     def _command_then_story(self, norm: Normalized) -> Intent | None:
@@ -1306,7 +1306,7 @@ class Parser:
             if self._title_across(text, cut):
                 return None  # "play i want it that way by the backstreet boys ..."
             _, end = norm.span(0, cut.start())
-            head = self._chatter_part(self._parse_part(norm, 0, end))
+            head = self._chatter_part(self.parse_part(norm, 0, end))
             if head is None or head.name in _PLAY_OR_QUEUE and not (
                 NAMED_CONTENT.intersection(head.slots)
             ):
@@ -1352,7 +1352,7 @@ class Parser:
         a, b = norm.span(0, found.end("item"))
         verb = found.group("verb") or found.group("bare__2") or ""
         verb = "queue " if verb.startswith("queue") else "read " if verb == "read" else "play "
-        item = self._parse_part(norm, a, b, verb)
+        item = self.parse_part(norm, a, b, verb)
         if item.name not in _PLAY_OR_QUEUE or not item.slots:
             return None
         if late and item.slots.get("kind") in MEDIA_KINDS and "query" not in item.slots:
@@ -1378,10 +1378,10 @@ class Parser:
         if before.name not in _PLAY_OR_QUEUE or not before.slots:
             return None  # nothing asked before the marker: "play i mean it by g eazy"
         end = len(lowered)
-        rest = self._parse_part(norm, found.end(), end)
+        rest = self.parse_part(norm, found.end(), end)
         if rest.name not in _PLAY_OR_QUEUE:
             verb = "queue " if _QUEUE_FIRST.match(lowered) else "play "
-            rest = self._parse_part(norm, found.end(), end, verb)
+            rest = self.parse_part(norm, found.end(), end, verb)
         if rest.name not in _PLAY_OR_QUEUE or not rest.slots:
             return None
         return dataclasses.replace(rest, confidence=rest.confidence * 0.9)
@@ -1403,7 +1403,7 @@ class Parser:
         if caught and _POINTS_BACK.match(norm.text, at):
             return None  # "find the best folk podcast and play it": the first clause names it
         start, _ = norm.span(at, at + 1)
-        tail = self._parse_part(norm, start, len(norm.original))
+        tail = self.parse_part(norm, start, len(norm.original))
         if tail.name == "none":
             return None
         return dataclasses.replace(tail, confidence=tail.confidence * 0.9)

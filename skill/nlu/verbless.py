@@ -95,7 +95,7 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
         return None  # but "that song shape of you", "let it be beatles", "i'm a believer by
         # the monkees", "this american life latest episode"
     a, b = norm.span(0, len(norm.text))
-    item = parser._parse_part(norm, a, b, "play ")
+    item = parser.parse_part(norm, a, b, "play ")
     if not plays_named(item) and not (
         item.name == "music.queue" and not NAMED_CONTENT.isdisjoint(item.slots)
     ):

@@ -84,7 +84,7 @@ def name_wanted(parser: Parser, norm: Normalized) -> Intent | None:
     found = _wanted(parser, norm, norm.text if room is None else norm.text[: room.start()])
     if found is None or room is None:
         return found
-    return parser._with_device(norm, found, room.span(1)) or found
+    return parser.with_device(norm, found, room.span(1)) or found
 
 
 def _wanted(parser: Parser, norm: Normalized, text: str) -> Intent | None:
@@ -106,7 +106,7 @@ def _wanted(parser: Parser, norm: Normalized, text: str) -> Intent | None:
             key = " ".join(words[i : i + n])
             if key not in listed and key.replace("'", "") not in artists:
                 continue  # the cheap test first: no name of either list
-            if parser._known_artist(key, listed=True) and (
+            if parser.known_artist(key, listed=True) and (
                 n > 1 or key in listed or "the " + key in listed
             ):
                 found = (i, i + n)
