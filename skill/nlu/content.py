@@ -52,6 +52,8 @@ _DESCRIPTORS = frozenset(
     bookmarked downloaded subscribed recently sung performed listened bit week's weeks""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
+#: descriptors of praise, which end titles as often as they describe ("someone great")
+_PRAISE = frozenset("good great nice".split())
 #: MOOD values (entities.LIST_VALUES) that stay part of a genre named after them
 _NAMING_MOODS = frozenset(("language", "occasion"))
 #: what music is for, after a genre ("classical for my baby", "jazz to relax to")
@@ -74,7 +76,7 @@ TITLE_LEAD = frozenset(
 )
 #: descriptor words that open a name said right after "the song/album/playlist"
 _NAME_OPENERS = frozenset(
-    "the new good great best random kind top first last this my all every greatest big old"
+    "the a an new good great best random kind top first last this my all every greatest big old"
     .split()
 )
 _TITLE_TAIL = frozenset("me us with all top again tonight today".split())
@@ -541,6 +543,10 @@ def read_content(
                 words[b][0] in _DESCRIPTORS
                 # "every woman in me", "stand by me": a title's last word, not "for me"
                 and not (words[b][0] in ("me", "us") and b > a and words[b - 1][0] not in _FOR)
+                # "someone great", "feel good": praise said last ends a title
+                and not (
+                    words[b][0] in _PRAISE and b > a and words[b - 1][0] not in _DESCRIPTORS
+                )
             )
             or (words[b][0] in _MUSIC_WORDS and (i not in names_after or b == a))
             or (
