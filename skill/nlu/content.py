@@ -30,7 +30,9 @@ from skill.nlu.catalog_names import CatalogNames
 from skill.nlu.entities import Entity
 from skill.nlu.titles import MEDIA_KINDS
 
-_DEVICE_NOUNS = frozenset({"speaker", "speakers", "tv", "echo", "display", "device"})
+_DEVICE_NOUNS = frozenset(
+    {"speaker", "speakers", "tv", "echo", "display", "device", "sonos", "homepod"}
+)
 #: devices people name after their owner ("alexs phone")
 _NAMED_DEVICES = frozenset({"phone", "iphone", "laptop", "computer", "tablet", "ipad", "room"})
 _OWNED_DEVICES = _DEVICE_NOUNS | _NAMED_DEVICES
@@ -52,6 +54,13 @@ _DESCRIPTORS = frozenset(
     bookmarked downloaded subscribed recently sung performed listened bit week's weeks""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
+#: where to play, said without "in" or "on" ("jazz upstairs", "abba everywhere")
+ROOM_ADVERBS = frozenset(("upstairs", "downstairs", "everywhere"))
+#: words after which a name follows ("the song everywhere" is a song)
+_NAMED_NEXT = frozenset(
+    "the a an my song track tune album record playlist podcast audiobook book called named"
+    " titled".split()
+)
 #: descriptors of praise, which end titles as often as they describe ("someone great")
 _PRAISE = frozenset("good great nice".split())
 #: MOOD values (entities.LIST_VALUES) that stay part of a genre named after them
@@ -233,6 +242,12 @@ def read_content(
                 out.spans["device"] = (words[first][1], words[end][2])
                 for i in range(prep, end + 1):
                     used[i] = True
+            elif (
+                a == b == n - 1 and words[a][0] in ROOM_ADVERBS
+                and words[a - 1][0] not in _NAMED_NEXT
+            ):
+                out.spans["device"] = (words[a][1], words[a][2])  # "jazz upstairs"
+                used[a] = True
     # "adele on the speaker": a bare device noun said last, when no room was named
     if (
         "device" not in out.spans and n > 3 and words[-1][0] in ("speaker", "speakers")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from skill.nlu.content import (
     CONTENT_SLOTS,
     DEVICE_NOUN_AFTER,
+    ROOM_ADVERBS,
     read_content,
     split_artist_title,
     text_words,
@@ -160,6 +161,10 @@ def _device_tail(draft: Draft, slot: str) -> None:
         if m and m.start() > 0:
             draft.set_text("device", a + entity.start, a + entity.end)
             draft.set_text(slot, a, a + m.start())
+            return
+        if entity.text in ROOM_ADVERBS and entity.start > 1:  # "blues downstairs"
+            draft.set_text("device", a + entity.start, a + entity.end)
+            draft.set_text(slot, a, a + entity.start - 1)
             return
 
 
@@ -333,7 +338,25 @@ def refine_media(draft: Draft) -> None:
     for slot in ("query", "artist", "track"):
         if not spoken_kind and _entity_only(draft, slot):
             break
+    _room_adverb(draft)
     _media_tail(draft)
+
+
+def _room_adverb(draft: Draft) -> None:
+    """"play my audiobook upstairs", "make some music upstairs": a room said last without
+    "in" is the device, when no other slot holds it (a query of that word alone is dropped)."""
+    if "device" in draft.spans or draft.intent != "music.play":
+        return
+    text = draft.norm.text
+    cut = text.rfind(" ")
+    if cut < 0 or text[cut + 1 :] not in ROOM_ADVERBS:
+        return
+    for slot, (a, b) in list(draft.spans.items()):
+        if b > cut:
+            if slot != "query" or a != cut + 1:
+                return
+            draft.drop(slot)
+    draft.set_text("device", cut + 1, len(text))
 
 
 def _media_tail(draft: Draft) -> None:
