@@ -146,6 +146,27 @@ def _not_found(name: str, devices: Sequence[DeviceInfo]) -> DeviceNotFound:
     )
 
 
+#: names of every device at once ("play it everywhere"), after :func:`_query`
+_EVERY_DEVICE = frozenset(
+    ("everywhere", "whole house", "entire house", "all rooms", "every room", "all speaker",
+     "every speaker", "all speaker in house", "all devices", "every device", "all over house")
+)
+
+
+def names_every_device(name: str) -> bool:
+    """Whether ``name`` asks for all the devices at once ("everywhere", "all speakers")."""
+    return _query(name).replace("all of ", "all ") in _EVERY_DEVICE
+
+
+def _every(name: str, devices: Sequence[DeviceInfo]) -> DeviceNotFound:
+    """Spotify Connect plays on one device at a time: ask which one."""
+    names = device_names(devices)
+    return DeviceNotFound(
+        f"Spotify plays on one device at a time, so '{name}' needs one of them.",
+        details={"device": name, "ambiguous": names, "devices": names, "reason": "every_device"},
+    )
+
+
 def _ambiguous(name: str, ties: Sequence[DeviceInfo]) -> DeviceNotFound:
     return DeviceNotFound(
         f"'{name}' could be more than one device.",
@@ -215,7 +236,11 @@ class Devices:
             devices = await self.list(user_id, fresh=True)
             found = match_device(name, devices)
         if found.device is not None:
-            return found.device
+            return found.device  # a speaker group may be called "Whole House"
+        if names_every_device(name) and devices:
+            if len(devices) == 1:
+                return devices[0]  # "everywhere" with one device is that device
+            raise _every(name, devices)
         if found.ties:
             raise _ambiguous(name, found.ties)
         raise _not_found(name, devices)

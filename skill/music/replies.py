@@ -242,6 +242,9 @@ def _no_active_device(e: SkillError, d: Mapping[str, Any]) -> str:
 def _device_not_found(e: SkillError, d: Mapping[str, Any]) -> str:
     name = str(d.get("device") or "that device")
     ambiguous = list(d.get("ambiguous") or [])
+    if ambiguous and d.get("reason") == "every_device":
+        return (f"Spotify plays on one speaker at a time. Which one: "
+                f"{join(ambiguous, 'or')}?")
     if ambiguous:
         return f"\"{name}\" could be {join(ambiguous, 'or')}. Which one?"
     hint = _devices_hint(d.get("devices") or [])

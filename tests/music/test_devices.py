@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from skill.errors import DeviceNotFound, NoActiveDevice
-from skill.music.devices import Devices, match_device
+from skill.music.devices import Devices, match_device, names_every_device
 from skill.music.providers.base import DeviceInfo
 from skill.music.providers.spotify import SpotifyProvider
 from tests.music.conftest import Music, World
@@ -49,6 +49,30 @@ def test_spoken_names_find_the_device(spoken: str, name: str) -> None:
 def test_unknown_names_find_nothing(spoken: str) -> None:
     found = match_device(spoken, HOUSE)
     assert found.device is None and not found.ties
+
+
+@pytest.mark.parametrize(
+    ("spoken", "every"),
+    [("everywhere", True), ("the whole house", True), ("all speakers", True),
+     ("all of the speakers", True), ("in every room", True), ("kitchen", False),
+     ("the house speaker", False), ("all", False)],
+)
+def test_names_for_every_device(spoken: str, every: bool) -> None:
+    assert names_every_device(spoken) is every
+
+
+async def test_everywhere_asks_which_one_unless_there_is_one(music: Music, world: World) -> None:
+    devices = Devices(SpotifyProvider(music.services.client), music.orchestrator.store)
+    with pytest.raises(DeviceNotFound) as caught:
+        await devices.find("demo", "all speakers")
+    assert caught.value.details["reason"] == "every_device"
+    names = caught.value.details["ambiguous"]
+    assert "Kitchen Speaker" in names and len(names) >= 2
+    for name in names:
+        if name != "Kitchen Speaker":
+            world.set_device(name, visible=False)
+    devices.invalidate("demo")
+    assert (await devices.find("demo", "everywhere")).name == "Kitchen Speaker"
 
 
 def test_two_equally_good_devices_are_a_tie() -> None:

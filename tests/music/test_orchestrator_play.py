@@ -311,6 +311,24 @@ async def test_ambiguous_device_name_then_answer(music: Music, world: World) -> 
     assert world.player()["device"]["name"] == "Bedroom Speaker"
 
 
+async def test_everywhere_asks_for_one_speaker_then_plays_there(
+    music: Music, world: World
+) -> None:
+    """Spotify Connect plays on one device at a time: "everywhere" asks which one, and the
+    answer plays the request that waited."""
+    asked = await music.say("play blinding lights by the weeknd everywhere")
+    assert asked.error is not None and asked.error.code == "device_not_found"
+    assert asked.error.details["reason"] == "every_device"
+    assert asked.reply.startswith("Spotify plays on one speaker at a time. Which one: ")
+    assert "Kitchen Speaker" in asked.reply and "Bedroom Speaker" in asked.reply
+    assert world.player()["is_playing"] is False
+    answered = await music.say("the kitchen speaker")
+    assert answered.ok, answered.to_dict()
+    player = world.player()
+    assert player["device"]["name"] == "Kitchen Speaker"
+    assert player["item"]["uri"] == BLINDING_LIGHTS
+
+
 async def test_unrelated_words_while_a_question_waits(music: Music, world: World) -> None:
     asked = await music.say("play hello by adele")
     assert asked.error is not None
