@@ -329,6 +329,7 @@ def refine_media(draft: Draft) -> None:
     _artist_noise(draft)
     _query_noise(draft)
     if draft.intent == "music.play":
+        _named_broadcast(draft)
         _known_media(draft)
         if draft.slots.get("kind") == "audiobook" and "query" in draft.spans:
             if "artist" not in draft.spans:
@@ -1062,6 +1063,65 @@ def _matched(m: re.Match[str], groups: Sequence[str]) -> str:
 _SHOW_TAIL = re.compile(r" (?:show|programme|program|radio show)$")
 
 
+#: the gazetteer labels of the stations and podcasts a kind asks for
+_BROADCAST_LABELS = {
+    None: ("STATION", "PODCAST"), "radio": ("STATION",), "podcast": ("PODCAST",),
+    "episode": ("PODCAST",),
+}
+#: words that start what follows a station's or podcast's name rather than go on naming it
+#: ("triple j from australia", "planet money the npr"; not "radio one xtra", "the joe rogan
+#: experience", "the daily show")
+_AFTER_NAME = frozenset(
+    "from in on at the a please live i it that this which for with and so because now "
+    "tonight too not you about while when".split()
+)
+#: the most words said after a known name that still leave the name alone
+_AFTER_NAME_WORDS = 4
+
+
+def _named_broadcast(draft: Draft) -> None:
+    """A station or podcast the lists know at the head of a name that ran on into other
+    words ("triple j from australia", "planet money the npr", "kexp seattle live")."""
+    kind = draft.slots.get("kind")
+    labels = _BROADCAST_LABELS.get(kind) if isinstance(kind, str) or kind is None else None
+    if labels is not None and kind is None and "query" not in draft.spans:
+        _station_from_place(draft, labels)
+        return
+    if labels is None or "query" not in draft.spans or any(
+        s in draft.spans for s in ("artist", "track", "album", "playlist")
+    ):
+        return
+    a, b = draft.spans["query"]
+    heads = [e for e in draft.entities_in(a, b, labels) if e.start == 0 and a + e.end < b]
+    if not heads:
+        return
+    head = max(heads, key=lambda e: e.end)
+    rest = draft.norm.text[a + head.end : b].split()
+    if len(rest) > _AFTER_NAME_WORDS or rest[0] not in _AFTER_NAME:
+        return
+    draft.set_text("query", a, a + head.end)
+    if kind is None:
+        draft.slots["kind"] = "radio" if head.label == "STATION" else "podcast"
+
+
+def _station_from_place(draft: Draft, labels: tuple[str, ...]) -> None:
+    """"triple j from australia": a station or podcast the lists know, read as a title "from"
+    an artist no list knows, is the station said with its place."""
+    if "track" not in draft.spans or "artist" not in draft.spans:
+        return
+    (ta, tb), (aa, ab) = draft.spans["track"], draft.spans["artist"]
+    text = draft.norm.text
+    if text[tb:aa] != " from " or draft.parser.catalog_names.type_of(text[aa:ab]) is not None:
+        return
+    whole = [e for e in draft.entities_in(ta, tb, labels) if e.start == 0 and e.end == tb - ta]
+    if not whole:
+        return
+    draft.drop("track")
+    draft.drop("artist")
+    draft.set_text("query", ta, tb)
+    draft.slots["kind"] = "radio" if whole[0].label == "STATION" else "podcast"
+
+
 def _known_media(draft: Draft) -> None:
     """Well-known titles say their kind: "play animal farm" is an audiobook, "play npr" radio,
     "the bob and tom show" radio; "treasure island by robert louis stevenson" names an
@@ -1381,6 +1441,7 @@ def refine_content(draft: Draft) -> None:
         draft.slots["kind"] = content.kind
     _query_noise(draft)
     if draft.intent == "music.play":
+        _named_broadcast(draft)
         _known_media(draft)
         _artist_playlist(draft)
         _possessive_title(draft)

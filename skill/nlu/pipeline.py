@@ -693,6 +693,8 @@ class Parser:
                     return station
             elif found.slots.get("kind") in ("podcast", "audiobook"):
                 show = self._show_named(norm, str(found.slots["kind"]))
+                if show is None and found.slots["kind"] == "podcast":
+                    show = self._listed_named(norm, "PODCAST", "podcast")
                 if show is not None:  # "long commute so lets start that crime junkie podcast"
                     return show
             if "kind" not in found.slots:
@@ -911,9 +913,27 @@ class Parser:
         is the device."""
         room = self.room_at_end(norm.text)
         found = self._station_in(norm, norm.text if room is None else norm.text[: room.start()])
-        if found is None or room is None:
+        if found is None:
+            return self._listed_named(norm, "STATION", "radio")
+        if room is None:
             return found
         return self.with_device(norm, found, room.span(1)) or found
+
+    def _listed_named(self, norm: Normalized, label: str, kind: str) -> Intent | None:
+        """The longest station or podcast of the lists said anywhere before a room said last,
+        when the words around the kind word named none: "i feel like classic fm tonight", "can
+        i have cbc radio one the toronto one", "big fm 92.7 in the kitchen"."""
+        room = self.room_at_end(norm.text)
+        text = norm.text if room is None else norm.text[: room.start()]
+        found = self.entities.find(text, (label,))
+        if not found:
+            return None
+        name = max(found, key=lambda e: e.end - e.start)
+        named = Intent.owned(
+            "music.play", {"query": norm.original_slice(name.start, name.end), "kind": kind},
+            0.6, {"query": norm.span(name.start, name.end)}, "listed",
+        )
+        return named if room is None else self.with_device(norm, named, room.span(1)) or named
 
     def _station_in(self, norm: Normalized, text: str) -> Intent | None:
         """:meth:`_station_named` on ``text``, the start of ``norm.text``."""

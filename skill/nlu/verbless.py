@@ -76,6 +76,11 @@ _TITLE_FRAMES = tuple(
     f"{kind} {verb}" for kind in ("song", "track", "tune", "album", "record")
     for verb in ("called", "named", "titled")
 )
+#: a show's or station's name said first, and the most words said after it
+_OPENING_NAME_WORDS = 5
+_AFTER_OPENING_NAME = 4
+#: the words that may follow it: a place, a time, "please" ("npr is biased" says no more)
+_AFTER_OPENING = frozenset("from in on at live now tonight please for".split())
 _FREQUENCY_NAME = re.compile(r"(?:fm |am )?\d+(?:\.\d+)?(?: fm| am)?")
 
 
@@ -153,6 +158,11 @@ def names_content(parser: Parser, text: str) -> bool:
     said = " ".join(words)
     if any(parser.gazetteers.lookup(label, said) for label in SHOW_TITLE_KINDS):
         return True  # "huberman lab", "wnyc in the kitchen": a show, station or book by name
+    for n in range(min(len(words) - 1, _OPENING_NAME_WORDS), 0, -1):
+        if len(words) - n <= _AFTER_OPENING_NAME and words[n] in _AFTER_OPENING and any(
+            parser.gazetteers.lookup(label, " ".join(words[:n])) for label in SHOW_TITLE_KINDS
+        ):
+            return True  # "triple j from australia", "kexp seattle live": a name said first
     names = parser.catalog_names
     for i, word in enumerate(words[1:-1], 1):
         if word in ("by", "from", "of") and names.type_of(" ".join(words[i + 1 :])) == "artist":
