@@ -1009,6 +1009,14 @@ class Parser:
         if any(self.gazetteers.lookup(label, said) for label in _NOT_SHOW_NAMES):
             return None  # "some comedy podcast", "a relaxing audiobook": described, not named
         start, end = words[first][1], words[last - 1][2]
+        if kind == "audiobook" and (" by " in said or " from " in said):
+            # "educated by tara westover the audiobook": the book and its author
+            if first > 0 and names[first - 1] == "the":
+                start = words[first - 1][1]  # "the alchemist from paulo coelho audiobook"
+            a, b = norm.span(start, end)
+            book = self.parse_part(norm, a, b, "play the audiobook ")
+            if book.name == "music.play" and "artist" in book.slots and "query" in book.slots:
+                return book if room is None else self.with_device(norm, book, room.span(1)) or book
         span = norm.span(start, end)
         found = Intent.owned(
             "music.play", {"query": norm.original_slice(start, end), "kind": kind}, 0.6,

@@ -76,6 +76,11 @@ _TITLE_FRAMES = tuple(
     f"{kind} {verb}" for kind in ("song", "track", "tune", "album", "record")
     for verb in ("called", "named", "titled")
 )
+#: which day's show ("yesterday's the daily")
+_WHEN_OWNED = frozenset(
+    ("yesterday's", "today's", "tonight's", "last week's", "this week's", "this morning's",
+     "last night's")
+)
 #: a show's or station's name said first, and the most words said after it
 _OPENING_NAME_WORDS = 5
 _AFTER_OPENING_NAME = 4
@@ -155,6 +160,10 @@ def names_content(parser: Parser, text: str) -> bool:
             if phrase in genres or phrase in decades:
                 return True
     words = _without_room(parser, text)
+    if len(words) > 2 and " ".join(words[:2]) in _WHEN_OWNED:
+        words = words[2:]  # "last week's freakonomics", "yesterday's the daily"
+    elif len(words) > 1 and words[0] in _WHEN_OWNED:
+        words = words[1:]
     said = " ".join(words)
     if any(parser.gazetteers.lookup(label, said) for label in SHOW_TITLE_KINDS):
         return True  # "huberman lab", "wnyc in the kitchen": a show, station or book by name
