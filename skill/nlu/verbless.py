@@ -172,6 +172,11 @@ def names_content(parser: Parser, text: str) -> bool:
             parser.gazetteers.lookup(label, " ".join(words[:n])) for label in SHOW_TITLE_KINDS
         ):
             return True  # "triple j from australia", "kexp seattle live": a name said first
+    for n in range(min(len(words) - 2, _OPENING_NAME_WORDS), 0, -1):
+        if words[-n - 1] in ("on", "from") and any(
+            parser.gazetteers.lookup(label, " ".join(words[-n:])) for label in SHOW_TITLE_KINDS
+        ):
+            return True  # "the football on five live": a show on a station the lists know
     names = parser.catalog_names
     for i, word in enumerate(words[1:-1], 1):
         if word in ("by", "from", "of") and names.type_of(" ".join(words[i + 1 :])) == "artist":
