@@ -587,11 +587,14 @@ _CALLED = re.compile(
 )
 _LIST_WORD = re.compile(r" (?:playlist|play list|list)$")
 #: an item's kind word said before its name in a playlist add
-_ITEM_KINDS = {"song": "track", "track": "track", "tune": "track", "album": "album"}
+_ITEM_KINDS = {
+    "song": "track", "track": "track", "tune": "track", "album": "album", "record": "album",
+    "ep": "album",
+}
 #: what to add to a playlist: "the song X", "something by the artist X", "X album"
 _PLAYLIST_ITEM = re.compile(
     r"(?:(?:the )?name )?(?:(?:the|a|an|this|some|another|my|something) )?"
-    r"(?:(?:artist|band|singer|song|songs|track|tracks|tune|album|music|stuff)"
+    r"(?:(?:artist|band|singer|song|songs|track|tracks|tune|album|record|ep|music|stuff)"
     r"(?: named| called)?"
     r" (?:by |from )?)?(?:(?:by|from) (?:the )?(?:artist |band |singer )?)?(?P<name>.+?)"
     r"(?: (?P<kind>song|songs|track|tune|album|record|ep|music))?"
@@ -610,6 +613,28 @@ _INTO_PLAYLIST = re.compile(
 _ONLY_MUSIC = frozenset(
     "song songs track tracks music tune tunes something stuff some songs some music".split(" ")
 )
+
+
+_TO_OWNED = re.compile(r"to (?:my|the|our) (?=\S)")
+
+
+def _in_to(draft: Draft) -> None:
+    """"add pull me in to my indie playlist", "put it in to my playlist": "in to" is "into"
+    (the grammar cut at "in"); an item that ends right before it ends with "in"."""
+    pa, pb = draft.spans["playlist"]
+    text = draft.norm.text
+    if not text.endswith(" in ", 0, pa):
+        return
+    if text[pa:pb] in ("to my", "to the", "to our"):
+        draft.drop("playlist")  # "put it in to my playlist": which one is not said
+        return
+    m = _TO_OWNED.match(text, pa, pb)
+    if m is None:
+        return
+    if "query" in draft.spans and draft.spans["query"][1] == pa - 4:
+        qa, qb = draft.spans["query"]
+        draft.set_text("query", qa, qb + 3)
+    draft.set_text("playlist", m.end(), pb)
 
 
 def _title_across(draft: Draft) -> None:
@@ -646,6 +671,8 @@ def _title_across(draft: Draft) -> None:
 def refine_playlist(draft: Draft) -> None:
     if "playlist" in draft.spans and "query" in draft.spans:
         _title_across(draft)
+    if "playlist" in draft.spans:
+        _in_to(draft)
     if "playlist" in draft.spans:
         a, b = draft.spans["playlist"]
         text = draft.norm.text[a:b]
