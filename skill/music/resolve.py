@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -109,6 +110,10 @@ CACHE_SIZE = 512
 #: Web API calls one resolution may make (searches past it are skipped)
 MAX_QUERIES = 8
 PROFILE_TTL = 3600.0
+
+
+#: Spotify's "This Is <artist>" playlists
+_THIS_IS = re.compile(r"this is (.+)")
 
 
 def _looked_for(request: MediaRequest) -> str:
@@ -266,18 +271,26 @@ class Resolver:
         another artist), else None. Only for a song or an album named with its artist in the
         ``artist`` slot: a title alone, or free text read at its "by", has no artist to fall
         back to. The artist search is usually cached from the resolution's third wave."""
-        if not request.artist or _looked_for(request) not in ("track", "album"):
+        name = request.artist
+        if _looked_for(request) in ("playlist", "any") and not name:
+            # "play this is taylor swift": Spotify's playlist of the artist, which
+            # development-mode apps cannot open (BEHAVIOR.md), is the artist's music
+            this_is = _THIS_IS.fullmatch(normalize(request.playlist or request.query or ""))
+            if this_is is None:
+                return None
+            name = this_is.group(1)
+        elif not name or _looked_for(request) not in ("track", "album"):
             return None
-        if not (request.track or request.album or request.query):
+        elif not (request.track or request.album or request.query):
             return None
         calls = _Calls()
-        candidates = await self._artist_matches(user_id, request.artist, calls)
-        wanted = MediaRequest(kind="artist", artist=request.artist)
+        candidates = await self._artist_matches(user_id, name, calls)
+        wanted = MediaRequest(kind="artist", artist=name)
         resolution = Resolution(tuple(candidates), wanted, calls.count, (), "artist")
         best = resolution.best
         if best is None or resolution.ambiguous:
             return None
-        if ranking.artist_similarity(request.artist, [best.name]) < ranking.ARTIST_INSTEAD_FLOOR:
+        if ranking.artist_similarity(name, [best.name]) < ranking.ARTIST_INSTEAD_FLOOR:
             return None
         log.debug("artist instead of %s -> %s", request.to_dict(), best.name)
         return resolution

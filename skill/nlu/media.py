@@ -1131,6 +1131,25 @@ def _named_broadcast(draft: Draft) -> None:
         draft.slots["kind"] = "radio" if head.label == "STATION" else "podcast"
 
 
+def _this_is(draft: Draft) -> None:
+    """"play this is taylor swift": Spotify's playlist of an artist's best known songs, when
+    the artist is one a list knows and "this is ..." is no song ("this is me")."""
+    if "query" not in draft.spans or "kind" in draft.slots:
+        return
+    a, b = draft.spans["query"]
+    text = draft.norm.text[a:b]
+    if not text.startswith("this is ") or draft.parser.catalog_names.title(text) is not None:
+        return
+    artist = text[len("this is ") :]
+    names = draft.parser.catalog_names
+    if names.type_of(artist) == "artist" or (
+        draft.parser.gazetteers.lookup("ARTIST", artist) is not None
+    ):
+        draft.drop("query")
+        draft.set_text("playlist", a, b)
+        draft.slots["kind"] = "playlist"
+
+
 def _station_from_place(draft: Draft, labels: tuple[str, ...]) -> None:
     """"triple j from australia": a station or podcast the lists know, read as a title "from"
     an artist no list knows, is the station said with its place."""
@@ -1470,6 +1489,7 @@ def refine_content(draft: Draft) -> None:
     if draft.intent == "music.play":
         _named_broadcast(draft)
         _known_media(draft)
+        _this_is(draft)
         _artist_playlist(draft)
         _possessive_title(draft)
     _person_query(draft)

@@ -154,3 +154,25 @@ async def test_queue_does_not_fall_back(music: Music, world: World) -> None:
     outcome = await music.say("queue i want you by marvin gaye")
     assert outcome.error is not None and outcome.error.code == "not_found", outcome.to_dict()
     assert world.player()["queue"] == []
+
+
+async def test_this_is_playlist_plays_the_artist(music: Music, world: World) -> None:
+    """Spotify's own "This Is <artist>" playlists cannot be opened by development-mode apps
+    (search hides them): the artist's music plays, and the reply says so."""
+    outcome = await music.say("play this is marvin gaye in the kitchen")
+    assert outcome.ok, outcome.to_dict()
+    assert outcome.reply == (
+        "I couldn't find the playlist This Is Marvin Gaye, so here's Marvin Gaye on "
+        "Kitchen Speaker."
+    )
+    assert outcome.action == "play_fallback"
+    assert outcome.details["fallback"]["missing"] == "playlist"
+    assert outcome.playing is not None and outcome.playing.uri == MARVIN_GAYE
+    assert _plays(world)[-1]["body"]["context_uri"] == MARVIN_GAYE
+
+
+async def test_this_is_an_unknown_artist_is_not_found(music: Music, world: World) -> None:
+    outcome = await music.say("play this is zorblax quintet")  # no such artist either
+    assert not outcome.ok and outcome.error is not None
+    assert outcome.error.code == "not_found"
+    assert _plays(world) == []

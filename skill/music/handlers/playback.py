@@ -300,9 +300,14 @@ async def play_instead(
     artist = instead.best
     assert artist is not None
     turn.details["candidates"] = [c.to_dict() for c in instead.candidates[:5]]
-    missing = "album" if request.album or request.kind == "album" else "track"
-    title = replies.capitalized(request.album or request.track or request.query or "")
-    said = f"{'the album ' if missing == 'album' else ''}{title} by {artist.name}"
+    if request.playlist or request.kind == "playlist":
+        missing = "playlist"
+        title = replies.capitalized(request.playlist or request.query or "")
+        said = f"the playlist {title}"
+    else:
+        missing = "album" if request.album or request.kind == "album" else "track"
+        title = replies.capitalized(request.album or request.track or request.query or "")
+        said = f"{'the album ' if missing == 'album' else ''}{title} by {artist.name}"
     played = await start(turn, target, artist, state=state)
     device = played.playing.device if played.playing is not None else None
     return dataclasses.replace(
