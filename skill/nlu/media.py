@@ -1443,6 +1443,21 @@ def _artist_and_album(draft: Draft) -> None:
 _FROM_ALBUM = re.compile(r" (?:from|off|off of|on) (?:the album |the record |their album )?")
 
 
+_OWNED_DEVICE = re.compile(r" (?:in|on|at|through) ([a-z]+'s [a-z]+)$")
+
+
+def _owned_device(draft: Draft, start: int, end: int) -> tuple[int, int, int] | None:
+    """(where " on" starts, the device's range) when the grammar read an owner's room or
+    speaker said last ("on emma's speaker", "in jacob's room") as the device."""
+    for group, span in draft.match.groups.items():
+        if group.split("__", 1)[0] != "device" or span[1] != end:
+            continue
+        m = _OWNED_DEVICE.search(draft.norm.text, start, end)
+        if m is not None and m.span(1) == span:
+            return m.start(), span[0], span[1]
+    return None
+
+
 def refine_content(draft: Draft) -> None:
     """Re-read everything after the play verb with :func:`read_content`."""
     verb = draft.match.groups.get("x_prefix") or draft.match.groups.get("x_verb")
@@ -1459,6 +1474,9 @@ def refine_content(draft: Draft) -> None:
     when = _said_after_at(draft, start, end)
     if when > start:
         end = when  # "some jazz today", "hello by adele tonight" ("in the air tonight" stays)
+    owned = _owned_device(draft, start, end)
+    if owned is not None:
+        end = owned[0]  # "... by olivia rodrigo on emma's speaker": an owner's speaker
     text = draft.norm.text[start:end]
     if not text:
         refine_media(draft)
@@ -1478,7 +1496,7 @@ def refine_content(draft: Draft) -> None:
         device is not None and _known_playlist(draft, start, start + device[0])
     ):
         return
-    device = draft.match.groups.get("device")
+    device = draft.match.groups.get("device") if owned is None else owned[1:]
     if "device" not in content.spans and device is not None and device[0] >= end:
         draft.set_text("device", *device)  # "play X shuffled in the kitchen"
     if "device" not in draft.spans:
@@ -1538,8 +1556,29 @@ def refine_lyric(draft: Draft) -> None:
         draft.set_text("track", a, a + cut[0])
 
 
+#: where a new clause starts after a device's name ("to my phone i'm leaving")
+_AFTER_DEVICE = re.compile(
+    r" (?:i|i'm|im|i am|we|we're|we are|because|cause|cuz|so|as|since|and|then|now|please|"
+    r"thanks|thank you)(?= |$)"
+)
+
+
+def refine_device(draft: Draft) -> None:
+    """"send the podcast to my phone i'm leaving": a device named as free text ends where a
+    new clause starts, when what is left still names a room or device the lists know."""
+    if "device" not in draft.spans:
+        return
+    a, b = draft.spans["device"]
+    m = _AFTER_DEVICE.search(draft.norm.text, a, b)
+    if m is None or m.start() <= a:
+        return
+    if draft.entities_in(a, m.start(), ("DEVICE",)):
+        draft.set_text("device", a, m.start())
+
+
 REFINERS: dict[str, Callable[[Draft], None]] = {
     "content": refine_content,
+    "device": refine_device,
     "lyric": refine_lyric,
     "media": refine_media,
     "playlist": refine_playlist,
