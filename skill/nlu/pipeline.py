@@ -20,7 +20,13 @@ from typing import Any
 from skill.errors import InvalidRequest
 from skill.nlu import slots as convert
 from skill.nlu.catalog_names import TITLE_WORDS, CatalogNames, catalog_names
-from skill.nlu.content import CONTENT_SLOTS, DEVICE_NOUN, DEVICE_NOUN_AFTER, text_words
+from skill.nlu.content import (
+    CONTENT_SLOTS,
+    DEVICE_NOUN,
+    DEVICE_NOUN_AFTER,
+    ROOM_ADVERBS,
+    text_words,
+)
 from skill.nlu.entities import Entity, EntityMatcher, Gazetteers
 from skill.nlu.grammar import Grammar, Match, slot_of, trie_regex
 from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
@@ -178,6 +184,8 @@ _NOT_TITLE_START = frozenset(
     "this that these those it more some a an my your our".split()
 )
 _POINTS_BACK = re.compile(r"(?:play|put on|resume|start)(?: me| us)? (?:it|them|that|this|one)\b")
+#: an owner's room or speaker in a volume command ("in emma's room", "on jacob's speaker")
+_OWNERS_ROOM = re.compile(r"\b(?:in|on) ([a-z]+'s (?:room|bedroom|speaker|speakers|phone))\b")
 #: patterns below this priority catch a media word anywhere ("{any} podcast {any}"); a
 #: command after a joining word ("... so play some jazz") is read before them
 CATCH_ALL_PRIORITY = 20
@@ -1492,9 +1500,16 @@ class Parser:
         """"raise the volume of the living room speaker to 60", "make the kitchen louder": a
         room or speaker named with "the" or "my" anywhere in a volume command is its device."""
         text = draft.norm.text
-        if "the " not in text and "my " not in text:
+        owned = _OWNERS_ROOM.search(text)
+        if owned is not None:
+            draft.set_text("device", *owned.span(1))  # "softer in emma's room she's asleep"
             return
         for entity in draft.entities_in(0, len(text), ("DEVICE",)):
+            if entity.text in ROOM_ADVERBS:
+                draft.set_text("device", entity.start, entity.end)  # "the music downstairs"
+                return
+            if "the " not in text and "my " not in text:
+                continue
             before = text[max(0, entity.start - 5) : entity.start]
             if before in ("the ", "my ") or before.endswith((" the ", " my ")):
                 noun = DEVICE_NOUN_AFTER.match(text, entity.end)
