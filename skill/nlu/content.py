@@ -38,7 +38,7 @@ _NAMED_DEVICES = frozenset({"phone", "iphone", "laptop", "computer", "tablet", "
 _OWNED_DEVICES = _DEVICE_NOUNS | _NAMED_DEVICES
 #: what may follow a room at the end ("in the kitchen speaker", "the living room stereo")
 _DEVICE_WORDS_AFTER = _DEVICE_NOUNS | frozenset({"stereo", "sonos", "homepod", "system"})
-_DEVICE_PREP = frozenset({"in", "on", "at", "through", "via", "for"})
+_DEVICE_PREP = frozenset({"in", "on", "at", "through", "via", "for", "to"})
 _SERVICE_PREP = frozenset("on with using from off of via in at through over use".split())
 _YEAR_PREP = frozenset(
     "from of in the year around during released decade era early late mid half last first part"
@@ -236,7 +236,9 @@ def read_content(
                 prep -= 1
             if words[prep][0] in ("the", "my") and prep > 0:
                 prep -= 1
-            if words[prep][0] in _DEVICE_PREP and (words[prep][0] != "for" or prep < a - 1):
+            if words[prep][0] in _DEVICE_PREP and (
+                words[prep][0] not in ("for", "to") or prep < a - 1  # not "music to study"
+            ):
                 # "on the kitchen speaker": the device noun after the room belongs to it
                 end = b + 1 if b + 1 < n and words[b + 1][0] in _DEVICE_NOUNS else b
                 out.spans["device"] = (words[first][1], words[end][2])
@@ -248,6 +250,14 @@ def read_content(
             ):
                 out.spans["device"] = (words[a][1], words[a][2])  # "jazz upstairs"
                 used[a] = True
+            elif (
+                b == n - 2 and words[b + 1][0] in _DEVICE_NOUNS
+                and words[prep][0] not in _NAMED_NEXT
+            ):
+                # "classic fm living room speaker": a room and its speaker said last
+                out.spans["device"] = (words[a][1], words[b + 1][2])
+                for i in range(a, b + 2):
+                    used[i] = True
     # "adele on the speaker": a bare device noun said last, when no room was named
     if (
         "device" not in out.spans and n > 3 and words[-1][0] in ("speaker", "speakers")

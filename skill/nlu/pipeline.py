@@ -390,7 +390,8 @@ _STATION_LINK = frozenset(
 )
 #: a room or device said last ("... in the kitchen", "... on the tv"), group 1 the name
 _ROOM_END = re.compile(
-    rf" (?:on|in|at) (?:the |my )?((?P<room>[a-z]+(?: [a-z]+)??)(?: {DEVICE_NOUN})?)$"
+    rf" (?:on|in|at|to(?= the | my )) (?:the |my )?"
+    rf"((?P<room>[a-z]+(?: [a-z]+)??)(?: {DEVICE_NOUN})?)$"
 )
 #: the commands a reason may follow (a playlist name may hold "for the road trip")
 _REASON_HEADS = frozenset(
