@@ -61,7 +61,7 @@ COMMON_WORD_TITLES = 20
 #: words that never start or end a name on their own side of a split
 _SPLIT_EDGES = frozenset("a an the by of and to in on for my with from".split())
 #: a name after the cut may start with "the" ("pink floyd | the wall")
-_SPLIT_EDGES_AFTER = _SPLIT_EDGES - {"the"}
+_SPLIT_EDGES_AFTER = _SPLIT_EDGES - {"the", "a"}
 #: words that open a request, not an artist's name heard wrong ("maybe some taylor swift")
 _NOT_HEARD_FIRST = frozenset("maybe some any more just please play put i we me want need".split())
 

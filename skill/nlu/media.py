@@ -1238,6 +1238,24 @@ def _book_author(draft: Draft) -> None:
             draft.set_text("artist", m.end(), b)
             draft.set_text("query", a, m.start())
             return
+    # "audiobook of stephen king the shining": the author said first, then the book
+    text = draft.norm.text
+    for cut in _spaces_in(text, a, b)[:_AUTHOR_WORDS]:
+        if draft.parser.gazetteers.lookup("AUTHOR", text[a:cut]) is not None and (
+            draft.parser.gazetteers.lookup("AUDIOBOOK", text[a:b]) is None
+        ):
+            draft.set_text("artist", a, cut)
+            draft.set_text("query", cut + 1, b)
+            return
+
+
+#: the most words of an author's name said before the book's
+_AUTHOR_WORDS = 4
+
+
+def _spaces_in(text: str, a: int, b: int) -> list[int]:
+    """Where the spaces of ``text[a:b]`` are."""
+    return [i for i in range(a, b) if text[i] == " "]
 
 
 _BY_OR_FROM = re.compile(r" (?:by|from|of) ")
