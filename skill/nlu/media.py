@@ -1476,6 +1476,28 @@ def _owned_device(draft: Draft, start: int, end: int) -> tuple[int, int, int] | 
     return None
 
 
+_PURPOSE_AFTER = re.compile(r" (?:to|while|for|so|because|cause) \S+(?: \S+){0,5}$")
+_ROOM_PREP = re.compile(r" (?:in|on|at|to|through)(?: the| my)? $")
+
+
+def _before_purpose(draft: Draft, start: int, end: int) -> int:
+    """Where a purpose or a reason said after the room ends the content: "salsa music in
+    the kitchen to dance", "some podcast on the kitchen speaker while i am cooking"; else
+    ``end``."""
+    text = draft.norm.text
+    m = _PURPOSE_AFTER.search(text, start, end)
+    if m is None:
+        return end
+    for entity in draft.entities_in(start, m.start(), ("DEVICE",)):
+        room_end = start + entity.end
+        noun = DEVICE_NOUN_AFTER.match(text, room_end, m.start())
+        if (noun.end() if noun else room_end) == m.start() and _ROOM_PREP.search(
+            text, start, start + entity.start
+        ):
+            return m.start()
+    return end
+
+
 def refine_content(draft: Draft) -> None:
     """Re-read everything after the play verb with :func:`read_content`."""
     verb = draft.match.groups.get("x_prefix") or draft.match.groups.get("x_verb")
@@ -1495,6 +1517,8 @@ def refine_content(draft: Draft) -> None:
     owned = _owned_device(draft, start, end)
     if owned is not None:
         end = owned[0]  # "... by olivia rodrigo on emma's speaker": an owner's speaker
+    else:
+        end = _before_purpose(draft, start, end)  # "salsa in the kitchen | to dance"
     text = draft.norm.text[start:end]
     if not text:
         refine_media(draft)
