@@ -1509,11 +1509,10 @@ class Parser:
             if entity.text in ROOM_ADVERBS:
                 draft.set_text("device", entity.start, entity.end)  # "the music downstairs"
                 return
-            if "the " not in text and "my " not in text:
-                continue
+            noun = DEVICE_NOUN_AFTER.match(text, entity.end)
             before = text[max(0, entity.start - 5) : entity.start]
-            if before in ("the ", "my ") or before.endswith((" the ", " my ")):
-                noun = DEVICE_NOUN_AFTER.match(text, entity.end)
+            if noun is not None or before in ("the ", "my ") or before.endswith((" the ", " my ")):
+                # "the kitchen", "raise volume kitchen speaker by ten"
                 draft.set_text("device", entity.start, entity.end if noun is None else noun.end())
                 return
 
@@ -1521,6 +1520,11 @@ class Parser:
         allowed = INTENT_SLOTS[draft.intent]
         if draft.intent == "music.volume" and "device" not in draft.spans:
             self._named_device(draft)
+        if "device" in draft.spans:
+            a, b = draft.spans["device"]
+            noun = DEVICE_NOUN_AFTER.match(draft.norm.text, b)
+            if noun is not None and not DEVICE_NOUN_AFTER.search(draft.norm.text, a, b):
+                draft.set_text("device", a, noun.end())  # "the kitchen | speaker too loud"
         slots: dict[str, SlotValue] = {}
         spans: dict[str, tuple[int, int]] = {}
         read = draft.spans
