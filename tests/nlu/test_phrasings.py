@@ -331,6 +331,60 @@ FLOORS = {
         "none_recall": 0.935,
         "slot_f1": 0.65,
     },
+    "phrasings_ba.jsonl": {
+        "intent_accuracy": 0.955,
+        "none_precision": 0.975,
+        "none_recall": 0.965,
+        "slot_f1": 0.915,
+    },
+    "phrasings_bb.jsonl": {
+        "intent_accuracy": 0.97,
+        "none_precision": 0.935,
+        "none_recall": 0.985,
+        "slot_f1": 0.85,
+    },
+    "phrasings_bc.jsonl": {
+        "intent_accuracy": 0.985,
+        "none_precision": 0.985,
+        "none_recall": 0.985,
+        "slot_f1": 0.865,
+    },
+    "phrasings_bd.jsonl": {
+        "intent_accuracy": 0.975,
+        "none_precision": 0.985,
+        "none_recall": 0.975,
+        "slot_f1": 0.945,
+    },
+    "phrasings_be.jsonl": {
+        "intent_accuracy": 0.94,
+        "none_precision": 0.865,
+        "none_recall": 0.975,
+        "slot_f1": 0.89,
+    },
+    "phrasings_bf.jsonl": {
+        "intent_accuracy": 0.965,
+        "none_precision": 0.935,
+        "none_recall": 0.975,
+        "slot_f1": 0.925,
+    },
+    "phrasings_bg.jsonl": {
+        "intent_accuracy": 0.91,
+        "none_precision": 0.835,
+        "none_recall": 0.975,
+        "slot_f1": 0.905,
+    },
+    "phrasings_bh.jsonl": {
+        "intent_accuracy": 0.95,
+        "none_precision": 0.9,
+        "none_recall": 0.975,
+        "slot_f1": 0.88,
+    },
+    "phrasings_bi.jsonl": {
+        "intent_accuracy": 0.96,
+        "none_precision": 0.965,
+        "none_recall": 0.965,
+        "slot_f1": 0.925,
+    },
 }
 
 
