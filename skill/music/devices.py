@@ -149,7 +149,7 @@ def _not_found(name: str, devices: Sequence[DeviceInfo]) -> DeviceNotFound:
 #: names of every device at once ("play it everywhere"), after :func:`_query`
 _EVERY_DEVICE = frozenset(
     ("everywhere", "whole house", "entire house", "all rooms", "every room", "all speaker",
-     "every speaker", "all speaker in house", "all devices", "every device", "all over house")
+     "every speaker", "all house", "all devices", "every", "all over house")
 )
 
 

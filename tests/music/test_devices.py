@@ -54,7 +54,8 @@ def test_unknown_names_find_nothing(spoken: str) -> None:
 @pytest.mark.parametrize(
     ("spoken", "every"),
     [("everywhere", True), ("the whole house", True), ("all speakers", True),
-     ("all of the speakers", True), ("in every room", True), ("kitchen", False),
+     ("all of the speakers", True), ("in every room", True), ("every device", True),
+     ("all the speakers in the house", True), ("kitchen", False),
      ("the house speaker", False), ("all", False)],
 )
 def test_names_for_every_device(spoken: str, every: bool) -> None:
