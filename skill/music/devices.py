@@ -238,9 +238,11 @@ class Devices:
         if found.device is not None:
             return found.device  # a speaker group may be called "Whole House"
         if names_every_device(name) and devices:
-            if len(devices) == 1:
-                return devices[0]  # "everywhere" with one device is that device
-            raise _every(name, devices)
+            # of the devices Spotify lets this app control (a restricted one is no choice)
+            usable = [d for d in devices if not d.is_restricted] or list(devices)
+            if len(usable) == 1:
+                return usable[0]  # "everywhere" with one device is that device
+            raise _every(name, usable)
         if found.ties:
             raise _ambiguous(name, found.ties)
         raise _not_found(name, devices)
