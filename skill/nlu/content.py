@@ -54,6 +54,11 @@ _DESCRIPTORS = frozenset(
     bookmarked downloaded subscribed recently sung performed listened bit week's weeks""".split()
 )
 _MUSIC_WORDS = frozenset("music songs tunes stuff hits".split())
+#: an owner's room or device ("jacob's room", "emma's speaker"): the same words as the
+#: owner's alternative of the grammars' ``{device}`` macro (grammars/macros.yaml)
+OWNED_DEVICE = (
+    r"[a-z]+'s (?:room|bedroom|office|speaker|speakers|phone|tablet|ipad|laptop|computer|echo|tv)"
+)
 #: where to play, said without "in" or "on" ("jazz upstairs", "abba everywhere")
 ROOM_ADVERBS = frozenset(("upstairs", "downstairs", "everywhere"))
 #: words after which a name follows ("the song everywhere" is a song)

@@ -1477,7 +1477,6 @@ def _owned_device(draft: Draft, start: int, end: int) -> tuple[int, int, int] | 
 
 
 _PURPOSE_AFTER = re.compile(r" (?:to|while|for|so|because|cause) \S+(?: \S+){0,5}$")
-_ROOM_PREP = re.compile(r" (?:in|on|at|to|through)(?: the| my)? $")
 
 
 def _before_purpose(draft: Draft, start: int, end: int) -> int:
@@ -1491,7 +1490,7 @@ def _before_purpose(draft: Draft, start: int, end: int) -> int:
     for entity in draft.entities_in(start, m.start(), ("DEVICE",)):
         room_end = start + entity.end
         noun = DEVICE_NOUN_AFTER.match(text, room_end, m.start())
-        if (noun.end() if noun else room_end) == m.start() and _ROOM_PREP.search(
+        if (noun.end() if noun else room_end) == m.start() and _DEVICE_PREP.search(
             text, start, start + entity.start
         ):
             return m.start()

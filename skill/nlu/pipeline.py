@@ -24,6 +24,7 @@ from skill.nlu.content import (
     CONTENT_SLOTS,
     DEVICE_NOUN,
     DEVICE_NOUN_AFTER,
+    OWNED_DEVICE,
     ROOM_ADVERBS,
     text_words,
 )
@@ -185,7 +186,7 @@ _NOT_TITLE_START = frozenset(
 )
 _POINTS_BACK = re.compile(r"(?:play|put on|resume|start)(?: me| us)? (?:it|them|that|this|one)\b")
 #: an owner's room or speaker in a volume command ("in emma's room", "on jacob's speaker")
-_OWNERS_ROOM = re.compile(r"\b(?:in|on) ([a-z]+'s (?:room|bedroom|speaker|speakers|phone))\b")
+_OWNERS_ROOM = re.compile(rf"\b(?:in|on) ({OWNED_DEVICE})\b")
 #: patterns below this priority catch a media word anywhere ("{any} podcast {any}"); a
 #: command after a joining word ("... so play some jazz") is read before them
 CATCH_ALL_PRIORITY = 20
