@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from skill.nlu.content import (
     CONTENT_SLOTS,
     DEVICE_NOUN_AFTER,
+    OWNED_DEVICE,
     ROOM_ADVERBS,
     read_content,
     split_artist_title,
@@ -166,6 +167,10 @@ def _device_tail(draft: Draft, slot: str) -> None:
             draft.set_text("device", a + entity.start, a + entity.end)
             draft.set_text(slot, a, a + entity.start - 1)
             return
+    owned = _owned_device(draft, a, b)
+    if owned is not None and owned[0] > a:  # "the gruffalo audiobook in jacob's room"
+        draft.set_text("device", owned[1], owned[2])
+        draft.set_text(slot, a, owned[0])
 
 
 _YEAR_TAIL = re.compile(
@@ -1461,19 +1466,16 @@ def _artist_and_album(draft: Draft) -> None:
 _FROM_ALBUM = re.compile(r" (?:from|off|off of|on) (?:the album |the record |their album )?")
 
 
-_OWNED_DEVICE = re.compile(r" (?:in|on|at|through) ([a-z]+'s [a-z]+)$")
+_OWNED_AT_END = re.compile(rf" (?:in|on|at|through|to) (?:the |my )?({OWNED_DEVICE})$")
 
 
 def _owned_device(draft: Draft, start: int, end: int) -> tuple[int, int, int] | None:
-    """(where " on" starts, the device's range) when the grammar read an owner's room or
-    speaker said last ("on emma's speaker", "in jacob's room") as the device."""
-    for group, span in draft.match.groups.items():
-        if group.split("__", 1)[0] != "device" or span[1] != end:
-            continue
-        m = _OWNED_DEVICE.search(draft.norm.text, start, end)
-        if m is not None and m.span(1) == span:
-            return m.start(), span[0], span[1]
-    return None
+    """(where " on" starts, the device's range) for an owner's room or speaker said last
+    ("on emma's speaker", "in jacob's room")."""
+    if "'s " not in draft.norm.text:
+        return None
+    m = _OWNED_AT_END.search(draft.norm.text, start, end)
+    return None if m is None else (m.start(), *m.span(1))
 
 
 _PURPOSE_AFTER = re.compile(r" (?:to|while|for|so|because|cause) \S+(?: \S+){0,5}$")
