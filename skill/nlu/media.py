@@ -377,7 +377,28 @@ def _media_tail(draft: Draft) -> None:
     _broadcast_article(draft)
     if draft.intent == "music.play":
         _mood_as_query(draft)
+        _purpose_query(draft)
     _band_article(draft)
+
+
+_PURPOSE_QUERY = re.compile(r"(?:to|for) (\S+)(?: to)?")
+
+
+def _purpose_query(draft: Draft) -> None:
+    """"music to relax", "songs to sleep", "some music to study to": the activity a mood or
+    occasion list knows is the query, without its "to"."""
+    slot = "query" if "query" in draft.spans else "track" if "track" in draft.spans else None
+    if slot is None or "artist" in draft.spans:
+        return
+    a, b = draft.spans[slot]
+    m = _PURPOSE_QUERY.fullmatch(draft.norm.text, a, b)
+    if m is None:
+        return
+    x, y = m.span(1)
+    mood = draft.parser.gazetteers.lookup("MOOD", draft.norm.text[x:y])
+    if mood is not None and mood != "language":  # not "love song to spanish"
+        draft.drop(slot)
+        draft.set_text("query", x, y)
 
 
 def _band_article(draft: Draft) -> None:
