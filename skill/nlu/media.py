@@ -30,6 +30,7 @@ from skill.nlu.content import (
     text_words,
 )
 from skill.nlu.content import TITLE_LEAD as _TITLE_LEAD
+from skill.nlu.grammar import slot_of
 from skill.nlu.titles import SHOW_TITLE_KINDS
 
 if TYPE_CHECKING:
@@ -1487,6 +1488,15 @@ def _artist_and_album(draft: Draft) -> None:
 _FROM_ALBUM = re.compile(r" (?:from|off|off of|on) (?:the album |the record |their album )?")
 
 
+def _group_span(draft: Draft, slot: str) -> tuple[int, int] | None:
+    """Where the match's group for ``slot`` read its text: ``device``, or ``device__r5``
+    when a macro used twice in a pattern renamed it (grammar.slot_of), or None."""
+    for group, span in draft.match.groups.items():
+        if span[1] > span[0] and slot_of(group) == slot:
+            return span
+    return None
+
+
 _OWNED_AT_END = re.compile(rf" (?:in|on|at|through|to) (?:the |my )?({OWNED_DEVICE})$")
 
 
@@ -1560,7 +1570,7 @@ def refine_content(draft: Draft) -> None:
         device is not None and _known_playlist(draft, start, start + device[0])
     ):
         return
-    device = draft.match.groups.get("device") if owned is None else owned[1:]
+    device = _group_span(draft, "device") if owned is None else owned[1:]
     if "device" not in content.spans and device is not None and device[0] >= end:
         draft.set_text("device", *device)  # "play X shuffled in the kitchen"
     if "device" not in draft.spans:
