@@ -164,10 +164,6 @@ def _device_tail(draft: Draft, slot: str) -> None:
             draft.set_text("device", a + entity.start, a + entity.end)
             draft.set_text(slot, a, a + m.start())
             return
-        if entity.text in ROOM_ADVERBS and entity.start > 1:  # "blues downstairs"
-            draft.set_text("device", a + entity.start, a + entity.end)
-            draft.set_text(slot, a, a + entity.start - 1)
-            return
     owned = _owned_device(draft, a, b)
     if owned is not None and owned[0] > a:  # "the gruffalo audiobook in jacob's room"
         draft.set_text("device", owned[1], owned[2])
@@ -350,8 +346,9 @@ def refine_media(draft: Draft) -> None:
 
 
 def _room_adverb(draft: Draft) -> None:
-    """"play my audiobook upstairs", "make some music upstairs": a room said last without
-    "in" is the device, when no other slot holds it (a query of that word alone is dropped)."""
+    """"play my audiobook upstairs", "blues downstairs", "radio capital fm upstairs": a room
+    said last without "in" is the device; a free slot that ran on into it ends before it (a
+    query of that word alone is dropped), any other slot holding it keeps it."""
     if "device" in draft.spans or draft.intent != "music.play":
         return
     text = draft.norm.text
@@ -360,9 +357,12 @@ def _room_adverb(draft: Draft) -> None:
         return
     for slot, (a, b) in list(draft.spans.items()):
         if b > cut:
-            if slot != "query" or a != cut + 1:
-                return
-            draft.drop(slot)
+            if slot not in _FREE or (a > cut and slot != "query"):
+                return  # "the song everywhere" names a song
+            if a > cut:
+                draft.drop(slot)  # "play my audiobook upstairs": the query was the room
+            else:
+                draft.set_text(slot, a, cut)  # "blues downstairs"
     draft.set_text("device", cut + 1, len(text))
 
 
