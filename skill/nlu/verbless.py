@@ -13,6 +13,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
+from skill.nlu.catalog_names import name_key
 from skill.nlu.models import Intent
 from skill.nlu.titles import MEDIA_KINDS, SHOW_TITLE_KINDS
 
@@ -99,11 +100,12 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
     first, _, rest = norm.text.partition(" ")
     if first in VERBS and not (first in ("this", "that") and rest.startswith(_NAMED_ITEMS)) and (
         parser.catalog_names.split(_without_room(parser, norm.text)) is None
-    ) and (first in _ASKING or not _by_artist(parser, norm.text)) and (
-        not show_opens(parser, norm.text)
-    ):
+    ) and (
+        first in _ASKING and not _title_by_artist(parser, norm.text)
+        or not _by_artist(parser, norm.text)
+    ) and not show_opens(parser, norm.text):
         return None  # but "that song shape of you", "let it be beatles", "i'm a believer by
-        # the monkees", "this american life latest episode"
+        # the monkees", "what is love by haddaway", "this american life latest episode"
     a, b = norm.span(0, len(norm.text))
     item = parser.parse_part(norm, a, b, "play ")
     if not plays_named(item) and not (
@@ -179,7 +181,7 @@ def names_content(parser: Parser, text: str) -> bool:
             return True  # "the football on five live": a show on a station the lists know
     names = parser.catalog_names
     for i, word in enumerate(words[1:-1], 1):
-        if word in ("by", "from", "of") and names.type_of(" ".join(words[i + 1 :])) == "artist":
+        if word in ("by", "from", "of") and _is_artist(names, " ".join(words[i + 1 :])):
             return True
     return names.split(words) is not None
 
@@ -219,7 +221,31 @@ def _by_artist(parser: Parser, text: str) -> bool:
     """Whether ``text`` (a room said last left out) ends in "by" and an artist the catalog
     knows."""
     _, by, artist = " ".join(_without_room(parser, text)).rpartition(" by ")
-    return bool(by) and parser.catalog_names.type_of(artist) == "artist"
+    return bool(by) and _is_artist(parser.catalog_names, artist)
+
+
+def _is_artist(names: CatalogNames, phrase: str) -> bool:
+    """Whether the catalog reads ``phrase`` as an artist, also said with a "the" the
+    catalog's name lacks ("the bee gees")."""
+    return names.type_of(phrase) == "artist" or (
+        phrase.startswith("the ") and names.type_of(phrase[4:]) == "artist"
+    )
+
+
+def _title_by_artist(parser: Parser, text: str) -> bool:
+    """Whether ``text`` (a room said last left out) is a famous song title, "by" and an
+    artist the catalog knows: "what is love by haddaway", "how deep is your love by the bee
+    gees" ask for the song though they open with a question word ("what is the new song by
+    adele" names no title)."""
+    title, by, _ = " ".join(_without_room(parser, text)).rpartition(" by ")
+    return bool(by) and parser.catalog_names.famous_title(title) and _by_artist(parser, text)
+
+
+def _paired(names: CatalogNames, title: str, artist: str) -> bool:
+    """Whether the catalog's own artist of song ``title`` is ``artist`` (both normalised):
+    "lights | ellie goulding" is a song and its singer, though "lights" alone is an everyday
+    word."""
+    return names.title_artist(name_key(title)) == name_key(artist)
 
 
 def _title_by(names: CatalogNames, item: Intent, text: str) -> bool:
@@ -257,7 +283,11 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
         return True
     if slot in ("query", "playlist") and parser.gazetteers.lookup("MOOD", key) is not None:
         return True  # "something chill", "workout playlist": a mood read from the list
-    if slot in ("artist", "track") and " " not in key and names.is_common_word(key):
+    artist = item.slots.get("artist")
+    if slot in ("artist", "track") and " " not in key and names.is_common_word(key) and not (
+        slot == "track" and isinstance(artist, str)
+        and _paired(names, key, parser.normalizer.normalize(artist).text)
+    ):
         return False  # "home", "not now", "how are you today": everyday words
     if slot == "artist":
         # "let it be beatles": a famous band said without its "the"
