@@ -76,8 +76,11 @@ _TAIL_COMMAND = re.compile(
     r"|queue|(?:move|take|send|bring) (?:the|it|this|my)|move on|forward"
     r"|change (?:the |this )?(?:song|track|music)"
     r"|" + _I_WISH + r" (?:my|our|some|the|a|to hear)"
-    r"|can (?:i|we) (?:have|get))\b)"
+    r"|can (?:i|we) (?:have|get))\b"
+    r"|(?:next|skip)(?: (?:one|song|track|please))?$)"  # "boring next", "nope next please"
 )
+#: an item named by its kind word ("the song halo"), not pointed at ("this song is boring")
+_NAMES_ITEM = re.compile(r"\b(?:the|a|that) (?:song|track|tune|album|record|single) (?!is\b)\w")
 #: where chatter may start after a whole command ("rewind twenty seconds i missed what he said")
 _CHATTER_AFTER = re.compile(
     r" (?=(?:i|i'm|im|i've|it's|its|it is|we|we're|he|she|they|my|this is|that's|there's"
@@ -890,6 +893,13 @@ class Parser:
                 text.startswith(("play", "put on", "give me", "queue"), cut.end())
                 or " " not in text[cut.end() :]  # "book swan resume" names the book
             ):
+                continue
+            if _NAMES_ITEM.search(text, 0, cut.start()) and text.startswith("next", cut.end()):
+                # "the song halo next please": the song is queued, not skipped to
+                _, end = norm.span(0, cut.start())
+                queued = self.parse_part(norm, 0, end, "queue ")
+                if queued.name == "music.queue" and NAMED_CONTENT.intersection(queued.slots):
+                    return dataclasses.replace(queued, confidence=queued.confidence * 0.8)
                 continue
             start, _ = norm.span(cut.end(), cut.end() + 1)
             found = self._chatter_part(self.parse_part(norm, start, len(norm.original)))
