@@ -685,6 +685,11 @@ class Parser:
             if loud is not None:
                 return loud
         if pattern.intent == "none":
+            import os
+            if os.environ.get("EXP1") and " " in norm.text:
+                beside = self._beside_chatter(norm)
+                if beside is not None:
+                    return beside
             return Intent.none(0.9, pattern.id)
         draft = self._draft(match, norm, titled)
         if draft is None:
