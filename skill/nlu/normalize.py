@@ -287,6 +287,14 @@ class Normalizer:
             tokens = [t for t in tokens if t.text not in self._anywhere]
             words = [t.text for t in tokens]
         lo, hi = 0, len(tokens)
+        changed = not keep_tail
+        while changed and lo < hi:
+            changed = False
+            for phrase in self._by_last.get(words[hi - 1], ()):
+                if hi - len(phrase) > lo and tuple(words[hi - len(phrase) : hi]) == phrase:
+                    hi -= len(phrase)
+                    changed = True
+                    break
         changed = True
         while changed and lo < hi:
             changed = False
@@ -297,14 +305,6 @@ class Normalizer:
                     if phrase in _HOLD and words[lo + len(phrase)] in _HELD:
                         break  # "hold on the music": a pause, not a pause before a command
                     lo += len(phrase)
-                    changed = True
-                    break
-        changed = not keep_tail
-        while changed and lo < hi:
-            changed = False
-            for phrase in self._by_last.get(words[hi - 1], ()):
-                if hi - len(phrase) > lo and tuple(words[hi - len(phrase) : hi]) == phrase:
-                    hi -= len(phrase)
                     changed = True
                     break
         return tokens[lo:hi], words[lo:hi]
@@ -363,7 +363,7 @@ class Normalizer:
 #: fillers of a pause before a command ("hold on play the next one") that are the pause
 #: itself before what is held ("hold on the music", "hang on this song")
 _HOLD = frozenset((("hold", "on"), ("hang", "on")))
-_HELD = frozenset("the it music everything playback my".split())
+_HELD = frozenset("the it music everything playback my olly ollie alexa".split())
 #: the words before a "like" that make it the verb ("i like uh this one")
 _LIKE_SUBJECTS = frozenset(
     "i we you they he she really would 'd i'd we'd you'd to do don't".split()

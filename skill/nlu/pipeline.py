@@ -89,6 +89,8 @@ _CHATTER_AFTER = re.compile(
 #: an assistant's name said after chatter ("i'm bored olly podcast about history"); the
 #: normaliser drops it only at the start; names that are everyday words (google) are left
 _INNER_WAKE = re.compile(r" (?:olly|ollie|alexa|siri|mycroft|bixby|cortana),? (?=\S)")
+#: a negation: the words before it ask for nothing ("tonight no music olly ...")
+_NO_MORE = re.compile(r"\b(?:no|not|don't|dont|never|stop)\b")
 #: intents whose rules may read a word of a song title said with its artist and no verb
 _TITLE_WORD_INTENTS = frozenset(("none", "music.like", "music.unlike", "music.volume"))
 #: words of wanting before a famous title (:meth:`Parser._title_asked`)
@@ -615,6 +617,14 @@ class Parser:
                 after = self.parse_part(norm, start, len(norm.original))
                 if after.name != "none":
                     return dataclasses.replace(after, confidence=after.confidence * 0.9)
+                if " " in norm.text[: woken.start()] and not _NO_MORE.search(
+                    norm.text, 0, woken.start()
+                ):  # "hold on please olly someone is at the door": a command, then the story
+                    # (not "tonight no music olly i want a story")
+                    _, end = norm.span(0, woken.start())
+                    before = self._chatter_part(self.parse_part(norm, 0, end))
+                    if before is not None:
+                        return before
             command = self._command_after_clause(norm, match is not None)
             if command is not None:
                 return command
