@@ -598,6 +598,10 @@ def read_content(
             # a title named with its artist keeps its own first and last words ("my kinda
             # lover by billy squier", "this is the way by ...", "best of me by bts")
             a, b = i, j - 1
+        if a > i and catalog is not None and "artist" not in out.spans and _titled_first(
+            catalog, [w for w, _, _ in words[i:j]], a - i
+        ):
+            a, b = i, j - 1  # "good news mac miller": a famous title and its artist, whole
         if (a, b) != (i, j - 1):
             # a genre or a famous title keeps the words the trimming would drop ("new age",
             # "how you remind me", "good morning by kanye west")
@@ -847,6 +851,16 @@ def _known_artist_before_chatter(
             rest = text[words[end + 1][1] : words[last][2]]
             return last if catalog.famous_title(rest) else end
     return last
+
+
+def _titled_first(catalog: CatalogNames, words: Sequence[str], trimmed: int) -> bool:
+    """Whether ``words`` are a famous title of two words or more and then its artist, the
+    title holding the ``trimmed`` descriptor words that open it ("good news | mac miller",
+    "a place for my head | linkin park")."""
+    pair = catalog.split(words)
+    return pair is not None and pair.title[0] == 0 and pair.title[1] > max(1, trimmed) and (
+        catalog.famous_title(" ".join(words[: pair.title[1]]))
+    )
 
 
 def split_artist_title(

@@ -910,8 +910,8 @@ class Parser:
                 or " " not in text[cut.end() :]  # "book swan resume" names the book
             ):
                 continue
-            if _NAMES_ITEM.search(text, 0, cut.start()) and text.startswith("next", cut.end()):
-                # "the song halo next please": the song is queued, not skipped to
+            if text.startswith("next", cut.end()) and self._names_item(text[: cut.start()]):
+                # "the song halo next please", "wonderwall next": queued, not skipped to
                 _, end = norm.span(0, cut.start())
                 queued = self.parse_part(norm, 0, end, "queue ")
                 if queued.name == "music.queue" and NAMED_CONTENT.intersection(queued.slots):
@@ -929,6 +929,15 @@ class Parser:
             if found is not None and not (caught and found.name in _PLAY_OR_QUEUE):
                 return found
         return None
+
+    def _names_item(self, text: str) -> bool:
+        """Whether ``text`` (normalised) names a song: by its kind word ("the song halo"),
+        as a famous title that is no everyday word ("wonderwall"; not "no"), or as an artist
+        and a title ("numb linkin park")."""
+        names = self.catalog_names
+        return _NAMES_ITEM.search(text) is not None or (
+            names.famous_title(text) and not (" " not in text and names.is_common_word(text))
+        ) or names.split(text.split(" ")) is not None
 
     @staticmethod
     def _chatter_part(part: Intent) -> Intent | None:
