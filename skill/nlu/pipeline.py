@@ -85,7 +85,7 @@ _NAMES_ITEM = re.compile(r"\b(?:the|a|that) (?:song|track|tune|album|record|sing
 #: where chatter may start after a whole command ("rewind twenty seconds i missed what he said")
 _CHATTER_AFTER = re.compile(
     r" (?=(?:i|i'm|im|i've|it's|its|it is|we|we're|he|she|they|my|this is|that's|there's"
-    r"|there is|these|those|someone|somebody|the [a-z]+ (?:is|are|was|were|rang|rings))\b)"
+    r"|there is|these|those|someone|somebody|(?:the|this) [a-z]+ (?:is|are|was|were|rang|rings))\b)"
 )
 #: an assistant's name said after chatter ("i'm bored olly podcast about history"); the
 #: normaliser drops it only at the start; names that are everyday words (google) are left
