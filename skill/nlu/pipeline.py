@@ -328,7 +328,11 @@ _WRAPPED = re.compile(
     r"|(?P<item>.+?) (?:you can|you could|i can|i could|we can|to) (?:put on|play|hear|listen to)"
     r"(?: for (?:me|us))?(?: please| now| right now)?)"
     r"|i wish (?:i|we|you) could (?:hear|listen to|play) (?P<item__3>.+?)(?: right now| now)?"
+    r"|is there a way (?:i|we|you) (?:can|could) (?:hear|listen to|play|put on|get) (?P<item__4>.+)"
+    r"|(?:is there|do you have) (?P<item__5>.+?) (?:i|we) (?:want|would like|wanna|need|like)"
+    r"(?: to)?(?: hear| listen to)? (?:it|that|them|one)(?: on| now| please| right now)*"
 )
+_WRAPPED_ITEMS = ("item", "item__2", "item__3", "item__4", "item__5")
 #: how long a text must be (spaces) before a story after its request is looked for
 CHATTER_TAIL_WORDS = 8
 #: the intents of rules that read a word anywhere, which may be a word of a story said after
@@ -555,7 +559,7 @@ class Parser:
             first = self._before_other_request(norm)  # "... and turn off the lights"
             if first is not None:
                 return first
-        if norm.text.startswith(("is there ", "i wish ")):
+        if norm.text.startswith(("is there ", "i wish ", "do you have ")):
             wrapped = self._wrapped(norm)  # "is there any reggae you can put on"
             if wrapped is not None:
                 return wrapped
@@ -1305,7 +1309,7 @@ class Parser:
         found = _WRAPPED.fullmatch(norm.text)
         if found is None:
             return None
-        group = next(g for g in ("item", "item__2", "item__3") if found.group(g))
+        group = next(g for g in _WRAPPED_ITEMS if found.group(g))
         a, b = norm.span(found.start(group), found.end(group))
         part = self.parse_part(norm, a, b, "play ")
         if not plays_named(part):
