@@ -38,6 +38,7 @@ from skill.nlu.titles import MEDIA_KINDS, NOT_A_TITLE_START, MediaTitles
 from skill.nlu.verbless import (
     MEDIA_CUES,
     NAMED_CONTENT,
+    QUEUE_TAIL,
     TYPED_CONTENT,
     VERBS,
     artist_and_title,
@@ -1119,7 +1120,7 @@ class Parser:
         end = want.start() if want is not None else len(text)
         if (lead is None and kind is None and want is None) or end <= start:
             return None
-        said = text[start:end]
+        said = QUEUE_TAIL.sub("", text[start:end])  # "... after this one": queued
         if not (
             self._famous_lead(said)
             # one word only after a kind word: "that song espresso"
@@ -1135,7 +1136,7 @@ class Parser:
             a, _ = norm.span(0 if kind is not None else start, start + 1)
         _, b = norm.span(end - 1, end)
         part = self.parse_part(norm, a, b, "play ")
-        if part.name != "music.play" or not {"track", "query"}.intersection(part.slots):
+        if part.name not in _PLAY_OR_QUEUE or not {"track", "query"}.intersection(part.slots):
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.8)
 

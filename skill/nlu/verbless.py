@@ -87,6 +87,11 @@ _OPENING_NAME_WORDS = 5
 _AFTER_OPENING_NAME = 4
 #: the words that may follow it: a place, a time, "please" ("npr is biased" says no more)
 _AFTER_OPENING = frozenset("from in on at live now tonight please for".split())
+#: the words that queue a thing said last ("... after this one", "... next in line")
+QUEUE_TAIL = re.compile(
+    r" (?:after (?:this|that|it|the current)(?: one| song| track)?|next(?: in line| please)?"
+    r"|once this (?:one |song )?is (?:over|done|finished))\W*$"
+)
 _FREQUENCY_NAME = re.compile(r"(?:fm |am )?\d+(?:\.\d+)?(?: fm| am)?")
 
 
@@ -127,6 +132,8 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
             x, y = item.spans[slot]
             covered[x:y] = [True] * (y - x)
     rest = "".join(" " if covered[i] else ch for i, ch in enumerate(lowered[:b]))
+    if item.name == "music.queue":  # "hotel california after this one": the words of queueing
+        rest = QUEUE_TAIL.sub("", rest)
     loose = [w for w in _WORD.findall(rest[a:]) if w not in _VERBLESS_GLUE]
     if len(loose) > 2:
         return None  # "my jazz for loving couples needs more push the button"
