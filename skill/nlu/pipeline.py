@@ -68,7 +68,7 @@ _CLAUSE_JOIN = re.compile(
 #: where a command may start after chatter said first, with no joining word ("these ads are
 #: so long skip ahead thirty seconds", "i'm done with this song go to the next")
 _TAIL_COMMAND = re.compile(
-    r" (?=(?:skip|pause|halt|stop (?:the|this|it|playing)|resume|continue|rewind|fast forward"
+    r" (?=(?:skip|pause|halt|stop (?:the|this|it|playing|music)|resume|continue|rewind|fast forward"
     r"|go (?:back|forward|ahead|to the next"
     r"|to the previous)|give (?:me|other|another)|play|put on|put (?:some|the|this|on)"
     r"|start (?:again|over|from)"
