@@ -341,6 +341,8 @@ CHATTER_TAIL_WORDS = 8
 _STORY_READERS = frozenset(
     ("music.like", "music.unlike", "music.volume", "playlist.add", "playlist.add_current")
 )
+#: verbs that add a song to a playlist (:meth:`Parser._song_added`)
+_ADD_VERBS = ("add ", "put ", "save ", "include ")
 #: a playlist said as one
 _LIST_SAID = re.compile(r"\b(?:playlist|play list|list)\b")
 #: the most words of a title a story cut is checked against
@@ -690,6 +692,10 @@ class Parser:
             asked = self._title_asked(norm)  # "can i get the song blinding lights"
             if asked is not None:
                 return asked
+            if pattern.intent == "none" and norm.text.startswith(_ADD_VERBS):
+                added = self._song_added(norm, titled)  # "add blinding lights to gym bangers"
+                if added is not None:
+                    return added
             if pattern.intent == "none" and show_opens(self, norm.text):
                 named = read_verbless(self, norm)  # "where the crawdads sing audiobook"
                 if named is not None and (
@@ -1139,6 +1145,33 @@ class Parser:
         if part.name not in _PLAY_OR_QUEUE or not {"track", "query"}.intersection(part.slots):
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.8)
+
+    def _song_added(
+        self, norm: Normalized, titled: tuple[tuple[int, int], ...]
+    ) -> Intent | None:
+        """"add blinding lights to gym bangers", "add video killed the radio star to eighties
+        night": an out-of-domain rule read a word of the song added to a playlist. The text
+        is read by the playlist rules alone; it answers when the song is a name the catalog
+        knows (a title or an artist of two words or more, or a title by an artist: "add
+        butter to the list" is shopping)."""
+        match = self.grammar.best(norm.text, lambda m: m.pattern.intent == "playlist.add")
+        if match is None:
+            return None
+        draft = self._draft(match, norm, titled)
+        if draft is None:
+            return None
+        if match.pattern.refine:
+            self.refiners[match.pattern.refine](draft)
+        found = self._finish(draft)
+        item = found.slots.get("track") or found.slots.get("query")
+        names = self.catalog_names
+        if found.name != "playlist.add" or not isinstance(item, str) or not (
+            " " in item and (names.famous_title(item) or names.famous_artist(item))
+            or isinstance(found.slots.get("artist"), str)
+            and names.type_of(str(found.slots["artist"])) == "artist"
+        ):
+            return None
+        return dataclasses.replace(found, confidence=found.confidence * 0.8)
 
     def _famous_lead(self, text: str, bare: bool = True) -> bool:
         """Whether ``text`` is a famous title of two words or more and a short tail ("next",
