@@ -341,6 +341,8 @@ CHATTER_TAIL_WORDS = 8
 _STORY_READERS = frozenset(
     ("music.like", "music.unlike", "music.volume", "playlist.add", "playlist.add_current")
 )
+#: "do" asked of a name (:meth:`Parser._do_asked`)
+_DO_ASKED = re.compile(r"(?:(?:can|could|would|will) (?:you|u) |please )?do (?!you\b|it\b|that\b)")
 #: verbs that add a song to a playlist (:meth:`Parser._song_added`)
 _ADD_VERBS = ("add ", "put ", "save ", "include ")
 #: a playlist said as one
@@ -692,6 +694,10 @@ class Parser:
             asked = self._title_asked(norm)  # "can i get the song blinding lights"
             if asked is not None:
                 return asked
+            if pattern.intent == "none" and _DO_ASKED.match(norm.text):
+                done = self._do_asked(norm)  # "can you do the beatles"
+                if done is not None:
+                    return done
             if pattern.intent == "none" and norm.text.startswith(_ADD_VERBS):
                 added = self._song_added(norm, titled)  # "add blinding lights to gym bangers"
                 if added is not None:
@@ -1145,6 +1151,20 @@ class Parser:
         if part.name not in _PLAY_OR_QUEUE or not {"track", "query"}.intersection(part.slots):
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.8)
+
+    def _do_asked(self, norm: Normalized) -> Intent | None:
+        """"can you do the beatles", "can u do heat waves glass animals", "do planet money
+        podcast for me on the kitchen echo": "do" asked of a name. What follows is parsed
+        alone; it answers when that names known content without a verb (a catalog name, a
+        listed show, a playlist by its word), so "can you do my homework" stays out."""
+        found = _DO_ASKED.match(norm.text)
+        if found is None or found.end() >= len(norm.text):
+            return None
+        start, _ = norm.span(found.end(), found.end() + 1)
+        part = self.parse_part(norm, start, len(norm.original))
+        if not named_without_verb(part):
+            return None
+        return dataclasses.replace(part, confidence=part.confidence * 0.9)
 
     def _song_added(
         self, norm: Normalized, titled: tuple[tuple[int, int], ...]
