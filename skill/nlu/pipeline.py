@@ -341,6 +341,15 @@ CHATTER_TAIL_WORDS = 8
 _STORY_READERS = frozenset(
     ("music.like", "music.unlike", "music.volume", "playlist.add", "playlist.add_current")
 )
+#: where what the music is for starts (:meth:`Parser._before_purpose`)
+_PURPOSE_START = re.compile(
+    r"(?<=\S) (?:to (?!(?:my|the|a|an|our|your|his|her|their|it|them|this|that|have|be|get)\b)"
+    r"(?!\S+ish\b)"
+    r"(?!(?:spanish|french|english|german|italian|dutch|portuguese|chinese|japanese)\b)[a-z]"
+    r"|for (?:a |the |my |our )?(?:lonely |long |late |quiet |rainy |lazy |cozy |sunday |friday )?"
+    r"(?:night|evening|morning|day|afternoon|weekend|party|dinner|workout|run|drive|trip|sleep"
+    r"|kids|grandma|grandpa|mom|mum|dad|me|us|yoga|studying|bed)\b)"
+)
 #: "do" asked of a name (:meth:`Parser._do_asked`)
 _DO_ASKED = re.compile(r"(?:(?:can|could|would|will) (?:you|u) |please )?do (?!you\b|it\b|that\b)")
 #: verbs that add a song to a playlist (:meth:`Parser._song_added`)
@@ -671,6 +680,7 @@ class Parser:
                 or self._beside_chatter(norm)
                 or self._described(norm)
                 or self._title_asked(norm)
+                or self._before_purpose(norm)
                 or name_wanted(self, norm)
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
@@ -1151,6 +1161,21 @@ class Parser:
         if part.name not in _PLAY_OR_QUEUE or not {"track", "query"}.intersection(part.slots):
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.8)
+
+    def _before_purpose(self, norm: Normalized) -> Intent | None:
+        """"something sad to cry to", "give me something energetic to wake me up", "sad jazz
+        for a lonely night": what to play, then what it is for, in a text no rule read. The
+        words before each of the first places a purpose may start are parsed alone; the first
+        that names what to play (a mood counts) answers."""
+        text = norm.text
+        if getattr(_NESTED, "depth", 0) or text.startswith(_ADD_VERBS):
+            return None  # a part another pass reads; "add X to Y" names a playlist
+        for cut in itertools.islice(_PURPOSE_START.finditer(text), CHATTER_TRIES):
+            _, end = norm.span(0, cut.start())
+            head = self.parse_part(norm, 0, end)
+            if head.name == "music.play" and NAMED_CONTENT.intersection(head.slots):
+                return dataclasses.replace(head, confidence=head.confidence * 0.8)
+        return None
 
     def _do_asked(self, norm: Normalized) -> Intent | None:
         """"can you do the beatles", "can u do heat waves glass animals", "do planet money
