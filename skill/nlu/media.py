@@ -34,6 +34,7 @@ from skill.nlu.grammar import slot_of
 from skill.nlu.titles import SHOW_TITLE_KINDS
 
 if TYPE_CHECKING:
+    from skill.nlu.catalog_names import CatalogNames
     from skill.nlu.normalize import Normalized
     from skill.nlu.pipeline import Draft
 
@@ -950,6 +951,13 @@ def _possessive_title(draft: Draft) -> None:
     last = owner.split()[-1]
     if owner.split()[0] in ("the", "my", "a") or last in _NOT_OWNER or owner in _NOT_OWNER:
         return
+    halves = split_artist_title(text_words(text), (a, b), draft.parser.catalog_names, "track")
+    if halves is not None and halves[1][0] < owner_at[1] < halves[1][1]:
+        # "coolio gangsta's paradise": the possessive is inside the title of a known artist
+        draft.drop(named[0])
+        draft.set_text("artist", *halves[0])
+        draft.set_text("track", *halves[1])
+        return
     slot = "album" if draft.slots.get("kind") == "album" else "track"
     if slot == "track" and "kind" not in draft.slots and (
         draft.parser.catalog_names.album_rather_than_track(title, owner)
@@ -1061,6 +1069,13 @@ def _catalog_name(draft: Draft) -> None:
         if draft.norm.text.endswith(" the ", 0, a) and names.type_of("the " + text) == "artist":
             a -= 4  # "i am in the mood for the beatles": the frame left "the" out
             text = draft.norm.text[a:b]
+        version = _whose_version(names, text)
+        if version is not None:
+            # "viva la vida the coldplay one", "jolene dolly parton version": whose song
+            draft.drop("query")
+            draft.set_text("track", a + version[0][0], a + version[0][1])
+            draft.set_text("artist", a + version[1][0], a + version[1][1])
+            return
         slot = names.type_of(text)
         if slot is None and draft.parser.gazetteers.lookup("ARTIST", text) is not None:
             slot = "artist"  # "i want some frank sinatra": a singer the gazetteer knows
@@ -1091,6 +1106,23 @@ def _catalog_name(draft: Draft) -> None:
 
 
 _STORY = re.compile(r" (?:story|stories)\b")
+
+
+def _whose_version(names: CatalogNames, text: str) -> tuple[Span, Span] | None:
+    """(title, artist) spans of ``text`` (normalised) when it is a title and then whose
+    song it is: "viva la vida the coldplay one", "jolene dolly parton version" (the artist a
+    famous one), else None."""
+    words = text_words(text)
+    if len(words) < 3 or words[-1][0] not in ("one", "version"):
+        return None
+    for i in range(1, len(words) - 1):
+        first = i + 1 if words[i][0] == "the" else i
+        if first >= len(words) - 1:
+            break
+        end = words[-2][2] - 2 if words[-2][0].endswith("'s") else words[-2][2]
+        if names.famous_artist_said(text[words[first][1] : end]):
+            return (0, words[i - 1][2]), (words[first][1], end)
+    return None
 #: words the trimming cuts that may open a famous title ("all i want for christmas is you")
 _TRIMMED_OPENERS = frozenset(("all", "every", "one", "something", "only", "just", "my"))
 _PLAYLIST_WORD = re.compile(r" (?:playlist|play list)\b")

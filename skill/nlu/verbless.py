@@ -157,6 +157,8 @@ def names_content(parser: Parser, text: str) -> bool:
     or a known artist after "by"/"from"/"of". Most out-of-domain texts fail it, and
     so skip the second parse of :func:`read_verbless`."""
     words = text.split(" ")
+    if words[-1] in ("one", "version") and 2 < len(words) <= 9:
+        return True  # "viva la vida the coldplay one": a title and whose it is
     if not MEDIA_CUES.isdisjoint(words) and (
         len(words) <= 7 or len(_without_room(parser, text)) <= 7
     ):
