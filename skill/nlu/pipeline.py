@@ -343,13 +343,16 @@ _STORY_READERS = frozenset(
 )
 #: where what the music is for starts (:meth:`Parser._before_purpose`)
 _PURPOSE_START = re.compile(
-    r"(?<=\S) (?:to (?!(?:my|the|a|an|our|your|his|her|their|it|them|this|that|have|be|get)\b)"
-    r"(?!\S+ish\b)"
-    r"(?!(?:spanish|french|english|german|italian|dutch|portuguese|chinese|japanese)\b)[a-z]"
+    r"(?<=\S) (?:to (?:help (?:me |us )?)?(?:cry|sleep|fall asleep|relax|wake (?:me |us )?up"
+    r"|wake up|dance|study|work out|workout|cook|clean|drive|run|chill|focus|read|party|celebrate"
+    r"|meditate|unwind|calm down|get (?:me |us )?(?:going|pumped|moving|ready))\b"
     r"|for (?:a |the |my |our )?(?:lonely |long |late |quiet |rainy |lazy |cozy |sunday |friday )?"
     r"(?:night|evening|morning|day|afternoon|weekend|party|dinner|workout|run|drive|trip|sleep"
     r"|kids|grandma|grandpa|mom|mum|dad|me|us|yoga|studying|bed)\b)"
 )
+#: the most words of what the music is for, and words that make it a statement
+_PURPOSE_WORDS = 8
+_STATING = frozenset("is are was were isn't aren't makes make made helps help works".split())
 #: "do" asked of a name (:meth:`Parser._do_asked`)
 _DO_ASKED = re.compile(r"(?:(?:can|could|would|will) (?:you|u) |please )?do (?!you\b|it\b|that\b)")
 #: verbs that add a song to a playlist (:meth:`Parser._song_added`)
@@ -723,11 +726,6 @@ class Parser:
             if loud is not None:
                 return loud
         if pattern.intent == "none":
-            import os
-            if os.environ.get("EXP1") and " " in norm.text:
-                beside = self._beside_chatter(norm)
-                if beside is not None:
-                    return beside
             return Intent.none(0.9, pattern.id)
         draft = self._draft(match, norm, titled)
         if draft is None:
@@ -1166,14 +1164,24 @@ class Parser:
         """"something sad to cry to", "give me something energetic to wake me up", "sad jazz
         for a lonely night": what to play, then what it is for, in a text no rule read. The
         words before each of the first places a purpose may start are parsed alone; the first
-        that names what to play (a mood counts) answers."""
+        that names what to play (a typed name, a genre, a mood or a show) answers."""
         text = norm.text
         if getattr(_NESTED, "depth", 0) or text.startswith(_ADD_VERBS):
             return None  # a part another pass reads; "add X to Y" names a playlist
         for cut in itertools.islice(_PURPOSE_START.finditer(text), CHATTER_TRIES):
+            said = text[cut.end() - 1 :].split(" ")
+            if len(said) > _PURPOSE_WORDS or not _STATING.isdisjoint(said):
+                continue  # "jazz for dinner is the best": a taste, no request
             _, end = norm.span(0, cut.start())
             head = self.parse_part(norm, 0, end)
-            if head.name == "music.play" and NAMED_CONTENT.intersection(head.slots):
+            query = head.slots.get("query")
+            if head.name == "music.play" and (
+                TYPED_CONTENT.intersection(head.slots)
+                or isinstance(query, str) and (
+                    self.gazetteers.lookup("MOOD", query) is not None
+                    or head.slots.get("kind") in MEDIA_KINDS
+                )
+            ):  # a name, a genre, a mood ("something sad") or a show, not any words
                 return dataclasses.replace(head, confidence=head.confidence * 0.8)
         return None
 
