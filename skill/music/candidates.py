@@ -244,12 +244,14 @@ def match_score(hit: Hit, want: Want, *, contains: bool = False) -> tuple[float,
             value = ranking.title_similarity(want.free, hit.name)
             if not_the_playlist(want.free, hit.name):
                 return 0.0, [f"text {value:.0f}", "not the playlist asked for"]
+        elif hit.kind == "artist":
+            value = ranking.name_similarity(want.free, hit.name)
         else:
             value = ranking.similarity(want.free, hit.name)
         return ranking.NAME_ONLY * value, [f"text {value:.0f}"]
     assert want.name is not None
     if hit.kind == "artist":
-        title = ranking.similarity(want.name, hit.name)
+        title = ranking.name_similarity(want.name, hit.name)
     else:
         title = ranking.title_similarity(want.name, hit.name)
     if want.artist and hit.kind in ("track", "album"):

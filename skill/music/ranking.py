@@ -99,6 +99,10 @@ PLAYLIST_FLOOR = 75.0
 #: catalog's artist matches the asked one at least this well ("marvin gay" → Marvin Gaye: 95;
 #: "prince" → Princess: 86 is not the artist asked for)
 ARTIST_INSTEAD_FLOOR = 90.0
+#: an artist's name said in part (:func:`name_similarity`): a whole-word run of the name
+#: scores this, less PART_EXTRA_WORD per word left unsaid
+PART_OF_NAME = 90.0
+PART_EXTRA_WORD = 3.0
 
 
 def similarity(asked: str, name: str) -> float:
@@ -111,6 +115,22 @@ def similarity(asked: str, name: str) -> float:
     ca, cb = a.replace(" ", ""), b.replace(" ", "")
     best = max(fuzz.ratio(a, b), fuzz.ratio(ca, cb) if ca and cb else 0.0)
     return float(best)
+
+
+def name_similarity(asked: str, name: str) -> float:
+    """:func:`similarity` for an artist's name, where a part said alone is a whole-word run
+    of the name ("elvis" in Elvis Presley, "bruno" in Bruno Mars): such a part scores
+    :data:`PART_OF_NAME` less :data:`PART_EXTRA_WORD` per word not said, the same for every
+    name it is part of, so Spotify's order (its popularity) decides among them rather than
+    which name is shortest (Elvis Crespo is no likelier than Elvis Presley)."""
+    best = similarity(asked, name)
+    said, words = normalize(asked).split(), normalize(name).split()
+    if not said or len(said) >= len(words) or best >= PART_OF_NAME:
+        return best
+    k = len(said)
+    if any(words[i : i + k] == said for i in range(len(words) - k + 1)):
+        best = max(best, PART_OF_NAME - PART_EXTRA_WORD * (len(words) - k))
+    return best
 
 
 def title_similarity(asked: str, title: str) -> float:

@@ -8,7 +8,7 @@ import pytest
 from skill.errors import InsufficientScope, NotFound, RateLimited, SkillError
 from skill.music.candidates import Want, by_splits, quote, without_version, year_filter
 from skill.music.media import Candidate, Resolution
-from skill.music.ranking import AMBIGUITY_MARGIN
+from skill.music.ranking import AMBIGUITY_MARGIN, name_similarity
 from skill.music.resolve import MAX_QUERIES, MediaRequest, Resolver
 from tests.music.conftest import Music, World
 from tests.music.resolve_fixtures import (
@@ -180,6 +180,28 @@ async def test_artist_requests(resolver: Resolver) -> None:
         assert best is not None and best.kind == "artist", explain(resolution)
         assert best.name == name, explain(resolution)
         assert best.uri.startswith("spotify:artist:")
+
+
+def test_part_of_an_artists_name_scores_alike_in_every_name_holding_it() -> None:
+    # "elvis": Elvis Crespo is no likelier than Elvis Presley for being the shorter name
+    assert name_similarity("elvis", "Elvis Presley") == name_similarity("elvis", "Elvis Crespo")
+    assert name_similarity("bruno", "Sam Bruno") == name_similarity("bruno", "Bruno Mars") == 87
+    assert name_similarity("queen", "Queen") == 100 > name_similarity("queen", "Queen Pen")
+    assert name_similarity("el", "Elvis Presley") < 60  # a part of a word is no part
+    assert name_similarity("marvin gay", "Marvin Gaye") > 90  # misheard whole names as before
+
+
+async def test_a_part_of_several_artists_names_follows_spotifys_order(
+    resolver: Resolver,
+) -> None:
+    # "play elvis", "play bruno": the names holding the word score alike, so the search order
+    # (popularity) decides and close ones are asked about, not the shortest name played
+    for said, first in (("bruno", "Bruno Mars"), ("taylor", "Taylor Swift")):
+        resolution = await resolve(resolver, artist=said)
+        assert resolution.best is not None and resolution.best.name == first, explain(resolution)
+    elvis = await resolve(resolver, artist="elvis")
+    offered = {c.name for c in elvis.candidates[:3]}
+    assert "Elvis Presley" in offered and elvis.ambiguous, explain(elvis)
 
 
 async def test_free_text_naming_an_artist_finds_the_artist(resolver: Resolver) -> None:
