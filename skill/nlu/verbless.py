@@ -103,7 +103,10 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
     if len(norm.text) > 80:
         return None
     first, _, rest = norm.text.partition(" ")
+    this_is = first == "this" and rest.startswith("is ") and norm.text.endswith(" playlist")
     if first in VERBS and not (first in ("this", "that") and rest.startswith(_NAMED_ITEMS)) and (
+        not this_is
+    ) and (
         parser.catalog_names.split(_without_room(parser, norm.text)) is None
     ) and (
         first in _ASKING and not _title_by_artist(parser, norm.text)
@@ -320,7 +323,7 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
     if slot == "playlist":  # a known name, or any name said after "playlist called"
         return parser.gazetteers.lookup("PLAYLIST", key) is not None or any(
             f"{frame} {key}" in text for frame in _PLAYLIST_FRAMES
-        )
+        ) or key.startswith("this is ") and names.famous_artist_said(key[8:])  # "this is logic"
     kind = item.slots.get("kind")
     if kind not in MEDIA_KINDS:
         return False
