@@ -281,8 +281,9 @@ class CatalogNames:
             keys = [name_key(w) for w in words]
         for cut in range(1, len(words)):
             left, right = keys[:cut], keys[cut:]
-            if words[cut - 1] in _SPLIT_EDGES or words[cut] in _SPLIT_EDGES_AFTER:
-                continue
+            # a name may start or end with an edge word only in a pair the catalog holds
+            # ("linkin park | in the end"), not "the weeknd | in the kitchen"
+            paired_only = words[cut - 1] in _SPLIT_EDGES or words[cut] in _SPLIT_EDGES_AFTER
             left_key, right_key = " ".join(left), " ".join(right)
             owner = left_key[:-1] if words[cut - 1].endswith("'s") else left_key
             orders = [(owner, right_key, (0, cut), (cut, len(words)))]
@@ -291,6 +292,8 @@ class CatalogNames:
             for artist_key, title_key, artist, title in orders:
                 if len(title_key) < MIN_SPLIT_CHARS:
                     continue  # "why | not me": short words are too often names by chance
+                if paired_only and self.title_artist(title_key) != artist_key:
+                    continue
                 a = self._said_artist(artist_key)  # "let it be | beatles"
                 if a is None or (
                     len(artist_key) < MIN_SPLIT_CHARS and a < SHORT_ARTIST_POPULARITY

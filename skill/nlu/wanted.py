@@ -168,14 +168,21 @@ def wanted_title(
     words: list[str], start: int, end: int, famous: Callable[[str], bool]
 ) -> tuple[int, int]:
     """The words of a title said next to the artist at ``words[start:end]``: a famous title
-    (``famous``) right before or after it ("girls just want to have fun cyndi lauper",
-    "mariah carey all i want for christmas"), else the words right after it up to a new
+    (``famous``) right before or after it, or before "of"/"by" and it ("girls just want to
+    have fun cyndi lauper", "bad guy of billie eilish", "mariah carey all i want for
+    christmas"), else the words right after it up to a new
     clause or a tail word ("beyonce cuff it for my sister"), else those right before it
     after a word of wanting ("appreciate paradise city guns n roses"); an empty range when
     there is none."""
     for i in range(max(0, start - TITLE_WORDS), start - 1):  # two words or more before
         if words[i] not in _TITLE_GLUE and famous(" ".join(words[i:start])):
             return i, start
+    if start > 2 and words[start - 1] in ("of", "by", "from") and (
+        words[start - 2] not in _MUSIC_KIND_WORDS  # "that happy song by pharrell": a kind
+    ):  # "bad guy of billie eilish"
+        for i in range(max(0, start - 1 - TITLE_WORDS), start - 2):
+            if words[i] not in _TITLE_GLUE and famous(" ".join(words[i : start - 1])):
+                return i, start - 1
     if end < len(words) and words[end] not in _TITLE_STOP:  # not "johnny cash | for him"
         for j in range(min(len(words), end + TITLE_WORDS), end, -1):
             if famous(" ".join(words[end:j])):
