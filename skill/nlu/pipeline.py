@@ -334,6 +334,11 @@ _WRAPPED = re.compile(
     r"(?: to)?(?: hear| listen to)? (?:it|that|them|one)(?: on| now| please| right now)*"
 )
 _WRAPPED_ITEMS = ("item", "item__2", "item__3", "item__4", "item__5")
+#: music asked for by "get ... going" (:meth:`Parser._get_going`)
+_GET_GOING = re.compile(
+    r"\bget (?:some |a little |a bit of |me some |us some )(?P<item>.+?) going(?: on)?"
+    r"(?P<room> (?:in|on) .+)?(?: please| now)?$"
+)
 #: how long a text must be (spaces) before a story after its request is looked for
 CHATTER_TAIL_WORDS = 8
 #: the intents of rules that read a word anywhere, which may be a word of a story said after
@@ -576,6 +581,10 @@ class Parser:
             first = self._before_other_request(norm)  # "... and turn off the lights"
             if first is not None:
                 return first
+        if " going" in norm.text and "get " in norm.text:
+            going = self._get_going(norm)  # "can i get some diplo going in the living room"
+            if going is not None:
+                return going
         if norm.text.startswith(("is there ", "i wish ", "do you have ")):
             wrapped = self._wrapped(norm)  # "is there any reggae you can put on"
             if wrapped is not None:
@@ -1387,6 +1396,28 @@ class Parser:
             return None  # "play jazz and turn it up": both are ours
         first = self.parse_part(norm, 0, end)
         return first if first.name != "none" else None
+
+    def _get_going(self, norm: Normalized) -> Intent | None:
+        """"can i get some diplo going in the living room", "let's get some september of
+        earth wind and fire going": music asked for by "get ... going". What is got is
+        parsed with "play" in front; it answers when that names a genre, a decade or an
+        artist the catalog knows, with a room said last as its device."""
+        found = _GET_GOING.search(norm.text)
+        if found is None:
+            return None
+        a, b = norm.span(found.start("item"), found.end("item"))
+        part = self.parse_part(norm, a, b, "play ")
+        artist = part.slots.get("artist")
+        if part.name != "music.play" or not (
+            "genre" in part.slots or "year" in part.slots
+            or isinstance(artist, str) and self.catalog_names.type_of(artist) == "artist"
+        ):
+            return None  # a genre, a decade or a known artist ("let's get some coffee going")
+        part = dataclasses.replace(part, confidence=part.confidence * 0.9)
+        room = self.room_at_end(norm.text, found.end("item")) if found.group("room") else None
+        if room is None:
+            return part if found.end() == len(norm.text) and not found.group("room") else None
+        return self.with_device(norm, part, room.span(1)) or part
 
     def _wrapped(self, norm: Normalized) -> Intent | None:
         """"is there any reggae you can put on", "is there any chance to hear radio x", "i
