@@ -1342,6 +1342,10 @@ class Parser:
         if title is None:
             return match
         a, b = title
+        if match.pattern.intent == "none" and self.gazetteers.lookup(
+            "TVSHOW", text[a:b]
+        ) is not None:
+            return match  # "play stranger things on netflix": the series, on a screen
         command = match.pattern.intent != "none"
         if command and (
             longest < 3 or _AFTER_TITLE.fullmatch(text, b) is None
