@@ -351,7 +351,8 @@ _PURPOSE_START = re.compile(
     r"(?<=\S) (?:to (?:help (?:me |us )?)?(?:cry|sleep|fall asleep|relax|wake (?:me |us )?up"
     r"|wake up|dance|study|work out|workout|cook|clean|drive|run|chill|focus|read|party|celebrate"
     r"|meditate|unwind|calm down|get (?:me |us )?(?:going|pumped|moving|ready))\b"
-    r"|for (?:a |the |my |our )?(?:lonely |long |late |quiet |rainy |lazy |cozy |sunday |friday )?"
+    r"|for (?:a |the |my |our |this )?"
+    r"(?:lonely |long |late |quiet |rainy |lazy |cozy |sunday |friday |sunny |cold |hot |summer )?"
     r"(?:night|evening|morning|day|afternoon|weekend|party|dinner|workout|run|drive|trip|sleep"
     r"|kids|grandma|grandpa|mom|mum|dad|me|us|yoga|studying|bed)\b)"
 )
