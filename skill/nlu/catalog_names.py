@@ -285,6 +285,8 @@ class CatalogNames:
             # ("linkin park | in the end"), not "the weeknd | in the kitchen"
             paired_only = words[cut - 1] in _SPLIT_EDGES or words[cut] in _SPLIT_EDGES_AFTER
             left_key, right_key = " ".join(left), " ".join(right)
+            if paired_only and left_key not in self.titles and right_key not in self.titles:
+                continue
             owner = left_key[:-1] if words[cut - 1].endswith("'s") else left_key
             orders = [(owner, right_key, (0, cut), (cut, len(words)))]
             if words[cut] not in _SPLIT_EDGES or cut > 1:  # "like | the beatles" is no title
@@ -292,7 +294,9 @@ class CatalogNames:
             for artist_key, title_key, artist, title in orders:
                 if len(title_key) < MIN_SPLIT_CHARS:
                     continue  # "why | not me": short words are too often names by chance
-                if paired_only and self.title_artist(title_key) != artist_key:
+                if paired_only and (
+                    title_key not in self.titles or self.title_artist(title_key) != artist_key
+                ):
                     continue
                 a = self._said_artist(artist_key)  # "let it be | beatles"
                 if a is None or (

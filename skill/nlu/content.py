@@ -94,6 +94,8 @@ _NAME_OPENERS = frozenset(
     .split()
 )
 _TITLE_TAIL = frozenset("me us with all top again tonight today".split())
+#: descriptors that open famous titles said before their artist ("good news | mac miller")
+_TITLE_OPENING = TITLE_LEAD | {"a", "an"}
 _ALBUM_WORDS = frozenset("album albums record ep lp".split())
 #: words that open chatter after an artist's name ("... by adele for my mother", "... right now")
 _CHATTER_OPENERS = frozenset(
@@ -598,9 +600,9 @@ def read_content(
             # a title named with its artist keeps its own first and last words ("my kinda
             # lover by billy squier", "this is the way by ...", "best of me by bts")
             a, b = i, j - 1
-        if a > i and catalog is not None and "artist" not in out.spans and _titled_first(
-            catalog, [w for w, _, _ in words[i:j]], a - i
-        ):
+        if a > i and words[i][0] in _TITLE_OPENING and catalog is not None and (
+            "artist" not in out.spans
+        ) and _titled_first(catalog, [w for w, _, _ in words[i:j]], a - i):
             a, b = i, j - 1  # "good news mac miller": a famous title and its artist, whole
         if (a, b) != (i, j - 1):
             # a genre or a famous title keeps the words the trimming would drop ("new age",
