@@ -385,6 +385,48 @@ FLOORS = {
         "none_recall": 0.965,
         "slot_f1": 0.925,
     },
+    "phrasings_bj.jsonl": {
+        "intent_accuracy": 0.95,
+        "none_precision": 0.925,
+        "none_recall": 0.965,
+        "slot_f1": 0.925,
+    },
+    "phrasings_bk.jsonl": {
+        "intent_accuracy": 0.95,
+        "none_precision": 0.935,
+        "none_recall": 0.965,
+        "slot_f1": 0.9,
+    },
+    "phrasings_bl.jsonl": {
+        "intent_accuracy": 0.94,
+        "none_precision": 0.835,
+        "none_recall": 0.985,
+        "slot_f1": 0.875,
+    },
+    "phrasings_bm.jsonl": {
+        "intent_accuracy": 0.935,
+        "none_precision": 0.835,
+        "none_recall": 0.97,
+        "slot_f1": 0.87,
+    },
+    "phrasings_bn.jsonl": {
+        "intent_accuracy": 0.955,
+        "none_precision": 0.975,
+        "none_recall": 0.975,
+        "slot_f1": 0.91,
+    },
+    "phrasings_bo.jsonl": {
+        "intent_accuracy": 0.89,
+        "none_precision": 0.715,
+        "none_recall": 0.97,
+        "slot_f1": 0.86,
+    },
+    "phrasings_bp.jsonl": {
+        "intent_accuracy": 0.91,
+        "none_precision": 0.805,
+        "none_recall": 0.97,
+        "slot_f1": 0.855,
+    },
 }
 
 
