@@ -294,8 +294,8 @@ class CatalogNames:
             for artist_key, title_key, artist, title in orders:
                 if len(title_key) < MIN_SPLIT_CHARS:
                     continue  # "why | not me": short words are too often names by chance
-                if paired_only and (
-                    title_key not in self.titles or self.title_artist(title_key) != artist_key
+                if paired_only and not (
+                    title_key in self.titles and self.paired(title_key, artist_key)
                 ):
                     continue
                 a = self._said_artist(artist_key)  # "let it be | beatles"
@@ -344,6 +344,11 @@ class CatalogNames:
             if best is None or t > best.popularity:
                 best = Split((0, cut), (cut, len(words)), t)
         return best
+
+    def paired(self, title: str, artist: str) -> bool:
+        """Whether the catalog's own artist of song ``title`` is ``artist`` ("lights |
+        ellie goulding", "in the end | linkin park")."""
+        return self.title_artist(name_key(title)) == name_key(artist)
 
     def title_artist(self, title: str) -> str | None:
         """The lead artist (name key) of the most popular row of song title ``title`` (a

@@ -1106,6 +1106,9 @@ def _catalog_name(draft: Draft) -> None:
 
 
 _STORY = re.compile(r" (?:story|stories)\b")
+#: words the trimming cuts that may open a famous title ("all i want for christmas is you")
+_TRIMMED_OPENERS = frozenset(("all", "every", "one", "something", "only", "just", "my"))
+_PLAYLIST_WORD = re.compile(r" (?:playlist|play list)\b")
 
 
 def _whose_version(names: CatalogNames, text: str) -> tuple[Span, Span] | None:
@@ -1123,9 +1126,6 @@ def _whose_version(names: CatalogNames, text: str) -> tuple[Span, Span] | None:
         if names.famous_artist_said(text[words[first][1] : end]):
             return (0, words[i - 1][2]), (words[first][1], end)
     return None
-#: words the trimming cuts that may open a famous title ("all i want for christmas is you")
-_TRIMMED_OPENERS = frozenset(("all", "every", "one", "something", "only", "just", "my"))
-_PLAYLIST_WORD = re.compile(r" (?:playlist|play list)\b")
 
 
 def _title_kind(

@@ -737,12 +737,9 @@ class Parser:
                 return loud
         if pattern.intent == "none":
             return Intent.none(0.9, pattern.id)
-        draft = self._draft(match, norm, titled)
-        if draft is None:
+        found = self._read(match, norm, titled)
+        if found is None:
             return Intent.none(NO_MATCH_CONFIDENCE, pattern.id)
-        if pattern.refine:
-            self.refiners[pattern.refine](draft)
-        found = self._finish(draft)
         if (
             pattern.priority < CATCH_ALL_PRIORITY and found.name == "music.play"
             and not NAMED_CONTENT.intersection(found.slots)
@@ -1179,7 +1176,7 @@ class Parser:
         if getattr(_NESTED, "depth", 0) or text.startswith(_ADD_VERBS):
             return None  # a part another pass reads; "add X to Y" names a playlist
         for cut in itertools.islice(_PURPOSE_START.finditer(text), CHATTER_TRIES):
-            said = text[cut.end() - 1 :].split(" ")
+            said = text[cut.start() + 1 :].split(" ")  # what the music is for
             if len(said) > _PURPOSE_WORDS or not _STATING.isdisjoint(said):
                 continue  # "jazz for dinner is the best": a taste, no request
             _, end = norm.span(0, cut.start())
@@ -1218,14 +1215,9 @@ class Parser:
         knows (a title or an artist of two words or more, or a title by an artist: "add
         butter to the list" is shopping)."""
         match = self.grammar.best(norm.text, lambda m: m.pattern.intent == "playlist.add")
-        if match is None:
+        found = None if match is None else self._read(match, norm, titled)
+        if found is None:
             return None
-        draft = self._draft(match, norm, titled)
-        if draft is None:
-            return None
-        if match.pattern.refine:
-            self.refiners[match.pattern.refine](draft)
-        found = self._finish(draft)
         item = found.slots.get("track") or found.slots.get("query")
         names = self.catalog_names
         if found.name != "playlist.add" or not isinstance(item, str) or not (
@@ -1419,10 +1411,10 @@ class Parser:
         ):
             return None  # a genre, a decade or a known artist ("let's get some coffee going")
         part = dataclasses.replace(part, confidence=part.confidence * 0.9)
-        room = self.room_at_end(norm.text, found.end("item")) if found.group("room") else None
-        if room is None:
-            return part if found.end() == len(norm.text) and not found.group("room") else None
-        return self.with_device(norm, part, room.span(1)) or part
+        if not found.group("room"):
+            return part
+        room = self.room_at_end(norm.text, found.end("item"))
+        return None if room is None else self.with_device(norm, part, room.span(1)) or part
 
     def _wrapped(self, norm: Normalized) -> Intent | None:
         """"is there any reggae you can put on", "is there any chance to hear radio x", "i
@@ -1607,6 +1599,18 @@ class Parser:
         if tail.name == "none":
             return None
         return dataclasses.replace(tail, confidence=tail.confidence * 0.9)
+
+    def _read(
+        self, match: Match, norm: Normalized, titled: tuple[tuple[int, int], ...] = ()
+    ) -> Intent | None:
+        """The intent ``match`` reads: its draft refined and finished, or None when the draft
+        is refused."""
+        draft = self._draft(match, norm, titled)
+        if draft is None:
+            return None
+        if match.pattern.refine:
+            self.refiners[match.pattern.refine](draft)
+        return self._finish(draft)
 
     def _draft(
         self, match: Match, norm: Normalized, titled: tuple[tuple[int, int], ...] = ()

@@ -13,7 +13,6 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
-from skill.nlu.catalog_names import name_key
 from skill.nlu.models import Intent
 from skill.nlu.titles import MEDIA_KINDS, SHOW_TITLE_KINDS
 
@@ -253,13 +252,6 @@ def _title_by_artist(parser: Parser, text: str) -> bool:
     return bool(by) and parser.catalog_names.famous_title(title) and _by_artist(parser, text)
 
 
-def _paired(names: CatalogNames, title: str, artist: str) -> bool:
-    """Whether the catalog's own artist of song ``title`` is ``artist`` (both normalised):
-    "lights | ellie goulding" is a song and its singer, though "lights" alone is an everyday
-    word."""
-    return names.title_artist(name_key(title)) == name_key(artist)
-
-
 def _title_by(names: CatalogNames, item: Intent, text: str) -> bool:
     """Whether ``item`` is a title said right before "by" and an artist the catalog knows,
     the two all the text names: "groove me by guy", "five minutes by jeremy zucker" (any
@@ -298,8 +290,8 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
     artist = item.slots.get("artist")
     if slot in ("artist", "track") and " " not in key and names.is_common_word(key) and not (
         slot == "track" and isinstance(artist, str)
-        and _paired(names, key, parser.normalizer.normalize(artist).text)
-    ):
+        and names.paired(key, parser.normalizer.normalize(artist).text)
+    ):  # but "lights | ellie goulding": a song and its singer
         return False  # "home", "not now", "how are you today": everyday words
     if slot == "artist":
         # "let it be beatles": a famous band said without its "the"

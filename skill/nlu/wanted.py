@@ -170,10 +170,9 @@ def wanted_title(
     """The words of a title said next to the artist at ``words[start:end]``: a famous title
     (``famous``) right before or after it, or before "of"/"by" and it ("girls just want to
     have fun cyndi lauper", "bad guy of billie eilish", "mariah carey all i want for
-    christmas"), else the words right after it up to a new
-    clause or a tail word ("beyonce cuff it for my sister"), else those right before it
-    after a word of wanting ("appreciate paradise city guns n roses"); an empty range when
-    there is none."""
+    christmas"), else the words right after it up to a new clause or a tail word ("beyonce
+    cuff it for my sister"), else those right before it after a word of wanting ("appreciate
+    paradise city guns n roses"); an empty range when there is none."""
     for i in range(max(0, start - TITLE_WORDS), start - 1):  # two words or more before
         if words[i] not in _TITLE_GLUE and famous(" ".join(words[i:start])):
             return i, start
