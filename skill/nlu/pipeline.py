@@ -334,6 +334,13 @@ _WRAPPED = re.compile(
     r"(?: to)?(?: hear| listen to)? (?:it|that|them|one)(?: on| now| please| right now)*"
 )
 _WRAPPED_ITEMS = ("item", "item__2", "item__3", "item__4", "item__5")
+#: a book or podcast said last with its name after its kind word (:meth:`Parser._show_last`)
+_SHOW_LAST = re.compile(
+    r"(?<=\S )(?:the (?:audiobook|audio book|podcast)(?: of| called| named)?"
+    r"|(?:audiobook|audio book|podcast)(?= the ))"
+    r"(?= (?!(?:is|are|was|were|would|will|can|could|should|for|with|to|follow|that|which|who"
+    r"|please|now|again|from|where|about|on|in|i|it|so|and|but)\b)\S+(?: \S+){0,5}$)"
+)
 #: music asked for by "get ... going" (:meth:`Parser._get_going`)
 _GET_GOING = re.compile(
     r"\bget (?:some |a little |a bit of |me some |us some )(?P<item>.+?) going(?: on)?"
@@ -756,6 +763,8 @@ class Parser:
                 show = self._show_named(norm, str(found.slots["kind"]))
                 if show is None and found.slots["kind"] == "podcast":
                     show = self._listed_named(norm, "PODCAST", "podcast")
+                if show is None:  # "... now the audiobook the midnight library"
+                    show = self._show_last(norm)
                 if show is not None:  # "long commute so lets start that crime junkie podcast"
                     return show
             if "kind" not in found.slots:
@@ -1047,6 +1056,20 @@ class Parser:
         if first < at and at == len(names) - 1:
             return self._station_part(norm, words[first][1], words[-1][2])
         return None
+
+    def _show_last(self, norm: Normalized) -> Intent | None:
+        """"the kids are asleep finally now the audiobook the midnight library", "long flight
+        tomorrow i will need the audiobook of the martian": a catch-all read the kind word of a
+        podcast or book said last with its name after it. The kind word and what follows are
+        parsed with "play" in front; they answer when they name the show."""
+        found = _SHOW_LAST.search(norm.text)
+        if found is None:
+            return None
+        a, b = norm.span(found.start(), len(norm.text))
+        show = self.parse_part(norm, a, b, "play ")
+        if show.name != "music.play" or "query" not in show.slots:
+            return None
+        return dataclasses.replace(show, confidence=show.confidence * 0.8)
 
     def _show_named(self, norm: Normalized, kind: str) -> Intent | None:
         """"kids bed time so some wow in the world podcast", "can't sleep olly maybe some
