@@ -329,9 +329,11 @@ _WRAPPED = re.compile(
     r"|(?P<item>.+?) (?:you can|you could|i can|i could|we can|to) (?:put on|play|hear|listen to)"
     r"(?: for (?:me|us))?(?: please| now| right now)?)"
     r"|i wish (?:i|we|you) could (?:hear|listen to|play) (?P<item__3>.+?)(?: right now| now)?"
-    r"|is there a way (?:i|we|you) (?:can|could) (?:hear|listen to|play|put on|get) (?P<item__4>.+)"
+    r"|is there (?:a|any) way (?:i|we|you) (?:can|could) (?:hear|listen to|play|put on|get)"
+    r" (?P<item__4>.+?)(?: right now| now| please)?"
     r"|(?:is there|do you have) (?P<item__5>.+?) (?:i|we) (?:want|would like|wanna|need|like)"
-    r"(?: to)?(?: hear| listen to)? (?:it|that|them|one)(?: on| now| please| right now)*"
+    r"(?: to)?(?: (?:hear|listen(?: to)?)(?: (?:it|that|them|one))?| (?:it|that|them|one))"
+    r"(?: on| now| please| right now)*"
 )
 _WRAPPED_ITEMS = ("item", "item__2", "item__3", "item__4", "item__5")
 #: a book or podcast said last with its name after its kind word (:meth:`Parser._show_last`)
