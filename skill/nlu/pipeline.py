@@ -348,6 +348,9 @@ _GET_GOING = re.compile(
     r"\bget (?:some |a little |a bit of |me some |us some )(?P<item>.+?) going(?: on)?"
     r"(?P<room> (?:in|on) .+)?(?: please| now)?$"
 )
+#: a two-word song title this popular said alone is the song, though a word of it is a home or
+#: weather word ("blinding lights", "sweater weather"; not "traffic lights", "wake up")
+BARE_HIT_POPULARITY = 75
 #: how long a text must be (spaces) before a story after its request is looked for
 CHATTER_TAIL_WORDS = 8
 #: the intents of rules that read a word anywhere, which may be a word of a story said after
@@ -719,7 +722,10 @@ class Parser:
                 "track" in named.slots or "album" in named.slots
             ):
                 return named
-            if self._famous_lead(norm.text, bare=False):  # "blinding lights next"
+            if self._famous_lead(norm.text, bare=False) or (
+                norm.text.count(" ") == 1
+                and (self.catalog_names.title(norm.text) or 0) >= BARE_HIT_POPULARITY
+            ):  # "blinding lights next"; "blinding lights", "sweater weather" said alone
                 named = read_verbless(self, norm)
                 if named is not None:
                     return named
