@@ -203,10 +203,15 @@ def artist_and_title(parser: Parser, text: str) -> bool:
     "ed sharon shape of you", an artist heard wrong. A text
     that opens with a verb or a question word, or runs long, is no such pair (and skips the
     catalog lookups)."""
-    if text.count(" ") > 9 or text.split(" ", 1)[0] in VERBS:
+    if text.count(" ") > 9:
         return False
     words = _without_room(parser, text)
     names = parser.catalog_names
+    if words[0] in VERBS:  # "i like me better lauv": a title the catalog pairs with its artist
+        pair = names.split(words)
+        return pair is not None and pair.title[0] == 0 and names.paired(
+            " ".join(words[: pair.title[1]]), " ".join(words[pair.artist[0] : pair.artist[1]])
+        )
     # "ed sharon shape of you": the artist heard wrong before the title
     return names.split(words) is not None or names.split_on_title(words) is not None
 
@@ -231,8 +236,12 @@ def show_opens(parser: Parser, text: str) -> bool:
 def _by_artist(parser: Parser, text: str) -> bool:
     """Whether ``text`` (a room said last left out) ends in "by" and an artist the catalog
     knows."""
-    _, by, artist = " ".join(_without_room(parser, text)).rpartition(" by ")
-    return bool(by) and _is_artist(parser.catalog_names, artist)
+    said = " ".join(_without_room(parser, text))
+    for link in (" by ", " from "):  # "let you love me from rita ora"
+        _, by, artist = said.rpartition(link)
+        if by and _is_artist(parser.catalog_names, artist):
+            return True
+    return False
 
 
 def _is_artist(names: CatalogNames, phrase: str) -> bool:
@@ -248,8 +257,11 @@ def _title_by_artist(parser: Parser, text: str) -> bool:
     artist the catalog knows: "what is love by haddaway", "how deep is your love by the bee
     gees" ask for the song though they open with a question word ("what is the new song by
     adele" names no title)."""
-    title, by, _ = " ".join(_without_room(parser, text)).rpartition(" by ")
-    return bool(by) and parser.catalog_names.famous_title(title) and _by_artist(parser, text)
+    said = " ".join(_without_room(parser, text))
+    titles = (said.rpartition(link)[0] for link in (" by ", " from "))
+    return any(parser.catalog_names.famous_title(t) for t in titles if t) and (
+        _by_artist(parser, text)
+    )
 
 
 def _title_by(names: CatalogNames, item: Intent, text: str) -> bool:
