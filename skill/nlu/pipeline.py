@@ -338,7 +338,8 @@ _WRAPPED = re.compile(
 _WRAPPED_ITEMS = ("item", "item__2", "item__3", "item__4", "item__5")
 #: a book or podcast said last with its name after its kind word (:meth:`Parser._show_last`)
 _SHOW_LAST = re.compile(
-    r"(?<=\S )(?:the (?:audiobook|audio book|podcast)(?: of| called| named)?"
+    r"(?:^|(?<=\S ))(?:the (?:audiobook|audio book|podcast)(?: of| called| named)?"
+    r"|an? (?:audiobook|audio book|podcast) (?:of|called|named)"
     r"|(?:audiobook|audio book|podcast)(?= the ))"
     r"(?= (?!(?:is|are|was|were|would|will|can|could|should|for|with|to|follow|that|which|who"
     r"|please|now|again|from|where|about|on|in|i|it|so|and|but)\b)\S+(?: \S+){0,5}$)"
