@@ -208,6 +208,10 @@ def artist_and_title(parser: Parser, text: str) -> bool:
     words = _without_room(parser, text)
     names = parser.catalog_names
     if words[0] in VERBS:  # "i like me better lauv": a title the catalog pairs with its artist
+        if not any(
+            names.artist(" ".join(words[-k:])) is not None for k in range(1, min(4, len(words)))
+        ):
+            return False  # (no artist said last: the cheap test before the split)
         pair = names.split(words)
         return pair is not None and pair.title[0] == 0 and names.paired(
             " ".join(words[: pair.title[1]]), " ".join(words[pair.artist[0] : pair.artist[1]])
