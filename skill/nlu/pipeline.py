@@ -331,8 +331,9 @@ _WRAPPED = re.compile(
     r"|i wish (?:i|we|you) could (?:hear|listen to|play) (?P<item__3>.+?)(?: right now| now)?"
     r"|is there (?:a|any) way (?:i|we|you) (?:can|could) (?:hear|listen to|play|put on|get)"
     r" (?P<item__4>.+?)(?: right now| now| please)?"
-    r"|(?:is there|do you have) (?P<item__5>.+?) (?:i|we) (?:want|would like|wanna|need|like)"
+    r"|(?:is there|do you have) (?P<item__5>.+?) (?:(?:i|we) (?:want|would like|wanna|need|like)"
     r"(?: to)?(?: (?:hear|listen(?: to)?)(?: (?:it|that|them|one))?| (?:it|that|them|one))"
+    r"|(?:(?:can|could) you |please )?(?:start|play|put on|turn on) it)"
     r"(?: on| now| please| right now)*"
 )
 _WRAPPED_ITEMS = ("item", "item__2", "item__3", "item__4", "item__5")
