@@ -200,18 +200,22 @@ def names_content(parser: Parser, text: str) -> bool:
 def artist_and_title(parser: Parser, text: str) -> bool:
     """Whether ``text`` (a room said last left out) is an artist next to one of their
     titles: "the weeknd blinding lights in the living room", which holds a home word, or
-    "ed sharon shape of you", an artist heard wrong. A text
-    that opens with a verb or a question word, or runs long, is no such pair (and skips the
-    catalog lookups)."""
+    "ed sharon shape of you", an artist heard wrong. A text that runs long is no such pair,
+    nor one that opens with a verb or a question word, unless the catalog pairs its title
+    with the artist said last ("i like me better lauv")."""
     if text.count(" ") > 9:
         return False
-    words = _without_room(parser, text)
     names = parser.catalog_names
-    if words[0] in VERBS:  # "i like me better lauv": a title the catalog pairs with its artist
-        if not any(
-            names.artist(" ".join(words[-k:])) is not None for k in range(1, min(4, len(words)))
+    first = text.split(" ", 1)[0]
+    if first in VERBS:
+        said = text.split(" ")
+        artists = names.artists
+        if not any(  # the cheap test first: an artist's name said last (name keys)
+            " ".join(said[-k:]).replace("'", "") in artists for k in range(1, min(4, len(said)))
         ):
-            return False  # (no artist said last: the cheap test before the split)
+            return False
+    words = _without_room(parser, text)
+    if first in VERBS:  # "i like me better lauv": a title the catalog pairs with its artist
         pair = names.split(words)
         return pair is not None and pair.title[0] == 0 and names.paired(
             " ".join(words[: pair.title[1]]), " ".join(words[pair.artist[0] : pair.artist[1]])
