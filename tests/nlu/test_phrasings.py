@@ -427,6 +427,30 @@ FLOORS = {
         "none_recall": 0.97,
         "slot_f1": 0.855,
     },
+    "phrasings_bq.jsonl": {
+        "intent_accuracy": 0.93,
+        "none_precision": 0.81,
+        "none_recall": 0.97,
+        "slot_f1": 0.875,
+    },
+    "phrasings_br.jsonl": {
+        "intent_accuracy": 0.9,
+        "none_precision": 0.76,
+        "none_recall": 0.985,
+        "slot_f1": 0.835,
+    },
+    "phrasings_bs.jsonl": {
+        "intent_accuracy": 0.955,
+        "none_precision": 0.945,
+        "none_recall": 0.965,
+        "slot_f1": 0.915,
+    },
+    "phrasings_bt.jsonl": {
+        "intent_accuracy": 0.915,
+        "none_precision": 0.76,
+        "none_recall": 0.97,
+        "slot_f1": 0.875,
+    },
 }
 
 
