@@ -242,8 +242,8 @@ def show_opens(parser: Parser, text: str) -> bool:
 
 
 def _by_artist(parser: Parser, text: str) -> bool:
-    """Whether ``text`` (a room said last left out) ends in "by" and an artist the catalog
-    knows."""
+    """Whether ``text`` (a room said last left out) ends in "by" or "from" and an artist the
+    catalog knows."""
     said = " ".join(_without_room(parser, text))
     for link in (" by ", " from "):  # "let you love me from rita ora"
         _, by, artist = said.rpartition(link)
@@ -261,9 +261,9 @@ def _is_artist(names: CatalogNames, phrase: str) -> bool:
 
 
 def _title_by_artist(parser: Parser, text: str) -> bool:
-    """Whether ``text`` (a room said last left out) is a famous song title, "by" and an
-    artist the catalog knows: "what is love by haddaway", "how deep is your love by the bee
-    gees" ask for the song though they open with a question word ("what is the new song by
+    """Whether ``text`` (a room said last left out) is a famous song title, "by" or "from" and
+    an artist the catalog knows: "what is love by haddaway", "let you love me from rita ora"
+    ask for the song though they open with a question word or a verb ("what is the new song by
     adele" names no title)."""
     said = " ".join(_without_room(parser, text))
     titles = (said.rpartition(link)[0] for link in (" by ", " from "))
