@@ -91,6 +91,8 @@ _CHATTER_AFTER = re.compile(
 #: an assistant's name said after chatter ("i'm bored olly podcast about history"); the
 #: normaliser drops it only at the start; names that are everyday words (google) are left
 _INNER_WAKE = re.compile(r" (?:olly|ollie|alexa|siri|mycroft|bixby|cortana),? (?=\S)")
+#: a command said not to be done opens so (none.yaml reads it; a famous title wins)
+_NEGATED = ("don't ", "dont ", "do not ", "never ")
 #: a negation: the words before it ask for nothing ("tonight no music olly ...")
 _NO_MORE = re.compile(r"\b(?:no|not|don't|dont|never|stop)\b")
 #: intents whose rules may read a word of a song title said with its artist and no verb
@@ -724,10 +726,11 @@ class Parser:
                 "track" in named.slots or "album" in named.slots
             ):
                 return named
-            if self._famous_lead(norm.text, bare=False) or (
+            if self._famous_lead(norm.text, bare=norm.text.startswith(_NEGATED)) or (
                 norm.text.count(" ") == 1
                 and (self.catalog_names.title(norm.text) or 0) >= BARE_HIT_POPULARITY
-            ):  # "blinding lights next"; "blinding lights", "sweater weather" said alone
+            ):  # "blinding lights next"; "blinding lights", "sweater weather" said alone; a
+                # famous title that says not to ("don't stop me now", "don't stop believin")
                 named = read_verbless(self, norm)
                 if named is not None:
                     return named

@@ -102,9 +102,13 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
     if len(norm.text) > 80:
         return None
     first, _, rest = norm.text.partition(" ")
-    this_is = first == "this" and rest.startswith("is ") and norm.text.endswith(" playlist")
-    if first in VERBS and not (first in ("this", "that") and rest.startswith(_NAMED_ITEMS)) and (
-        not this_is
+    # Spotify's "this is logic" playlist; "don't stop me now", a famous title said whole
+    whole = first == "this" and rest.startswith("is ") and norm.text.endswith(" playlist") or (
+        first in ("don't", "dont") and rest.count(" ") >= 1
+        and parser.catalog_names.famous_title(norm.text)
+    )
+    if not whole and first in VERBS and not (
+        first in ("this", "that") and rest.startswith(_NAMED_ITEMS)
     ) and (
         parser.catalog_names.split(_without_room(parser, norm.text)) is None
     ) and (
@@ -325,7 +329,9 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
     ):  # "the song called safe haven": any words, when a kind word presents them
         return True
     if slot == "track":  # a one-word title alone may be any word ("today")
-        return names.famous_title(key) and (" " in key or "artist" in item.slots) or (
+        # (the title as said, too: normalising drops a closing "now": "don't stop me now")
+        famous = names.famous_title(key) or names.famous_title(value.lower())
+        return famous and (" " in key or "artist" in item.slots) or (
             _title_by(names, item, text)  # "again by lenny kravitz"
         )
     if slot == "album":  # "album thriller from michael jackson"
