@@ -74,7 +74,7 @@ _TAIL_COMMAND = re.compile(
     r"|start (?:again|over|from)"
     r"|turn (?:it |the music |the volume |the sound )?(?:up|down)|louder|quieter"
     r"|mute|unmute|shuffle|repeat|more volume|less volume|add (?:this|it)|save (?:this|it)"
-    r"|(?:mark|remember|keep) (?:it|this|that)"
+    r"|(?:mark|remember|keep) (?:it|this|that)|(?:can you |could you )?hold (?:the|this|it)"
     r"|queue|(?:move|take|send|bring) (?:the|it|this|my)|move on|forward"
     r"|change (?:the |this )?(?:song|track|music)"
     r"|" + _I_WISH + r" (?:my|our|some|the|a|to hear)"
