@@ -112,8 +112,10 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
     ) and (
         parser.catalog_names.split(_without_room(parser, norm.text)) is None
     ) and (
-        first in _ASKING and not _title_by_artist(parser, norm.text)
-        or not _by_artist(parser, norm.text)
+        # a title by a known artist; after a question word only a famous title ("what is
+        # love by haddaway"; "what is the new song by adele" names none)
+        (before := _before_artist(parser, norm.text)) is None
+        or first in _ASKING and not parser.catalog_names.famous_title(before)
     ) and not show_opens(parser, norm.text):
         return None  # but "that song shape of you", "let it be beatles", "i'm a believer by
         # the monkees", "what is love by haddaway", "this american life latest episode"
@@ -245,15 +247,16 @@ def show_opens(parser: Parser, text: str) -> bool:
     return False
 
 
-def _by_artist(parser: Parser, text: str) -> bool:
-    """Whether ``text`` (a room said last left out) ends in "by" or "from" and an artist the
-    catalog knows."""
+def _before_artist(parser: Parser, text: str) -> str | None:
+    """The words of ``text`` (a room said last left out) before its last "by" or "from" when
+    an artist the catalog knows follows ("what is love | by haddaway", "let you love me | from
+    rita ora"), else None."""
     said = " ".join(_without_room(parser, text))
-    for link in (" by ", " from "):  # "let you love me from rita ora"
-        _, by, artist = said.rpartition(link)
+    for link in (" by ", " from "):
+        before, by, artist = said.rpartition(link)
         if by and _is_artist(parser.catalog_names, artist):
-            return True
-    return False
+            return before
+    return None
 
 
 def _is_artist(names: CatalogNames, phrase: str) -> bool:
@@ -261,18 +264,6 @@ def _is_artist(names: CatalogNames, phrase: str) -> bool:
     catalog's name lacks ("the bee gees")."""
     return names.type_of(phrase) == "artist" or (
         phrase.startswith("the ") and names.type_of(phrase[4:]) == "artist"
-    )
-
-
-def _title_by_artist(parser: Parser, text: str) -> bool:
-    """Whether ``text`` (a room said last left out) is a famous song title, "by" or "from" and
-    an artist the catalog knows: "what is love by haddaway", "let you love me from rita ora"
-    ask for the song though they open with a question word or a verb ("what is the new song by
-    adele" names no title)."""
-    said = " ".join(_without_room(parser, text))
-    titles = (said.rpartition(link)[0] for link in (" by ", " from "))
-    return any(parser.catalog_names.famous_title(t) for t in titles if t) and (
-        _by_artist(parser, text)
     )
 
 
