@@ -67,8 +67,6 @@ _TITLE_GLUE = frozenset("a an the some bit little of them her him it me us up on
 _MUSIC_KIND_WORDS = frozenset(
     "album albums song songs music track tracks playlist stuff tunes".split()
 )
-#: a kind word said between the artist and the title ("bts album map of the soul persona")
-_KIND_AFTER_ARTIST = {"album": "album", "record": "album", "song": "track", "track": "track"}
 #: words that make a text about an artist no request to play them
 _NOT_WANTED = frozenset(
     """tickets ticket concert concerts tour gig show lyrics married marry dating born died
@@ -134,12 +132,13 @@ def _wanted(parser: Parser, norm: Normalized, text: str) -> Intent | None:
         starts.append(starts[-1] + len(w) + 1)
     slots: dict[str, SlotValue] = {}
     spans: dict[str, tuple[int, int]] = {}
-    kind = words[found[1]] if found[1] + 1 < len(words) else ""
-    if kind in _KIND_AFTER_ARTIST:  # "i want bts album map of the soul persona"
+    word = words[found[1]] if found[1] + 1 < len(words) else ""
+    kind = parser.gazetteers.lookup("KIND", word) if not word.endswith("s") else None
+    if kind in ("track", "album"):  # one kind word after the artist: "bts album map of ..."
         last = len(words)
         while last > found[1] + 2 and words[last - 1] in _POLITE_TAIL:
             last -= 1
-        title, title_slot = (found[1] + 1, last), _KIND_AFTER_ARTIST[kind]
+        title, title_slot = (found[1] + 1, last), str(kind)
         slots["kind"] = title_slot
     else:
         title = wanted_title(words, *found, parser.catalog_names.famous_title)
