@@ -880,7 +880,8 @@ def _is_person(draft: Draft, text: str) -> bool:
         or (len(words[0]) == 1 and len(words[1]) == 1 and words[0] not in ("a", "i"))
         or (words[0] == "a" and len(words[1]) == 1 and len(words) > 2)
     ):
-        return True
+        # but "billie jean", "johnny b goode": a song the catalog knows and no such artist
+        return draft.parser.catalog_names.type_of(text) != "track"
     return (
         len(words) == 1
         and gazetteers.lookup("PERSON", words[0]) is not None

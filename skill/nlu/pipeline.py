@@ -1277,6 +1277,10 @@ class Parser:
                 self.catalog_names.famous_title(title)
             ):
                 return True
+            if bare and size == 2 and not tail and (
+                self.catalog_names.title(title) or 0
+            ) >= BARE_HIT_POPULARITY:
+                return True  # "bohemian rhapsody", "the chain": a hit of two words alone
         return False
 
     def _leading_device(self, norm: Normalized) -> Intent | None:
