@@ -440,7 +440,7 @@ _STATION_LINK = frozenset(
 )
 #: a room or device said last ("... in the kitchen", "... on the tv"), group 1 the name
 _ROOM_END = re.compile(
-    rf" (?:on|in|at|to(?= the | my )) (?:the |my )?"
+    rf" (?:on|in|at|(?:to|for)(?= the | my )) (?:the |my )?"
     rf"((?P<room>[a-z]+(?: [a-z]+)??)(?: {DEVICE_NOUN})?)$"
 )
 #: the commands a reason may follow (a playlist name may hold "for the road trip")
@@ -832,7 +832,7 @@ class Parser:
         if text.endswith(_SOME_TASTE, 0, found.start("some")):
             return None  # "love me some brad paisley": taste, no request
         start = found.end()
-        room = self.room_at_end(text, start)
+        room = self.room_at_end(text, start, after_for=True)  # "some adele for the kitchen"
         end = room.start() if room is not None else len(text)
         while (tail := _SOME_TAIL.search(text, start, end)) is not None and tail.start() > start:
             end = tail.start()
@@ -1471,12 +1471,17 @@ class Parser:
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.9)
 
-    def room_at_end(self, text: str, pos: int = 0) -> re.Match[str] | None:
+    def room_at_end(
+        self, text: str, pos: int = 0, *, after_for: bool = False
+    ) -> re.Match[str] | None:
         """The room or device of the device gazetteer that ends ``text[pos:]`` with its
         preposition ("... in the kitchen", "... on the kitchen speaker"), or None; group 1 is
-        the name with its device noun, group "room" the room."""
+        the name with its device noun, group "room" the room. ``after_for``: "for the
+        kitchen" too, where no purpose can be meant ("for the gym" may be one)."""
         room = _ROOM_END.search(text, pos)
-        if room is None or self.gazetteers.lookup("DEVICE", room.group("room")) is None:
+        if room is None or (not after_for and text.startswith(" for ", room.start())) or (
+            self.gazetteers.lookup("DEVICE", room.group("room")) is None
+        ):
             return None
         return room
 
