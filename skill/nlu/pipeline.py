@@ -337,8 +337,13 @@ _WRAPPED = re.compile(
     r"(?: to)?(?: (?:hear|listen(?: to)?)(?: (?:it|that|them|one))?| (?:it|that|them|one))"
     r"|(?:(?:can|could) you |please )?(?:start|play|put on|turn on) it)"
     r"(?: on| now| please| right now)*"
+    r"|is there (?:any|an?|some) chance (?:that )?you (?:could|can) (?:play|put on)"
+    r" (?P<item__6>.+?)(?: for (?:me|us))?(?: please| now| right now)?"
+    r"|is it possible (?:to |that (?:i|we) (?:can |could ))?(?:hear|listen to|listen|play|put on)"
+    r" (?P<item__7>.+?)(?: for (?:me|us))?(?: please| now| right now)?"
+    r"|is there (?:any|an?|some) chance (?:that )?you (?:have|got) (?P<had>.+?)(?: please)?"
 )
-_WRAPPED_ITEMS = ("item", "item__2", "item__3", "item__4", "item__5")
+_WRAPPED_ITEMS = ("item", "item__2", "item__3", "item__4", "item__5", "item__6", "item__7", "had")
 #: a book or podcast said last with its name after its kind word (:meth:`Parser._show_last`)
 _SHOW_LAST = re.compile(
     r"(?:^|(?<=\S ))(?:the (?:audiobook|audio book|podcast)(?: of| called| named)?"
@@ -602,7 +607,7 @@ class Parser:
             going = self._get_going(norm)  # "can i get some diplo going in the living room"
             if going is not None:
                 return going
-        if norm.text.startswith(("is there ", "i wish ", "do you have ")):
+        if norm.text.startswith(("is there ", "i wish ", "do you have ", "is it possible ")):
             wrapped = self._wrapped(norm)  # "is there any reggae you can put on"
             if wrapped is not None:
                 return wrapped
@@ -1467,8 +1472,10 @@ class Parser:
         group = next(g for g in _WRAPPED_ITEMS if found.group(g))
         a, b = norm.span(found.start(group), found.end(group))
         part = self.parse_part(norm, a, b, "play ")
-        if not plays_named(part):
-            return None
+        if not plays_named(part) or group == "had" and NAMED_CONTENT.intersection(
+            part.slots
+        ) == {"query"} and part.slots.get("kind") not in MEDIA_KINDS:
+            return None  # "is there any chance you have time tomorrow": no name of music
         return dataclasses.replace(part, confidence=part.confidence * 0.9)
 
     def room_at_end(
