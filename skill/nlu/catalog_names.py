@@ -55,6 +55,9 @@ MISHEARD_ARTIST_WORDS = 4
 MISHEARD_SIMILARITY = 65
 #: an artist's name that opens a phrase is looked for up to this many words long
 OPENING_ARTIST_WORDS = 5
+#: the most words of a name the lists do not hold said after a famous artist
+#: (:meth:`CatalogNames.split_after_artist`)
+AFTER_ARTIST_WORDS = 4
 #: a one-word name said alone is an everyday word when this many song titles hold it ("home",
 #: "heart", "magic", "not"); it then asks for no artist
 COMMON_WORD_TITLES = 20
@@ -64,6 +67,16 @@ _SPLIT_EDGES = frozenset("a an the by of and to in on for my with from".split())
 _SPLIT_EDGES_AFTER = _SPLIT_EDGES - {"the", "a"}
 #: words that open a request, not an artist's name heard wrong ("maybe some taylor swift")
 _NOT_HEARD_FIRST = frozenset("maybe some any more just please play put i we me want need".split())
+#: words that open chatter after an artist, not a name ("olivia rodrigo | so go on")
+_CHATTER_AFTER_ARTIST = frozenset(
+    """so is are was were maybe i i'm we you it it's they he she or but if because then when
+    while that this what who which too also only just""".split()
+)
+#: words that do not open or end a name said after an artist ("adele songs", "queen please")
+_NOT_AFTER_ARTIST = frozenset(
+    """songs song music tracks track tunes stuff hits album albums records playlist radio
+    station mix please now again next live remix version one""".split()
+)
 
 
 def name_key(text: str) -> str:
@@ -344,6 +357,29 @@ class CatalogNames:
             if best is None or t > best.popularity:
                 best = Split((0, cut), (cut, len(words)), t)
         return best
+
+    def split_after_artist(self, words: Sequence[str]) -> Split | None:
+        """A famous artist said first and a name the lists do not hold after it: "zach bryan
+        | bass boat", "noah kahan | stick season" (the catalog has neither title). The
+        longest artist of two words or more wins (one word may be a full name's first:
+        "tupac | shakur"), or one of one word before a known album of theirs ("lorde |
+        melodrama"); what follows is one to :data:`AFTER_ARTIST_WORDS` words that start with
+        no joining or chatting word. The title slot is "album" for a known album of theirs."""
+        for cut in range(min(len(words) - 1, OPENING_ARTIST_WORDS), 0, -1):
+            rest = words[cut:]
+            if len(rest) > AFTER_ARTIST_WORDS or rest[0] in _SPLIT_EDGES_AFTER or (
+                rest[0] in _NOT_AFTER_ARTIST or rest[0] in _CHATTER_AFTER_ARTIST
+            ) or rest[-1] in _NOT_AFTER_ARTIST:
+                continue
+            said = " ".join(words[:cut])
+            popularity = self._said_artist(name_key(said))
+            if popularity is None or popularity < FAMOUS_POPULARITY:
+                continue
+            album = self.album(" ".join(rest), said)
+            if cut == 1 and album is None:
+                continue
+            return Split((0, cut), (cut, len(words)), popularity, "album" if album else "track")
+        return None
 
     def paired(self, title: str, artist: str) -> bool:
         """Whether the catalog's own artist of song ``title`` is ``artist`` ("lights |

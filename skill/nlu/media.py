@@ -1099,6 +1099,14 @@ def _catalog_name(draft: Draft) -> None:
         split = names.split([word for word, _, _ in words])
         if split is None or split.title[0] != 0:
             return
+    if split is None and named == ["artist"]:
+        # "play zach bryan bass boat", "the new album of sabrina carpenter short n' sweet": a
+        # famous artist and a name the lists do not hold
+        split = names.split_after_artist(plain)
+        if split is not None and draft.parser.entities.find(
+            text[words[split.title[0]][1] :], _NOT_A_TITLE
+        ):
+            return  # "adele eighties", "queen in the kitchen"
     if split is None or kind is not None and split.artist[0] != 0:
         return
     draft.drop(named[0])
@@ -1106,6 +1114,8 @@ def _catalog_name(draft: Draft) -> None:
         draft.set_text(slot, a + words[i][1], a + words[j - 1][2])
 
 
+#: gazetteer labels that say the words after an artist describe the music, not name it
+_NOT_A_TITLE = ("GENRE", "DECADE", "MOOD", "KIND", "DEVICE", "SERVICE")
 _STORY = re.compile(r" (?:story|stories)\b")
 #: words the trimming cuts that may open a famous title ("all i want for christmas is you")
 _TRIMMED_OPENERS = frozenset(("all", "every", "one", "something", "only", "just", "my"))

@@ -111,6 +111,31 @@ def test_split_on_title_takes_an_artist_heard_wrong(tmp_path: Path) -> None:
     assert names.split_on_title("the dua lipa".split()) is None  # no title at all
 
 
+def test_split_after_artist_takes_a_name_the_lists_do_not_hold(tmp_path: Path) -> None:
+    _write(tmp_path / ARTISTS_FILE, {"zach bryan": 85, "lorde": 75, "tupac": 80, "obscure": 30})
+    _write(tmp_path / TITLES_FILE, {"hello": 85})
+    with gzip.open(tmp_path / ALBUMS_FILE, "wt", encoding="utf-8") as handle:
+        handle.write("melodrama\tlorde\t73\n")
+    names = CatalogNames.load(tmp_path)
+    assert names.split("zach bryan bass boat".split()) is None  # the catalog has no such song
+    split = names.split_after_artist("zach bryan bass boat".split())
+    assert split is not None and (split.artist, split.title, split.slot) == (
+        (0, 2), (2, 4), "track"
+    )
+    split = names.split_after_artist("lorde melodrama".split())  # an album of theirs
+    assert split is not None and (split.artist, split.title, split.slot) == (
+        (0, 1), (1, 2), "album"
+    )
+    # one word may open a full name; words that describe, chat or join are no title; an
+    # artist must be famous; a name runs at most four words
+    assert names.split_after_artist("tupac shakur".split()) is None
+    assert names.split_after_artist("zach bryan songs".split()) is None
+    assert names.split_after_artist("zach bryan so go on".split()) is None
+    assert names.split_after_artist("zach bryan in the kitchen".split()) is None
+    assert names.split_after_artist("obscure band name".split()) is None
+    assert names.split_after_artist("zach bryan one two three four five".split()) is None
+
+
 def test_opens_with_artist_needs_a_famous_name_of_two_words_or_more(tmp_path: Path) -> None:
     _write(tmp_path / ARTISTS_FILE, {"5 seconds of summer": 81, "adele": 84, "the 1975": 40})
     names = CatalogNames.load(tmp_path)
