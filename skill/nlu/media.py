@@ -1632,6 +1632,35 @@ def refine_content(draft: Draft) -> None:
         _catalog_name(draft)
         _genre_first(draft)
     _media_tail(draft)
+    if draft.slots.get("kind") == "track":
+        _song_in_title(draft)
+
+
+def _song_in_title(draft: Draft) -> None:
+    """"play your song by elton john", "play the lazy song", "play fight song": the kind word
+    "song" ends a famous title, which the name read before it lost ("your", "lazy"). The
+    name becomes the track, "the" before it included when the title holds it; a mood or genre
+    or "a" before it stays a description ("play sad song", "play a love song")."""
+    text = draft.norm.text
+    names = draft.parser.catalog_names
+    for slot in ("track", "query", "artist"):
+        span = draft.spans.get(slot)
+        if span is None:
+            continue
+        a, b = span
+        if not text.startswith(" song", b) or text[b + 5 : b + 6] not in ("", " "):
+            return
+        if text.endswith(("a ", "an ", "another ", "any "), 0, a) or any(
+            draft.parser.gazetteers.lookup(label, text[a:b]) for label in ("MOOD", "GENRE")
+        ):
+            return  # "a love song", "sad song": what kind of song
+        if text.endswith("the ", 0, a) and names.famous_title(text[a - 4 : b + 5]):
+            a -= 4
+        elif not names.famous_title(text[a : b + 5]):
+            return
+        draft.drop(slot)
+        draft.set_text("track", a, b + 5)
+        return
 
 
 #: what may follow a genre that opens an artist slot (:func:`_genre_first`)
