@@ -208,6 +208,23 @@ def read_content(
         b = end_of.get(entity.end)
         return None if a is None or b is None else (a, b)
 
+    if "little" in present:
+        # "a little bit of jazz", "a little classical": an amount, not a title's first words
+        # (not "little lies", "a little respect")
+        at = 1 if n > 2 and words[0][0] == "a" and words[1][0] == "little" else (
+            0 if words[0][0] == "little" else -1
+        )
+        if at >= 0 and at + 2 < n and words[at + 1][0] == "bit":
+            lead = at + 3 if words[at + 2][0] == "of" else at + 2
+        elif at == 1 and any(
+            e.start == words[2][1] and e.label in ("GENRE", "MOOD", "DECADE") for e in entities
+        ):
+            lead = 2
+        else:
+            lead = 0
+        for i in range(lead):
+            used[i] = True
+
     # services and devices
     for entity in entities:
         if entity.label != "SERVICE" and entity.label != "DEVICE":
