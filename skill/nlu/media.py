@@ -1511,6 +1511,25 @@ def _framed_playlist(draft: Draft) -> None:
     draft.set_text("playlist", a, b)
 
 
+def _artist_called_mix(draft: Draft) -> None:
+    """"play little mix", "some little mix in the kitchen": the word "mix" that framed a
+    playlist ends a famous artist's name."""
+    framed = draft.match.groups.get("playlist")
+    text = draft.norm.text
+    if framed is None or not text.startswith(" mix", framed[1]):
+        return
+    a, b = framed[0], framed[1] + 4
+    if text.startswith(("some ", "the "), a):
+        a = text.index(" ", a) + 1
+    if not draft.parser.catalog_names.famous_artist_said(text[a:b]):
+        return
+    for slot in _FREE:
+        draft.drop(slot)
+    if draft.slots.get("kind") == "playlist":
+        del draft.slots["kind"]
+    draft.set_text("artist", a, b)
+
+
 def _artist_and_album(draft: Draft) -> None:
     """"stop by pink floyd from the wall": an artist read with "from/off (the album) X"
     after it, where X is an album of that artist, is the artist and the album."""
@@ -1606,6 +1625,7 @@ def refine_content(draft: Draft) -> None:
         draft.set_text(slot, start + a, start + b)
     if draft.match.pattern.slots.get("kind") == "playlist":
         _framed_playlist(draft)
+        _artist_called_mix(draft)
     _edition(draft)
     _artist_and_album(draft)
     device = content.spans.get("device")
