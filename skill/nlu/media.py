@@ -608,7 +608,9 @@ _GENERIC_ITEMS = frozenset(
 
 _OWNER = re.compile(r"^(?:[a-z0-9]+(?: [a-z0-9]+)?'s )(?=\S)")
 #: the user's liked songs named as a playlist
-_LIKED = frozenset(("liked", "liked songs", "likes", "favorites", "favourites", "loved songs"))
+_LIKED = frozenset(
+    "liked|liked songs|likes|favorites|favourites|favorite|favourite|loved songs".split("|")
+)
 _CALLED = re.compile(
     r"(?:playlist|play list) (?:(?:called|named|titled|entitled) )?"
     r"|list (?:called|named|titled|entitled) "
