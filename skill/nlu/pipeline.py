@@ -716,6 +716,7 @@ class Parser:
                 or self._title_asked(norm)
                 or self._before_purpose(norm)
                 or name_wanted(self, norm)
+                or self._named_after_so(norm)
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
         pattern = match.pattern
@@ -1629,6 +1630,19 @@ class Parser:
         if rest.name not in _PLAY_OR_QUEUE or not rest.slots:
             return None
         return dataclasses.replace(rest, confidence=rest.confidence * 0.9)
+
+    def _named_after_so(self, norm: Normalized) -> Intent | None:
+        """"my husband wants the news so npr", "i feel like dancing so disco": a story, then
+        "so" and the name of what to play alone, which answers when it names something the
+        lists know (read as said alone, without a verb)."""
+        at = norm.text.rfind(" so ")
+        if at < 0 or " " not in norm.text[:at] or norm.text.count(" ", at + 4) > 4:
+            return None
+        start, _ = norm.span(at + 4, at + 5)
+        part = self.parse_part(norm, start, len(norm.original))
+        if not named_without_verb(part):
+            return None
+        return dataclasses.replace(part, confidence=part.confidence * 0.9)
 
     def _command_after_clause(self, norm: Normalized, caught: bool = False) -> Intent | None:
         """"stop talking and play some music": an out-of-domain clause joined to a command.
