@@ -34,7 +34,7 @@ from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotVa
 from skill.nlu.normalize import Normalized, Normalizer
 from skill.nlu.numbers import NumberWords
 from skill.nlu.regexcache import RegexCache
-from skill.nlu.titles import MEDIA_KINDS, NOT_A_TITLE_START, MediaTitles
+from skill.nlu.titles import MEDIA_KINDS, NOT_A_TITLE_START, SHOW_TITLE_KINDS, MediaTitles
 from skill.nlu.verbless import (
     MEDIA_CUES,
     NAMED_CONTENT,
@@ -691,6 +691,10 @@ class Parser:
                 some = self._some_named(norm)  # "any chance you got some coldplay"
                 if some is not None:
                     return some
+                if " so " in norm.text:
+                    named = self._named_after_so(norm)  # "i am bored so bbc radio two"
+                    if named is not None:
+                        return named
             if match is not None and match.pattern.intent != "none":
                 # "i need to take this call put the music on hold": a catch-all read "music"
                 command = self._beside_chatter(norm, caught=True)
@@ -716,7 +720,6 @@ class Parser:
                 or self._title_asked(norm)
                 or self._before_purpose(norm)
                 or name_wanted(self, norm)
-                or self._named_after_so(norm)
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
         pattern = match.pattern
@@ -1642,6 +1645,12 @@ class Parser:
         part = self.parse_part(norm, start, len(norm.original))
         if not named_without_verb(part):
             return None
+        query = part.slots.get("query")
+        if NAMED_CONTENT.intersection(part.slots) == {"query"} and not any(
+            self.gazetteers.lookup(label, self.normalizer.normalize(str(query)).text)
+            for label in SHOW_TITLE_KINDS
+        ):
+            return None  # "long drive ahead so some funny podcast": a description, not a name
         return dataclasses.replace(part, confidence=part.confidence * 0.9)
 
     def _command_after_clause(self, norm: Normalized, caught: bool = False) -> Intent | None:
