@@ -377,6 +377,8 @@ def _media_tail(draft: Draft) -> None:
                 draft.slots["kind"] = entity.value
                 break
     _broadcast_article(draft)
+    if draft.slots.get("kind") == "radio" and "query" in draft.spans:
+        _station_whole(draft)
     if draft.intent == "music.play":
         _mood_as_query(draft)
         _purpose_query(draft)
@@ -997,6 +999,16 @@ def _person_query(draft: Draft) -> None:
     if _is_person(draft, draft.norm.text[a:b]):
         draft.drop("query")
         draft.set_text("artist", a, b)
+
+
+def _station_whole(draft: Draft) -> None:
+    """A known station's name after a "with" the frame left in the query: "turn radio on |
+    with magic fm", "put the radio on | with capital fm"."""
+    a, b = draft.spans["query"]
+    words = draft.norm.text[a:b].split(" ")
+    stations = draft.parser.gazetteers.tables.get("STATION", {})
+    if words[0] == "with" and len(words) > 1 and " ".join(words[1:]) in stations:
+        draft.set_text("query", a + 5, b)
 
 
 def _broadcast_article(draft: Draft) -> None:
