@@ -1501,11 +1501,11 @@ _FRAME_LEAD = re.compile(r"(?:(?:the|my|a|our|this(?! is )|your|new|newest|lates
 _JOINING = frozenset("from on to by in at with and".split())
 
 
-def _framed_playlist(draft: Draft) -> None:
+def _framed_playlist(draft: Draft, framed: Span | None = None) -> None:
     """"play my piano ballads playlist", "the spain top 50 playlist": the words the grammar
-    framed with "playlist" are the name, kind words ("ballads"), genres and numbers too,
-    when they are a plain name (no joining word such as "from", "on", "by")."""
-    framed = draft.match.groups.get("playlist")
+    framed with "playlist" (or ``framed``) are the name, kind words ("ballads"), genres and
+    numbers too, when they are a plain name (no joining word such as "from", "on", "by")."""
+    framed = framed or draft.match.groups.get("playlist")
     if framed is None:
         return
     a, b = framed
@@ -1640,6 +1640,11 @@ def refine_content(draft: Draft) -> None:
     if draft.match.pattern.slots.get("kind") == "playlist":
         _framed_playlist(draft)
         _artist_called_mix(draft)
+    elif content.kind == "playlist" and "playlist" not in content.spans and text.endswith(
+        " playlist"
+    ) and not text.startswith(("for ", "to ", "in ", "on ", "from ")):
+        # "sad trap playlist olly": the words before "playlist" are its name
+        _framed_playlist(draft, (start, end - len(" playlist")))
     _edition(draft)
     _artist_and_album(draft)
     device = content.spans.get("device")
