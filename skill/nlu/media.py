@@ -1094,6 +1094,8 @@ def _catalog_name(draft: Draft) -> None:
         slot = names.type_of(text)
         if slot is None and draft.parser.gazetteers.lookup("ARTIST", text) is not None:
             slot = "artist"  # "i want some frank sinatra": a singer the gazetteer knows
+        elif slot is None and text.startswith("the ") and names.type_of(text[4:]) == "artist":
+            slot = "artist"  # "the music of the bee gees": a band the catalog has without "the"
         if slot is not None:
             draft.drop("query")
             draft.set_text(slot, a, b)
