@@ -468,6 +468,11 @@ _MUSIC_NOUN_AFTER = re.compile(r" (?:music|songs|tunes|vibes|beats|hits)\b")
 #: "music for studying", "songs to sleep", "music for my workout": a mood said after these
 #: (at the end of the text) is the query
 _MUSIC_FOR = re.compile(r"(?:music|songs|something) (?:for|to) (?:my |the |a )?$")
+#: what may follow "something" and a mood that ends a text (:meth:`Parser._described`)
+_AFTER_SOMETHING = re.compile(
+    r"(?: (?:please|now|tonight|today|this (?:morning|evening)|olly|for (?:me|us|the kids|my [a-z]+"
+    r"|the [a-z]+)|in the background))*"
+)
 #: words that describe no music when said before "music" ("make some music", "the music")
 _NOT_DESCRIBING = VERBS | frozenset(
     """transfer take break bring move send carry get keep the my your our his her their
@@ -928,9 +933,13 @@ class Parser:
                 part = self.parse_part(norm, a, b, "play ")
                 if not plays_named(part):
                     continue
-            elif e.label == "MOOD" and _MUSIC_FOR.search(text, 0, e.start) and (
-                e.end == len(text) or self.room_at_end(text, e.end) is not None
-            ):
+            elif e.label == "MOOD" and (
+                _MUSIC_FOR.search(text, 0, e.start) and (
+                    e.end == len(text) or self.room_at_end(text, e.end) is not None
+                )
+                or text.endswith(("something ", "anything "), 0, e.start)
+                and _AFTER_SOMETHING.fullmatch(text, e.end) is not None
+            ):  # "... so tired something relaxing", "something cheerful olly for the kids"
                 span = norm.span(e.start, e.end)
                 part = Intent.owned("music.play", {"query": norm.original_slice(e.start, e.end)},
                                     0.6, {"query": span}, "described")
