@@ -468,6 +468,11 @@ _MUSIC_NOUN_AFTER = re.compile(r" (?:music|songs|tunes|vibes|beats|hits)\b")
 #: "music for studying", "songs to sleep", "music for my workout": a mood said after these
 #: (at the end of the text) is the query
 _MUSIC_FOR = re.compile(r"(?:music|songs|something) (?:for|to) (?:my |the |a )?$")
+#: which one is meant, said after a name (:meth:`Parser._clarified`)
+_CLARIFIER = re.compile(
+    r" (?:not )?the (?:[a-z0-9']+ ){0,4}?(?:one|version|stuff)(?: (?:with|from|by|of|in|for)"
+    r"(?: [a-z0-9']+){1,4})?$"
+)
 #: what may follow "something" and a mood that ends a text (:meth:`Parser._described`)
 _AFTER_SOMETHING = re.compile(
     r"(?: (?:please|now|tonight|today|this (?:morning|evening)|olly|for (?:me|us|the kids|my [a-z]+"
@@ -725,6 +730,7 @@ class Parser:
                 or self._title_asked(norm)
                 or self._before_purpose(norm)
                 or name_wanted(self, norm)
+                or self._clarified(norm)
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
         pattern = match.pattern
@@ -1642,6 +1648,19 @@ class Parser:
         if rest.name not in _PLAY_OR_QUEUE or not rest.slots:
             return None
         return dataclasses.replace(rest, confidence=rest.confidence * 0.9)
+
+    def _clarified(self, norm: Normalized) -> Intent | None:
+        """"dynamite taio cruz not the bts one", "lady gaga shallow the one with bradley
+        cooper", "my heart will go on celine dion the titanic one": a name, then which one is
+        meant; the name answers alone when it names something without a verb."""
+        found = _CLARIFIER.search(norm.text)
+        if found is None or found.start() == 0:
+            return None
+        _, end = norm.span(found.start() - 1, found.start())
+        part = self.parse_part(norm, 0, end)
+        if not named_without_verb(part):
+            return None
+        return dataclasses.replace(part, confidence=part.confidence * 0.9)
 
     def _named_after_so(self, norm: Normalized) -> Intent | None:
         """"my husband wants the news so npr", "i feel like dancing so disco": a story, then
