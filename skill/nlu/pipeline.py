@@ -470,8 +470,8 @@ _MUSIC_NOUN_AFTER = re.compile(r" (?:music|songs|tunes|vibes|beats|hits)\b")
 _MUSIC_FOR = re.compile(r"(?:music|songs|something) (?:for|to) (?:my |the |a )?$")
 #: which one is meant, said after a name (:meth:`Parser._clarified`)
 _CLARIFIER = re.compile(
-    r" (?:not )?the (?:[a-z0-9']+ ){0,4}?(?:one|version|stuff)(?: (?:with|from|by|of|in|for)"
-    r"(?: [a-z0-9']+){1,4})?$"
+    r" (?:not )?the (?:(?!the )[a-z0-9']+ ){0,4}?(?:one|version|stuff)"
+    r"(?: (?:with|from|by|of|in|for)(?: [a-z0-9']+){1,4})?$"
 )
 #: what may follow "something" and a mood that ends a text (:meth:`Parser._described`)
 _AFTER_SOMETHING = re.compile(
