@@ -468,6 +468,16 @@ _MUSIC_NOUN_AFTER = re.compile(r" (?:music|songs|tunes|vibes|beats|hits)\b")
 #: "music for studying", "songs to sleep", "music for my workout": a mood said after these
 #: (at the end of the text) is the query
 _MUSIC_FOR = re.compile(r"(?:music|songs|something) (?:for|to) (?:my |the |a )?$")
+#: asking to go on with a book or podcast, said last (:meth:`Parser._show_resumed`)
+_RESUMING = re.compile(
+    r" (?:(?:can|could) we |let'?s |lets |please |so )?(?:go on|carry on|continue|keep going"
+    r"|resume|put it (?:back )?on(?: again)?|put it back|start it again)(?: (?:with it|from there"
+    r"|where (?:i|we) (?:was|were|stopped|left off)|please|now|again))*$"
+)
+_RESUMING_ENDS = (
+    " on", " it", " there", " was", " were", " stopped", " off", " please", " now", " again",
+    " continue", " going", " resume", " back",
+)
 #: which one is meant, said after a name (:meth:`Parser._clarified`)
 _CLARIFIER = re.compile(
     r" (?:not )?the (?:(?!the )[a-z0-9']+ ){0,4}?(?:one|version|stuff)"
@@ -631,6 +641,12 @@ class Parser:
             if corrected is not None:
                 return corrected
         match = self.grammar.best(norm.text)
+        if (match is None or match.pattern.intent == "none") and norm.text.endswith(
+            _RESUMING_ENDS
+        ):
+            resumed = self._show_resumed(norm)  # "i was reading dune yesterday can we go on"
+            if resumed is not None:
+                return resumed
         titled = self.titles.spans(norm.text)
         if titled and match is not None and self.titles.explain(match, titled, norm.text):
             match = self.grammar.best(
@@ -1648,6 +1664,37 @@ class Parser:
         if rest.name not in _PLAY_OR_QUEUE or not rest.slots:
             return None
         return dataclasses.replace(rest, confidence=rest.confidence * 0.9)
+
+    def _show_resumed(self, norm: Normalized) -> Intent | None:
+        """"i was reading dune yesterday can we go on with it", "where were we in the hobbit
+        book lets go on", "i fell asleep during the daily put it back where i was": a story
+        that names a book or podcast the lists know, then asks to go on; the longest such
+        name said before the asking is what to play (an everyday word alone names none)."""
+        found = _RESUMING.search(norm.text)
+        if found is None:
+            return None
+        words = norm.text[: found.start()].split(" ")
+        starts = [0]
+        for word in words[:-1]:
+            starts.append(starts[-1] + len(word) + 1)
+        tables = self.gazetteers.tables
+        names = self.catalog_names
+        for n in range(min(SHOW_MAX_WORDS, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                said = " ".join(words[i : i + n])
+                for label, kind in (("AUDIOBOOK", "audiobook"), ("PODCAST", "podcast")):
+                    if not tables.get(label, {}).get(said) or (
+                        n == 1 and names.is_common_word(said)
+                    ):
+                        continue
+                    if kind == "podcast" and "episode" in words:
+                        kind = "episode"  # "any new episode of radiolab put it on"
+                    a, b = norm.span(starts[i], starts[i] + len(said))
+                    return Intent.owned(
+                        "music.play", {"query": norm.original[a:b], "kind": kind}, 0.6,
+                        {"query": (a, b)}, "show:resumed",
+                    )
+        return None
 
     def _clarified(self, norm: Normalized) -> Intent | None:
         """"dynamite taio cruz not the bts one", "lady gaga shallow the one with bradley
