@@ -169,7 +169,16 @@ class Normalizer:
         self._trailing = self._phrases(trailing)
         self._anywhere = frozenset(anywhere)
         #: typed misspellings -> the word ("teh" -> "the"), one word for one word
-        self._spelling = {fold(k): fold(v) for k, v in (spelling or {}).items() if " " not in v}
+        self._spelling = {
+            fold(k): fold(v) for k, v in (spelling or {}).items() if " " not in v + k
+        }
+        #: a word heard as two -> the word ("pod cast" -> "podcast", "re peat" -> "repeat")
+        self._joined = {
+            (first, second): fold(v)
+            for k, v in (spelling or {}).items() if " " not in v
+            for first, _, second in [fold(k).partition(" ")] if second and " " not in second
+        }
+        self._join_first = frozenset(first for first, _ in self._joined)
         #: the words dropped wherever they occur ("please")
         self.anywhere = self._anywhere
         #: leading phrases by their first word, trailing ones by their last (longest first)
@@ -309,6 +318,21 @@ class Normalizer:
                     break
         return tokens[lo:hi], words[lo:hi]
 
+    def _join(self, tokens: list[Token], words: list[str]) -> tuple[list[Token], list[str]]:
+        """The words heard as two joined ("pod cast" -> "podcast"), the span on both."""
+        joined = self._joined
+        out: list[Token] = []
+        i = 0
+        while i < len(tokens):
+            word = joined.get((words[i], words[i + 1])) if i + 1 < len(tokens) else None
+            if word is None:
+                out.append(tokens[i])
+                i += 1
+                continue
+            out.append(_new_token(Token, (word, tokens[i].start, tokens[i + 1].end)))
+            i += 2
+        return out, [t.text for t in out]
+
     def numbers_read(self, text: str) -> str:
         """``text`` in lower case with its spoken numbers read as the parser reads them
         ("thirty seconds to mars" -> "30 seconds to mars"), nothing else removed: the form
@@ -332,6 +356,8 @@ class Normalizer:
                 for t in tokens
             ]
             words = [t.text for t in tokens]
+        if not self._join_first.isdisjoint(words):
+            tokens, words = self._join(tokens, words)
         numbered, words = self._numbers(tokens, words)
         fillers = not self._anywhere.isdisjoint(words)
         tokens, words = self._strip_fillers(numbered, words, keep_tail, keep_inner)

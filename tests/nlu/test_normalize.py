@@ -55,6 +55,17 @@ def test_typed_misspellings_read_as_the_word_with_spans_on_what_was_typed(
     assert norm.original_slice(start, start + len("playlist")) == "playlsit"
 
 
+def test_a_word_heard_as_two_is_joined_with_its_span_on_both(parser: Parser) -> None:
+    norm = parser.normalizer.normalize("Resume my pod cast, then re peat it")
+    assert norm.text == "resume my podcast then repeat it"
+    start = norm.text.index("podcast")
+    assert norm.original_slice(start, start + len("podcast")) == "pod cast"
+    assert parser.parse("resume my pod cast").name == "music.resume"
+    assert parser.parse("shuff le on").slots == {"state": "on"}
+    # "play list" stays two words: "play" may be the verb ("open spotify and play list five")
+    assert parser.normalizer.normalize("play list").text == "play list"
+
+
 def test_numbers_read_keeps_every_word(parser: Parser) -> None:
     read = parser.normalizer.numbers_read
     assert read("Thirty Seconds to Mars") == "30 seconds to mars"
