@@ -144,8 +144,8 @@ BARE_ARTIST_POPULARITY = 60
 #: the normalised one): "no wait", "actually no make it", "uh i mean"
 _CORRECTION = re.compile(
     r"(?:,? (?:(?:um|uh|er|erm) )?(?:no,? wait|wait,? no|actually,? no|no,? actually|no,? sorry"
-    r"|sorry,? no|no no|(?:um|uh|er|erm),? no|(?:um|uh|er|erm),? i mean|no,? i mean|i mean"
-    r"|or rather|scratch that|no,? make (?:it|that)|actually,? make (?:it|that)|make that)"
+    r"|sorry,? no|no no|(?:um|uh|er|erm),? no|(?:um|uh|er|erm),? i mean|(?:no|sorry),? i mean"
+    r"|i mean|or rather|scratch that|no,? make (?:it|that)|actually,? make (?:it|that)|make that)"
     r"[,.!]? )(?:(?:make (?:it|that)|play|put on|instead) )?"
 )
 #: normalised words one of the markers above leaves (a cheap test before the regex)
@@ -1654,9 +1654,17 @@ class Parser:
         if found is None or found.end() >= len(lowered) or found.start() == 0:
             return None
         before = self.parse(norm.original[: found.start()])
+        end = len(lowered)
+        if before.name == "music.volume":
+            # "volume up sorry i mean down", "turn it up no wait down": the other way
+            rest = self.parse_part(norm, found.end(), end)
+            if rest.name != "music.volume":
+                rest = self.parse_part(norm, found.end(), end, "turn it ")
+            if rest.name != "music.volume":
+                return None
+            return dataclasses.replace(rest, confidence=rest.confidence * 0.9)
         if before.name not in _PLAY_OR_QUEUE or not before.slots:
             return None  # nothing asked before the marker: "play i mean it by g eazy"
-        end = len(lowered)
         rest = self.parse_part(norm, found.end(), end)
         if rest.name not in _PLAY_OR_QUEUE:
             verb = "queue " if _QUEUE_FIRST.match(lowered) else "play "
