@@ -378,7 +378,7 @@ def _media_tail(draft: Draft) -> None:
                 break
     _broadcast_article(draft)
     if draft.slots.get("kind") == "radio" and "query" in draft.spans:
-        _station_whole(draft)
+        _station_after_with(draft)
     if draft.intent == "music.play":
         _mood_as_query(draft)
         _purpose_query(draft)
@@ -1001,7 +1001,7 @@ def _person_query(draft: Draft) -> None:
         draft.set_text("artist", a, b)
 
 
-def _station_whole(draft: Draft) -> None:
+def _station_after_with(draft: Draft) -> None:
     """A known station's name after a "with" the frame left in the query: "turn radio on |
     with magic fm", "put the radio on | with capital fm"."""
     a, b = draft.spans["query"]
@@ -1690,7 +1690,7 @@ def _song_in_title(draft: Draft) -> None:
             continue
         a, b = span
         if not text.startswith(" song", b) or text[b + 5 : b + 6] not in ("", " "):
-            return
+            continue
         if text.endswith(("a ", "an ", "another ", "any "), 0, a) or any(
             draft.parser.gazetteers.lookup(label, text[a:b]) for label in ("MOOD", "GENRE")
         ):

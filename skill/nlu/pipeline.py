@@ -470,7 +470,7 @@ _MUSIC_NOUN_AFTER = re.compile(r" (?:music|songs|tunes|vibes|beats|hits)\b")
 _MUSIC_FOR = re.compile(r"(?:music|songs|something) (?:for|to) (?:my |the |a )?$")
 #: asking to go on with a book or podcast, said last (:meth:`Parser._show_resumed`)
 _RESUMING = re.compile(
-    r" (?:(?:can|could) we |let'?s |lets |please |so )?(?:go on|carry on|continue|keep going"
+    r" (?:(?:can|could) we |let'?s |please |so )?(?:go on|carry on|continue|keep going"
     r"|resume|put it (?:back )?on(?: again)?|put it back|start it again)(?: (?:with it|from there"
     r"|where (?:i|we) (?:was|were|stopped|left off)|please|now|again))*$"
 )
