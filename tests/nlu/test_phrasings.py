@@ -451,6 +451,60 @@ FLOORS = {
         "none_recall": 0.97,
         "slot_f1": 0.875,
     },
+    "phrasings_bu.jsonl": {
+        "intent_accuracy": 0.975,
+        "none_precision": 0.965,
+        "none_recall": 0.975,
+        "slot_f1": 0.948,
+    },
+    "phrasings_bv.jsonl": {
+        "intent_accuracy": 0.958,
+        "none_precision": 0.945,
+        "none_recall": 0.955,
+        "slot_f1": 0.894,
+    },
+    "phrasings_bw.jsonl": {
+        "intent_accuracy": 0.955,
+        "none_precision": 0.902,
+        "none_recall": 0.985,
+        "slot_f1": 0.893,
+    },
+    "phrasings_bx.jsonl": {
+        "intent_accuracy": 0.907,
+        "none_precision": 0.814,
+        "none_recall": 0.955,
+        "slot_f1": 0.858,
+    },
+    "phrasings_by.jsonl": {
+        "intent_accuracy": 0.98,
+        "none_precision": 0.975,
+        "none_recall": 0.985,
+        "slot_f1": 0.92,
+    },
+    "phrasings_bz.jsonl": {
+        "intent_accuracy": 0.892,
+        "none_precision": 0.813,
+        "none_recall": 0.945,
+        "slot_f1": 0.834,
+    },
+    "phrasings_ca.jsonl": {
+        "intent_accuracy": 0.965,
+        "none_precision": 0.965,
+        "none_recall": 0.975,
+        "slot_f1": 0.93,
+    },
+    "phrasings_cb.jsonl": {
+        "intent_accuracy": 0.93,
+        "none_precision": 0.848,
+        "none_recall": 0.971,
+        "slot_f1": 0.886,
+    },
+    "phrasings_cc.jsonl": {
+        "intent_accuracy": 0.965,
+        "none_precision": 0.947,
+        "none_recall": 0.985,
+        "slot_f1": 0.891,
+    },
 }
 
 
