@@ -68,9 +68,9 @@ _SPLIT_EDGES_AFTER = _SPLIT_EDGES - {"the", "a"}
 #: words that open a request, not an artist's name heard wrong ("maybe some taylor swift")
 _NOT_HEARD_FIRST = frozenset("maybe some any more just please play put i we me want need".split())
 #: words that open chatter after an artist, not a name ("olivia rodrigo | so go on")
-_CHATTER_AFTER_ARTIST = frozenset(
+CHATTER_AFTER_ARTIST = frozenset(
     """so is are was were maybe i i'm we you it it's they he she or but if because then when
-    while that this what who which too also only just""".split()
+    while that this what who which too also only just my our""".split()
 )
 #: words that do not open or end a name said after an artist ("adele songs", "queen please")
 _NOT_AFTER_ARTIST = frozenset(
@@ -368,7 +368,7 @@ class CatalogNames:
         for cut in range(min(len(words) - 1, OPENING_ARTIST_WORDS), 0, -1):
             rest = words[cut:]
             if len(rest) > AFTER_ARTIST_WORDS or rest[0] in _SPLIT_EDGES_AFTER or (
-                rest[0] in _NOT_AFTER_ARTIST or rest[0] in _CHATTER_AFTER_ARTIST
+                rest[0] in _NOT_AFTER_ARTIST or rest[0] in CHATTER_AFTER_ARTIST
             ) or rest[-1] in _NOT_AFTER_ARTIST:
                 continue
             said = " ".join(words[:cut])

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from skill.nlu.catalog_names import CHATTER_AFTER_ARTIST, OPENING_ARTIST_WORDS
 from skill.nlu.content import (
     CONTENT_SLOTS,
     DEVICE_NOUN_AFTER,
@@ -1675,6 +1676,29 @@ def refine_content(draft: Draft) -> None:
     _media_tail(draft)
     if draft.slots.get("kind") == "track":
         _song_in_title(draft)
+    if "artist" in draft.spans:
+        _artist_then_chatter(draft)
+
+
+def _artist_then_chatter(draft: Draft) -> None:
+    """"play hello by adele it is so beautiful", "fight song by rachel platten it gives me
+    power": a famous artist's name, then chatter that the artist slot ran on into; the name
+    alone is the artist (the chatter starts with a word no name goes on with)."""
+    a, b = draft.spans["artist"]
+    words = draft.norm.text[a:b].split(" ")
+    if len(words) < 3 or not draft.norm.text.endswith((" by ", " from ", " of "), 0, a):
+        return  # (not "eminem was better in the two thousands": taste, said of the artist)
+    names = draft.parser.catalog_names
+    if names.artist(" ".join(words)) is not None:
+        return
+    for cut in range(min(len(words) - 1, OPENING_ARTIST_WORDS), 0, -1):
+        if words[cut] == "i" and cut == len(words) - 2:
+            continue  # "chad i ginsburg": an initial
+        if words[cut] in CHATTER_AFTER_ARTIST and names.famous_artist_said(
+            " ".join(words[:cut])
+        ):
+            draft.set_text("artist", a, a + len(" ".join(words[:cut])))
+            return
 
 
 def _song_in_title(draft: Draft) -> None:
