@@ -505,6 +505,18 @@ FLOORS = {
         "none_recall": 0.985,
         "slot_f1": 0.896,
     },
+    "phrasings_cd.jsonl": {
+        "intent_accuracy": 0.97,
+        "none_precision": 0.975,
+        "none_recall": 0.955,
+        "slot_f1": 0.906,
+    },
+    "phrasings_ce.jsonl": {
+        "intent_accuracy": 0.935,
+        "none_precision": 0.846,
+        "none_recall": 0.956,
+        "slot_f1": 0.9,
+    },
 }
 
 
