@@ -48,7 +48,7 @@ from skill.nlu.verbless import (
     read_verbless,
     show_opens,
 )
-from skill.nlu.wanted import SHOW_MAX_WORDS, name_wanted
+from skill.nlu.wanted import SHOW_MAX_WORDS, longest_show, name_wanted
 from skill.nlu.yamlio import load_yaml
 
 #: utterances longer than this are refused with InvalidRequest (a spoken command is < 200)
@@ -474,6 +474,8 @@ _RESUMING = re.compile(
     r"|resume|put it (?:back )?on(?: again)?|put it back|start it again)(?: (?:with it|from there"
     r"|where (?:i|we) (?:was|were|stopped|left off)|please|now|again))*$"
 )
+#: what a book or podcast resumed after a story may be (:meth:`Parser._show_resumed`)
+_RESUMED_KINDS = {"AUDIOBOOK": "audiobook", "PODCAST": "podcast"}
 _RESUMING_ENDS = (
     " on", " it", " there", " was", " were", " stopped", " off", " please", " now", " again",
     " continue", " going", " resume", " back",
@@ -1682,27 +1684,18 @@ class Parser:
         if found is None:
             return None
         words = norm.text[: found.start()].split(" ")
-        starts = [0]
-        for word in words[:-1]:
-            starts.append(starts[-1] + len(word) + 1)
-        tables = self.gazetteers.tables
-        names = self.catalog_names
-        for n in range(min(SHOW_MAX_WORDS, len(words)), 0, -1):
-            for i in range(len(words) - n + 1):
-                said = " ".join(words[i : i + n])
-                for label, kind in (("AUDIOBOOK", "audiobook"), ("PODCAST", "podcast")):
-                    if not tables.get(label, {}).get(said) or (
-                        n == 1 and names.is_common_word(said)
-                    ):
-                        continue
-                    if kind == "podcast" and "episode" in words:
-                        kind = "episode"  # "any new episode of radiolab put it on"
-                    a, b = norm.span(starts[i], starts[i] + len(said))
-                    return Intent.owned(
-                        "music.play", {"query": norm.original[a:b], "kind": kind}, 0.6,
-                        {"query": (a, b)}, "show:resumed",
-                    )
-        return None
+        best = longest_show(self, words, _RESUMED_KINDS, one_word=True)
+        if best is None:
+            return None
+        first, last, kind = best
+        if kind == "podcast" and "episode" in words:
+            kind = "episode"  # "any new episode of radiolab put it on"
+        start = sum(len(w) + 1 for w in words[:first])
+        a, b = norm.span(start, start + len(" ".join(words[first:last])))
+        return Intent.owned(
+            "music.play", {"query": norm.original[a:b], "kind": kind}, 0.6,
+            {"query": (a, b)}, "show:resumed",
+        )
 
     def _clarified(self, norm: Normalized) -> Intent | None:
         """"dynamite taio cruz not the bts one", "lady gaga shallow the one with bradley

@@ -13,7 +13,7 @@ comes along (:func:`wanted_title`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from skill.nlu.catalog_names import TITLE_WORDS
@@ -153,17 +153,7 @@ def _wanted(parser: Parser, norm: Normalized, text: str) -> Intent | None:
 def _show_wanted(parser: Parser, norm: Normalized, words: list[str]) -> Intent | None:
     """"my dad wants the bbc world service on", "my kids want the gruffalo read to them": a
     station, podcast or book of the lists (two words or more, the longest) among the words."""
-    best: tuple[int, int, str] | None = None
-    tables = [(parser.gazetteers.tables.get(label, {}), k) for label, k in SHOW_TITLE_KINDS.items()]
-    for i in range(len(words)):
-        for n in range(min(SHOW_MAX_WORDS, len(words) - i), 1, -1):
-            if best is not None and n <= best[1] - best[0]:
-                break
-            said = " ".join(words[i : i + n])
-            kind = next((k for table, k in tables if said in table), None)
-            if kind is not None:
-                best = (i, i + n, kind)
-                break
+    best = longest_show(parser, words)
     if best is None:
         return None
     start = sum(len(w) + 1 for w in words[: best[0]])
@@ -172,6 +162,32 @@ def _show_wanted(parser: Parser, norm: Normalized, words: list[str]) -> Intent |
         "music.play", {"query": norm.original_slice(start, end), "kind": best[2]}, 0.5,
         {"query": norm.span(start, end)}, "show:wanted",
     )
+
+
+def longest_show(
+    parser: Parser,
+    words: list[str],
+    kinds: Mapping[str, str] = SHOW_TITLE_KINDS,
+    *,
+    one_word: bool = False,
+) -> tuple[int, int, str] | None:
+    """(first word, end word, kind) of the longest name of the lists ``kinds`` names (label
+    -> kind; on a name in two lists the first wins) among ``words``, leftmost on a tie: two
+    to :data:`SHOW_MAX_WORDS` words, or one with ``one_word`` when it is no everyday word
+    ("dune", not "home"). None when no such name is said."""
+    tables = [(parser.gazetteers.tables.get(label, {}), k) for label, k in kinds.items()]
+    shortest = 1 if one_word else 2
+    best: tuple[int, int, str] | None = None
+    for i in range(len(words)):
+        for n in range(min(SHOW_MAX_WORDS, len(words) - i), shortest - 1, -1):
+            if best is not None and n <= best[1] - best[0]:
+                break
+            said = " ".join(words[i : i + n])
+            kind = next((k for table, k in tables if said in table), None)
+            if kind is not None and (n > 1 or not parser.catalog_names.is_common_word(said)):
+                best = (i, i + n, kind)
+                break
+    return best
 
 
 def wanted_title(
