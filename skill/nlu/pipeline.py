@@ -485,11 +485,6 @@ _CLARIFIER = re.compile(
     r" (?:not )?the (?:(?!the )[a-z0-9']+ ){0,4}?(?:one|version|stuff)"
     r"(?: (?:with|from|by|of|in|for)(?: [a-z0-9']+){1,4})?$"
 )
-#: what may follow "something" and a mood that ends a text (:meth:`Parser._described`)
-_AFTER_SOMETHING = re.compile(
-    r"(?: (?:please|now|tonight|today|this (?:morning|evening)|olly|for (?:me|us|the kids|my [a-z]+"
-    r"|the [a-z]+)|in the background))*"
-)
 #: words that describe no music when said before "music" ("make some music", "the music")
 _NOT_DESCRIBING = VERBS | frozenset(
     """transfer take break bring move send carry get keep the my your our his her their
@@ -508,11 +503,20 @@ _SOME_ANYWHERE = re.compile(r"(?:^| )(?P<some>(?:some|a (?:little )?bit of|a lit
 _SOME_TASTE = ("love me ", "i love ", "i like ", "we love ", "loves ", "likes ")
 #: entities a name after "some" holds only when it is no genre or artist
 _NOT_SOME_NAMED = ("KIND", "DEVICE", "SERVICE", "STATION", "PODCAST")
-#: what may follow that name: the assistant's name, a time, who it is for
+#: what may follow a name said last ("some X", "something X"): the assistant's name, a time,
+#: who it is for (:func:`_before_tails`)
 _SOME_TAIL = re.compile(
     r" (?:olly|now|right now|today|tonight|this (?:morning|evening|afternoon)|on|please"
-    r"|for (?:me|us|her|him|them|the kids|my [a-z]+|our [a-z]+|the [a-z]+))$"
+    r"|in the background|for (?:me|us|her|him|them|the kids|my [a-z]+|our [a-z]+|the [a-z]+))$"
 )
+
+
+def _before_tails(text: str, start: int, end: int) -> int:
+    """Where ``text[start:end]`` ends without the tails said after a name (:data:`_SOME_TAIL`,
+    one after another: "... now please olly"); never before ``start``."""
+    while (tail := _SOME_TAIL.search(text, start, end)) is not None and tail.start() >= start:
+        end = tail.start()
+    return end
 #: "some" before a bare artist's name ("some taylor swift", "a little bit of queen")
 _SOME_OF = re.compile(
     r"(?:(?:let'?s|lets|let us|can i|can we|could i|could we|may i|may we) have "
@@ -872,8 +876,7 @@ class Parser:
         start = found.end()
         room = self.room_at_end(text, start, after_for=True)  # "some adele for the kitchen"
         end = room.start() if room is not None else len(text)
-        while (tail := _SOME_TAIL.search(text, start, end)) is not None and tail.start() > start:
-            end = tail.start()
+        end = _before_tails(text, start + 1, end)
         name = text[start:end]
         if not name or name.count(" ") > 4:
             return None
@@ -962,7 +965,7 @@ class Parser:
                     e.end == len(text) or self.room_at_end(text, e.end) is not None
                 )
                 or text.endswith(("something ", "anything "), 0, e.start)
-                and _AFTER_SOMETHING.fullmatch(text, e.end) is not None
+                and _before_tails(text, e.end, len(text)) == e.end
             ):  # "... so tired something relaxing", "something cheerful olly for the kids"
                 span = norm.span(e.start, e.end)
                 part = Intent.owned("music.play", {"query": norm.original_slice(e.start, e.end)},
