@@ -768,10 +768,10 @@ class Parser:
                 "track" in named.slots or "album" in named.slots
             ):
                 return named
-            if self._famous_lead(norm.text, bare=norm.text.startswith(_NEGATED)) or (
-                norm.text.count(" ") == 1
-                and (self.catalog_names.title(norm.text) or 0) >= BARE_HIT_POPULARITY
-            ):  # "blinding lights next"; "blinding lights", "sweater weather" said alone; a
+            if self._famous_lead(
+                norm.text, bare=norm.text.startswith(_NEGATED)
+            ) or self._two_word_hit(norm.text):
+                # "blinding lights next"; "blinding lights", "sweater weather" said alone; a
                 # famous title that says not to ("don't stop me now", "don't stop believin")
                 named = read_verbless(self, norm)
                 if named is not None:
@@ -1322,11 +1322,16 @@ class Parser:
                 self.catalog_names.famous_title(title)
             ):
                 return True
-            if bare and size == 2 and not tail and (
-                self.catalog_names.title(title) or 0
-            ) >= BARE_HIT_POPULARITY:
+            if bare and not tail and self._two_word_hit(title):
                 return True  # "bohemian rhapsody", "the chain": a hit of two words alone
         return False
+
+    def _two_word_hit(self, text: str) -> bool:
+        """Whether ``text`` is a song title of two words and :data:`BARE_HIT_POPULARITY`:
+        said alone, it is the song ("blinding lights", "bohemian rhapsody")."""
+        return text.count(" ") == 1 and (
+            self.catalog_names.title(text) or 0
+        ) >= BARE_HIT_POPULARITY
 
     def _leading_device(self, norm: Normalized) -> Intent | None:
         """"in the kitchen play some jazz", "bedroom, turn it up": a room or speaker said
