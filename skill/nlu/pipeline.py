@@ -476,10 +476,6 @@ _RESUMING = re.compile(
 )
 #: what a book or podcast resumed after a story may be (:meth:`Parser._show_resumed`)
 _RESUMED_KINDS = {"AUDIOBOOK": "audiobook", "PODCAST": "podcast"}
-_RESUMING_ENDS = (
-    " on", " it", " there", " was", " were", " stopped", " off", " please", " now", " again",
-    " continue", " going", " resume", " back",
-)
 #: which one is meant, said after a name (:meth:`Parser._clarified`)
 _CLARIFIER = re.compile(
     r" (?:not )?the (?:(?!the )[a-z0-9']+ ){0,4}?(?:one|version|stuff)"
@@ -647,9 +643,7 @@ class Parser:
             if corrected is not None:
                 return corrected
         match = self.grammar.best(norm.text)
-        if (match is None or match.pattern.intent == "none") and norm.text.endswith(
-            _RESUMING_ENDS
-        ):
+        if match is None or match.pattern.intent == "none":
             resumed = self._show_resumed(norm)  # "i was reading dune yesterday can we go on"
             if resumed is not None:
                 return resumed
