@@ -1694,10 +1694,11 @@ def _artist_then_chatter(draft: Draft) -> None:
     for cut in range(min(len(words) - 1, OPENING_ARTIST_WORDS), 0, -1):
         if words[cut] == "i" and cut == len(words) - 2:
             continue  # "chad i ginsburg": an initial
-        if words[cut] in CHATTER_AFTER_ARTIST and names.famous_artist_said(
-            " ".join(words[:cut])
-        ):
-            draft.set_text("artist", a, a + len(" ".join(words[:cut])))
+        if words[cut] not in CHATTER_AFTER_ARTIST:
+            continue
+        name = " ".join(words[:cut])
+        if names.famous_artist_said(name):
+            draft.set_text("artist", a, a + len(name))
             return
 
 
