@@ -53,7 +53,7 @@ from skill.music.handlers.playback import CHOICE
 from skill.music.outcome import Budget, Command, Outcome
 from skill.music.providers.base import MusicProvider
 from skill.music.store import MusicStore
-from skill.nlu.models import Intent
+from skill.nlu.models import DECLINED, Intent
 from skill.spotify.budget import budget_mode
 from skill.spotify.client import SpotifyClient
 from skill.storage.locks import LocalLocks
@@ -291,6 +291,12 @@ class MusicOrchestrator:
         self, command: Command, attempt: _Attempt | None = None
     ) -> tuple[Outcome, bool]:
         name = command.intent.name
+        if name == "none" and command.intent.reason == DECLINED:
+            # "don't play anything", "never mind": nothing to do, and a question that waits
+            # is called off with it
+            await self.store.drop_context(command.user_id, CHOICE)
+            return Outcome(ok=True, reply=replies.declined(), intent=command.intent,
+                           text=command.text), False
         if name == "none" and command.text and await self._question_waits(command.user_id):
             # Perhaps an answer the grammar does not know ("the kitchen speaker") to the
             # question that waits; if it answers nothing, it was just not understood.

@@ -101,6 +101,7 @@ class Outcome:
                 "name": self.intent.name,
                 "slots": dict(self.intent.slots),
                 "confidence": round(self.intent.confidence, 3),
+                **({"reason": self.intent.reason} if self.intent.reason else {}),
             },
             "action": self.action,
             "reply": self.reply,
@@ -115,7 +116,8 @@ class Outcome:
         """Rebuild a stored outcome (idempotent replay)."""
         raw_intent = data.get("intent")
         intent = None if raw_intent is None else Intent(
-            raw_intent["name"], raw_intent.get("slots", {}), raw_intent.get("confidence", 1.0)
+            raw_intent["name"], raw_intent.get("slots", {}), raw_intent.get("confidence", 1.0),
+            reason=raw_intent.get("reason", ""),
         )
         raw_playing = data.get("playing")
         playing = None if raw_playing is None else Playing(

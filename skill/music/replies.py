@@ -184,6 +184,11 @@ def created_playlist(name: str) -> str:
     return f"Created the playlist {name}."
 
 
+def declined() -> str:
+    """A command said not to be done, or called off: nothing was done."""
+    return "OK."
+
+
 def not_understood() -> str:
     return ("Sorry, I can't help with that. You can ask me to play a song, an artist, an album "
             "or a playlist, or to pause, skip or change the volume.")

@@ -167,7 +167,7 @@ class Pattern:
     refine: str
     #: the pattern's position over all files, for the final tie-break
     order: int
-    #: other pattern options (sign: -1, ...)
+    #: other pattern options (sign: -1; reason: "declined" for a ``none`` pattern, ...)
     options: Mapping[str, Any] = field(default_factory=dict)
     #: the regex after macro expansion (the compiled regex does not keep its text)
     expanded: str = ""
@@ -599,7 +599,7 @@ class Grammar:
                 if refine and refine not in known_refiners:
                     raise GrammarError(f"{path.name}#{index}: unknown refine step {refine!r}")
                 fixed = dict(entry.get("slots") or {})
-                options = {k: entry[k] for k in ("sign",) if k in entry}
+                options = {k: entry[k] for k in ("sign", "reason") if k in entry}
                 needs = None
                 if "needs" in entry:
                     if not all(isinstance(w, str) for w in entry["needs"]):

@@ -48,6 +48,8 @@ STATES = {"music.shuffle": frozenset({"on", "off"}),
           "music.repeat": frozenset({"off", "track", "context"})}
 
 SlotValue = str | int | bool
+#: the :attr:`Intent.reason` of a command said not to be done or called off
+DECLINED = "declined"
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -74,23 +76,34 @@ class Intent:
     spans: Mapping[str, tuple[int, int]] = field(default_factory=lambda: _frozen({}))
     #: the grammar pattern that produced the intent ("transport:3"), or "" when none matched
     source: str = ""
+    #: why nothing is asked, for ``none`` only: "declined" when a command is said not to be
+    #: done or the user calls off what was being asked ("don't play anything", "never
+    #: mind"); "" otherwise
+    reason: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slots", _frozen(self.slots))
         object.__setattr__(self, "spans", _frozen(self.spans))
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"intent", "slots", "confidence"}``: the JSON form of ``skill parse``."""
-        return {
+        """``{"intent", "slots", "confidence"}``, and ``"reason"`` when there is one: the
+        JSON form of ``skill parse``."""
+        out: dict[str, Any] = {
             "intent": self.name,
             "slots": dict(self.slots),
             "confidence": round(self.confidence, 3),
         }
+        if self.reason:
+            out["reason"] = self.reason
+        return out
 
     @classmethod
-    def none(cls, confidence: float = 1.0, source: str = "") -> Intent:
+    def none(cls, confidence: float = 1.0, source: str = "", reason: str = "") -> Intent:
         """The out-of-domain result."""
-        return cls.owned("none", {}, confidence, {}, source)
+        intent = cls.owned("none", {}, confidence, {}, source)
+        if reason:
+            _SET_REASON(intent, reason)
+        return intent
 
     @classmethod
     def owned(
@@ -108,17 +121,20 @@ class Intent:
         # the slot descriptors set the fields directly, as the frozen __init__ does through
         # object.__setattr__; __post_init__'s read-only views are made here
         intent = _new_object(cls)
-        set_name, set_slots, set_confidence, set_spans, set_source = _SET_FIELDS
+        set_name, set_slots, set_confidence, set_spans, set_source, set_reason = _SET_FIELDS
         set_name(intent, name)
         set_slots(intent, MappingProxyType(slots))
         set_confidence(intent, confidence)
         set_spans(intent, MappingProxyType(spans))
         set_source(intent, source)
+        set_reason(intent, "")
         return intent
 
 
 _SET_FIELDS = tuple(
-    Intent.__dict__[name].__set__ for name in ("name", "slots", "confidence", "spans", "source")
+    Intent.__dict__[name].__set__
+    for name in ("name", "slots", "confidence", "spans", "source", "reason")
 )
+_SET_REASON = _SET_FIELDS[-1]
 _new_object = object.__new__
 

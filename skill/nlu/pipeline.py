@@ -30,7 +30,7 @@ from skill.nlu.content import (
 )
 from skill.nlu.entities import Entity, EntityMatcher, Gazetteers
 from skill.nlu.grammar import Grammar, Match, slot_of, trie_regex
-from skill.nlu.models import BOOL_SLOTS, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
+from skill.nlu.models import BOOL_SLOTS, DECLINED, INT_SLOTS, INTENT_SLOTS, Intent, SlotValue
 from skill.nlu.normalize import Normalized, Normalizer
 from skill.nlu.numbers import NumberWords
 from skill.nlu.regexcache import RegexCache
@@ -652,6 +652,11 @@ class Parser:
             match = self.grammar.best(
                 norm.text, lambda m: not self.titles.explain(m, titled, norm.text)
             )
+        if match is not None and match.pattern.options.get("reason") == DECLINED and (
+            not self._famous_lead(norm.text)
+        ):  # "don't play anything": no later pass may find "play anything" in it (but "don't
+            # start now" is a song)
+            return Intent.none(0.9, match.pattern.id, DECLINED)
         if match is not None and (
             match.pattern.intent not in _MUSIC_REQUESTS
             or match.pattern.slots.get("kind") in MEDIA_KINDS
@@ -792,7 +797,7 @@ class Parser:
             if loud is not None:
                 return loud
         if pattern.intent == "none":
-            return Intent.none(0.9, pattern.id)
+            return Intent.none(0.9, pattern.id, pattern.options.get("reason", ""))
         found = self._read(match, norm, titled)
         if found is None:
             return Intent.none(NO_MATCH_CONFIDENCE, pattern.id)

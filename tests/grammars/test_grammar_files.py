@@ -46,6 +46,8 @@ def test_every_grammar_file_has_a_test_file() -> None:
 def test_utterance(parser: Parser, case: dict[str, Any]) -> None:
     intent = parser.parse(case["text"])
     assert (intent.name, dict(intent.slots)) == (case["intent"], case["slots"]), intent.source
+    if "reason" in case:  # why nothing is asked, for none ("declined")
+        assert intent.reason == case["reason"], intent.source
     for slot, (start, end) in intent.spans.items():
         assert 0 <= start < end <= len(case["text"]), slot
     for slot, value in intent.slots.items():

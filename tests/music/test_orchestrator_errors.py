@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from skill.music.orchestrator import MusicOrchestrator
+from skill.music.outcome import Outcome
 from skill.music.store import MusicStore
 from skill.spotify.breaker import Breakers
 from skill.spotify.budget import Budget
@@ -150,6 +151,22 @@ async def test_not_understood(music: Music) -> None:
     outcome = await music.say("what is the weather like tomorrow")
     assert not outcome.ok and outcome.error is None and outcome.action is None
     assert outcome.reply.startswith("Sorry, I can't help with that.")
+
+
+async def test_a_command_said_not_to_be_done_does_nothing(
+    music: Music, world: World
+) -> None:
+    """"don't play anything" is answered "OK." and sends nothing to Spotify (it read as a
+    play request before), where other out-of-domain words get the apology."""
+    for text in ("don't play anything", "no music tonight please", "i don't want the radio"):
+        outcome = await music.say(text)
+        assert outcome.ok and outcome.error is None and outcome.action is None, text
+        assert outcome.reply == "OK.", text
+        assert outcome.to_dict()["intent"]["reason"] == "declined"
+        replayed = Outcome.from_dict(outcome.to_dict())  # an idempotent replay keeps it
+        assert replayed.intent is not None and replayed.intent.reason == "declined"
+    assert world.calls("demo", "/v1/me/player/play") == []
+    assert world.player()["is_playing"] is False
 
 
 async def test_choose_with_nothing_pending(music: Music) -> None:

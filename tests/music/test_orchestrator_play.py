@@ -336,3 +336,16 @@ async def test_unrelated_words_while_a_question_waits(music: Music, world: World
     assert not other.ok and other.reply.startswith("Sorry, I can't help with that.")
     still = await music.say("the first one")
     assert still.ok and world.player()["device"]["name"] == "Kitchen Speaker"
+
+
+async def test_never_mind_calls_off_the_question(music: Music, world: World) -> None:
+    """A question that waits is called off by "never mind": the answer is "OK.", nothing is
+    played, and a later "the first one" has nothing to choose from."""
+    asked = await music.say("play hello by adele")
+    assert asked.error is not None
+    called_off = await music.say("never mind")
+    assert called_off.ok and called_off.reply == "OK." and called_off.action is None
+    assert called_off.intent is not None and called_off.intent.reason == "declined"
+    later = await music.say("the first one")
+    assert not later.ok and later.error is not None and later.error.code == "not_found"
+    assert world.player()["is_playing"] is False

@@ -96,6 +96,23 @@ def test_cli_parse_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert out["intent"] == "music.volume" and out["slots"] == {"level": 70}
 
 
+def test_a_declined_command_says_why_nothing_is_asked(
+    parser: Parser, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A command said not to be done is ``none`` with reason "declined", also in the JSON of
+    ``skill parse``; other out-of-domain text has no reason and no "reason" key."""
+    declined = parser.parse("don't play anything")
+    assert (declined.name, declined.reason) == ("none", "declined")
+    other = parser.parse("what is the weather like")
+    assert (other.name, other.reason) == ("none", "")
+    assert "reason" not in other.to_dict()
+    assert main(["parse", "please don't put the radio on", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "intent": "none", "slots": {}, "confidence": 0.9, "reason": "declined",
+    }
+    assert Intent.none(reason="declined") == Intent("none", {}, 1.0, reason="declined")
+
+
 def test_cli_parse_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text('{"text": "pause"}\nnext song\n\n' + json.dumps({"text": "y" * 600}) + "\n")
