@@ -1413,6 +1413,12 @@ _VERB_LEAD = re.compile(
     r"(?: me| us)? "
 )
 
+#: "... and play it" said after what was named ("find a country station and play it"): the
+#: grammar's tail macro has it too
+_AND_PLAY_IT = re.compile(
+    r" and (?:(?:put|turn|switch) (?:it|that) on|play (?:it|that))(?: please)?$"
+)
+
 
 def _bare_device_tail(draft: Draft) -> None:
     """"play hello by adele living room", "play adele kitchen": a room said last without
@@ -1622,6 +1628,10 @@ def refine_content(draft: Draft) -> None:
         start -= 3  # "play me and bobby mcgee", "play me too by meghan trainor": a title
     shuffle = draft.spans.get("shuffle")
     end = len(draft.norm.text) if shuffle is None or shuffle[0] < start else shuffle[0]
+    if end == len(draft.norm.text) and draft.norm.text.endswith(" it", end - 3):
+        asked = _AND_PLAY_IT.search(draft.norm.text, start)
+        if asked is not None:
+            end = asked.start()
     when = _said_after_at(draft, start, end)
     if when > start:
         end = when  # "some jazz today", "hello by adele tonight" ("in the air tonight" stays)
