@@ -69,9 +69,9 @@ _CLAUSE_JOIN = re.compile(
 #: so long skip ahead thirty seconds", "i'm done with this song go to the next")
 _TAIL_COMMAND = re.compile(
     r" (?=(?:skip|pause|halt|stop (?:the|this|it|playing|music)|resume|continue|rewind|fast forward"
-    r"|go (?:back|forward|ahead|to the next"
+    r"|go (?:back|forward|ahead|on with|to the next|to the following"
     r"|to the previous)|give (?:me|other|another)|play|put on|put (?:some|the|this|on)"
-    r"|start (?:again|over|from)"
+    r"|start (?:again|over|from|the music|the song|it again)|transfer"
     r"|turn (?:it |the music |the volume |the sound )?(?:up|down)|louder|quieter"
     r"|mute|unmute|shuffle|repeat|more volume|less volume|add (?:this|it)|save (?:this|it)"
     r"|(?:mark|remember|keep) (?:it|this|that)|(?:can you |could you )?hold (?:the|this|it)"
@@ -1350,6 +1350,10 @@ class Parser:
                 # "my gym playlist start it": a room's word naming a playlist is no room
                 r"(?!(?:playlist|play list|list|album|mix|songs?|music|radio|station|channel"
                 r"|podcast|audiobook|book|show)\b)"
+                # "the phone call is finished so go on": the room's word opens another
+                # thing, or a sentence about it
+                r"(?!(?:call|calls|is|was|are|were|has|had|battery|charger|number|bill|screen"
+                r"|died|broke|rang|rings|ringing)\b)"
             )
         text = norm.text
         space = text.find(" ")
