@@ -31,6 +31,12 @@ VERBS = frozenset(
     make give let i i'm im it it's its this that what's whats who's whos where's how's was
     were has have had should shall does don't dont look browse locate""".split()
 )
+#: question words that open many famous titles ("how deep is your love", "what is love")
+_QUESTION_OPENERS = frozenset(("who", "how", "what", "where", "why", "when"))
+#: the popularity of title and artist together (0-200) above which a title opening with a
+#: question word, said with its artist last, is that song though the catalog's most popular
+#: row of the title is another artist's (Bee Gees' "how deep is your love")
+ASKED_PAIR_POPULARITY = 140
 #: the most words of a title said before "by" with no verb
 _TITLE_MAX_WORDS = 6
 #: first words that ask a question or give an order: no title starts a text with them (the
@@ -223,7 +229,13 @@ def artist_and_title(parser: Parser, text: str) -> bool:
     words = _without_room(parser, text)
     if first in VERBS:  # "i like me better lauv": a title the catalog pairs with its artist
         pair = names.split(words)
-        return pair is not None and pair.title[0] == 0 and names.paired(
+        if pair is None or pair.title[0] != 0:
+            return False
+        if first in _QUESTION_OPENERS and pair.artist[1] == len(words) and (
+            pair.popularity >= ASKED_PAIR_POPULARITY
+        ):
+            return True  # "how deep is your love calvin harris": a hit and a star, said whole
+        return names.paired(
             " ".join(words[: pair.title[1]]), " ".join(words[pair.artist[0] : pair.artist[1]])
         )
     # "ed sharon shape of you": the artist heard wrong before the title
