@@ -518,6 +518,11 @@ def refine_queue(draft: Draft) -> None:
             draft.set_text("query", a + m.start(1), end)
             draft.set_text(slot, a + m.start(1), end)
             return
+    m = _QUEUE_SHOW.fullmatch(text)
+    if m is not None:  # "queue the podcast serial": the kind word said before the name
+        draft.set_text("query", a + m.start(2), b)
+        draft.slots["kind"] = "podcast" if m.group(1) == "podcast" else "audiobook"
+        return
     if draft.slots.get("kind") in ("podcast", "episode", "audiobook", "radio"):
         return  # "add the daily podcast to my queue": a show, no song
     known = _title_kind(draft, text)
@@ -602,6 +607,9 @@ _QUEUE_EPISODE = re.compile(
 )
 _QUEUE_ALBUM = re.compile(r"(?:the |an |this )?(?:album|record|ep) (?:called |named )?(.+)")
 _QUEUE_SONG = re.compile(r"(?:the |a |this )?(?:song|track|tune|single) (?:called |named )?(.+)")
+_QUEUE_SHOW = re.compile(
+    r"(?:the |a |this |my )?(podcast|audiobook|audio book|book) (?:called |named )?(.+)"
+)
 #: queue items that only say "some music": the artist after "by" is what to queue
 _GENERIC_ITEMS = frozenset(
     ("songs", "song", "some songs", "a song", "something", "some music", "music", "anything",
