@@ -133,3 +133,12 @@ def test_inner_fillers_can_be_kept(parser: Parser) -> None:
     kept = parser.normalizer.normalize(text, keep_inner=True)
     assert kept.text == "play bitch please by snoop dogg"  # the edges still go
     assert not parser.normalizer.normalize("please play jazz please").inner_filler
+
+
+def test_a_question_said_after_the_request_is_dropped(parser: Parser) -> None:
+    """"radio two can you": "can you" said last asks nothing more."""
+    intent = parser.parse("after breakfast i always listen radio two can you")
+    assert (intent.name, dict(intent.slots)) == (
+        "music.play", {"query": "radio two", "kind": "radio"}
+    )
+    assert dict(parser.parse("turn it up could you").slots) == {"delta": 10}
