@@ -132,7 +132,7 @@ _SHOW_STOP = frozenset(
     current favourite favorite recent best most over make read rewind episode new newest
     latest last next previous first good nice great another other different random funny
     interesting short long whole same usual old daily weekly kids kid children children's
-    childrens bedtime family resume continue restart""".split()
+    childrens bedtime family resume continue restart finish finished finishing""".split()
 )
 #: parts of a text the chatter split tries, each way (the work stays bounded)
 CHATTER_TRIES = 3
