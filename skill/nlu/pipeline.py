@@ -906,6 +906,9 @@ class Parser:
         if " " not in key and self.catalog_names.is_common_word(key):
             return False
         popularity = self.catalog_names.artist(key)
+        if popularity is None and not key.startswith("the "):
+            key = "the " + key  # "beatles", "rolling stones": a band said without its "the"
+            popularity = self.catalog_names.artist(key)
         return (
             popularity is not None and popularity >= BARE_ARTIST_POPULARITY
             and self.catalog_names.type_of(key) == "artist"
