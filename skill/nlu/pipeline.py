@@ -1093,6 +1093,14 @@ class Parser:
         first = at + 1
         while first < len(names) and names[first] in _STATION_LINK:
             first += 1  # "the radio go to X", "radio play the station X", "radio show X"
+        if first < len(names) - 1 and names[first] in ("with", "playing"):
+            # "it is boring here a radio station with rock maybe": a radio of a genre
+            a, b = norm.span(words[at][1], words[-1][2])
+            item = self.parse_part(norm, a, b, "play ")
+            if item.name == "music.play" and item.slots.get("kind") == "radio" and (
+                "genre" in item.slots or "query" in item.slots
+            ):
+                return dataclasses.replace(item, confidence=item.confidence * 0.9)
         last = first  # the name ends where a new clause starts ("... weekend edition put it on")
         while last < len(names) and names[last] not in _STATION_STOP:
             last += 1
