@@ -523,6 +523,11 @@ def refine_queue(draft: Draft) -> None:
         draft.set_text("query", a + m.start(2), b)
         draft.slots["kind"] = "podcast" if m.group(1) == "podcast" else "audiobook"
         return
+    m = _QUEUE_SHOW_LAST.fullmatch(text)
+    if m is not None and m.start(2) > 0:  # "queue the hobbit audiobook": the kind word last
+        draft.set_text("query", a, a + m.end(1))
+        draft.slots["kind"] = "podcast" if m.group(2) == "podcast" else "audiobook"
+        return
     if draft.slots.get("kind") in ("podcast", "episode", "audiobook", "radio"):
         return  # "add the daily podcast to my queue": a show, no song
     known = _title_kind(draft, text)
@@ -607,6 +612,7 @@ _QUEUE_EPISODE = re.compile(
 )
 _QUEUE_ALBUM = re.compile(r"(?:the |an |this )?(?:album|record|ep) (?:called |named )?(.+)")
 _QUEUE_SONG = re.compile(r"(?:the |a |this )?(?:song|track|tune|single) (?:called |named )?(.+)")
+_QUEUE_SHOW_LAST = re.compile(r"(.+) (podcast|audiobook|audio book)")
 _QUEUE_SHOW = re.compile(
     r"(?:the |a |this |my )?(podcast|audiobook|audio book|book) (?:called |named )?(.+)"
 )
