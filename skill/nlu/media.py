@@ -614,7 +614,7 @@ _QUEUE_ALBUM = re.compile(r"(?:the |an |this )?(?:album|record|ep) (?:called |na
 _QUEUE_SONG = re.compile(r"(?:the |a |this )?(?:song|track|tune|single) (?:called |named )?(.+)")
 _QUEUE_SHOW_LAST = re.compile(r"(.+) (podcast|audiobook|audio book)")
 _QUEUE_SHOW = re.compile(
-    r"(?:the |a |this |my )?(podcast|audiobook|audio book|book) (?:called |named )?(.+)"
+    r"(?:the |a |this |my )?(podcast|audiobook|audio book) (?:called |named )?(.+)"
 )
 #: queue items that only say "some music": the artist after "by" is what to queue
 _GENERIC_ITEMS = frozenset(
