@@ -517,6 +517,54 @@ FLOORS = {
         "none_recall": 0.956,
         "slot_f1": 0.9,
     },
+    "phrasings_cf.jsonl": {
+        "intent_accuracy": 0.978,
+        "none_precision": 0.985,
+        "none_recall": 0.985,
+        "slot_f1": 0.964,
+    },
+    "phrasings_cg.jsonl": {
+        "intent_accuracy": 0.95,
+        "none_precision": 0.902,
+        "none_recall": 0.975,
+        "slot_f1": 0.918,
+    },
+    "phrasings_ch.jsonl": {
+        "intent_accuracy": 0.95,
+        "none_precision": 0.869,
+        "none_recall": 0.985,
+        "slot_f1": 0.868,
+    },
+    "phrasings_ci.jsonl": {
+        "intent_accuracy": 0.912,
+        "none_precision": 0.836,
+        "none_recall": 0.955,
+        "slot_f1": 0.854,
+    },
+    "phrasings_cj.jsonl": {
+        "intent_accuracy": 0.97,
+        "none_precision": 0.965,
+        "none_recall": 0.975,
+        "slot_f1": 0.944,
+    },
+    "phrasings_ck.jsonl": {
+        "intent_accuracy": 0.93,
+        "none_precision": 0.846,
+        "none_recall": 0.975,
+        "slot_f1": 0.883,
+    },
+    "phrasings_cl.jsonl": {
+        "intent_accuracy": 0.96,
+        "none_precision": 0.946,
+        "none_recall": 0.965,
+        "slot_f1": 0.933,
+    },
+    "phrasings_cm.jsonl": {
+        "intent_accuracy": 0.925,
+        "none_precision": 0.831,
+        "none_recall": 0.975,
+        "slot_f1": 0.877,
+    },
 }
 
 
