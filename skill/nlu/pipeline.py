@@ -134,6 +134,10 @@ _SHOW_STOP = frozenset(
     interesting short long whole same usual old daily weekly kids kid children children's
     childrens bedtime family resume continue restart finish finished finishing""".split()
 )
+#: things of other apps that music may be asked for ("an alarm ... with some rock music")
+_ALARM_WORDS = re.compile(
+    r"\b(?:alarms?|timers?|reminders?|ringtones?|ring tone|wake up call|doorbell)\b"
+)
 #: parts of a text the chatter split tries, each way (the work stays bounded)
 CHATTER_TRIES = 3
 #: texts this long or longer are no command beside chatter (and skip the part parses)
@@ -872,6 +876,8 @@ class Parser:
             return None
         if text.endswith(_SOME_TASTE, 0, found.start("some")):
             return None  # "love me some brad paisley": taste, no request
+        if _ALARM_WORDS.search(text, 0, found.start("some")) is not None:
+            return None  # "put an alarm at five with some rock music": the alarm's sound
         start = found.end()
         room = self.room_at_end(text, start, after_for=True)  # "some adele for the kitchen"
         end = room.start() if room is not None else len(text)
