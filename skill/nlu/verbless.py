@@ -224,7 +224,7 @@ def artist_and_title(parser: Parser, text: str) -> bool:
         artists = names.artists
         if not any(  # the cheap test first: an artist's name said last (name keys)
             " ".join(said[-k:]).replace("'", "") in artists for k in range(1, min(4, len(said)))
-        ):
+        ) and parser.room_at_end(text) is None:
             return False
     words = _without_room(parser, text)
     if first in VERBS:  # "i like me better lauv": a title the catalog pairs with its artist
