@@ -565,6 +565,18 @@ FLOORS = {
         "none_recall": 0.975,
         "slot_f1": 0.877,
     },
+    "phrasings_cn.jsonl": {
+        "intent_accuracy": 0.97,
+        "none_precision": 0.975,
+        "none_recall": 0.965,
+        "slot_f1": 0.937,
+    },
+    "phrasings_co.jsonl": {
+        "intent_accuracy": 0.928,
+        "none_precision": 0.869,
+        "none_recall": 0.975,
+        "slot_f1": 0.854,
+    },
 }
 
 
