@@ -248,6 +248,13 @@ class CatalogNames:
         last = min(len(words), OPENING_ARTIST_WORDS)
         return any(self.famous_artist(" ".join(words[:k])) for k in range(2, last + 1))
 
+    def is_artist_said(self, phrase: str) -> bool:
+        """Whether :meth:`type_of` reads ``phrase`` as an artist, also said with a "the" the
+        catalog's name lacks ("the bee gees")."""
+        return self.type_of(phrase) == "artist" or (
+            phrase.startswith("the ") and self.type_of(phrase[4:]) == "artist"
+        )
+
     def type_of(self, phrase: str) -> str | None:
         """``"artist"``, ``"track"`` or None for a name the lists do not know."""
         key = name_key(phrase)

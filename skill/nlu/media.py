@@ -518,15 +518,12 @@ def refine_queue(draft: Draft) -> None:
             draft.set_text("query", a + m.start(1), end)
             draft.set_text(slot, a + m.start(1), end)
             return
-    m = _QUEUE_SHOW.fullmatch(text)
-    if m is not None:  # "queue the podcast serial": the kind word said before the name
-        draft.set_text("query", a + m.start(2), b)
-        draft.slots["kind"] = "podcast" if m.group(1) == "podcast" else "audiobook"
-        return
-    m = _QUEUE_SHOW_LAST.fullmatch(text)
-    if m is not None and m.start(2) > 0:  # "queue the hobbit audiobook": the kind word last
-        draft.set_text("query", a, a + m.end(1))
-        draft.slots["kind"] = "podcast" if m.group(2) == "podcast" else "audiobook"
+    # "queue the podcast serial", "queue the hobbit audiobook": the kind word said before or
+    # after the show's name is no part of it
+    m = _QUEUE_SHOW.fullmatch(text) or _QUEUE_SHOW_LAST.fullmatch(text)
+    if m is not None:
+        draft.set_text("query", a + m.start("name"), a + m.end("name"))
+        draft.slots["kind"] = draft.parser.gazetteers.lookup("KIND", m.group("kind")) or "podcast"
         return
     if draft.slots.get("kind") in ("podcast", "episode", "audiobook", "radio"):
         return  # "add the daily podcast to my queue": a show, no song
@@ -612,10 +609,10 @@ _QUEUE_EPISODE = re.compile(
 )
 _QUEUE_ALBUM = re.compile(r"(?:the |an |this )?(?:album|record|ep) (?:called |named )?(.+)")
 _QUEUE_SONG = re.compile(r"(?:the |a |this )?(?:song|track|tune|single) (?:called |named )?(.+)")
-_QUEUE_SHOW_LAST = re.compile(r"(.+) (podcast|audiobook|audio book)")
 _QUEUE_SHOW = re.compile(
-    r"(?:the |a |this |my )?(podcast|audiobook|audio book) (?:called |named )?(.+)"
+    r"(?:the |a |this |my )?(?P<kind>podcast|audiobook|audio book) (?:called |named )?(?P<name>.+)"
 )
+_QUEUE_SHOW_LAST = re.compile(r"(?P<name>.+) (?P<kind>podcast|audiobook|audio book)")
 #: queue items that only say "some music": the artist after "by" is what to queue
 _GENERIC_ITEMS = frozenset(
     ("songs", "song", "some songs", "a song", "something", "some music", "music", "anything",
@@ -1020,9 +1017,10 @@ def _station_after_with(draft: Draft) -> None:
     """A known station's name after a "with" the frame left in the query: "turn radio on |
     with magic fm", "put the radio on | with capital fm"."""
     a, b = draft.spans["query"]
-    words = draft.norm.text[a:b].split(" ")
-    stations = draft.parser.gazetteers.tables.get("STATION", {})
-    if words[0] == "with" and len(words) > 1 and " ".join(words[1:]) in stations:
+    text = draft.norm.text
+    if text.startswith("with ", a) and a + 5 < b and (
+        draft.parser.gazetteers.lookup("STATION", text[a + 5 : b]) is not None
+    ):
         draft.set_text("query", a + 5, b)
 
 
@@ -1109,7 +1107,7 @@ def _catalog_name(draft: Draft) -> None:
         slot = names.type_of(text)
         if slot is None and draft.parser.gazetteers.lookup("ARTIST", text) is not None:
             slot = "artist"  # "i want some frank sinatra": a singer the gazetteer knows
-        elif slot is None and text.startswith("the ") and names.type_of(text[4:]) == "artist":
+        elif slot is None and names.is_artist_said(text):
             slot = "artist"  # "the music of the bee gees": a band the catalog has without "the"
         if slot is not None:
             draft.drop("query")

@@ -204,7 +204,7 @@ def names_content(parser: Parser, text: str) -> bool:
             return True  # "the football on five live": a show on a station the lists know
     names = parser.catalog_names
     for i, word in enumerate(words[1:-1], 1):
-        if word in ("by", "from", "of") and _is_artist(names, " ".join(words[i + 1 :])):
+        if word in ("by", "from", "of") and names.is_artist_said(" ".join(words[i + 1 :])):
             return True
     return names.split(words) is not None
 
@@ -219,14 +219,15 @@ def artist_and_title(parser: Parser, text: str) -> bool:
         return False
     names = parser.catalog_names
     first = text.split(" ", 1)[0]
+    room = parser.room_at_end(text)
     if first in VERBS:
         said = text.split(" ")
         artists = names.artists
-        if not any(  # the cheap test first: an artist's name said last (name keys)
+        if room is None and not any(  # the cheap test: an artist's name said last (name keys)
             " ".join(said[-k:]).replace("'", "") in artists for k in range(1, min(4, len(said)))
-        ) and parser.room_at_end(text) is None:
+        ):
             return False
-    words = _without_room(parser, text)
+    words = (text if room is None else text[: room.start()]).split(" ")
     if first in VERBS:  # "i like me better lauv": a title the catalog pairs with its artist
         pair = names.split(words)
         if pair is None or pair.title[0] != 0:
@@ -266,17 +267,10 @@ def _before_artist(parser: Parser, text: str) -> str | None:
     said = " ".join(_without_room(parser, text))
     for link in (" by ", " from "):
         before, by, artist = said.rpartition(link)
-        if by and _is_artist(parser.catalog_names, artist):
+        if by and parser.catalog_names.is_artist_said(artist):
             return before
     return None
 
-
-def _is_artist(names: CatalogNames, phrase: str) -> bool:
-    """Whether the catalog reads ``phrase`` as an artist, also said with a "the" the
-    catalog's name lacks ("the bee gees")."""
-    return names.type_of(phrase) == "artist" or (
-        phrase.startswith("the ") and names.type_of(phrase[4:]) == "artist"
-    )
 
 
 def _title_by(names: CatalogNames, item: Intent, text: str) -> bool:
