@@ -48,7 +48,7 @@ from skill.nlu.verbless import (
     read_verbless,
     show_opens,
 )
-from skill.nlu.wanted import SHOW_MAX_WORDS, longest_show, name_wanted
+from skill.nlu.wanted import SHOW_MAX_WORDS, longest_show, name_wanted, show_played
 from skill.nlu.yamlio import load_yaml
 
 #: utterances longer than this are refused with InvalidRequest (a spoken command is < 200)
@@ -1718,12 +1718,7 @@ class Parser:
         first, last, kind = best
         if kind == "podcast" and "episode" in words:
             kind = "episode"  # "any new episode of radiolab put it on"
-        start = sum(len(w) + 1 for w in words[:first])
-        a, b = norm.span(start, start + len(" ".join(words[first:last])))
-        return Intent.owned(
-            "music.play", {"query": norm.original[a:b], "kind": kind}, 0.6,
-            {"query": (a, b)}, "show:resumed",
-        )
+        return show_played(norm, words, (first, last, kind), 0.6, "show:resumed")
 
     def _clarified(self, norm: Normalized) -> Intent | None:
         """"dynamite taio cruz not the bts one", "lady gaga shallow the one with bradley

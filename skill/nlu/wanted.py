@@ -156,11 +156,24 @@ def _show_wanted(parser: Parser, norm: Normalized, words: list[str]) -> Intent |
     best = longest_show(parser, words)
     if best is None:
         return None
-    start = sum(len(w) + 1 for w in words[: best[0]])
-    end = start + len(" ".join(words[best[0] : best[1]]))
+    return show_played(norm, words, best, 0.5, "show:wanted")
+
+
+def show_played(
+    norm: Normalized,
+    words: list[str],
+    show: tuple[int, int, str],
+    confidence: float,
+    source: str,
+) -> Intent:
+    """Play the show :func:`longest_show` found among ``words`` (the words of the start of
+    ``norm.text``): its name as the query, its kind."""
+    first, last, kind = show
+    start = sum(len(w) + 1 for w in words[:first])
+    end = start + len(" ".join(words[first:last]))
     return Intent.owned(
-        "music.play", {"query": norm.original_slice(start, end), "kind": best[2]}, 0.5,
-        {"query": norm.span(start, end)}, "show:wanted",
+        "music.play", {"query": norm.original_slice(start, end), "kind": kind}, confidence,
+        {"query": norm.span(start, end)}, source,
     )
 
 
