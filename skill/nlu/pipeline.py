@@ -200,6 +200,8 @@ _NOT_TITLE_START = frozenset(
 _POINTS_BACK = re.compile(r"(?:play|put on|resume|start)(?: me| us)? (?:it|them|that|this|one)\b")
 #: an owner's room or speaker in a volume command ("in emma's room", "on jacob's speaker")
 _OWNERS_ROOM = re.compile(rf"\b(?:in|on) ({OWNED_DEVICE})\b")
+#: someone on a call, said before "phone": "i'm on the phone with my boss so mute it"
+_ON_A_CALL = re.compile(r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|is|are|was|were) on the $")
 #: patterns below this priority catch a media word anywhere ("{any} podcast {any}"); a
 #: command after a joining word ("... so play some jazz") is read before them
 CATCH_ALL_PRIORITY = 20
@@ -1847,6 +1849,8 @@ class Parser:
             draft.set_text("device", *owned.span(1))  # "softer in emma's room she's asleep"
             return
         for entity in draft.entities_in(0, len(text), ("DEVICE",)):
+            if entity.text == "phone" and _ON_A_CALL.search(text, 0, entity.start):
+                continue  # a call, not the phone's speaker
             if entity.text in ROOM_ADVERBS:
                 draft.set_text("device", entity.start, entity.end)  # "the music downstairs"
                 return
