@@ -76,6 +76,8 @@ _TAIL_COMMAND = re.compile(
     r"|mute|unmute|shuffle|repeat|more volume|less volume|add (?:this|it)|save (?:this|it)"
     r"|(?:mark|remember|keep) (?:it|this|that)|(?:can you |could you )?hold (?:the|this|it)"
     r"|queue|(?:move|take|send|bring) (?:the|it|this|my)|move on|forward"
+    # "... but put umbrella next"
+    r"|put (?!(?:something|anything|another|some other)\b)(?=\S+(?: \S+){0,6} (?:up )?next$)"
     r"|change (?:the |this )?(?:song|track|music)"
     r"|" + _I_WISH + r" (?:my|our|some|the|a|to hear)"
     r"|can (?:i|we) (?:have|get))\b"
