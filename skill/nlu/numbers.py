@@ -104,7 +104,14 @@ class NumberReader:
                     break
                 current += w.tens[tok]
                 last_kind = "tens"
-            elif tok in w.scales and last_kind in ("unit", "teen", "tens", "scale"):
+            elif tok in w.scales and (
+                last_kind in ("unit", "teen", "tens", "scale")
+                # "hundred and four point three": a hundred said without its "one"
+                or last_kind == "" and w.scales[tok] == 100 and j + 2 < len(tokens)
+                and tokens[j + 1] in w.joiners
+                and (tokens[j + 2] in w.units or tokens[j + 2] in w.tens)
+                and tokens[j + 2] not in w.digit_only
+            ):
                 scale = w.scales[tok]
                 if scale == 100:
                     current = max(current, 1) * 100

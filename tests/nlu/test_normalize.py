@@ -17,6 +17,10 @@ _PARSER = Parser.default()
         ("set volume to 45%", "set volume to 45 percent"),
         ("one hundred and six point nine", "106.9"),
         ("one oh seven point five fm", "107.5 fm"),
+        # a hundred said without "one" is a number only with "and" and the rest after it
+        ("hundred and four point three", "104.3"),
+        ("the hundred", "the hundred"),
+        ("hundred percent", "hundred percent"),
         ("two thirds", "2/3"),
         ("play Beyoncé", "play beyonce"),
         ("play the first one", "play the first one"),
