@@ -102,7 +102,7 @@ _TITLE_WORD_INTENTS = frozenset(("none", "music.like", "music.unlike", "music.vo
 #: words of wanting before a famous title (:meth:`Parser._title_asked`)
 _WANT_LEAD = re.compile(
     r"(?:(?:can|could|may) (?:i|we|you) (?:get|have|give me)|how about|what about|i need|we need"
-    r"|i want|we want|i'd like|i would like|give me|maybe|i'd love|i would love)"
+    r"|i want|we want|i'd like|i would like|give me|maybe|i'd love|i would love|listening to)"
     r"(?P<kind>(?: (?:some|a bit of|a little|the|that))?(?: (?:song|track|tune))?) "
 )
 #: someone else wanting something (:meth:`Parser._for_someone`)
@@ -112,11 +112,19 @@ _SOMEONE_WANTS = re.compile(
     r"|are asking for|keeps? asking for|needs?|likes? to hear|loves? to hear)"
     r"(?: to (?:hear|listen to|listen))? "
 )
+#: someone's taste or tip, said before a request pointing back at it ("my mother loves celine
+#: dion could you put her", "my cousin told me about la roux can i hear them")
+_SOMEONE_LIKES = re.compile(
+    r"(?:my|the|our|his|her) (?:[a-z]+ )?[a-z]+ (?:loves?|likes?|adores?|really likes"
+    r"|(?:is|are) (?:a |such a )?(?:big |huge )?fans? of|told me about|recommended|showed me) "
+)
 #: a kind word alone before it ("the song blinding lights")
 _KIND_LEAD = re.compile(r"(?:the |this |that )?(?:song|track|tune) ")
 #: and after it
 _WANT_AFTER = re.compile(
-    r" (?:i need it|i want it|is what i need|is what i want|is what we need)$"
+    r" (?:i need it|i want it|is what i need|is what i want|is what we need"
+    r"|is the one (?:i|we) (?:want|need)(?: now| right now)?|would make my day"
+    r"|would be (?:nice|great))$"
 )
 #: what may follow a famous title said alone (:meth:`Parser._famous_lead`)
 _TITLE_TAILS = frozenset(
@@ -163,12 +171,15 @@ _QUEUE_FIRST = re.compile(r"(?:\S+ ){0,3}?(?:queue|add)\b")
 _VERB_LAST = re.compile(
     r"(?P<item>.+?),? (?:(?:so |and |now |just )?(?:can you |could you |would you |please )?)"
     r"(?:(?P<verb>play|put on|put|start|queue|queue up|throw on|throw|read)"
-    r" (?:it|that|this|them|those)(?: on)?(?: for me| to me| to us| now| please| next)?"
+    r" (?:it|that|this|them|those|her|him)(?: on)?(?: for me| to me| to us| now| please| next)?"
+    r"|(?P<ask>(?:can|could|may) (?:i|we) (?:hear|listen to)"
+    r"(?: (?:it|that|this|them|those|her|him))?(?: now| please)?)"
     r"|(?:make it|let it) play(?: now| please)?|(?P<bare>play)|(?P<on>(?:switch |turn )?on)"
     # "podcast the daily put", "the book pride and prejudice you read for me", "radio virgin
     # olly start", "the podcast stuff you should know i want hear now"
     r"|(?:you )?(?P<bare__2>put on|put|start|open|continue|tune|read)(?: for me| for us| it| now)?"
-    r"|(?<! what)(?P<want>i (?:want|wanna)(?: to)?(?: hear| listen| listen to)?(?: it| now)?))"
+    r"|(?<!\bwhat )(?<! the one )"
+    r"(?P<want>i (?:want|wanna)(?: to)?(?: hear| listen| listen to)?(?: it| now)?))"
 )
 #: a verb alone after the assistant's name ("podcast of call her daddy olly you play")
 _VERB_ONLY = re.compile(r"(?:you |please )?(?:play|put|put on|start|open|continue|read|tune)"
@@ -176,7 +187,7 @@ _VERB_ONLY = re.compile(r"(?:you |please )?(?:play|put|put on|start|open|continu
 _VERB_LAST_ENDS = (
     " it", " that", " this", " them", " those", " on", " me", " now", " next", " play", " please",
     " put", " start", " open", " continue", " tune", " read", " want", " wanna", " hear", " listen",
-    " us",
+    " us", " her", " him",
 )
 #: a room named for a person at the end of a command ("... in jacob's room")
 _NAMED_ROOM = re.compile(
@@ -844,11 +855,16 @@ class Parser:
         statement. The wanted thing is parsed with "play" in front; it answers when it names
         a known name or a genre (a show or book is left to the show readers)."""
         found = _SOMEONE_WANTS.match(norm.text)
+        liked = found is None
+        if liked:
+            found = _SOMEONE_LIKES.match(norm.text)
         if found is None or found.end() >= len(norm.text):
             return None
         start, _ = norm.span(found.end(), found.end() + 1)
         end = len(norm.original)
         last = _VERB_LAST.fullmatch(norm.text, found.end())
+        if liked and (last is None or not (last.group("verb") or last.group("ask"))):
+            return None  # "my sister loves adele": taste, with no request pointing back
         if last is not None:  # "my mom wants to hear some dean martin play that"
             _, end = norm.span(last.end("item") - 1, last.end("item"))
         part = self.parse_part(norm, start, end, "play ")
