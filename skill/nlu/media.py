@@ -1428,8 +1428,11 @@ _VERB_LEAD = re.compile(
 #: "... and play it" said after what was named ("find a country station and play it"): the
 #: grammar's tail macro has it too
 _AND_PLAY_IT = re.compile(
-    r" and (?:(?:put|turn|switch) (?:it|that) on|play (?:it|that))(?: please)?$"
+    r" and (?:(?:put|turn|switch) (?:it|that) on|play (?:it|that)|let (?:it|that) (?:play|run))"
+    r"(?: please)?$"
 )
+
+_AND_PLAY_IT_ENDS = (" it", " that", " on", " run", " play", " please")
 
 
 def _bare_device_tail(draft: Draft) -> None:
@@ -1640,7 +1643,7 @@ def refine_content(draft: Draft) -> None:
         start -= 3  # "play me and bobby mcgee", "play me too by meghan trainor": a title
     shuffle = draft.spans.get("shuffle")
     end = len(draft.norm.text) if shuffle is None or shuffle[0] < start else shuffle[0]
-    if end == len(draft.norm.text) and draft.norm.text.endswith(" it", end - 3):
+    if end == len(draft.norm.text) and draft.norm.text.endswith(_AND_PLAY_IT_ENDS):
         asked = _AND_PLAY_IT.search(draft.norm.text, start)
         if asked is not None:
             end = asked.start()

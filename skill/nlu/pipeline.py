@@ -174,20 +174,23 @@ _VERB_LAST = re.compile(
     r" (?:it|that|this|them|those|her|him)(?: on)?(?: for me| to me| to us| now| please| next)?"
     r"|(?P<ask>(?:can|could|may) (?:i|we) (?:hear|listen to)"
     r"(?: (?:it|that|this|them|those|her|him))?(?: now| please)?)"
-    r"|(?:make it|let it) play(?: now| please)?|(?P<bare>play)|(?P<on>(?:switch |turn )?on)"
+    r"|(?:make it|let it) (?:play|run)(?: now| please)?|(?P<bare>play)|(?P<on>(?:switch |turn )?on)"
     # "podcast the daily put", "the book pride and prejudice you read for me", "radio virgin
     # olly start", "the podcast stuff you should know i want hear now"
     r"|(?:you )?(?P<bare__2>put on|put|start|open|continue|tune|read)(?: for me| for us| it| now)?"
     r"|(?<!\bwhat )(?<! the one )"
     r"(?P<want>i (?:want|wanna)(?: to)?(?: hear| listen| listen to)?(?: it| now)?))"
 )
+#: a search said before the thing, the verb pointing back at it last ("find creep radiohead
+#: and put it on")
+_SEARCH_LEAD = re.compile(r"(?:find|search for|look for|look up)(?: me| us)? (?=\S+ \S)")
 #: a verb alone after the assistant's name ("podcast of call her daddy olly you play")
 _VERB_ONLY = re.compile(r"(?:you |please )?(?:play|put|put on|start|open|continue|read|tune)"
                         r"(?: (?:it|for me|now|please))*")
 _VERB_LAST_ENDS = (
     " it", " that", " this", " them", " those", " on", " me", " now", " next", " play", " please",
     " put", " start", " open", " continue", " tune", " read", " want", " wanna", " hear", " listen",
-    " us", " her", " him",
+    " us", " her", " him", " run",
 )
 #: a room named for a person at the end of a command ("... in jacob's room")
 _NAMED_ROOM = re.compile(
@@ -1678,7 +1681,8 @@ class Parser:
             return None  # "what album is dean town on": a question
         if found.group("on") == "on" and len(words) > 4:
             return None  # "find the best rock station near my location and turn it on"
-        a, b = norm.span(0, found.end("item"))
+        searched = _SEARCH_LEAD.match(norm.text, 0, found.end("item"))
+        a, b = norm.span(0 if searched is None else searched.end(), found.end("item"))
         verb = found.group("verb") or found.group("bare__2") or ""
         verb = "queue " if verb.startswith("queue") else "read " if verb == "read" else "play "
         item = self.parse_part(norm, a, b, verb)
