@@ -73,7 +73,7 @@ _NOT_WANTED = frozenset(
     dead age old news interview movie film documentary biography poster shirt merch video
     videos book books meet photo picture pictures autograph learn lesson lessons sing
     karaoke cover be become birthday facts fact net worth height rich funeral death
-    wedding divorce fan fans favourite favorite best ever greatest worst""".split()
+    wedding divorce fan fans favourite favorite best ever greatest worst grew""".split()
 )
 
 
