@@ -242,10 +242,12 @@ _STATION_OF = re.compile(
     r"|(?:(?:a |the )?radio (?:channel|station|band) (?:for|with|about|playing) )(?P<name__3>.+)"
     r"|(?:the )?(?:radio|radio station|station|channel) from (?P<name__4>.+)"
 )
+_BEFORE_SLEEP = re.compile(r"before (?:bed|bedtime|sleeping|sleep|i sleep|i go to (?:bed|sleep))")
 _WHEN_TAIL = re.compile(
     r" (?:(?:after|in|at|when it is|when|for|from|until|this) (?:\S+ ){0,3}"
     r"(?:min|mins|minutes?|hours?|seconds?|pm|am|o'clock|morning|evening|tonight|today|year|week)"
     r"|where i am|on the way to \S+(?: \S+)?|in the car|right now|with no commercials"
+    r"|before (?:bed|bedtime|sleeping|sleep|i sleep|i go to (?:bed|sleep)|going to (?:bed|sleep))"
     # "harry potter from the place i last stopped listening", "... from the last chapter"
     r"|(?:from|at) (?:the )?(?:place|point|spot|part|bit|where|last chapter|chapter|my last "
     r"session|the last session)(?: \S+){0,8})$"
@@ -285,6 +287,9 @@ def _query_noise(draft: Draft) -> None:
     text = draft.norm.text[a:b]
     if _title_kind(draft, text, bare=False) is not None:
         return  # a known title is whole: "my favorite murder", "first things first"
+    if _BEFORE_SLEEP.fullmatch(text):
+        draft.drop("query")  # "an audiobook | before sleeping": when, not what
+        return
     m = _WHEN_TAIL.search(text)
     cut = m.start() if m else _said_after_at(draft, a, b) - a
     if cut > 0:
