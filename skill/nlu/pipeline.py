@@ -214,6 +214,8 @@ _NOT_TITLE_START = frozenset(
     "this that these those it more some a an my your our".split()
 )
 _POINTS_BACK = re.compile(r"(?:play|put on|resume|start)(?: me| us)? (?:it|them|that|this|one)\b")
+#: the verb alone last ("... find some podcast and play"): it points back when a kind is named
+_BARE_PLAY_LAST = re.compile(r"(?:play|put it on|start)(?: now| please)?$")
 #: an owner's room or speaker in a volume command ("in emma's room", "on jacob's speaker")
 _OWNERS_ROOM = re.compile(rf"\b(?:in|on) ({OWNED_DEVICE})\b")
 #: someone on a call, said before "phone": "i'm on the phone with my boss so mute it"
@@ -1790,7 +1792,9 @@ class Parser:
             if leading is not None:
                 return leading
         at = found.start("command") if found.group("command") else found.start("command__2")
-        if caught and _POINTS_BACK.match(norm.text, at):
+        if caught and (_POINTS_BACK.match(norm.text, at) or _BARE_PLAY_LAST.match(
+            norm.text, at
+        ) and not MEDIA_CUES.isdisjoint(norm.text[:at].split(" "))):
             return None  # "find the best folk podcast and play it": the first clause names it
         start, _ = norm.span(at, at + 1)
         tail = self.parse_part(norm, start, len(norm.original))
