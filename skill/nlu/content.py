@@ -617,7 +617,9 @@ def read_content(
             # a title named with its artist keeps its own first and last words ("my kinda
             # lover by billy squier", "this is the way by ...", "best of me by bts")
             a, b = i, j - 1
-        if a > i and words[i][0] in _TITLE_OPENING and catalog is not None and (
+        if a > i and (words[i][0] in _TITLE_OPENING or words[i][0] in _DESCRIPTORS) and (
+            catalog is not None
+        ) and (
             "artist" not in out.spans
         ) and _titled_first(catalog, [w for w, _, _ in words[i:j]], a - i):
             a, b = i, j - 1  # "good news mac miller": a famous title and its artist, whole
