@@ -1683,7 +1683,9 @@ class Parser:
             return None  # "what album is dean town on": a question
         if found.group("on") == "on" and len(words) > 4:
             return None  # "find the best rock station near my location and turn it on"
-        searched = _SEARCH_LEAD.match(norm.text, 0, found.end("item"))
+        searched = _SEARCH_LEAD.match(norm.text, 0, found.end("item")) or _SOMEONE_WANTS.match(
+            norm.text, 0, found.end("item")  # "my son wants the gruffalo audiobook can you put it"
+        )
         a, b = norm.span(0 if searched is None else searched.end(), found.end("item"))
         verb = found.group("verb") or found.group("bare__2") or ""
         verb = "queue " if verb.startswith("queue") else "read " if verb == "read" else "play "
