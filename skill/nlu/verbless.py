@@ -82,6 +82,12 @@ _TITLE_FRAMES = tuple(
     f"{kind} {verb}" for kind in ("song", "track", "tune", "album", "record")
     for verb in ("called", "named", "titled")
 )
+#: an album's kind word said first, with no verb: any words after it name the album ("the
+#: album thriller please")
+ALBUM_FIRST = re.compile(
+    r"(?:the |this )?(?:whole |full )?album (?!(?:is|was|are|were|has|had|sounds?|of|by|that"
+    r"|which|i|you|we|he|she|it|they|so|too|very|please|now)\b)"
+)
 #: which day's show ("yesterday's the daily")
 _WHEN_OWNED = frozenset(
     ("yesterday's", "today's", "tonight's", "last week's", "this week's", "this morning's",
@@ -171,6 +177,8 @@ def names_content(parser: Parser, text: str) -> bool:
     or a known artist after "by"/"from"/"of". Most out-of-domain texts fail it, and
     so skip the second parse of :func:`read_verbless`."""
     words = text.split(" ")
+    if ALBUM_FIRST.match(text):
+        return True  # "the whole album a rush of blood to the head": the kind said first
     if words[-1] in ("one", "version") and 2 < len(words) <= 9:
         return True  # "viva la vida the coldplay one": a title and whose it is
     if not MEDIA_CUES.isdisjoint(words) and (
@@ -332,7 +340,9 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
             _title_by(names, item, text)  # "again by lenny kravitz"
         )
     if slot == "album":  # "album thriller from michael jackson"
-        return names.album(key) is not None or (
+        return names.album(key) is not None or ALBUM_FIRST.match(text) is not None and not any(
+            names.is_artist_said(" ".join(key.split(" ")[-n:])) for n in range(1, 4)
+        ) or (  # (not "the album rumours fleetwood mac": an artist said last is no album's)
             item.slots.get("kind") == "album" and "artist" in item.slots
         )
     if slot == "playlist":  # a known name, or any name said after "playlist called"
