@@ -248,6 +248,7 @@ _WHEN_TAIL = re.compile(
     r"(?:min|mins|minutes?|hours?|seconds?|pm|am|o'clock|morning|evening|tonight|today|year|week)"
     r"|where i am|on the way to \S+(?: \S+)?|in the car|right now|with no commercials"
     r"|before (?:bed|bedtime|sleeping|sleep|i sleep|i go to (?:bed|sleep)|going to (?:bed|sleep))"
+    r"|starting (?:from )?where (?:i|we|you) (?:left off|stopped|were|was)"
     # "harry potter from the place i last stopped listening", "... from the last chapter"
     r"|(?:from|at) (?:the )?(?:place|point|spot|part|bit|where|last chapter|chapter|my last "
     r"session|the last session)(?: \S+){0,8})$"
