@@ -218,6 +218,8 @@ _POINTS_BACK = re.compile(r"(?:play|put on|resume|start)(?: me| us)? (?:it|them|
 _BARE_PLAY_LAST = re.compile(r"(?:play|put it on|start)(?: now| please)?$")
 #: an owner's room or speaker in a volume command ("in emma's room", "on jacob's speaker")
 _OWNERS_ROOM = re.compile(rf"\b(?:in|on) ({OWNED_DEVICE})\b")
+#: words a room is said after in a volume command, with no "the": "in kitchen", "volume bedroom"
+_ROOM_SAID_AFTER = (" the ", " my ", " in ", " on ", "volume ")
 #: someone on a call, said before "phone": "i'm on the phone with my boss so mute it"
 _ON_A_CALL = re.compile(r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|is|are|was|were) on the $")
 #: patterns below this priority catch a media word anywhere ("{any} podcast {any}"); a
@@ -1883,9 +1885,12 @@ class Parser:
                 draft.set_text("device", entity.start, entity.end)  # "the music downstairs"
                 return
             noun = DEVICE_NOUN_AFTER.match(text, entity.end)
-            before = text[max(0, entity.start - 5) : entity.start]
-            if noun is not None or before in ("the ", "my ") or before.endswith((" the ", " my ")):
-                # "the kitchen", "raise volume kitchen speaker by ten"
+            before = text[max(0, entity.start - 7) : entity.start]
+            if noun is not None or before.endswith(_ROOM_SAID_AFTER) or (
+                before in ("the ", "my ", "in ", "on ")
+            ):
+                # "the kitchen", "raise volume kitchen speaker by ten", "volume bedroom to
+                # forty", "lower in kitchen the music"
                 draft.set_text("device", entity.start, entity.end if noun is None else noun.end())
                 return
 
