@@ -623,6 +623,10 @@ def read_content(
             "artist" not in out.spans
         ) and _titled_first(catalog, [w for w, _, _ in words[i:j]], a - i):
             a, b = i, j - 1  # "good news mac miller": a famous title and its artist, whole
+        elif b < j - 1 and catalog is not None and "artist" not in out.spans and (
+            _artist_then_title(catalog, [w for w, _, _ in words[i:j]])
+        ):
+            a, b = i, j - 1  # "etta james at last": an artist and their famous title, whole
         if (a, b) != (i, j - 1):
             # a genre or a famous title keeps the words the trimming would drop ("new age",
             # "how you remind me", "good morning by kanye west")
@@ -872,6 +876,17 @@ def _known_artist_before_chatter(
             rest = text[words[end + 1][1] : words[last][2]]
             return last if catalog.famous_title(rest) else end
     return last
+
+
+def _artist_then_title(catalog: CatalogNames, words: Sequence[str]) -> bool:
+    """Whether ``words`` are an artist and then a famous title the catalog pairs with them,
+    one that ends with a descriptor word ("etta james | at last", "daft punk | one more
+    time"; not "adele | the best", another artist's song)."""
+    pair = catalog.split(words)
+    if pair is None or pair.artist[0] != 0 or pair.title[1] != len(words):
+        return False
+    title = " ".join(words[pair.title[0] :])
+    return catalog.famous_title(title) and catalog.paired(title, " ".join(words[: pair.artist[1]]))
 
 
 def _titled_first(catalog: CatalogNames, words: Sequence[str], trimmed: int) -> bool:

@@ -32,7 +32,7 @@ from skill.nlu.content import (
 )
 from skill.nlu.content import TITLE_LEAD as _TITLE_LEAD
 from skill.nlu.grammar import slot_of
-from skill.nlu.titles import SHOW_TITLE_KINDS
+from skill.nlu.titles import MEDIA_KINDS, SHOW_TITLE_KINDS
 
 if TYPE_CHECKING:
     from skill.nlu.catalog_names import CatalogNames
@@ -242,6 +242,13 @@ _STATION_OF = re.compile(
     r"|(?:(?:a |the )?radio (?:channel|station|band) (?:for|with|about|playing) )(?P<name__3>.+)"
     r"|(?:the )?(?:radio|radio station|station|channel) from (?P<name__4>.+)"
 )
+#: words a station's name is said after that are not part of it ("radio on | 104.9", "radio
+#: now | heart london", "radio i want the station | power 105", "channel | hot 97")
+_RADIO_LEAD = re.compile(
+    r"(?:radio (?:on|now|(?:i want|i need|i'd like)(?: the| a)?(?: station| channel)?)"
+    r"|channel|frequency) (?=\S)"
+)
+_RADIO_TAIL = re.compile(r" (?:playing|on)(?: please| now)?$")
 _BEFORE_SLEEP = re.compile(r"before (?:bed|bedtime|sleeping|sleep|i sleep|i go to (?:bed|sleep))")
 _WHEN_TAIL = re.compile(
     r" (?:(?:after|in|at|when it is|when|for|from|until|this) (?:\S+ ){0,3}"
@@ -318,9 +325,23 @@ def _query_noise(draft: Draft) -> None:
             a, b = a + m.start(group), a + m.end(group)
             draft.set_text("query", a, b)
             text = draft.norm.text[a:b]
+    if draft.slots.get("kind") == "radio":
+        lead = _RADIO_LEAD.match(text)  # "radio on | 104.9", "channel | hot 97"
+        tail = _RADIO_TAIL.search(text)  # "radio paradise | playing"
+        if (lead is not None or tail is not None) and (lead.end() if lead else 0) < (
+            tail.start() if tail else len(text)
+        ):
+            b = a + (tail.start() if tail else len(text))
+            a += lead.end() if lead else 0
+            draft.set_text("query", a, b)
+            text = draft.norm.text[a:b]
     if "kind" not in draft.slots and _looks_like_frequency(text):
         draft.slots["kind"] = "radio"
-    if _DESCRIPTORS.issuperset(text.split()):
+    if _DESCRIPTORS.issuperset(text.split()) and not (
+        # "at last", "one more time": a song's title (a show's query is never one)
+        " " in text and draft.slots.get("kind") not in MEDIA_KINDS
+        and draft.parser.catalog_names.famous_title(text)
+    ):
         draft.drop("query")
         return
     m = _QUERY_LEAD.match(text)

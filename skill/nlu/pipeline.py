@@ -186,7 +186,7 @@ _VERB_LAST = re.compile(
 _SEARCH_LEAD = re.compile(r"(?:find|search for|look for|look up)(?: me| us)? (?=\S+ \S)")
 #: a verb alone after the assistant's name ("podcast of call her daddy olly you play")
 _VERB_ONLY = re.compile(r"(?:you |please )?(?:play|put|put on|start|open|continue|read|tune)"
-                        r"(?: (?:it|for me|now|please))*")
+                        r"(?: (?:it|her|him|them|that|on|for me|now|please))*")
 _VERB_LAST_ENDS = (
     " it", " that", " this", " them", " those", " on", " me", " now", " next", " play", " please",
     " put", " start", " open", " continue", " tune", " read", " want", " wanna", " hear", " listen",
