@@ -260,6 +260,22 @@ def read_content(
                 prep -= 1
             if words[prep][0] in ("the", "my") and prep > 0:
                 prep -= 1
+            if words[prep][0] in ("speaker", "speakers") and prep > 0:
+                # "on (the) speaker (in the) bedroom": the speaker said before its room
+                k = prep - 1
+                if words[k][0] in ("the", "my") and k > 0:
+                    k -= 1
+                if words[k][0] in ("on", "through", "via"):
+                    prep = k
+            if words[prep][0] in ("in", "on") and prep > 1 and (
+                words[prep - 1][0] in ("speaker", "speakers")
+            ):
+                k = prep - 2
+                if words[k][0] in ("the", "my") and k > 0:
+                    k -= 1
+                if words[k][0] in ("on", "through", "via"):
+                    for i in range(k, prep):
+                        used[i] = True  # "on the speaker | in the bedroom"
             if words[prep][0] in _DEVICE_PREP and (
                 words[prep][0] not in ("for", "to") or prep < a - 1  # not "music to study"
             ):
