@@ -76,6 +76,9 @@ _TAIL_COMMAND = re.compile(
     r"|mute|unmute|shuffle|repeat|more volume|less volume|add (?:this|it)|save (?:this|it)"
     r"|(?:mark|remember|keep) (?:it|this|that)|(?:can you |could you )?hold (?:the|this|it)"
     r"|queue|(?:move|take|send|bring) (?:the|it|this|my)|move on|forward"
+    # "i want to dance put electronic", "dinner with friends tonight put jazz playlist"
+    r"|put (?!(?:it|in|on|back|this|that|them|me|us|her|him|to|into|onto|up|down|off)\b)"
+    r"(?=\S+(?: (?:playlist|music|songs|please))?$)"
     # "... but put umbrella next"
     r"|put (?!(?:something|anything|another|some other)\b)(?=\S+(?: \S+){0,6} (?:up )?next$)"
     r"|change (?:the |this )?(?:song|track|music)"
@@ -220,6 +223,7 @@ _BARE_PLAY_LAST = re.compile(r"(?:play|put it on|start)(?: now| please)?$")
 _OWNERS_ROOM = re.compile(rf"\b(?:in|on) ({OWNED_DEVICE})\b")
 #: words a room is said after in a volume command, with no "the": "in kitchen", "volume bedroom"
 _ROOM_SAID_AFTER = (" the ", " my ", " in ", " on ", "volume ")
+_GENRE_OR_LIST = frozenset(("genre", "playlist"))
 #: someone on a call, said before "phone": "i'm on the phone with my boss so mute it"
 _ON_A_CALL = re.compile(r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|is|are|was|were) on the $")
 #: patterns below this priority catch a media word anywhere ("{any} podcast {any}"); a
@@ -721,7 +725,9 @@ class Parser:
                 if head is not None:
                     return head
             woken = _INNER_WAKE.search(norm.text)
-            if woken is not None and not _VERB_ONLY.fullmatch(norm.text, woken.end()):
+            if woken is not None and not _VERB_ONLY.fullmatch(norm.text, woken.end()) and not (
+                norm.text.startswith(("for ", "to "), woken.end())  # "mozart olly | for my baby"
+            ):
                 # "i'm bored olly podcast about history": what follows (not "... olly you play")
                 start, _ = norm.span(woken.end(), woken.end() + 1)
                 after = self.parse_part(norm, start, len(norm.original))
@@ -1053,7 +1059,9 @@ class Parser:
                 continue
             start, _ = norm.span(cut.end(), cut.end() + 1)
             found = self._chatter_part(self.parse_part(norm, start, len(norm.original)))
-            if found is not None and not (caught and found.name in _PLAY_OR_QUEUE):
+            if found is not None and not (caught and found.name in _PLAY_OR_QUEUE and not (
+                text.startswith("put ", cut.end()) and _GENRE_OR_LIST.intersection(found.slots)
+            )):  # but "i want to dance | put electronic": a genre or a playlist put on
                 return found
         # a one-word command before it is no whole request ("stop, this is not right")
         cuts = [cut for cut in _CHATTER_AFTER.finditer(text) if " " in text[: cut.start()]]
