@@ -147,7 +147,7 @@ _SHOW_STOP = frozenset(
     current favourite favorite recent best most over make read rewind episode new newest
     latest last next previous first good nice great another other different random funny
     interesting short long whole same usual old daily weekly kids kid children children's
-    childrens bedtime family resume continue restart finish finished finishing""".split()
+    childrens bedtime family resume continue restart finish finished finishing on""".split()
 )
 #: things of other apps that music may be asked for ("an alarm ... with some rock music")
 _ALARM_WORDS = re.compile(
@@ -189,6 +189,8 @@ _VERB_LAST = re.compile(
 #: a search said before the thing, the verb pointing back at it last ("find creep radiohead
 #: and put it on")
 _SEARCH_LEAD = re.compile(r"(?:find|search for|look for|look up)(?: me| us)? (?=\S+ \S)")
+#: a station asked about, then wanted ("what's on kiss fm right now i want to hear it")
+_WHATS_ON = re.compile(r"(?:what'?s|whats|what is) (?:on|playing on) (?=\S)")
 #: a verb alone after the assistant's name ("podcast of call her daddy olly you play")
 _VERB_ONLY = re.compile(r"(?:you |please )?(?:play|put|put on|start|open|continue|read|tune)"
                         r"(?: (?:it|her|him|them|that|on|for me|now|please))*")
@@ -1200,6 +1202,13 @@ class Parser:
         if at <= 0:
             return None
         label = "PODCAST" if kind == "podcast" else "AUDIOBOOK"
+        if at >= 2 and at + 2 < len(names) and names[at + 1] == "of" and (
+            len(names) - at - 2 <= SHOW_MAX_WORDS
+        ):  # "i need distraction the podcast of conan o'brien": the name after the kind word
+            a, _ = norm.span(words[at][1], words[at][2])
+            part = self.parse_part(norm, a, len(norm.original), "play the ")
+            if part.name == "music.play" and "query" in part.slots:
+                return dataclasses.replace(part, confidence=part.confidence * 0.8)
         first = -1
         for i in range(max(0, at - SHOW_MAX_WORDS), at):
             if self.gazetteers.lookup(label, " ".join(names[i:at])) is not None:
@@ -1691,14 +1700,19 @@ class Parser:
             or MEDIA_CUES.isdisjoint(words) and not (late and names_content(self, found["item"]))
         ):
             return None  # "come out and play": a title; "book the alchemist play" names a book
-        if (found.group("on") or bare) and words[0] in VERBS:
-            return None  # "what album is dean town on": a question
+        asked_on = _WHATS_ON.match(norm.text, 0, found.end("item")) if found.group("want") else None
+        if (found.group("on") or bare) and words[0] in VERBS and asked_on is None:
+            return None  # "what album is dean town on": a question (but "what's on kiss fm
+            # right now i want to hear it")
         if found.group("on") == "on" and len(words) > 4:
             return None  # "find the best rock station near my location and turn it on"
-        searched = _SEARCH_LEAD.match(norm.text, 0, found.end("item")) or _SOMEONE_WANTS.match(
-            norm.text, 0, found.end("item")  # "my son wants the gruffalo audiobook can you put it"
-        )
-        a, b = norm.span(0 if searched is None else searched.end(), found.end("item"))
+        searched = asked_on or _SEARCH_LEAD.match(norm.text, 0, found.end("item")) or (
+            _SOMEONE_WANTS.match(norm.text, 0, found.end("item"))
+        )  # "my son wants the gruffalo audiobook can you put it"
+        end = found.end("item")
+        if asked_on is not None and norm.text.endswith(" right", 0, end):
+            end -= len(" right")  # "kiss fm | right (now)": the normaliser dropped "now"
+        a, b = norm.span(0 if searched is None else searched.end(), end)
         verb = found.group("verb") or found.group("bare__2") or ""
         verb = "queue " if verb.startswith("queue") else "read " if verb == "read" else "play "
         item = self.parse_part(norm, a, b, verb)
