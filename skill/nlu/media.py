@@ -325,6 +325,14 @@ def _query_noise(draft: Draft) -> None:
             a, b = a + m.start(group), a + m.end(group)
             draft.set_text("query", a, b)
             text = draft.norm.text[a:b]
+    if draft.slots.get("kind") == "radio" and " so " in text:
+        after = text.rsplit(" so ", 1)[1]  # "i need the traffic news so | capital fm"
+        if draft.parser.gazetteers.lookup("STATION", after) is not None or (
+            _looks_like_frequency(after)
+        ):
+            a = b - len(after)
+            draft.set_text("query", a, b)
+            text = after
     if draft.slots.get("kind") == "radio":
         lead = _RADIO_LEAD.match(text)  # "radio on | 104.9", "channel | hot 97"
         tail = _RADIO_TAIL.search(text)  # "radio paradise | playing"

@@ -320,7 +320,8 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
     if slot in ("artist", "track") and " " not in key and names.is_common_word(key) and not (
         slot == "track" and isinstance(artist, str)
         and names.paired(key, parser.normalizer.normalize(artist).text)
-    ):  # but "lights | ellie goulding": a song and its singer
+    ) and not (slot == "track" and text.startswith(key + " by ") and _title_by(names, item, text)):
+        # but "lights | ellie goulding": a song and its singer; "low by sza": the whole text
         return False  # "home", "not now", "how are you today": everyday words
     if slot == "artist":
         # "let it be beatles": a famous band said without its "the"
