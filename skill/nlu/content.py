@@ -96,6 +96,8 @@ _NAME_OPENERS = frozenset(
 _TITLE_TAIL = frozenset("me us with all top again tonight today".split())
 #: descriptors that open famous titles said before their artist ("good news | mac miller")
 _TITLE_OPENING = TITLE_LEAD | {"a", "an"}
+#: lists of shows and books whose names keep the words trimming would drop ("the daily")
+_SHOW_LABELS = frozenset(("PODCAST", "AUDIOBOOK", "STATION"))
 _ALBUM_WORDS = frozenset("album albums record ep lp".split())
 #: words that open chatter after an artist's name ("... by adele for my mother", "... right now")
 _CHATTER_OPENERS = frozenset(
@@ -570,6 +572,7 @@ def read_content(
         return out
     # the title: the longest run of unused words, without descriptors at its edges
     genre_spans = {(e.start, e.end) for e in entities if e.label in ("GENRE", "MOOD")}
+    show_spans = {(e.start, e.end) for e in entities if e.label in _SHOW_LABELS}
     runs: list[tuple[int, int]] = []
     i = 0
     while i < n:
@@ -665,6 +668,7 @@ def read_content(
                     continue  # "the music of tupac shakur", "the songs by queen": no title
                 if x < y and (
                     (words[x][1], words[y][2]) in genre_spans
+                    or (words[x][1], words[y][2]) in show_spans  # "the daily | podcast today"
                     or (
                         catalog is not None
                         and (

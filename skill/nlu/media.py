@@ -215,6 +215,16 @@ def _artist_noise(draft: Draft) -> None:
         elif m.end() == len(text) and m.start() > start:
             end = m.start()
     draft.set_text("artist", a + start, a + end)
+    named = _AUTHOR_CALLED.search(text, start, end)
+    if named is not None and "query" not in draft.spans and draft.slots.get("kind") in (
+        "audiobook", "podcast"
+    ):  # "the book by stephen king | called misery": the author, then the book's name
+        draft.set_text("artist", a + start, a + named.start())
+        draft.set_text("query", a + named.end(), a + end)
+
+
+#: the name of a book said after its author ("by stephen king | called misery")
+_AUTHOR_CALLED = re.compile(r" (?:called|named|titled) (?=\S)")
 
 
 #: words that describe rather than name: a query made only of them names nothing
