@@ -178,7 +178,7 @@ _YEAR_TAIL = re.compile(
 )
 _ARTIST_NOISE = re.compile(
     r"^(?:(?:a|an|some|any|more|early|classic|old school) )"
-    r"|(?:'s)?(?: (?:music|songs|tunes|stuff|hits))?$"
+    r"|(?:'s)?(?: (?:music|songs|tunes|stuff|hits))?(?: read(?: (?:to|for) (?:me|us))?)?$"
 )
 
 
@@ -212,8 +212,8 @@ def _artist_noise(draft: Draft) -> None:
     for m in _ARTIST_NOISE.finditer(text):
         if m.start() == 0 and m.end() > 0 and m.end() < len(text):
             start = m.end()
-        elif m.end() == len(text) and m.start() > start:
-            end = m.start()
+        elif m.end() == len(text) and m.start() > start and end == len(text):
+            end = m.start()  # the first match that ends the text, not the empty one after it
     draft.set_text("artist", a + start, a + end)
     named = _AUTHOR_CALLED.search(text, start, end)
     if named is not None and "query" not in draft.spans and draft.slots.get("kind") in (

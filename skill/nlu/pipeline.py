@@ -1068,7 +1068,12 @@ class Parser:
             )):  # but "i want to dance | put electronic": a genre or a playlist put on
                 return found
         # a one-word command before it is no whole request ("stop, this is not right")
-        cuts = [cut for cut in _CHATTER_AFTER.finditer(text) if " " in text[: cut.start()]]
+        cuts = [
+            cut for cut in _CHATTER_AFTER.finditer(text)
+            if " " in text[: cut.start()] or text[: cut.start()] in ("pause", "mute") and (
+                text.startswith(("i ", "i'm ", "im ", "we ", "we're ", "someone "), cut.end())
+            )
+        ]  # but "pause | i'm on a call" (not "pause | my netflix download")
         for cut in reversed(cuts[-CHATTER_TRIES:]):
             _, end = norm.span(0, cut.start())
             found = self._chatter_part(self.parse_part(norm, 0, end))
