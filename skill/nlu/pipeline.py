@@ -435,6 +435,9 @@ _STORY_STARTS = re.compile(
     r"|says|said|told|will|can't|and me|comes|came)"
     r"|it (?:is|was|has|will|makes|helps|reminds)|it's"
     r"|the (?:kids|children|girls|boys|baby|guests) (?:are|want|is|were|will)"
+    # "fast forward thirty seconds | this podcast intro is long"
+    r"|(?:this|the)(?= (?:podcast|song|episode|book|audiobook|show|intro|ad|ads)(?: [a-z]+)?"
+    r" (?:is|are)\b)"
     r"|(?:he|she|they) (?:is|are|was|were|likes|like|loves|love|wants|want|says|said|will|only)"
     r"|because|until i|not the other|but (?:let|wait|first|keep|don't|do not))\b"
 )
@@ -1165,7 +1168,14 @@ class Parser:
                     {"query": norm.span(start, end), "kind": norm.span(*words[at][1:])},
                     "station",
                 )
-            found = self._station_part(norm, words[at][1], end)
+            start = words[at][1]
+            for k in (2, 1):  # "put bbc | radio 4": the station's name may open before "radio"
+                if at >= k and self.gazetteers.lookup(
+                    "STATION", " ".join(names[at - k : last])
+                ) is not None:
+                    start = words[at - k][1]
+                    break
+            found = self._station_part(norm, start, end)
             if found is not None:
                 return found
         first = at
