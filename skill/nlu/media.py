@@ -335,6 +335,12 @@ def _query_noise(draft: Draft) -> None:
             a, b = a + m.start(group), a + m.end(group)
             draft.set_text("query", a, b)
             text = draft.norm.text[a:b]
+    if draft.slots.get("kind") in MEDIA_KINDS and " maybe " in text:
+        after = text.rsplit(" maybe ", 1)[1]  # "something to listen on my walk maybe | the daily"
+        if after:
+            a = b - len(after)
+            draft.set_text("query", a, b)
+            text = after
     if draft.slots.get("kind") == "radio" and " so " in text:
         after = text.rsplit(" so ", 1)[1]  # "i need the traffic news so | capital fm"
         if draft.parser.gazetteers.lookup("STATION", after) is not None or (
