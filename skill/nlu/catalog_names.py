@@ -151,6 +151,7 @@ class CatalogNames:
         self._albums_file = albums_file
         self._albums: dict[str, dict[str, int]] | None = None
         self._common: frozenset[str] | None = None
+        self._title_words: frozenset[str] | None = None
         self._compact: dict[str, int] | None = None
         self._holding: dict[frozenset[str], NamesHolding] = {}
 
@@ -158,12 +159,25 @@ class CatalogNames:
         """Whether ``word`` is in at least :data:`COMMON_WORD_TITLES` song titles: an everyday
         word rather than a name (the counts are taken on first use)."""
         if self._common is None:
-            counts: dict[str, int] = {}
-            for title in self.titles:
-                for w in set(title.split(" ")):
-                    counts[w] = counts.get(w, 0) + 1
-            self._common = frozenset(w for w, n in counts.items() if n >= COMMON_WORD_TITLES)
+            self._count_title_words()
+        assert self._common is not None
         return name_key(word) in self._common
+
+    def in_titles(self, word: str) -> bool:
+        """Whether ``word`` is in any song title: a word of the language rather than a rare
+        name ("hotel", "band"; not "shauki", "giancarlo")."""
+        if self._title_words is None:
+            self._count_title_words()
+        assert self._title_words is not None
+        return name_key(word) in self._title_words
+
+    def _count_title_words(self) -> None:
+        counts: dict[str, int] = {}
+        for title in self.titles:
+            for w in set(title.split(" ")):
+                counts[w] = counts.get(w, 0) + 1
+        self._common = frozenset(w for w, n in counts.items() if n >= COMMON_WORD_TITLES)
+        self._title_words = frozenset(counts)
 
     @classmethod
     def load(cls, directory: Path) -> CatalogNames:

@@ -57,6 +57,12 @@ def test_type_of_prefers_an_artist_unless_the_title_is_much_more_popular(
     assert names.type_of("unknown words") is None
 
 
+def test_in_titles_knows_every_word_of_a_title(names: CatalogNames) -> None:
+    assert names.in_titles("want") and names.in_titles("Hello")
+    assert not names.in_titles("shauki")
+    assert not names.is_common_word("want")  # in one title only: no everyday word
+
+
 def test_split_reads_artist_and_title_either_way(names: CatalogNames) -> None:
     split = names.split("marvin gaye i want you".split())
     assert split is not None and split.artist == (0, 2) and split.title == (2, 5)
