@@ -781,6 +781,7 @@ class Parser:
         if match is None:
             return (
                 self._bare_artist(norm)
+                or self._one_word_hit(norm)
                 or (read_verbless(self, norm) if names_content(self, norm.text) or (
                     self._famous_lead(norm.text) or artist_and_title(self, norm.text)
                 ) else None)
@@ -1402,6 +1403,20 @@ class Parser:
             if bare and not tail and self._two_word_hit(title):
                 return True  # "bohemian rhapsody", "the chain": a hit of two words alone
         return False
+
+    def _one_word_hit(self, norm: Normalized) -> Intent | None:
+        """"wonderwall", "despacito": a song title of one word said alone, a hit of
+        :data:`BARE_HIT_POPULARITY` that is no everyday word (not "hello", "yesterday"). A
+        name said alone is a search (``query``), as the data's convention has it."""
+        text = norm.text
+        if " " in text or not text.isalpha() or self.catalog_names.is_common_word(text) or (
+            (self.catalog_names.title(text) or 0) < BARE_HIT_POPULARITY
+        ) or self.gazetteers.lookup("PERSON", text) is not None:
+            return None
+        return Intent.owned(
+            "music.play", {"query": norm.original_slice(0, len(text))}, 0.5,
+            {"query": norm.span(0, len(text))}, "catalog:title",
+        )
 
     def _two_word_hit(self, text: str) -> bool:
         """Whether ``text`` is a song title of two words and :data:`BARE_HIT_POPULARITY`:
