@@ -258,13 +258,18 @@ _RADIO_LEAD = re.compile(
     r"(?:radio (?:on|now|(?:i want|i need|i'd like)(?: the| a)?(?: station| channel)?)"
     r"|channel|frequency) (?=\S)"
 )
+#: and after it ("radio paradise | playing", "capital fm | on")
 _RADIO_TAIL = re.compile(r" (?:playing|on)(?: please| now)?$")
-_BEFORE_SLEEP = re.compile(r"before (?:bed|bedtime|sleeping|sleep|i sleep|i go to (?:bed|sleep))")
+#: when, said after a show or book ("an audiobook | before sleeping"): no part of its name
+_BEFORE_SLEEP_WORDS = (
+    r"before (?:bed|bedtime|sleeping|sleep|i sleep|i go to (?:bed|sleep)|going to (?:bed|sleep))"
+)
+_BEFORE_SLEEP = re.compile(_BEFORE_SLEEP_WORDS)
 _WHEN_TAIL = re.compile(
     r" (?:(?:after|in|at|when it is|when|for|from|until|this) (?:\S+ ){0,3}"
     r"(?:min|mins|minutes?|hours?|seconds?|pm|am|o'clock|morning|evening|tonight|today|year|week)"
     r"|where i am|on the way to \S+(?: \S+)?|in the car|right now|with no commercials"
-    r"|before (?:bed|bedtime|sleeping|sleep|i sleep|i go to (?:bed|sleep)|going to (?:bed|sleep))"
+    r"|" + _BEFORE_SLEEP_WORDS +
     r"|starting (?:from )?where (?:i|we|you) (?:left off|stopped|were|was)"
     # "harry potter from the place i last stopped listening", "... from the last chapter"
     r"|(?:from|at) (?:the )?(?:place|point|spot|part|bit|where|last chapter|chapter|my last "
@@ -1500,6 +1505,7 @@ _AND_PLAY_IT = re.compile(
     r"(?: please)?$"
 )
 
+#: the last words :data:`_AND_PLAY_IT` can end with (a cheap test before the regex)
 _AND_PLAY_IT_ENDS = (" it", " that", " on", " run", " play", " please")
 
 

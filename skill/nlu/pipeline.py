@@ -227,6 +227,7 @@ _BARE_PLAY_LAST = re.compile(r"(?:play|put it on|start)(?: now| please)?$")
 _OWNERS_ROOM = re.compile(rf"\b(?:in|on) ({OWNED_DEVICE})\b")
 #: words a room is said after in a volume command, with no "the": "in kitchen", "volume bedroom"
 _ROOM_SAID_AFTER = (" the ", " my ", " in ", " on ", "volume ")
+#: what a "put X" said after chatter must name to be asked for ("... put electronic")
 _GENRE_OR_LIST = frozenset(("genre", "playlist"))
 #: someone on a call, said before "phone": "i'm on the phone with my boss so mute it"
 _ON_A_CALL = re.compile(r"\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|is|are|was|were) on the $")
