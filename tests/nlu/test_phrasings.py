@@ -577,6 +577,66 @@ FLOORS = {
         "none_recall": 0.975,
         "slot_f1": 0.854,
     },
+    "phrasings_cp.jsonl": {
+        "intent_accuracy": 0.978,
+        "none_precision": 0.975,
+        "none_recall": 0.975,
+        "slot_f1": 0.956,
+    },
+    "phrasings_cq.jsonl": {
+        "intent_accuracy": 0.98,
+        "none_precision": 0.971,
+        "none_recall": 0.985,
+        "slot_f1": 0.938,
+    },
+    "phrasings_cr.jsonl": {
+        "intent_accuracy": 0.973,
+        "none_precision": 0.956,
+        "none_recall": 0.985,
+        "slot_f1": 0.921,
+    },
+    "phrasings_cs.jsonl": {
+        "intent_accuracy": 0.887,
+        "none_precision": 0.799,
+        "none_recall": 0.945,
+        "slot_f1": 0.838,
+    },
+    "phrasings_ct.jsonl": {
+        "intent_accuracy": 0.975,
+        "none_precision": 0.975,
+        "none_recall": 0.975,
+        "slot_f1": 0.922,
+    },
+    "phrasings_cu.jsonl": {
+        "intent_accuracy": 0.965,
+        "none_precision": 0.92,
+        "none_recall": 0.985,
+        "slot_f1": 0.929,
+    },
+    "phrasings_cv.jsonl": {
+        "intent_accuracy": 0.985,
+        "none_precision": 0.985,
+        "none_recall": 0.985,
+        "slot_f1": 0.975,
+    },
+    "phrasings_cw.jsonl": {
+        "intent_accuracy": 0.978,
+        "none_precision": 0.956,
+        "none_recall": 0.985,
+        "slot_f1": 0.927,
+    },
+    "phrasings_cx.jsonl": {
+        "intent_accuracy": 0.96,
+        "none_precision": 0.946,
+        "none_recall": 0.975,
+        "slot_f1": 0.948,
+    },
+    "phrasings_cy.jsonl": {
+        "intent_accuracy": 0.897,
+        "none_precision": 0.842,
+        "none_recall": 0.955,
+        "slot_f1": 0.841,
+    },
 }
 
 
