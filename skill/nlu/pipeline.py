@@ -809,10 +809,13 @@ class Parser:
             ):
                 return named
             if self._famous_lead(
-                norm.text, bare=norm.text.startswith(_NEGATED)
+                norm.text, bare=norm.text.startswith(_NEGATED) or (
+                    pattern.intent in ("none", "music.volume") and norm.text.startswith("the ")
+                )
             ) or self._two_word_hit(norm.text):
                 # "blinding lights next"; "blinding lights", "sweater weather" said alone; a
-                # famous title that says not to ("don't stop me now", "don't stop believin")
+                # famous title that says not to ("don't stop me now", "don't stop believin");
+                # one named as a thing that an out-of-domain word is in ("the final countdown")
                 named = read_verbless(self, norm)
                 if named is not None:
                     return named
