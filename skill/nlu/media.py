@@ -236,7 +236,7 @@ _DESCRIPTORS = frozenset(
     day which i heard listen listening playback started start starting where left off it
     them what whatever episode episodes something anything random bookmarked favorited
     favourited downloaded subscribed saved subscription subscriptions upload uploads uploaded
-    music before earlier was were""".split()
+    music before earlier was were programme program programmes programs show shows""".split()
 )
 _QUERY_LEAD = re.compile(
     r"^(?:(?:me|us|some|more|of|about|on|for|into|in to|aloud|out loud|called|named|"
