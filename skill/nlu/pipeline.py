@@ -1072,8 +1072,10 @@ class Parser:
             start, _ = norm.span(cut.end(), cut.end() + 1)
             found = self._chatter_part(self.parse_part(norm, start, len(norm.original)))
             if found is not None and not (caught and found.name in _PLAY_OR_QUEUE and not (
-                text.startswith("put ", cut.end()) and _GENRE_OR_LIST.intersection(found.slots)
-            )):  # but "i want to dance | put electronic": a genre or a playlist put on
+                text.startswith(("put ", "i want ", "we want "), cut.end())
+                and _GENRE_OR_LIST.intersection(found.slots)
+            )):  # but "i want to dance | put electronic", "from the radio | i want a rock
+                # station": a genre or a playlist put on or wanted
                 return found
         # a one-word command before it is no whole request ("stop, this is not right")
         cuts = [
