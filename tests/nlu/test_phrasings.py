@@ -637,6 +637,30 @@ FLOORS = {
         "none_recall": 0.955,
         "slot_f1": 0.841,
     },
+    "phrasings_cz.jsonl": {
+        "intent_accuracy": 0.95,
+        "none_precision": 0.901,
+        "none_recall": 0.965,
+        "slot_f1": 0.895,
+    },
+    "phrasings_da.jsonl": {
+        "intent_accuracy": 0.975,
+        "none_precision": 0.965,
+        "none_recall": 0.985,
+        "slot_f1": 0.944,
+    },
+    "phrasings_db.jsonl": {
+        "intent_accuracy": 0.975,
+        "none_precision": 0.985,
+        "none_recall": 0.975,
+        "slot_f1": 0.946,
+    },
+    "phrasings_dc.jsonl": {
+        "intent_accuracy": 0.94,
+        "none_precision": 0.894,
+        "none_recall": 0.985,
+        "slot_f1": 0.893,
+    },
 }
 
 
