@@ -174,7 +174,8 @@ _PLAY_OR_QUEUE = frozenset(("music.play", "music.queue"))
 _QUEUE_FIRST = re.compile(r"(?:\S+ ){0,3}?(?:queue|add)\b")
 #: the verb said last, pointing back at the thing named first ("... play that")
 _VERB_LAST = re.compile(
-    r"(?P<item>.+?),? (?:(?:so |and |now |just )?(?:can you |could you |would you |please )?)"
+    r"(?P<item>.+?),? (?:(?:so |and |(?<!right )now |just )?(?:can you |could you |would you "
+    r"|please )?)"
     r"(?:(?P<verb>play|put on|put|start|queue|queue up|throw on|throw|read)"
     r" (?:it|that|this|them|those|her|him)(?: on)?(?: for me| to me| to us| now| please| next)?"
     r"|(?P<ask>(?:can|could|may) (?:i|we) (?:hear|listen to)"
@@ -1745,10 +1746,7 @@ class Parser:
         searched = asked_on or _SEARCH_LEAD.match(norm.text, 0, found.end("item")) or (
             _SOMEONE_WANTS.match(norm.text, 0, found.end("item"))
         )  # "my son wants the gruffalo audiobook can you put it"
-        end = found.end("item")
-        if asked_on is not None and norm.text.endswith(" right", 0, end):
-            end -= len(" right")  # "kiss fm | right (now)": the normaliser dropped "now"
-        a, b = norm.span(0 if searched is None else searched.end(), end)
+        a, b = norm.span(0 if searched is None else searched.end(), found.end("item"))
         verb = found.group("verb") or found.group("bare__2") or ""
         verb = "queue " if verb.startswith("queue") else "read " if verb == "read" else "play "
         item = self.parse_part(norm, a, b, verb)
