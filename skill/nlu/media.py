@@ -215,12 +215,20 @@ def _artist_noise(draft: Draft) -> None:
         elif m.end() == len(text) and m.start() > start and end == len(text):
             end = m.start()  # the first match that ends the text, not the empty one after it
     draft.set_text("artist", a + start, a + end)
-    named = _AUTHOR_CALLED.search(text, start, end)
-    if named is not None and "query" not in draft.spans and draft.slots.get("kind") in (
+
+
+def _author_called(draft: Draft) -> None:
+    """"the book by stephen king | called misery": a book or podcast's author, then its
+    name, both read as the artist; the name after "called" is the query."""
+    if "artist" not in draft.spans or "query" in draft.spans or draft.slots.get("kind") not in (
         "audiobook", "podcast"
-    ):  # "the book by stephen king | called misery": the author, then the book's name
-        draft.set_text("artist", a + start, a + named.start())
-        draft.set_text("query", a + named.end(), a + end)
+    ):
+        return
+    a, b = draft.spans["artist"]
+    named = _AUTHOR_CALLED.search(draft.norm.text, a, b)
+    if named is not None:
+        draft.set_text("artist", a, named.start())
+        draft.set_text("query", named.end(), b)
 
 
 #: the name of a book said after its author ("by stephen king | called misery")
@@ -340,28 +348,21 @@ def _query_noise(draft: Draft) -> None:
             a, b = a + m.start(group), a + m.end(group)
             draft.set_text("query", a, b)
             text = draft.norm.text[a:b]
-    if draft.slots.get("kind") in MEDIA_KINDS and " maybe " in text:
-        after = text.rsplit(" maybe ", 1)[1]  # "something to listen on my walk maybe | the daily"
-        if after:
-            a = b - len(after)
+    kind = draft.slots.get("kind")
+    # the name said after a joining word: "something to listen on my walk maybe | the daily",
+    # "i need the traffic news so | capital fm" (a station the lists know or a frequency)
+    for joint, said in ((" maybe ", kind in MEDIA_KINDS), (" so ", kind == "radio")):
+        after = text.rsplit(joint, 1)[1] if said and joint in text else ""
+        if after and (joint == " maybe " or _station_said(draft, after)):
+            a, text = b - len(after), after
             draft.set_text("query", a, b)
-            text = after
-    if draft.slots.get("kind") == "radio" and " so " in text:
-        after = text.rsplit(" so ", 1)[1]  # "i need the traffic news so | capital fm"
-        if draft.parser.gazetteers.lookup("STATION", after) is not None or (
-            _looks_like_frequency(after)
-        ):
-            a = b - len(after)
-            draft.set_text("query", a, b)
-            text = after
-    if draft.slots.get("kind") == "radio":
+    if kind == "radio":
         lead = _RADIO_LEAD.match(text)  # "radio on | 104.9", "channel | hot 97"
         tail = _RADIO_TAIL.search(text)  # "radio paradise | playing"
-        if (lead is not None or tail is not None) and (lead.end() if lead else 0) < (
-            tail.start() if tail else len(text)
-        ):
-            b = a + (tail.start() if tail else len(text))
-            a += lead.end() if lead else 0
+        first = lead.end() if lead else 0
+        last = tail.start() if tail else len(text)
+        if 0 < first < last or first < last < len(text):
+            a, b = a + first, a + last
             draft.set_text("query", a, b)
             text = draft.norm.text[a:b]
     if "kind" not in draft.slots and _looks_like_frequency(text):
@@ -381,12 +382,20 @@ def _query_noise(draft: Draft) -> None:
         draft.set_text("query", a + m.end(), b)
 
 
+def _station_said(draft: Draft, text: str) -> bool:
+    """Whether ``text`` is a station the lists know or a frequency ("capital fm", "104.9")."""
+    return draft.parser.gazetteers.lookup("STATION", text) is not None or (
+        _looks_like_frequency(text)
+    )
+
+
 def refine_media(draft: Draft) -> None:
     for slot in _FREE:
         _trim(draft, slot)
         _device_tail(draft, slot)
         _year_tail(draft, slot)
     _artist_noise(draft)
+    _author_called(draft)
     _query_noise(draft)
     if draft.intent == "music.play":
         _named_broadcast(draft)
