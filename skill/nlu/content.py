@@ -99,6 +99,7 @@ _TITLE_OPENING = TITLE_LEAD | {"a", "an"}
 #: lists of shows and books whose names keep the words trimming would drop ("the daily")
 _SHOW_LABELS = frozenset(("PODCAST", "AUDIOBOOK", "STATION"))
 _ALBUM_WORDS = frozenset("album albums record ep lp".split())
+_SPEAKER_WORDS = frozenset(("speaker", "speakers"))
 #: words that open chatter after an artist's name ("... by adele for my mother", "... right now")
 _CHATTER_OPENERS = frozenset(
     "right now its it's for i i'm she he we they please because so while tonight today this"
@@ -262,22 +263,17 @@ def read_content(
                 prep -= 1
             if words[prep][0] in ("the", "my") and prep > 0:
                 prep -= 1
-            if words[prep][0] in ("speaker", "speakers") and prep > 0:
-                # "on (the) speaker (in the) bedroom": the speaker said before its room
-                k = prep - 1
-                if words[k][0] in ("the", "my") and k > 0:
-                    k -= 1
-                if words[k][0] in ("on", "through", "via"):
-                    prep = k
-            if words[prep][0] in ("in", "on") and prep > 1 and (
-                words[prep - 1][0] in ("speaker", "speakers")
+            # "on (the) speaker (in the) bedroom": the speaker said before its room
+            if prep > 0 and words[prep][0] in _SPEAKER_WORDS:
+                said = _speaker_said_on(words, prep)
+                if said is not None:
+                    prep = said  # "on speaker | bedroom"
+            elif prep > 1 and words[prep][0] in ("in", "on") and (
+                words[prep - 1][0] in _SPEAKER_WORDS
             ):
-                k = prep - 2
-                if words[k][0] in ("the", "my") and k > 0:
-                    k -= 1
-                if words[k][0] in ("on", "through", "via"):
-                    for i in range(k, prep):
-                        used[i] = True  # "on the speaker | in the bedroom"
+                said = _speaker_said_on(words, prep - 1)
+                for i in range(prep if said is None else said, prep):
+                    used[i] = True  # "on the speaker | in the bedroom"
             if words[prep][0] in _DEVICE_PREP and (
                 words[prep][0] not in ("for", "to") or prep < a - 1  # not "music to study"
             ):
@@ -896,6 +892,15 @@ def _known_artist_before_chatter(
             rest = text[words[end + 1][1] : words[last][2]]
             return last if catalog.famous_title(rest) else end
     return last
+
+
+def _speaker_said_on(words: Sequence[tuple[str, int, int]], at: int) -> int | None:
+    """Where "on (the|my) speaker" starts when ``words[at]`` (``at`` > 0) is its speaker
+    word, or None."""
+    k = at - 1
+    if k > 0 and words[k][0] in ("the", "my"):
+        k -= 1
+    return k if words[k][0] in ("on", "through", "via") else None
 
 
 def _artist_then_title(catalog: CatalogNames, words: Sequence[str]) -> bool:

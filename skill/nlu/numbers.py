@@ -107,10 +107,8 @@ class NumberReader:
             elif tok in w.scales and (
                 last_kind in ("unit", "teen", "tens", "scale")
                 # "hundred and four point three": a hundred said without its "one"
-                or last_kind == "" and w.scales[tok] == 100 and j + 2 < len(tokens)
-                and tokens[j + 1] in w.joiners
-                and (tokens[j + 2] in w.units or tokens[j + 2] in w.tens)
-                and tokens[j + 2] not in w.digit_only
+                or last_kind == "" and w.scales[tok] == 100 and j + 1 < len(tokens)
+                and tokens[j + 1] in w.joiners and self._number_after(tokens, j + 1)
             ):
                 scale = w.scales[tok]
                 if scale == 100:
@@ -119,13 +117,7 @@ class NumberReader:
                     total += max(current, 1) * scale
                     current = 0
                 last_kind = "scale"
-            elif (
-                tok in w.joiners
-                and last_kind == "scale"
-                and j + 1 < len(tokens)
-                and (tokens[j + 1] in w.units or tokens[j + 1] in w.tens)
-                and tokens[j + 1] not in w.digit_only
-            ):
+            elif tok in w.joiners and last_kind == "scale" and self._number_after(tokens, j):
                 last_kind = "joiner"
             else:
                 break
@@ -134,6 +126,13 @@ class NumberReader:
         if used == 0 or last_kind == "joiner":
             return None
         return total + current, used
+
+    def _number_after(self, tokens: Sequence[str], j: int) -> bool:
+        """Whether a joining word at ``j`` ("and") has a unit or a tens word after it (not
+        "oh", a digit said alone): "hundred | and | six"."""
+        w = self.words
+        nxt = tokens[j + 1] if j + 1 < len(tokens) else ""
+        return (nxt in w.units or nxt in w.tens) and nxt not in w.digit_only
 
     def _digit_string(self, tokens: Sequence[str], i: int) -> tuple[str, int] | None:
         """Digit by digit ("one oh seven") -> ("107", 3); needs at least three tokens."""

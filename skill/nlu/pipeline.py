@@ -227,7 +227,7 @@ _BARE_PLAY_LAST = re.compile(r"(?:play|put it on|start)(?: now| please)?$")
 #: an owner's room or speaker in a volume command ("in emma's room", "on jacob's speaker")
 _OWNERS_ROOM = re.compile(rf"\b(?:in|on) ({OWNED_DEVICE})\b")
 #: words a room is said after in a volume command, with no "the": "in kitchen", "volume bedroom"
-_ROOM_SAID_AFTER = (" the ", " my ", " in ", " on ", "volume ")
+_ROOM_SAID_AFTER = (" the ", " my ", " in ", " on ", " volume ")
 #: what a "put X" said after chatter must name to be asked for ("... put electronic")
 _GENRE_OR_LIST = frozenset(("genre", "playlist"))
 #: someone on a call, said before "phone": "i'm on the phone with my boss so mute it"
@@ -1943,10 +1943,8 @@ class Parser:
                 draft.set_text("device", entity.start, entity.end)  # "the music downstairs"
                 return
             noun = DEVICE_NOUN_AFTER.match(text, entity.end)
-            before = text[max(0, entity.start - 7) : entity.start]
-            if noun is not None or before.endswith(_ROOM_SAID_AFTER) or (
-                before in ("the ", "my ", "in ", "on ")
-            ):
+            before = " " + text[max(0, entity.start - 7) : entity.start]  # a word at the start too
+            if noun is not None or before.endswith(_ROOM_SAID_AFTER):
                 # "the kitchen", "raise volume kitchen speaker by ten", "volume bedroom to
                 # forty", "lower in kitchen the music"
                 draft.set_text("device", entity.start, entity.end if noun is None else noun.end())
