@@ -94,8 +94,9 @@ _NAME_OPENERS = frozenset(
     .split()
 )
 _TITLE_TAIL = frozenset("me us with all top again tonight today".split())
-#: descriptors that open famous titles said before their artist ("good news | mac miller")
-_TITLE_OPENING = TITLE_LEAD | {"a", "an"}
+#: words that may open a famous title said before its artist, though trimming drops them
+#: ("good news | mac miller", "whole lotta rosie | acdc")
+_OPENS_TITLE = TITLE_LEAD | {"a", "an"} | _DESCRIPTORS
 #: lists of shows and books whose names keep the words trimming would drop ("the daily")
 _SHOW_LABELS = frozenset(("PODCAST", "AUDIOBOOK", "STATION"))
 _ALBUM_WORDS = frozenset("album albums record ep lp".split())
@@ -632,9 +633,7 @@ def read_content(
             # a title named with its artist keeps its own first and last words ("my kinda
             # lover by billy squier", "this is the way by ...", "best of me by bts")
             a, b = i, j - 1
-        if a > i and (words[i][0] in _TITLE_OPENING or words[i][0] in _DESCRIPTORS) and (
-            catalog is not None
-        ) and (
+        if a > i and words[i][0] in _OPENS_TITLE and catalog is not None and (
             "artist" not in out.spans
         ) and _titled_first(catalog, [w for w, _, _ in words[i:j]], a - i):
             a, b = i, j - 1  # "good news mac miller": a famous title and its artist, whole

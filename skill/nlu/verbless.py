@@ -341,10 +341,14 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
             _title_by(names, item, text)  # "again by lenny kravitz"
         )
     if slot == "album":  # "album thriller from michael jackson"
-        return names.album(key) is not None or ALBUM_FIRST.match(text) is not None and not any(
-            names.is_artist_said(" ".join(key.split(" ")[-n:])) for n in range(1, 4)
-        ) or (  # (not "the album rumours fleetwood mac": an artist said last is no album's)
+        if names.album(key) is not None or (
             item.slots.get("kind") == "album" and "artist" in item.slots
+        ):
+            return True
+        # "the album thriller please", but not "the album rumours fleetwood mac": an artist
+        # said last is no album's name
+        return ALBUM_FIRST.match(text) is not None and not any(
+            names.is_artist_said(" ".join(key.split(" ")[-n:])) for n in range(1, 4)
         )
     if slot == "playlist":  # a known name, or any name said after "playlist called"
         return parser.gazetteers.lookup("PLAYLIST", key) is not None or any(
