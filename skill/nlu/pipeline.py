@@ -111,16 +111,20 @@ _WANT_LEAD = re.compile(
     r"(?P<kind>(?: (?:some|a bit of|a little|the|that))?(?: (?:song|track|tune))?) "
 )
 #: someone else wanting something (:meth:`Parser._for_someone`)
-_SOMEONE_WANTS = re.compile(
+#: someone else, said first ("my little sister", "the kids", "grandma")
+_SOMEONE = (
     r"(?:(?:my|the|our|his|her) (?:[a-z]+ )?[a-z]+|grandma|grandpa|granny|mom|mum|dad|mommy"
-    r"|daddy) (?:wants?|would like|would love|asks? for|is asking for"
+    r"|daddy)"
+)
+_SOMEONE_WANTS = re.compile(
+    _SOMEONE + r" (?:wants?|would like|would love|asks? for|is asking for"
     r"|are asking for|keeps? asking for|needs?|likes? to hear|loves? to hear)"
     r"(?: to (?:hear|listen to|listen))? "
 )
 #: someone's taste or tip, said before a request pointing back at it ("my mother loves celine
 #: dion could you put her", "my cousin told me about la roux can i hear them")
 _SOMEONE_LIKES = re.compile(
-    r"(?:my|the|our|his|her) (?:[a-z]+ )?[a-z]+ (?:loves?|likes?|adores?|really likes"
+    _SOMEONE + r" (?:loves?|likes?|adores?|really likes"
     r"|(?:is|are) (?:a |such a )?(?:big |huge )?fans? of|told me about|recommended|showed me) "
 )
 #: a kind word alone before it ("the song blinding lights")
