@@ -44,6 +44,8 @@ _YEAR_PREP = frozenset(
     "from of in the year around during released decade era early late mid half last first part"
     .split()
 )
+#: a word after a decade that says it is one ("the eighties era")
+_YEAR_AFTER = frozenset({"era", "decade", "period"})
 _DESCRIPTORS = frozenset(
     """a an the some any me us for my this that his her their its good great nice best top
     ten fifty 50 20 10 5 twenty most popular newest new latest last greatest hottest recent
@@ -113,6 +115,9 @@ _ALBUM_TAIL = frozenset("the whole full entire complete their his her".split())
 _CLAUSE_WORDS = frozenset("is was are i i'll i'd you please".split())
 #: words that may open a title ("That Would Be Something", "Her Majesty", "By The Sea")
 _TITLE_OPENERS = frozenset("that his her their its what by".split())
+_POSSESSIVES = frozenset("his her their its".split())
+_ALBUM_WORDS = frozenset("album record ep lp".split())
+_FROM_ALBUM = frozenset("from off on of".split())
 _KIND_WORDS = frozenset("playlist album record ep list radio station podcast genre style".split())
 #: "songs of X" / "music of X": X is the artist
 _OF_ARTIST_WORDS = frozenset("song songs music tracks hits album albums".split())
@@ -356,6 +361,8 @@ def read_content(
             last += 1
         if "year" not in out.spans:
             out.spans["year"] = (words[i][1], words[last][2])
+        if last + 1 < n and words[last + 1][0] in _YEAR_AFTER and not used[last + 1]:
+            last += 1  # "the eighties era": the era is no artist
         for k in range(i, last + 1):
             used[k] = True
         j = i - 1
@@ -593,6 +600,9 @@ def read_content(
                 )
                 or words[a][0] in _EDGE_WORDS
                 or (words[a][0] in _NAMING and a > 0 and a < b)
+                # "a song from his thriller album": whose album it is, not its name
+                or (0 < a < b and words[a][0] in _POSSESSIVES and j < n
+                    and words[j][0] in _ALBUM_WORDS and words[a - 1][0] in _FROM_ALBUM)
             ) and not _spelled(words, a, b):
                 a += 1
             if (
