@@ -323,7 +323,8 @@ class CatalogNames:
                 continue
             owner = left_key[:-1] if words[cut - 1].endswith("'s") else left_key
             orders = [(owner, right_key, (0, cut), (cut, len(words)))]
-            if words[cut] not in _SPLIT_EDGES or cut > 1:  # "like | the beatles" is no title
+            if words[cut] not in _SPLIT_EDGES or cut > 1 or self.paired(left_key, right_key):
+                # "like | the beatles" is no title, "yesterday | the beatles" is theirs
                 orders.append((right_key, left_key, (cut, len(words)), (0, cut)))
             for artist_key, title_key, artist, title in orders:
                 if len(title_key) < MIN_SPLIT_CHARS:

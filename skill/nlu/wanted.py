@@ -56,6 +56,10 @@ _ARTIST_DOES = frozenset(
     """will is was has had does did can could said says came comes come went lives died are
     were just""".split()
 )
+#: the most words of a title said alone before the artist that ends the text
+_SAID_TITLE_WORDS = 4
+#: words of a spoken answer or of thinking aloud, no title ("hmm let me think yes adele")
+_ANSWER_WORDS = frozenset("yes yeah yep no nope hmm hm um uh erm ok okay well think".split())
 #: words that end a title said next to an artist ("beyonce cuff it for my sister")
 _TITLE_STOP = frozenset(
     """for please olly now i she he we they my our and so because put play to of by from
@@ -231,6 +235,18 @@ def wanted_title(
     if 1 < after - end <= 5 and not _TITLE_GLUE.issuperset(words[end:after]):
         return end, after
     cue = max((i for i in range(start) if words[i] in _WANT_CUES), default=-1)
+    if cue < 0:  # "good days sza", "olly breakeven the script please": the title, the artist
+        first = 1 if words[0] == "olly" else 0
+        last = len(words)
+        while last > end and words[last - 1] in _POLITE_TAIL:
+            last -= 1
+        if last == end and 0 < start - first <= _SAID_TITLE_WORDS and (
+            _TITLE_STOP.isdisjoint(words[first:start])
+            and _MUSIC_KIND_WORDS.isdisjoint(words[first:start])
+            and _ANSWER_WORDS.isdisjoint(words[first:start])
+            and words[first] not in _TITLE_GLUE
+        ):
+            return first, start
     first = cue + 1
     while first < start and words[first] in _TITLE_GLUE:
         first += 1  # "maybe a bit of", "put some"
