@@ -86,7 +86,10 @@ _TAIL_COMMAND = re.compile(
     r"|change (?:the |this )?(?:song|track|music)"
     r"|" + _I_WISH + r" (?:my|our|some|the|a|to hear)"
     r"|can (?:i|we) (?:have|get))\b"
-    r"|(?:next|skip)(?: (?:one|song|track|please))?$)"  # "boring next", "nope next please"
+    r"|(?:next|skip)(?: (?:one|song|track|please))?$"  # "boring next", "nope next please"
+    # "i can't sleep read dune to me", "long drive ahead continue reading the hobbit"
+    r"|read (?:me|us|to me|to us) \S|read \S+(?: \S+){0,5} (?:to|for) (?:me|us)$"
+    r"|(?:continue|keep|keep on|go on|carry on|start) reading \S)"
 )
 #: an item named by its kind word ("the song halo"), not pointed at ("this song is boring")
 _NAMES_ITEM = re.compile(r"\b(?:the|a|that) (?:song|track|tune|album|record|single) (?!is\b)\w")
@@ -402,6 +405,9 @@ _GET_GOING = re.compile(
 BARE_HIT_POPULARITY = 75
 #: how long a text must be (spaces) before a story after its request is looked for
 CHATTER_TAIL_WORDS = 8
+#: the fewest spaces of a text no grammar read (or an out-of-domain rule read) in which a
+#: command and a story after it are looked for ("atomic habits audiobook | i am on the train")
+STORY_AFTER_WORDS = 6
 #: the intents of rules that read a word anywhere, which may be a word of a story said after
 #: a whole command (:meth:`Parser._command_then_story`)
 _STORY_READERS = frozenset(
@@ -733,7 +739,7 @@ class Parser:
         if match is None or match.pattern.intent == "none" or (
             match.pattern.priority < CATCH_ALL_PRIORITY
         ):  # "i'm cooking dinner so play some jazz": only a catch-all read the whole
-            if norm.text.count(" ") >= CHATTER_TAIL_WORDS:
+            if norm.text.count(" ") >= STORY_AFTER_WORDS:
                 head = self._command_then_story(norm)  # "change the song i heard it twice"
                 if head is not None:
                     return head
