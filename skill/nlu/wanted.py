@@ -65,6 +65,10 @@ _TITLE_STOP = frozenset(
     """for please olly now i she he we they my our and so because put play to of by from
     about with on in would could will is was""".split()
 )
+#: words that may follow a title said after its artist ("metallica nothing else matters go")
+_AFTER_TITLE = _TITLE_STOP | _POLITE_TAIL | frozenset({"go", "start", "begin"})
+#: words said before "of" an artist that name no title ("something of shakira")
+_NO_TITLE = frozenset("something anything musics musica musik stuffs hits".split())
 #: words that are no title by themselves ("put them on", "a bit of")
 _TITLE_GLUE = frozenset("a an the some bit little of them her him it me us up on more".split())
 #: kind words that make words before an artist no title ("the whole album of duke dumont")
@@ -227,8 +231,9 @@ def wanted_title(
                 return i, start - 1
     if end < len(words) and words[end] not in _TITLE_STOP:  # not "johnny cash | for him"
         for j in range(min(len(words), end + TITLE_WORDS), end, -1):
-            if famous(" ".join(words[end:j])):
-                return end, j
+            if (j == len(words) or words[j] in _AFTER_TITLE) and famous(" ".join(words[end:j])):
+                return end, j  # a title that ends where its words do ("metallica | nothing
+                # else matter" names no "nothing")
     after = end
     while after < len(words) and words[after] not in _TITLE_STOP:
         after += 1
@@ -240,13 +245,15 @@ def wanted_title(
         last = len(words)
         while last > end and words[last - 1] in _POLITE_TAIL:
             last -= 1
-        if last == end and 0 < start - first <= _SAID_TITLE_WORDS and (
-            _TITLE_STOP.isdisjoint(words[first:start])
-            and _MUSIC_KIND_WORDS.isdisjoint(words[first:start])
-            and _ANSWER_WORDS.isdisjoint(words[first:start])
+        said = start - 1 if start > first + 1 and words[start - 1] in ("of", "by") else start
+        if last == end and 0 < said - first <= _SAID_TITLE_WORDS and (
+            _TITLE_STOP.isdisjoint(words[first:said])
+            and _MUSIC_KIND_WORDS.isdisjoint(words[first:said])
+            and _ANSWER_WORDS.isdisjoint(words[first:said])
+            and _NO_TITLE.isdisjoint(words[first:said])
             and words[first] not in _TITLE_GLUE
         ):
-            return first, start
+            return first, said  # "bohemian rapsody of queen": a title heard wrong, "of" them
     first = cue + 1
     while first < start and words[first] in _TITLE_GLUE:
         first += 1  # "maybe a bit of", "put some"
