@@ -1896,7 +1896,19 @@ def refine_device(draft: Draft) -> None:
         draft.set_text("device", a, m.start())
 
 
+def refine_choice(draft: Draft) -> None:
+    """"the one from adele": an answer naming an artist the catalog knows is the artist, not
+    free text ("the one from the live album" stays text)."""
+    span = draft.spans.get("text")
+    if span is None or not draft.norm.text.endswith(" from ", 0, span[0]):
+        return  # "the live version": no band called live
+    if draft.parser.catalog_names.type_of(draft.norm.text[span[0] : span[1]]) == "artist":
+        draft.drop("text")
+        draft.set_text("artist", *span)
+
+
 REFINERS: dict[str, Callable[[Draft], None]] = {
+    "choice": refine_choice,
     "content": refine_content,
     "device": refine_device,
     "lyric": refine_lyric,

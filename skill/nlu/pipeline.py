@@ -750,6 +750,13 @@ class Parser:
                 # "i'm bored olly podcast about history": what follows (not "... olly you play")
                 start, _ = norm.span(woken.end(), woken.end() + 1)
                 after = self.parse_part(norm, start, len(norm.original))
+                if after.name == "music.resume" and " " in norm.text[: woken.start()]:
+                    # "where the crawdads sing audiobook olly go on from where i stopped": go
+                    # on with what was named first
+                    _, end = norm.span(0, woken.start())
+                    before = self.parse_part(norm, 0, end)
+                    if before.name == "music.play" and NAMED_CONTENT.intersection(before.slots):
+                        return dataclasses.replace(before, confidence=before.confidence * 0.9)
                 if after.name != "none":
                     return dataclasses.replace(after, confidence=after.confidence * 0.9)
                 if " " in norm.text[: woken.start()] and not _NO_MORE.search(
