@@ -73,6 +73,10 @@ class SpokenNumber:
     text: str
 
 
+#: words before a bare "hundred" that make it a level ("volume to hundred")
+_BEFORE_LEVEL = frozenset("to at volume level".split())
+#: words that may follow such a level
+_AFTER_LEVEL = frozenset("percent please now".split())
 #: decade words after a century ("nineteen eighties")
 _DECADES = {"tens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fourties": 40,
             "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}
@@ -109,6 +113,13 @@ class NumberReader:
                 # "hundred and four point three": a hundred said without its "one"
                 or last_kind == "" and w.scales[tok] == 100 and j + 1 < len(tokens)
                 and tokens[j + 1] in w.joiners and self._number_after(tokens, j + 1)
+                # "hundred one point one": a frequency said without the "one" or the "and"
+                or last_kind == "" and w.scales[tok] == 100 and self._number_after(tokens, j)
+                and "point" in tokens[j + 2 : j + 4]
+                # "set the volume to hundred": a level said without its "one"
+                or last_kind == "" and w.scales[tok] == 100 and j == i and i > 0
+                and tokens[i - 1] in _BEFORE_LEVEL
+                and (j + 1 == len(tokens) or tokens[j + 1] in _AFTER_LEVEL)
             ):
                 scale = w.scales[tok]
                 if scale == 100:

@@ -19,8 +19,13 @@ _PARSER = Parser.default()
         ("one oh seven point five fm", "107.5 fm"),
         # a hundred said without "one" is a number only with "and" and the rest after it
         ("hundred and four point three", "104.3"),
+        # ... or before a frequency's "point", or as a level after "to"/"volume"
+        ("radio hundred one point one", "radio 101.1"),
+        ("set the volume to hundred", "set the volume to 100"),
+        ("volume to hundred percent", "volume to 100 percent"),
         ("the hundred", "the hundred"),
         ("hundred percent", "hundred percent"),
+        ("hundred one", "hundred one"),
         ("two thirds", "2/3"),
         ("play Beyoncé", "play beyonce"),
         ("play the first one", "play the first one"),
