@@ -320,7 +320,12 @@ def _known(parser: Parser, slot: str, value: str, item: Intent, text: str) -> bo
     if slot in ("artist", "track") and " " not in key and names.is_common_word(key) and not (
         slot == "track" and isinstance(artist, str)
         and names.paired(key, parser.normalizer.normalize(artist).text)
-    ) and not (slot == "track" and text.startswith(key + " by ") and _title_by(names, item, text)):
+    ) and not (
+        slot == "track" and text.startswith(key + " by ") and _title_by(names, item, text)
+    ) and not (  # "the song happy by pharrell": a kind word presents it, an artist follows
+        slot == "track" and isinstance(artist, str) and _known(parser, "artist", artist, item, text)
+        and any(f"{kind} {key} by " in text for kind in ("song", "track", "tune", "single"))
+    ):
         # but "lights | ellie goulding": a song and its singer; "low by sza": the whole text
         return False  # "home", "not now", "how are you today": everyday words
     if slot == "artist":
