@@ -70,7 +70,8 @@ _CLAUSE_JOIN = re.compile(
 _TAIL_COMMAND = re.compile(
     r" (?=(?:skip|pause|halt|stop (?:the|this|it|playing|music)|resume|continue|rewind|fast forward"
     r"|go (?:back|forward|ahead|on with|to the next|to the following"
-    r"|to the previous)|give (?:me|other|another)|play|put on|put (?:some|the|this|on)"
+    r"|to the previous)|give (?:me|other|another)|get (?:me|us) (?!(?:a|an)\b)|play|put on"
+    r"|put (?:some|the|this|on)"
     r"|start (?:again|over|from|the music|the song|it again)|transfer"
     r"|turn (?:it |the music |the volume |the sound )?(?:up|down)|louder|quieter"
     r"|mute|unmute|shuffle|repeat|more volume|less volume|add (?:this|it)|save (?:this|it)"
@@ -682,6 +683,10 @@ class Parser:
             wrapped = self._wrapped(norm)  # "is there any reggae you can put on"
             if wrapped is not None:
                 return wrapped
+        if " so " in norm.text or " now " in norm.text:
+            named = self._so_named(norm)  # "... without the news so bbc world service"
+            if named is not None:
+                return named
         reasoned = _REASON.search(norm.text)
         if reasoned is not None:
             reason = self._before_reason(norm, reasoned)  # "put some jazz on so i can relax"
@@ -1282,6 +1287,27 @@ class Parser:
             "music.play", {"query": norm.original_slice(start, end), "kind": kind}, 0.6,
             {"query": span, "kind": norm.span(words[at][1], words[at][2])}, "show",
         )
+        return found if room is None else self.with_device(norm, found, room.span(1)) or found
+
+    def _so_named(self, norm: Normalized) -> Intent | None:
+        """"it's so quiet in the morning without the news so bbc world service", "on the way
+        to the gym now huberman lab please": a story, then "so" or "now" and a station,
+        podcast or book of the lists that ends the text (two words or more; a room said last
+        is the device)."""
+        text = norm.text
+        room = self.room_at_end(text)
+        end = len(text) if room is None else room.start()
+        if text.endswith(" please", 0, end):
+            end -= len(" please")
+        at = max(text.rfind(" so ", 0, end), text.rfind(" now ", 0, end))
+        if at < 0:
+            return None
+        words = text[:end].split(" ")
+        after = text.count(" ", 0, at) + 2  # the words up to "so" or "now"
+        show = longest_show(self, words[after:])
+        if show is None or show[0] != 0 or after + show[1] != len(words):
+            return None
+        found = show_played(norm, words, (after, len(words), show[2]), 0.7, "show:so")
         return found if room is None else self.with_device(norm, found, room.span(1)) or found
 
     def _station_part(self, norm: Normalized, start: int, end: int) -> Intent | None:
