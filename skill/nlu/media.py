@@ -1392,13 +1392,31 @@ def _whole_title(draft: Draft) -> None:
     """A known show or book whose first word a pattern read as a pointer takes it back:
     "this american life latest episode" (the pattern's "this" is the show's)."""
     a, b = draft.spans["query"]
+    text = draft.norm.text
     for word in ("this ", "that ", "my "):
         start = a - len(word)
-        if start >= 0 and draft.norm.text.startswith(word, start) and (
-            _title_kind(draft, draft.norm.text[start:b], bare=False) is not None
+        if start >= 0 and text.startswith(word, start) and (
+            _title_kind(draft, text[start:b], bare=False) is not None
         ):
             draft.set_text("query", start, b)
             return
+    if draft.slots.get("kind") not in ("audiobook", "podcast"):
+        return
+    # "the great gatsby book tonight": the descriptor words a reader trimmed off a known
+    # book or show ("the great") are its own
+    start = a - 1
+    for _ in range(_TRIMMED_WORDS):
+        start = text.rfind(" ", 0, start) + 1 if start > 0 else -1
+        if start < 0:
+            return
+        if _title_kind(draft, text[start:b], bare=False) is not None:
+            draft.set_text("query", start, b)
+            return
+        start -= 1
+
+
+#: the most words a reader trims off the front of a known title
+_TRIMMED_WORDS = 3
 
 
 def _book_author(draft: Draft) -> None:
@@ -1428,9 +1446,17 @@ def _book_author(draft: Draft) -> None:
             draft.set_text("artist", a, cut)
             draft.set_text("query", cut + 1, b)
             return
+    # "the alchemist paulo coelho": the book, then its author
+    for cut in _spaces_in(text, a, b)[-_AUTHOR_WORDS:]:
+        if draft.parser.gazetteers.lookup("AUTHOR", text[cut + 1 : b]) is not None and (
+            draft.parser.gazetteers.lookup("AUDIOBOOK", text[a:b]) is None
+        ):
+            draft.set_text("artist", cut + 1, b)
+            draft.set_text("query", a, cut)
+            return
 
 
-#: the most words of an author's name said before the book's
+#: the most words of an author's name said before or after the book's
 _AUTHOR_WORDS = 4
 
 
