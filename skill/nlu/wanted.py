@@ -58,6 +58,10 @@ _ARTIST_DOES = frozenset(
 )
 #: the most words of a title said alone before the artist that ends the text
 _SAID_TITLE_WORDS = 4
+#: words of a clause about the speaker, never inside a title said before its artist
+_CHATTER = frozenset(
+    "i i'm im my we our us she he they please olly is was are were would could will so".split()
+)
 #: words of a spoken answer or of thinking aloud, no title ("hmm let me think yes adele")
 _ANSWER_WORDS = frozenset("yes yeah yep no nope hmm hm um uh erm ok okay well think".split())
 #: words that end a title said next to an artist ("beyonce cuff it for my sister")
@@ -246,8 +250,12 @@ def wanted_title(
         while last > end and words[last - 1] in _POLITE_TAIL:
             last -= 1
         said = start - 1 if start > first + 1 and words[start - 1] in ("of", "by") else start
+        title = words[first:said]
         if last == end and 0 < said - first <= _SAID_TITLE_WORDS and (
-            _TITLE_STOP.isdisjoint(words[first:said])
+            # a stop word only inside a title of three words or more ("sweet child of mine")
+            words[first] not in _TITLE_STOP and words[said - 1] not in _TITLE_STOP
+            and (len(title) > 2 or _TITLE_STOP.isdisjoint(title))
+            and _CHATTER.isdisjoint(title)
             and _MUSIC_KIND_WORDS.isdisjoint(words[first:said])
             and _ANSWER_WORDS.isdisjoint(words[first:said])
             and _NO_TITLE.isdisjoint(words[first:said])
