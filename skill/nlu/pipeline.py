@@ -94,6 +94,8 @@ _TAIL_COMMAND = re.compile(
 )
 #: an item named by its kind word ("the song halo"), not pointed at ("this song is boring")
 _NAMES_ITEM = re.compile(r"\b(?:the|a|that) (?:song|track|tune|album|record|single) (?!is\b)\w")
+#: the most spaces of what is read after "so" (:meth:`Parser._named_after_so`)
+_NAMED_AFTER_SO_SPACES = 4
 #: where chatter may start after a whole command ("rewind twenty seconds i missed what he said")
 _CHATTER_AFTER = re.compile(
     r" (?=(?:i|i'm|im|i've|it's|its|it is|we|we're|he|she|they|my|this is|that's|there's"
@@ -684,7 +686,10 @@ class Parser:
             if wrapped is not None:
                 return wrapped
         if " so " in norm.text or " now " in norm.text:
-            named = self._so_named(norm)  # "... without the news so bbc world service"
+            # "it's so quiet without the news so bbc world service", "on the way to the gym
+            # now huberman lab please": a name of the lists after the story, whatever rule
+            # read a word of the story
+            named = self._named_after_so(norm, listed=True)
             if named is not None:
                 return named
         reasoned = _REASON.search(norm.text)
@@ -1289,27 +1294,6 @@ class Parser:
         )
         return found if room is None else self.with_device(norm, found, room.span(1)) or found
 
-    def _so_named(self, norm: Normalized) -> Intent | None:
-        """"it's so quiet in the morning without the news so bbc world service", "on the way
-        to the gym now huberman lab please": a story, then "so" or "now" and a station,
-        podcast or book of the lists that ends the text (two words or more; a room said last
-        is the device)."""
-        text = norm.text
-        room = self.room_at_end(text)
-        end = len(text) if room is None else room.start()
-        if text.endswith(" please", 0, end):
-            end -= len(" please")
-        at = max(text.rfind(" so ", 0, end), text.rfind(" now ", 0, end))
-        if at < 0:
-            return None
-        words = text[:end].split(" ")
-        after = text.count(" ", 0, at) + 2  # the words up to "so" or "now"
-        show = longest_show(self, words[after:])
-        if show is None or show[0] != 0 or after + show[1] != len(words):
-            return None
-        found = show_played(norm, words, (after, len(words), show[2]), 0.7, "show:so")
-        return found if room is None else self.with_device(norm, found, room.span(1)) or found
-
     def _station_part(self, norm: Normalized, start: int, end: int) -> Intent | None:
         """:meth:`_station_named`'s reading of ``norm.text[start:end]`` with "play" in
         front."""
@@ -1864,22 +1848,31 @@ class Parser:
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.9)
 
-    def _named_after_so(self, norm: Normalized) -> Intent | None:
+    def _named_after_so(self, norm: Normalized, listed: bool = False) -> Intent | None:
         """"my husband wants the news so npr", "i feel like dancing so disco": a story, then
         "so" and the name of what to play alone, which answers when it names something the
-        lists know (read as said alone, without a verb)."""
+        lists know (read as said alone, without a verb). With ``listed``, "now" may join
+        too and only a station, podcast or book of the lists answers."""
         at = norm.text.rfind(" so ")
-        if at < 0 or " " not in norm.text[:at] or norm.text.count(" ", at + 4) > 4:
+        if listed:
+            at = max(at, norm.text.rfind(" now "))
+        if at < 0 or " " not in norm.text[:at]:
             return None
-        start, _ = norm.span(at + 4, at + 5)
+        at = norm.text.index(" ", at + 1)  # the space after the joining word
+        if norm.text.count(" ", at + 1) > (_NAMED_AFTER_SO_SPACES + 3 if listed else (
+            _NAMED_AFTER_SO_SPACES
+        )):  # (a name of the lists may have a room said after it)
+            return None
+        start, _ = norm.span(at + 1, at + 2)
         part = self.parse_part(norm, start, len(norm.original))
         if not named_without_verb(part):
             return None
         query = part.slots.get("query")
-        if NAMED_CONTENT.intersection(part.slots) == {"query"} and not any(
-            self.gazetteers.lookup(label, self.normalizer.normalize(str(query)).text)
+        shown = isinstance(query, str) and any(
+            self.gazetteers.lookup(label, self.normalizer.normalize(query).text)
             for label in SHOW_TITLE_KINDS
-        ):
+        )
+        if (listed or NAMED_CONTENT.intersection(part.slots) == {"query"}) and not shown:
             return None  # "long drive ahead so some funny podcast": a description, not a name
         return dataclasses.replace(part, confidence=part.confidence * 0.9)
 
