@@ -764,9 +764,9 @@ class Parser:
                     # "where the crawdads sing audiobook olly go on from where i stopped": go
                     # on with what was named first
                     _, end = norm.span(0, woken.start())
-                    before = self.parse_part(norm, 0, end)
-                    if before.name == "music.play" and NAMED_CONTENT.intersection(before.slots):
-                        return dataclasses.replace(before, confidence=before.confidence * 0.9)
+                    first = self.parse_part(norm, 0, end)
+                    if first.name == "music.play" and NAMED_CONTENT.intersection(first.slots):
+                        return dataclasses.replace(first, confidence=first.confidence * 0.9)
                 if after.name != "none":
                     return dataclasses.replace(after, confidence=after.confidence * 0.9)
                 if " " in norm.text[: woken.start()] and not _NO_MORE.search(
