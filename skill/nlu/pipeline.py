@@ -82,6 +82,9 @@ _TAIL_COMMAND = re.compile(
     # "i want to dance put electronic", "dinner with friends tonight put jazz playlist"
     r"|put (?!(?:it|in|on|back|this|that|them|me|us|her|him|to|into|onto|up|down|off)\b)"
     r"(?=\S+(?: (?:playlist|music|songs|please))?$)"
+    # "traffic is terrible put classic fm so i calm down": a station put on
+    r"|put (?!(?:it|in|on|back|this|that|them|me|us|her|him|to|into|onto|up|down|off)\b)"
+    r"(?=\S+(?: \S+)? (?:fm|radio)\b)|turn (?:the )?radio on\b"
     # "... but put umbrella next"
     r"|put (?!(?:something|anything|another|some other)\b)(?=\S+(?: \S+){0,6} (?:up )?next$)"
     r"|change (?:the |this )?(?:song|track|music)"
@@ -798,6 +801,15 @@ class Parser:
                 # "i need to take this call put the music on hold": a catch-all read "music"
                 command = self._beside_chatter(norm, caught=True)
                 if command is not None:
+                    return command
+            elif match is not None:
+                # "traffic is terrible put classic fm so i calm down": an out-of-domain rule
+                # read a word of the story; a station, podcast or book of the lists asked for
+                # beside it answers
+                command = self._beside_chatter(norm)
+                if command is not None and command.name == "music.play" and self._listed_show(
+                    command
+                ):
                     return command
             if norm.text.endswith(_VERB_LAST_ENDS):
                 last = self._verb_last(norm)  # "blinding lights the weeknd play that"
@@ -1848,6 +1860,14 @@ class Parser:
             return None
         return dataclasses.replace(part, confidence=part.confidence * 0.9)
 
+    def _listed_show(self, item: Intent) -> bool:
+        """Whether ``item``'s query is a station, podcast or book of the lists."""
+        query = item.slots.get("query")
+        return isinstance(query, str) and any(
+            self.gazetteers.lookup(label, self.normalizer.normalize(query).text)
+            for label in SHOW_TITLE_KINDS
+        )
+
     def _named_after_so(self, norm: Normalized, listed: bool = False) -> Intent | None:
         """"my husband wants the news so npr", "i feel like dancing so disco": a story, then
         "so" and the name of what to play alone, which answers when it names something the
@@ -1867,12 +1887,9 @@ class Parser:
         part = self.parse_part(norm, start, len(norm.original))
         if not named_without_verb(part):
             return None
-        query = part.slots.get("query")
-        shown = isinstance(query, str) and any(
-            self.gazetteers.lookup(label, self.normalizer.normalize(query).text)
-            for label in SHOW_TITLE_KINDS
-        )
-        if (listed or NAMED_CONTENT.intersection(part.slots) == {"query"}) and not shown:
+        if (listed or NAMED_CONTENT.intersection(part.slots) == {"query"}) and not (
+            self._listed_show(part)
+        ):
             return None  # "long drive ahead so some funny podcast": a description, not a name
         return dataclasses.replace(part, confidence=part.confidence * 0.9)
 
