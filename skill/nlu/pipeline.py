@@ -572,7 +572,7 @@ def _before_tails(text: str, start: int, end: int) -> int:
 _SOME_OF = re.compile(
     r"(?:(?:let'?s|lets|let us|can i|can we|could i|could we|may i|may we) have "
     r"(?:some |more |a (?:little )?bit of |a little )?"
-    r"|(?:some|more|a (?:little )?bit of|a little) )"
+    r"|(?:some|more|a (?:little )?bit of|a little|(?:the |some )?(?:new|newest|latest)) )"
 )
 
 

@@ -137,6 +137,7 @@ def _wanted(parser: Parser, norm: Normalized, text: str) -> Intent | None:
         return None  # "i want to be like beyonce", "my sister loves adele"
     if before and before[-1] in _ABOUT_ARTIST or (
         found[1] < len(words) and words[found[1]] in _ARTIST_DOES
+        and words[found[1] + 1 : found[1] + 2] != ["what"]  # "dua lipa is what i need"
     ):
         return None  # "we need to talk about kanye west", "maybe ed sheeran will come"
     starts = [0]
