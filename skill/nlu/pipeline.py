@@ -1883,6 +1883,8 @@ class Parser:
             _NAMED_AFTER_SO_SPACES
         )):  # (a name of the lists may have a room said after it)
             return None
+        if listed and longest_show(self, norm.text[at + 1 :].split(" ")) is None:
+            return None  # the cheap test first: no name of the lists after it
         start, _ = norm.span(at + 1, at + 2)
         part = self.parse_part(norm, start, len(norm.original))
         if not named_without_verb(part):
