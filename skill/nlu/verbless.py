@@ -103,6 +103,8 @@ QUEUE_TAIL = re.compile(
     r" (?:after (?:this|that|it|the current)(?: one| song| track)?|next(?: in line| please)?"
     r"|once this (?:one |song )?is (?:over|done|finished))\W*$"
 )
+#: music said to be an artist's ("the music of shakira")
+_MUSIC_OF = re.compile(r"\b(?:music|songs|tunes|hits) (?:of|by|from) ")
 _FREQUENCY_NAME = re.compile(r"(?:fm |am )?\d+(?:\.\d+)?(?: fm| am)?")
 
 
@@ -139,7 +141,7 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
         return None  # "blinding lights next" queues
     if NAMED_CONTENT.intersection(item.slots) == {"artist"} and item.slots.get("kind") not in (
         "audiobook", "album", "track"  # "some book by stephen king", "the new album of adele"
-    ):
+    ) and not _MUSIC_OF.search(norm.text):  # "the music of shakira please"
         return None  # an artist alone is _bare_artist's to judge ("the national")
     lowered = norm.original.lower()
     covered = [False] * len(lowered)
