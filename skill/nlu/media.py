@@ -270,7 +270,8 @@ _RADIO_LEAD = re.compile(
 _RADIO_TAIL = re.compile(r" (?:playing|on)(?: please| now)?$")
 #: when, said after a show or book ("an audiobook | before sleeping"): no part of its name
 _BEFORE_SLEEP_WORDS = (
-    r"before (?:bed|bedtime|sleeping|sleep|i sleep|i go to (?:bed|sleep)|going to (?:bed|sleep))"
+    r"(?:before (?:bed|bedtime|sleeping|sleep|i sleep|i go to (?:bed|sleep)|going to (?:bed|sleep))"
+    r"|in bed)"
 )
 _BEFORE_SLEEP = re.compile(_BEFORE_SLEEP_WORDS)
 _WHEN_TAIL = re.compile(
@@ -1446,6 +1447,14 @@ def _book_author(draft: Draft) -> None:
             draft.set_text("artist", a, cut)
             draft.set_text("query", cut + 1, b)
             return
+    # "the michelle obama book becoming": the author, the kind word, the book
+    kind = _AUTHOR_BOOK.search(text, a, b)
+    if kind is not None:
+        first = a + 4 if text.startswith("the ", a) else a
+        if draft.parser.gazetteers.lookup("AUTHOR", text[first : kind.start()]) is not None:
+            draft.set_text("artist", first, kind.start())
+            draft.set_text("query", kind.end(), b)
+            return
     # "the alchemist paulo coelho": the book, then its author
     for cut in _spaces_in(text, a, b)[-_AUTHOR_WORDS:]:
         if draft.parser.gazetteers.lookup("AUTHOR", text[cut + 1 : b]) is not None and (
@@ -1466,6 +1475,8 @@ def _spaces_in(text: str, a: int, b: int) -> list[int]:
 
 
 _BY_OR_FROM = re.compile(r" (?:by|from|of) ")
+#: a book's kind word between its author and its name ("michelle obama | book | becoming")
+_AUTHOR_BOOK = re.compile(r" (?:book|novel|audiobook|audio book) (?=\S)")
 #: a show's kind word before its name, after "radio" ("the radio show car talk")
 _SHOW_NAMED = re.compile(
     r"(?:show|shows|programme|program|programs|programmes)(?: called| named)? "
