@@ -1708,6 +1708,65 @@ def _artist_and_album(draft: Draft) -> None:
 _FROM_ALBUM = re.compile(r" (?:from|off|off of|on) (?:the album |the record |their album )?")
 
 
+def _name_beside_artist(draft: Draft) -> None:
+    """An album or track read whole with its artist in it, said first or last: "the album
+    views drake", "max richter sleep album", "figure it out royal blood song". The catalog
+    must pair the two, or the artist be a famous one of two words or more (not opening with
+    "the": "a rush of blood to | the head" is one album); the rest is the album or track."""
+    kind = draft.slots.get("kind")
+    if kind not in ("album", "track"):
+        return
+    title_slot = str(kind)
+    text = draft.norm.text
+    if title_slot in draft.spans and "artist" not in draft.spans:
+        a, b = draft.spans[title_slot]
+        for cut in [i for i in range(a, b) if text[i] == " "][-_ARTIST_WORDS:]:
+            if _pairs_with_artist(draft, text[a:cut], text[cut + 1 : b]):
+                draft.set_text(title_slot, a, cut)
+                draft.set_text("artist", cut + 1, b)
+                return
+    elif "artist" in draft.spans and title_slot not in draft.spans:
+        a, b = draft.spans["artist"]
+        if draft.parser.catalog_names.is_artist_said(text[a:b]):
+            return
+        spaces = [i for i in range(a, b) if text[i] == " "]
+        for cut in reversed(spaces[:_ARTIST_WORDS]):  # "max richter | sleep album"
+            if _pairs_with_artist(draft, text[cut + 1 : b], text[a:cut], paired_only=True):
+                # (a possessive's "'s" is no part of the name: "bill evans's | undercurrent")
+                draft.set_text("artist", a, cut - 2 if text.endswith("'s", a, cut) else cut)
+                draft.set_text(title_slot, cut + 1, b)
+                return
+        for cut in spaces[-_ARTIST_WORDS:] if kind == "track" else ():
+            if _pairs_with_artist(draft, text[a:cut], text[cut + 1 : b]):
+                draft.set_text("track", a, cut)  # "figure it out | royal blood song"
+                draft.set_text("artist", cut + 1, b)
+                return
+
+
+def _pairs_with_artist(draft: Draft, title: str, artist: str, paired_only: bool = False) -> bool:
+    """Whether ``title`` and ``artist`` read as an album or track and its artist (see
+    the caller)."""
+    names = draft.parser.catalog_names
+    if draft.slots.get("kind") == "album":
+        paired = names.album(title, artist) is not None
+    else:
+        paired = names.paired(title, artist)
+    if paired or paired_only:
+        return paired
+    words = artist.split(" ")
+    return len(words) >= 2 and words[0] not in ("the", "a") and title.split(" ")[-1] not in (
+        _JOINS_ARTIST
+    ) and names.famous_artist_said(artist)
+
+
+#: words that join a title to its artist, never a title's last word here
+_JOINS_ARTIST = frozenset("from by of its it's is".split())
+
+
+#: the most words of an artist's name said next to an album or track read whole
+_ARTIST_WORDS = 4
+
+
 def _group_span(draft: Draft, slot: str) -> tuple[int, int] | None:
     """Where the match's group for ``slot`` read its text: ``device``, or ``device__r5``
     when a macro used twice in a pattern renamed it (grammar.slot_of), or None."""
@@ -1795,6 +1854,7 @@ def refine_content(draft: Draft) -> None:
         _framed_playlist(draft, (start, end - len(" playlist")))
     _edition(draft)
     _artist_and_album(draft)
+    _name_beside_artist(draft)
     device = content.spans.get("device")
     if _known_playlist(draft, start, end) or (
         device is not None and _known_playlist(draft, start, start + device[0])
