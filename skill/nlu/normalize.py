@@ -389,7 +389,7 @@ class Normalizer:
 #: fillers of a pause before a command ("hold on play the next one") that are the pause
 #: itself before what is held ("hold on the music", "hang on this song")
 _HOLD = frozenset((("hold", "on"), ("hang", "on")))
-_HELD = frozenset("the it music everything playback my olly ollie alexa".split())
+_HELD = frozenset("the it music everything playback my olly ollie alexa with".split())
 #: the words before a "like" that make it the verb ("i like uh this one")
 _LIKE_SUBJECTS = frozenset(
     "i we you they he she really would 'd i'd we'd you'd to do don't".split()

@@ -58,7 +58,8 @@ MAX_CHARS = 500
 _I_WISH = r"(?:i|we)(?: need| want| would like|'d like| would love|'d love)"
 _CLAUSE_JOIN = re.compile(
     r"(?<=\S) (?:(?:and|then|so|and then|and also|but) (?P<command>(?:play|put on|start|skip|pause|"
-    r"freeze|resume|turn (?:it |the music |the volume |the sound )?(?:up|down)|shuffle|repeat|"
+    r"freeze|resume|go on with|hold on with|turn (?:it |the music |the volume |the sound )?"
+    r"(?:up|down)|shuffle|repeat|"
     r"queue|add this|mute|unmute|next|stop the music|" + _I_WISH + r" (?:some|to hear|to listen to"
     r"|a little|a bit of)|can (?:i|we) (?:have|get) some)\b)"
     r"|(?P<command__2>(?:let'?s|lets) (?:have|hear"
@@ -74,6 +75,7 @@ _TAIL_COMMAND = re.compile(
     r"|put (?:some|the|this|on)"
     r"|start (?:again|over|from|the music|the song|it again)|transfer"
     r"|turn (?:it |the music |the volume |the sound )?(?:up|down)|louder|quieter"
+    r"|make it (?:up|down|louder|quieter|lower|higher|softer)"
     r"|mute|unmute|shuffle|repeat|more volume|less volume|add (?:this|it)|save (?:this|it)"
     r"|(?:mark|remember|keep) (?:it|this|that)|(?:can you |could you )?hold (?:the|this|it)"
     r"|queue|(?:move|take|send|bring) (?:the|it|this|my)|move on|forward|back (?=\d)"
@@ -97,6 +99,15 @@ _TAIL_COMMAND = re.compile(
 )
 #: an item named by its kind word ("the song halo"), not pointed at ("this song is boring")
 _NAMES_ITEM = re.compile(r"\b(?:the|a|that) (?:song|track|tune|album|record|single) (?!is\b)\w")
+#: commands that control what plays, said after a story (:meth:`Parser._control_after_clause`)
+_CONTROL_WORDS = (
+    "hold on with", "go on with", "pause", "freeze", "resume", "skip", "next", "mute", "unmute",
+    "turn", "stop the music", "shuffle", "repeat",
+)
+_CONTROLS = frozenset(
+    "music.pause music.resume music.next music.previous music.volume music.seek music.shuffle"
+    " music.repeat".split()
+)
 #: the most spaces of what is read after "so" (:meth:`Parser._named_after_so`)
 _NAMED_AFTER_SO_SPACES = 4
 #: where chatter may start after a whole command ("rewind twenty seconds i missed what he said")
@@ -449,6 +460,7 @@ _STORY_STARTS = re.compile(
     r"(?:(?:i|we) (?:heard|think|thought|want to (?:learn|know|hear (?:him|her|them))"
     r"|didn't|don't|usually|just|finished|fell|had|have|am|was|were|will|bought|started|need to"
     r"|got|go|came|can't|love the|like the|always)"
+    r"|(?:i'll|ill) (?:continue|listen|finish|be|do|call|go|come|watch|read|try)\b"
     r"|my (?!this |that )[a-z]+(?: [a-z]+){0,2} (?:is|are|was|were|has|have|wants|likes|loves"
     r"|says|said|told|will|can't|and me|comes|came)"
     r"|it (?:is|was|has|will|makes|helps|reminds)|it's"
@@ -695,6 +707,10 @@ class Parser:
             named = self._named_after_so(norm, listed=True)
             if named is not None:
                 return named
+        if " so " in norm.text:
+            control = self._control_after_clause(norm)  # "... call so hold on with the song"
+            if control is not None:
+                return control
         reasoned = _REASON.search(norm.text)
         if reasoned is not None:
             reason = self._before_reason(norm, reasoned)  # "put some jazz on so i can relax"
@@ -1894,6 +1910,23 @@ class Parser:
         ):
             return None  # "long drive ahead so some funny podcast": a description, not a name
         return dataclasses.replace(part, confidence=part.confidence * 0.9)
+
+    def _control_after_clause(self, norm: Normalized) -> Intent | None:
+        """"i need to take this call so hold on with the song", "the phone call is over so go
+        on with the song": a story, then "so" and a command that controls what plays (no
+        play request), whatever rule read a word of the story."""
+        joins = [
+            m for m in _CLAUSE_JOIN.finditer(norm.text)
+            if m.group("command") and m.group(0).startswith(" so ")
+        ]
+        if not joins or not joins[-1].group("command").startswith(_CONTROL_WORDS):
+            return None
+        at = joins[-1].start("command")
+        start, _ = norm.span(at, at + 1)
+        tail = self.parse_part(norm, start, len(norm.original))
+        if tail.name not in _CONTROLS:
+            return None
+        return dataclasses.replace(tail, confidence=tail.confidence * 0.9)
 
     def _command_after_clause(self, norm: Normalized, caught: bool = False) -> Intent | None:
         """"stop talking and play some music": an out-of-domain clause joined to a command.
