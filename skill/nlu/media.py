@@ -398,6 +398,8 @@ def refine_media(draft: Draft) -> None:
     _artist_noise(draft)
     _author_called(draft)
     _query_noise(draft)
+    if draft.intent == "music.play" and "kind" not in draft.slots:
+        _name_beside_artist(draft)
     if draft.intent == "music.play":
         _named_broadcast(draft)
         _known_media(draft)
@@ -1714,10 +1716,25 @@ def _name_beside_artist(draft: Draft) -> None:
     must pair the two, or the artist be a famous one of two words or more (not opening with
     "the": "a rush of blood to | the head" is one album); the rest is the album or track."""
     kind = draft.slots.get("kind")
+    text = draft.norm.text
+    if kind is None and "query" in draft.spans and "artist" not in draft.spans:
+        # "play the summoning sleep token": a query that ends with a famous artist
+        a, b = draft.spans["query"]
+        for cut in [i for i in range(a, b) if text[i] == " "][-_ARTIST_WORDS:]:
+            title = text[a:cut].split(" ")
+            if _DESCRIPTORS.issuperset(title) or not _CHATTER_WORDS.isdisjoint(title) or (
+                title[0] in _TITLE_EDGES or title[-1] in _TITLE_EDGES
+            ):
+                continue  # "i miss my dad he loved | ray charles", "a little | zach bryan"
+            if _pairs_with_artist(draft, text[a:cut], text[cut + 1 : b]):
+                draft.drop("query")
+                draft.set_text("track", a, cut)
+                draft.set_text("artist", cut + 1, b)
+                return
+        return
     if kind not in ("album", "track"):
         return
     title_slot = str(kind)
-    text = draft.norm.text
     if title_slot in draft.spans and "artist" not in draft.spans:
         a, b = draft.spans[title_slot]
         for cut in [i for i in range(a, b) if text[i] == " "][-_ARTIST_WORDS:]:
@@ -1747,7 +1764,9 @@ def _pairs_with_artist(draft: Draft, title: str, artist: str, paired_only: bool 
     """Whether ``title`` and ``artist`` read as an album or track and its artist (see
     the caller)."""
     names = draft.parser.catalog_names
-    if draft.slots.get("kind") == "album":
+    if draft.slots.get("kind") == "album" or (
+        draft.slots.get("kind") is None and names.album(title, artist) is not None
+    ):
         paired = names.album(title, artist) is not None
     else:
         paired = names.paired(title, artist)
@@ -1759,6 +1778,14 @@ def _pairs_with_artist(draft: Draft, title: str, artist: str, paired_only: bool 
     ) and names.famous_artist_said(artist)
 
 
+#: words of chatter about the speaker, never in a title read before its artist
+_CHATTER_WORDS = frozenset(
+    "i i'm im my we our us he she they his her loved loves wants want miss have".split()
+)
+#: words a title read before its artist neither opens nor ends with
+_TITLE_EDGES = frozenset(
+    "the a an in on to of by buy for and with little favourite favorite".split()
+)
 #: words that join a title to its artist, never a title's last word here
 _JOINS_ARTIST = frozenset("from by of its it's is".split())
 
