@@ -919,6 +919,8 @@ class Parser:
                     show = self._listed_named(norm, "PODCAST", "podcast")
                 if show is None:  # "... now the audiobook the midnight library"
                     show = self._show_last(norm)
+                if show is None:  # "audio book of the little prince in french please"
+                    show = self._listed_anywhere(norm, str(found.slots["kind"]))
                 if show is not None:  # "long commute so lets start that crime junkie podcast"
                     return show
             if "kind" not in found.slots:
@@ -1247,6 +1249,19 @@ class Parser:
         if first < at and at == len(names) - 1:
             return self._station_part(norm, words[first][1], words[-1][2])
         return None
+
+    def _listed_anywhere(self, norm: Normalized, kind: str) -> Intent | None:
+        """The longest book or podcast of the lists (as ``kind`` asks) said anywhere in a
+        text a catch-all read its kind word in and no name: "book on tape of dune", "my
+        audiobook from my library the hunger games". A room said last is the device."""
+        label = {"audiobook": "AUDIOBOOK", "podcast": "PODCAST"}[kind]
+        room = self.room_at_end(norm.text)
+        words = (norm.text if room is None else norm.text[: room.start()]).split(" ")
+        best = longest_show(self, words, {label: kind}, one_word=True)
+        if best is None:
+            return None
+        found = show_played(norm, words, best, 0.6, "listed")
+        return found if room is None else self.with_device(norm, found, room.span(1)) or found
 
     def _show_last(self, norm: Normalized) -> Intent | None:
         """"the kids are asleep finally now the audiobook the midnight library", "long flight
