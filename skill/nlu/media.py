@@ -248,7 +248,8 @@ _DESCRIPTORS = frozenset(
 )
 _QUERY_LEAD = re.compile(
     r"^(?:(?:me|us|some|more|of|about|on|for|into|in to|aloud|out loud|called|named|"
-    r"a little bit of|little bit of|a little|a bit of|bit of|"
+    r"a little bit of|little bit of|a little|a bit of|bit of|read aloud|read out loud|"
+    r"(?:to )?catch up (?:with|on)|"
     r"the programs? (?:of|about)|frequency|channel for|station for|my favorite|my favourite|"
     r"favorite|favourite) )+"
 )
@@ -264,7 +265,7 @@ _STATION_OF = re.compile(
 #: now | heart london", "radio i want the station | power 105", "channel | hot 97")
 _RADIO_LEAD = re.compile(
     r"(?:radio (?:on|now|(?:i want|i need|i'd like)(?: the| a)?(?: station| channel)?)"
-    r"|channel|frequency) (?=\S)"
+    r"|channel|frequency|(?:that|this|the) station|fm radio|what about the) (?=\S)"
 )
 #: and after it ("radio paradise | playing", "capital fm | on")
 _RADIO_TAIL = re.compile(r" (?:playing|on)(?: please| now)?$")
