@@ -113,8 +113,8 @@ def read_verbless(parser: Parser, norm: Normalized) -> Intent | None:
     the thing asked for, said without a verb. The text is parsed with "play" in front; it
     answers when that names known content (a typed name, a genre or year, or a station,
     podcast or book by name), never a free query alone."""
-    if len(norm.text) > 80:
-        return None
+    if len(norm.text) > 80 or "lyrics" in norm.text:
+        return None  # "lyrics of hello by adele": words to read, nothing to play
     first, _, rest = norm.text.partition(" ")
     # Spotify's "this is logic" playlist; "don't stop me now", a famous title said whole
     whole = first == "this" and rest.startswith("is ") and norm.text.endswith(" playlist") or (
