@@ -60,7 +60,7 @@ _CLAUSE_JOIN = re.compile(
     r"(?<=\S) (?:(?:and|then|so|and then|and also|but) (?P<command>(?:play|put on|start|skip|pause|"
     r"freeze|resume|go on with|hold on with|turn (?:it |the music |the volume |the sound )?"
     r"(?:up|down)|shuffle|repeat|"
-    r"queue|add this|mute|unmute|next|stop the music|" + _I_WISH + r" (?:some|to hear|to listen to"
+    r"queue|add this|mute|unmute|next|stop the (?:music|song|radio|podcast)|" + _I_WISH + r" (?:some|to hear|to listen to"
     r"|a little|a bit of)|can (?:i|we) (?:have|get) some)\b)"
     r"|(?P<command__2>(?:let'?s|lets) (?:have|hear"
     r"|play|put on|listen to)\b|go (?:back |forward |ahead )?\d|(?:play|put on|put) (?:some|me some"
@@ -102,7 +102,7 @@ _NAMES_ITEM = re.compile(r"\b(?:the|a|that) (?:song|track|tune|album|record|sing
 #: commands that control what plays, said after a story (:meth:`Parser._control_after_clause`)
 _CONTROL_WORDS = (
     "hold on with", "go on with", "pause", "freeze", "resume", "skip", "next", "mute", "unmute",
-    "turn", "stop the music", "shuffle", "repeat",
+    "turn", "stop the", "shuffle", "repeat",
 )
 _CONTROLS = frozenset(
     "music.pause music.resume music.next music.previous music.volume music.seek music.shuffle"
