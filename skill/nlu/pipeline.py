@@ -1258,8 +1258,8 @@ class Parser:
         room = self.room_at_end(norm.text)
         words = (norm.text if room is None else norm.text[: room.start()]).split(" ")
         best = longest_show(self, words, {label: kind}, one_word=True)
-        if best is None:
-            return None
+        if best is None or best[0] > 0 and words[best[0] - 1] == "and":
+            return None  # "harry potter and | the prisoner of azkaban": part of a longer name
         found = show_played(norm, words, best, 0.6, "listed")
         return found if room is None else self.with_device(norm, found, room.span(1)) or found
 
