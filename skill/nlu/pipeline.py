@@ -211,6 +211,8 @@ _VERB_LAST = re.compile(
     r"|(?<!\bwhat )(?<! the one )"
     r"(?P<want>i (?:want|wanna)(?: to)?(?: hear| listen| listen to)?(?: it| now)?))"
 )
+#: words naming the user's liked songs ("my liked songs put")
+_LIKED_WORDS = frozenset("liked favourites favorites".split())
 #: a search said before the thing, the verb pointing back at it last ("find creep radiohead
 #: and put it on")
 _SEARCH_LEAD = re.compile(r"(?:find|search for|look for|look up)(?: me| us)? (?=\S+ \S)")
@@ -219,6 +221,8 @@ _WHATS_ON = re.compile(r"(?:what'?s|whats|what is) (?:on|playing on) (?=\S)")
 #: a verb alone after the assistant's name ("podcast of call her daddy olly you play")
 _VERB_ONLY = re.compile(r"(?:you |please )?(?:play|put|put on|start|open|continue|read|tune)"
                         r"(?: (?:it|her|him|them|that|on|for me|now|please))*")
+#: a bare verb said last, after a thing named without one (:meth:`Parser._verb_last`)
+_BARE_VERB_ENDS = (" play", " put", " start", " put on", " listen", " hear")
 _VERB_LAST_ENDS = (
     " it", " that", " this", " them", " those", " on", " me", " now", " next", " play", " please",
     " put", " start", " open", " continue", " tune", " read", " want", " wanna", " hear", " listen",
@@ -852,6 +856,10 @@ class Parser:
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
         pattern = match.pattern
+        if pattern.family == "verbless" and norm.text.endswith(_BARE_VERB_ENDS):
+            last = self._verb_last(norm)  # "music of bollywood play", "reggaeton put"
+            if last is not None:
+                return last
         if pattern.intent in _TITLE_WORD_INTENTS:
             # "song blinding lights from the weeknd": a title and its artist, no verb, that an
             # out-of-domain, like or volume rule read a word of ("something just like this
@@ -1803,12 +1811,16 @@ class Parser:
         bare = found.group("bare") or late
         if bare and (
             len(words) > (8 if late else 6)
-            or late and len(words) < 2  # "audio start"
-            or MEDIA_CUES.isdisjoint(words) and not (late and names_content(self, found["item"]))
+            or late and len(words) < 2 and self.gazetteers.lookup("GENRE", words[0]) is None
+            # "audio start" (but "reggaeton put")
+            or MEDIA_CUES.isdisjoint(words) and _LIKED_WORDS.isdisjoint(words)
+            and not names_content(self, found["item"])
         ):
             return None  # "come out and play": a title; "book the alchemist play" names a book
         asked_on = _WHATS_ON.match(norm.text, 0, found.end("item")) if found.group("want") else None
-        if (found.group("on") or bare) and words[0] in VERBS and asked_on is None:
+        if (found.group("on") or bare) and words[0] in VERBS and asked_on is None and (
+            words[0] not in MEDIA_CUES  # "book of stephen king i want listen"
+        ):
             return None  # "what album is dean town on": a question (but "what's on kiss fm
             # right now i want to hear it")
         if found.group("on") == "on" and len(words) > 4:
