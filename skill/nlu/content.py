@@ -44,6 +44,8 @@ _YEAR_PREP = frozenset(
     "from of in the year around during released decade era early late mid half last first part"
     .split()
 )
+#: parts of a book or show a listener left off in ("from the last chapter")
+_PLACES_IN = frozenset("chapter episode page part session time".split())
 #: a word after a decade that says it is one ("the eighties era")
 _YEAR_AFTER = frozenset({"era", "decade", "period"})
 _DESCRIPTORS = frozenset(
@@ -392,6 +394,10 @@ def read_content(
         if words[i][0] != "from":
             continue
         k = i + 2 if words[i + 1][0] in ("the", "its", "it's") else i + 1
+        if k + 1 < n and words[k][0] == "last" and words[k + 1][0] in _PLACES_IN:
+            for j in range(i, n):  # "from the last chapter i was on": where, to the end
+                used[j] = True
+            break
         if k >= n or words[k][0] not in ("beginning", "start", "top"):
             continue
         to_end = k + 3 if k + 3 < n and words[k + 2][0] == "the" else k + 2
