@@ -781,6 +781,30 @@ def _title_across(draft: Draft) -> None:
         draft.set_text("playlist", m.end(), pb)
 
 
+def _capital_list_word(draft: Draft, at: int) -> bool:
+    """Whether the list word at ``at`` (after its space) is written with a capital inside a
+    name of capitals, so part of the name ("The Refugee Playlist", "Guitar Hero Live
+    Playlist")."""
+    start, _ = draft.norm.span(at + 1, at + 2)
+    before, _ = draft.norm.span(at - 1, at)
+    return draft.norm.original[start] == "P" and draft.norm.original[before].isalnum() and (
+        draft.norm.original[: before + 1].split()[-1][:1].isupper()
+    )
+
+
+def _named_the(draft: Draft, a: int, b: int) -> int:
+    """-4 when the "the" said before the playlist name at ``a`` is part of it, else 0: a
+    capital "The" inside the sentence ("to The New Waltz playlist") or a name said last with
+    no playlist word after it ("put once bitten twice bitten into the pulse of americana")."""
+    text = draft.norm.text
+    if a < 5 or not text.startswith("the ", a - 4) or text[a - 5] != " ":
+        return 0
+    start, _ = draft.norm.span(a - 4, a - 3)
+    if draft.norm.original[start] == "T" or (b == len(text) and text.count(" ", a, b) >= 1):
+        return -4
+    return 0
+
+
 def refine_playlist(draft: Draft) -> None:
     if "playlist" in draft.spans and "query" in draft.spans:
         _title_across(draft)
@@ -806,10 +830,12 @@ def refine_playlist(draft: Draft) -> None:
         m2 = _LIST_WORD.search(text)
         if m2 and m2.start() > 0:
             b = a + m2.start()
+        elif draft.norm.text.startswith(" playlist", b) and _capital_list_word(draft, b):
+            b += len(" playlist")  # "to The Refugee Playlist": the list word is in the name
         if draft.norm.text[a:b] in ("playlist", "play list", "list"):
             draft.drop("playlist")  # "add hello to my playlist": which one is not said
         else:
-            draft.set_text("playlist", a, b)
+            draft.set_text("playlist", a + _named_the(draft, a, b), b)
     if draft.intent == "playlist.add_current" and draft.slots.get("playlist") in _LIKED:
         draft.intent = "music.like"  # "put this song in liked": the user's liked songs
         draft.drop("playlist")
