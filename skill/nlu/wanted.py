@@ -56,6 +56,9 @@ _ARTIST_DOES = frozenset(
     """will is was has had does did can could said says came comes come went lives died are
     were just""".split()
 )
+#: a word between a title and its artist ("bohemian rapsody of queen", "carnival of rust
+#: song poets of the fall")
+_BEFORE_ARTIST = frozenset("of by song track".split())
 #: the most words of a title said alone before the artist that ends the text
 _SAID_TITLE_WORDS = 4
 #: words of a clause about the speaker, never inside a title said before its artist
@@ -247,10 +250,12 @@ def wanted_title(
     cue = max((i for i in range(start) if words[i] in _WANT_CUES), default=-1)
     if cue < 0:  # "good days sza", "olly breakeven the script please": the title, the artist
         first = 1 if words[0] == "olly" else 0
+        if words[first] in ("that", "this") and start - first > 1:
+            first += 1  # "that dance monkey song tones and i": a pointer, no title word
         last = len(words)
         while last > end and words[last - 1] in _POLITE_TAIL:
             last -= 1
-        said = start - 1 if start > first + 1 and words[start - 1] in ("of", "by") else start
+        said = start - 1 if start > first + 1 and words[start - 1] in _BEFORE_ARTIST else start
         title = words[first:said]
         if last == end and 0 < said - first <= _SAID_TITLE_WORDS and (
             # a stop word only inside a title of three words or more ("sweet child of mine")
