@@ -781,6 +781,13 @@ def _title_across(draft: Draft) -> None:
         draft.set_text("playlist", m.end(), pb)
 
 
+#: the song playing, named as the item of a playlist add
+_PLAYING_NOW = re.compile(
+    r"(?:the )?(?:song |track |tune |music )?(?:now playing|playing now|playing|that is playing"
+    r"|that's playing|currently playing|on now)"
+)
+
+
 def _capital_list_word(draft: Draft, at: int) -> bool:
     """Whether the list word at ``at`` (after its space) is written with a capital inside a
     name of capitals, so part of the name ("The Refugee Playlist", "Guitar Hero Live
@@ -836,6 +843,13 @@ def refine_playlist(draft: Draft) -> None:
             draft.drop("playlist")  # "add hello to my playlist": which one is not said
         else:
             draft.set_text("playlist", a + _named_the(draft, a, b), b)
+    query = draft.spans.get("query")
+    if draft.intent == "playlist.add" and query is not None and _PLAYING_NOW.fullmatch(
+        draft.norm.text, *query
+    ):  # "song now playing put to my sleep playlist": the song playing, added
+        draft.intent = "playlist.add_current"
+        draft.drop("query")
+        draft.drop("kind")
     if draft.intent == "playlist.add_current" and draft.slots.get("playlist") in _LIKED:
         draft.intent = "music.like"  # "put this song in liked": the user's liked songs
         draft.drop("playlist")
