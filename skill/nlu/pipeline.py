@@ -109,6 +109,11 @@ _CONTROLS = frozenset(
     "music.pause music.resume music.next music.previous music.volume music.seek music.shuffle"
     " music.repeat".split()
 )
+#: a book or show said to be half heard ("i was in the middle of pride and prejudice")
+_MIDDLE_OF = re.compile(
+    r"(?:i was|we were|i am|i'm|im) (?:in the middle of|halfway through|half way through"
+    r"|almost done with|nearly done with|not done with|not finished with) "
+)
 #: the most spaces of what is read after "so" (:meth:`Parser._named_after_so`)
 _NAMED_AFTER_SO_SPACES = 4
 #: where chatter may start after a whole command ("rewind twenty seconds i missed what he said")
@@ -1881,7 +1886,17 @@ class Parser:
         name said before the asking is what to play (an everyday word alone names none)."""
         found = _RESUMING.search(norm.text)
         if found is None:
-            return None
+            middle = _MIDDLE_OF.match(norm.text)  # "i was in the middle of pride and prejudice"
+            if middle is None:
+                return None
+            words = norm.text.split(" ")
+            after = norm.text.count(" ", 0, middle.end())
+            best = longest_show(self, words[after:], _RESUMED_KINDS, one_word=True)
+            if best is None or after + best[1] < len(words) - 2:
+                return None  # (at most "last night" or "yesterday" after the name)
+            return show_played(
+                norm, words, (after + best[0], after + best[1], best[2]), 0.6, "show:resumed"
+            )
         words = norm.text[: found.start()].split(" ")
         best = longest_show(self, words, _RESUMED_KINDS, one_word=True)
         if best is None:
