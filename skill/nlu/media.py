@@ -1405,7 +1405,9 @@ def _known_media(draft: Draft) -> None:
         _resumed_show(draft)
     if "query" in draft.spans:
         _whole_title(draft)
-    if draft.slots.get("kind") == "audiobook" and "query" in draft.spans:
+    if draft.slots.get("kind") == "audiobook" and (
+        "query" in draft.spans or "artist" in draft.spans
+    ):
         _book_author(draft)
     if "kind" in draft.slots and draft.slots["kind"] not in ("track",):
         return
@@ -1466,8 +1468,14 @@ _TRIMMED_WORDS = 3
 def _book_author(draft: Draft) -> None:
     """"the alchemist from paulo coelho": a known author after "by", "from" or "of" in a
     book's name is the artist; a book asked for by its author alone ("a stephen king book",
-    "read me some dr seuss") names only the artist."""
-    if "artist" in draft.spans:
+    "read me some dr seuss") names only the artist. "the author" is no part of either."""
+    artist = draft.spans.get("artist")
+    if artist is not None:
+        said = _AUTHOR_WORD.match(draft.norm.text, *artist)
+        if said is not None and said.end() < artist[1]:
+            draft.set_text("artist", said.end(), artist[1])  # "by the author stephen king"
+        return
+    if "query" not in draft.spans:
         return
     a, b = draft.spans["query"]
     if draft.parser.gazetteers.lookup("AUTHOR", draft.norm.text[a:b]) is not None and (
@@ -1504,7 +1512,10 @@ def _book_author(draft: Draft) -> None:
             draft.parser.gazetteers.lookup("AUDIOBOOK", text[a:b]) is None
         ):
             draft.set_text("artist", cut + 1, b)
-            draft.set_text("query", a, cut)
+            if _AUTHOR_WORD.fullmatch(text[a:cut] + " "):
+                draft.drop("query")  # "audiobook of the author j k rowling"
+            else:
+                draft.set_text("query", a, cut)
             return
 
 
@@ -1518,6 +1529,8 @@ def _spaces_in(text: str, a: int, b: int) -> list[int]:
 
 
 _BY_OR_FROM = re.compile(r" (?:by|from|of) ")
+#: the word that says a name is the author's ("by the author stephen king")
+_AUTHOR_WORD = re.compile(r"(?:the )?(?:author|writer) ")
 #: a book's kind word between its author and its name ("michelle obama | book | becoming")
 _AUTHOR_BOOK = re.compile(r" (?:book|novel|audiobook|audio book) (?=\S)")
 #: a show's kind word before its name, after "radio" ("the radio show car talk")
