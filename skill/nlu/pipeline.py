@@ -114,6 +114,12 @@ _MIDDLE_OF = re.compile(
     r"(?:i was|we were|i am|i'm|im) (?:in the middle of|halfway through|half way through"
     r"|almost done with|nearly done with|not done with|not finished with) "
 )
+#: a wait said first, then a story ("hold on i got a call"): :meth:`Parser._held`
+_HELD_STORY = re.compile(
+    r"(?:(?:hey |ok |okay )?(?:olly|ollie),? )?(?:hold on|hang on)(?: a (?:sec|second|minute))?"
+    r"[,.!]? (?:i|i've|i'm|im|we|we've|we're|someone|somebody|there's|the (?:phone|door|doorbell"
+    r"|baby|kids?))\b"
+)
 #: the most spaces of what is read after "so" (:meth:`Parser._named_after_so`)
 _NAMED_AFTER_SO_SPACES = 4
 #: where chatter may start after a whole command ("rewind twenty seconds i missed what he said")
@@ -859,6 +865,7 @@ class Parser:
                 or self._before_purpose(norm)
                 or name_wanted(self, norm)
                 or self._clarified(norm)
+                or self._held(norm)
                 or Intent.none(NO_MATCH_CONFIDENCE)
             )
         pattern = match.pattern
@@ -1905,6 +1912,13 @@ class Parser:
         if kind == "podcast" and "episode" in words:
             kind = "episode"  # "any new episode of radiolab put it on"
         return show_played(norm, words, (first, last, kind), 0.6, "show:resumed")
+
+    def _held(self, norm: Normalized) -> Intent | None:
+        """"hold on i got a call", "hang on someone is at the door": a wait said first (the
+        normaliser drops it as a filler), then only a story, no command: a pause."""
+        if _HELD_STORY.match(norm.original.lower()) is None:
+            return None
+        return Intent.owned("music.pause", {}, 0.6, {}, "held")
 
     def _clarified(self, norm: Normalized) -> Intent | None:
         """"dynamite taio cruz not the bts one", "lady gaga shallow the one with bradley
