@@ -120,6 +120,8 @@ _HELD_STORY = re.compile(
     r"[,.!]? (?:i|i've|i'm|im|we|we've|we're|someone|somebody|there's|the (?:phone|door|doorbell"
     r"|baby|kids?))\b"
 )
+#: names a mood said beside only describes (the data's convention): :meth:`Parser._finish`
+_DESCRIBED_NAMES = frozenset(("year", "genre", "artist"))
 #: the most spaces of what is read after "so" (:meth:`Parser._named_after_so`)
 _NAMED_AFTER_SO_SPACES = 4
 #: where chatter may start after a whole command ("rewind twenty seconds i missed what he said")
@@ -2097,6 +2099,11 @@ class Parser:
 
     def _finish(self, draft: Draft) -> Intent:
         allowed = INTENT_SLOTS[draft.intent]
+        query = draft.spans.get("query")
+        if draft.intent == "music.play" and query is not None and not (
+            _DESCRIBED_NAMES.isdisjoint(draft.slots)
+        ) and self.gazetteers.lookup("MOOD", draft.norm.text[query[0] : query[1]]):
+            draft.drop("query")  # "some sad songs from the fifties": the mood describes them
         if draft.intent == "music.volume" and "device" not in draft.spans:
             self._named_device(draft)
         if "device" in draft.spans:
