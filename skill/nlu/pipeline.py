@@ -450,8 +450,8 @@ _STORY_READERS = frozenset(
 )
 #: where what the music is for starts (:meth:`Parser._before_purpose`)
 _PURPOSE_START = re.compile(
-    r"(?<=\S) (?:to (?:help (?:me |us )?)?(?:cry|sleep|fall asleep|relax|calm (?:me |us )?down|unwind"
-    r"|wake (?:me |us )?up"
+    r"(?<=\S) (?:to (?:help (?:me |us )?)?(?:cry|sleep|fall asleep|relax|calm (?:me |us )?down"
+    r"|unwind|wake (?:me |us )?up"
     r"|wake up|dance|study|work out|workout|cook|clean|drive|run|chill|focus|read|party|celebrate"
     r"|meditate|unwind|calm down|get (?:me |us )?(?:going|pumped|moving|ready))\b"
     r"|for (?:a |the |my |our |this )?"
