@@ -406,7 +406,8 @@ _NESTED = threading.local()
 _WRAPPED = re.compile(
     r"is there (?:any|an?|some) (?:chance (?:to|of|that (?:i|we) (?:could|can)|(?:i|we) "
     r"(?:could|can)) (?:hear|hearing|listen to|listening to|play|playing) (?P<item__2>.+)"
-    r"|(?P<item>.+?) (?:you can|you could|i can|i could|we can|to) (?:put on|play|hear|listen to)"
+    r"|(?P<item>.+?) (?:you can|you could|i can|i could|we can|to) (?:put on|play|hear|listen to"
+    r"|put)"
     r"(?: for (?:me|us))?(?: please| now| right now)?)"
     r"|i wish (?:i|we|you) could (?:hear|listen to|play) (?P<item__3>.+?)(?: right now| now)?"
     r"|is there (?:a|any) way (?:i|we|you) (?:can|could) (?:hear|listen to|play|put on|get)"
