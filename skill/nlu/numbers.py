@@ -99,8 +99,8 @@ class NumberReader:
         while j < len(tokens):
             tok = tokens[j]
             if tok in w.units and tok not in w.digit_only:
-                if last_kind in ("unit", "teen"):
-                    break
+                if last_kind in ("unit", "teen") or last_kind == "tens" and w.units[tok] >= 10:
+                    break  # "twenty nineteen" is a year, no 39
                 current += w.units[tok]
                 last_kind = "teen" if w.units[tok] >= 10 else "unit"
             elif tok in w.tens:

@@ -26,6 +26,9 @@ _PARSER = Parser.default()
         ("the hundred", "the hundred"),
         ("hundred percent", "hundred percent"),
         ("hundred one", "hundred one"),
+        # a tens word then a teen is a year said in halves, no sum
+        ("from twenty nineteen", "from 2019"),
+        ("twenty one pilots", "21 pilots"),
         ("two thirds", "2/3"),
         ("play Beyoncé", "play beyonce"),
         ("play the first one", "play the first one"),
