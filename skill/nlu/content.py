@@ -441,6 +441,7 @@ def read_content(
                 and words[i - 1][0] in _OF_ARTIST_WORDS
                 and words[i + 1][0] not in _NOT_ARTIST_AFTER_OF
                 and not any(w[1] in kind_starts for w in words[i + 1 :])
+                and not _album_said(text, words, used, i, catalog)
             ):
                 split = i
                 break
@@ -965,6 +966,22 @@ def _after_pointer(text: str, span: tuple[int, int]) -> int:
 
 #: words of an amount before "of" ("a little bit of cream", "a couple of")
 _AMOUNT = frozenset("a an bit little lot lots couple few some more best greatest".split())
+
+
+def _album_said(
+    text: str,
+    words: Sequence[tuple[str, int, int]],
+    used: Sequence[bool],
+    at: int,
+    catalog: CatalogNames | None,
+) -> bool:
+    """Whether "album of" at word ``at`` is followed by an album the catalog knows and no
+    artist it knows: "the whole album of abbey road" names the album."""
+    if catalog is None or words[at - 1][0] not in ("album", "record"):
+        return False
+    end = _stretch(words, used, at + 1)
+    said = text[words[at + 1][1] : words[end - 1][2]]
+    return catalog.album(said) is not None and catalog.type_of(said) != "artist"
 
 
 def _stretch(words: Sequence[tuple[str, int, int]], used: Sequence[bool], at: int) -> int:
