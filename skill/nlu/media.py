@@ -323,6 +323,12 @@ def _query_noise(draft: Draft) -> None:
     if _BEFORE_SLEEP.fullmatch(text):
         draft.drop("query")  # "an audiobook | before sleeping": when, not what
         return
+    if text.endswith(" on") and "device" in draft.spans and draft.spans["device"][0] > b and (
+        not draft.parser.catalog_names.famous_title(text)
+    ):  # "put my book the hunger games on | in the kitchen" ("hold on" stays whole)
+        b -= len(" on")
+        draft.set_text("query", a, b)
+        text = draft.norm.text[a:b]
     m = _WHEN_TAIL.search(text)
     cut = m.start() if m else _said_after_at(draft, a, b) - a
     if cut > 0:
