@@ -414,7 +414,7 @@ _WRAPPED = re.compile(
     r" (?P<item__4>.+?)(?: right now| now| please)?"
     r"|(?:is there|do you have) (?P<item__5>.+?) (?:(?:i|we) (?:want|would like|wanna|need|like)"
     r"(?: to)?(?: (?:hear|listen(?: to)?)(?: (?:it|that|them|one))?| (?:it|that|them|one))"
-    r"|(?:(?:can|could) you |please )?(?:start|play|put on|turn on) it)"
+    r"|(?:(?:can|could) you |please )?(?:start|play|put on|put|turn on) it)"
     r"(?: on| now| please| right now)*"
     r"|is there (?:any|an?|some) chance (?:that )?you (?:could|can) (?:play|put on)"
     r" (?P<item__6>.+?)(?: for (?:me|us))?(?: please| now| right now)?"
