@@ -1417,6 +1417,15 @@ def _known_media(draft: Draft) -> None:
         _book_author(draft)
     if "kind" in draft.slots and draft.slots["kind"] not in ("track",):
         return
+    artist = draft.spans.get("artist")
+    if artist is not None and not {"track", "query", "album"}.intersection(draft.spans):
+        said = draft.norm.text[artist[0] : artist[1]]
+        kind = _title_kind(draft, said, bare=False)
+        if kind is not None and draft.parser.catalog_names.type_of(said) != "artist":
+            draft.drop("artist")  # "let's hear some my favorite murder": a show, no singer
+            draft.set_text("query", *artist)
+            draft.slots["kind"] = kind
+            return
     if "artist" in draft.spans and ("track" in draft.spans or "query" in draft.spans):
         a, b = draft.spans["artist"]
         if draft.parser.gazetteers.lookup("AUTHOR", draft.norm.text[a:b]) is not None:
