@@ -1277,16 +1277,33 @@ class Parser:
 
     def _listed_anywhere(self, norm: Normalized, kind: str) -> Intent | None:
         """The longest book or podcast of the lists (as ``kind`` asks) said anywhere in a
-        text a catch-all read its kind word in and no name: "book on tape of dune", "my
-        audiobook from my library the hunger games". A room said last is the device."""
+        text a catch-all read its kind word in and no name, and for a book the longest
+        author of the lists apart from it: "book on tape of dune", "my audiobook from my
+        library the hunger games", "audio book from agatha christie some". A room said last
+        is the device."""
         label = {"audiobook": "AUDIOBOOK", "podcast": "PODCAST"}[kind]
         room = self.room_at_end(norm.text)
         words = (norm.text if room is None else norm.text[: room.start()]).split(" ")
         best = longest_show(self, words, {label: kind}, one_word=True)
-        if best is None or best[0] > 0 and words[best[0] - 1] == "and":
+        if best is not None and best[0] > 0 and words[best[0] - 1] == "and":
             return None  # "harry potter and | the prisoner of azkaban": part of a longer name
-        found = show_played(norm, words, best, 0.6, "listed")
-        return found if room is None else self.with_device(norm, found, room.span(1)) or found
+        author = longest_show(self, words, {"AUTHOR": kind}) if kind == "audiobook" else None
+        if author is not None and best is not None and author[1] > best[0] and (
+            author[0] < best[1]
+        ):
+            author = None  # an author's name inside the book's
+        slots: dict[str, SlotValue] = {"kind": kind}
+        spans: dict[str, tuple[int, int]] = {}
+        # "book on tape of dune"; "audiobook by agatha christie some": the author too
+        for slot, found in (("query", best), ("artist", author)):
+            if found is not None:
+                start = sum(len(w) + 1 for w in words[: found[0]])
+                end = start + len(" ".join(words[found[0] : found[1]]))
+                slots[slot], spans[slot] = norm.original_slice(start, end), norm.span(start, end)
+        if not spans:
+            return None
+        named = Intent.owned("music.play", slots, 0.6, spans, "listed")
+        return named if room is None else self.with_device(norm, named, room.span(1)) or named
 
     def _show_last(self, norm: Normalized) -> Intent | None:
         """"the kids are asleep finally now the audiobook the midnight library", "long flight
