@@ -1796,7 +1796,7 @@ def _name_beside_artist(draft: Draft) -> None:
             ):
                 continue  # "i miss my dad he loved | ray charles", "a little | zach bryan"
             if _pairs_with_artist(draft, text[a:cut], text[cut + 1 : b]):
-                draft.drop("query")
+                draft.drop("query")  # (a single is an album too: the title reads as a song)
                 draft.set_text("track", a, cut)
                 draft.set_text("artist", cut + 1, b)
                 return
@@ -1830,8 +1830,11 @@ def _name_beside_artist(draft: Draft) -> None:
 
 
 def _pairs_with_artist(draft: Draft, title: str, artist: str, paired_only: bool = False) -> bool:
-    """Whether ``title`` and ``artist`` read as an album or track and its artist (see
-    the caller)."""
+    """Whether ``title`` and ``artist`` read as an album or track and its artist: the
+    catalog pairs them (an album for an album request or a name the catalog holds as one of
+    the artist's albums, else a song), or, unless ``paired_only``, ``artist`` is a famous
+    artist of two words or more that opens with no "the"/"a" and ``title`` ends with no
+    joining word ("shape of you buy | ed sheeran")."""
     names = draft.parser.catalog_names
     if draft.slots.get("kind") == "album" or (
         draft.slots.get("kind") is None and names.album(title, artist) is not None

@@ -83,11 +83,10 @@ _TAIL_COMMAND = re.compile(
     # "this tune is catchy who made it"
     r"|who (?:made|sings|sang|is singing|performs) (?:it|this|that)(?: one| song)?$"
     # "i want to dance put electronic", "dinner with friends tonight put jazz playlist"
+    # (and "traffic is terrible put classic fm so i calm down": a station put on)
     r"|put (?!(?:it|in|on|back|this|that|them|me|us|her|him|to|into|onto|up|down|off)\b)"
-    r"(?=\S+(?: (?:playlist|music|songs|please))?$)"
-    # "traffic is terrible put classic fm so i calm down": a station put on
-    r"|put (?!(?:it|in|on|back|this|that|them|me|us|her|him|to|into|onto|up|down|off)\b)"
-    r"(?=\S+(?: \S+)? (?:fm|radio)\b)|turn (?:the )?radio on\b"
+    r"(?=\S+(?: (?:playlist|music|songs|please))?$|\S+(?: \S+)? (?:fm|radio)\b)"
+    r"|turn (?:the )?radio on\b"
     # "... but put umbrella next"
     r"|put (?!(?:something|anything|another|some other)\b)(?=\S+(?: \S+){0,6} (?:up )?next$)"
     r"|change (?:the |this )?(?:song|track|music)"
@@ -451,10 +450,9 @@ _STORY_READERS = frozenset(
 )
 #: where what the music is for starts (:meth:`Parser._before_purpose`)
 _PURPOSE_START = re.compile(
-    r"(?<=\S) (?:to (?:help (?:me |us )?)?(?:cry|sleep|fall asleep|relax|calm (?:me |us )?down"
-    r"|unwind|wake (?:me |us )?up"
+    r"(?<=\S) (?:to (?:help (?:me |us )?)?(?:cry|sleep|fall asleep|relax|wake (?:me |us )?up"
     r"|wake up|dance|study|work out|workout|cook|clean|drive|run|chill|focus|read|party|celebrate"
-    r"|meditate|unwind|calm down|get (?:me |us )?(?:going|pumped|moving|ready))\b"
+    r"|meditate|unwind|calm (?:me |us )?down|get (?:me |us )?(?:going|pumped|moving|ready))\b"
     r"|for (?:a |the |my |our |this )?"
     r"(?:lonely |long |late |quiet |rainy |lazy |cozy |sunday |friday |sunny |cold |hot |summer )?"
     r"(?:night|evening|morning|day|afternoon|weekend|party|dinner|workout|run|drive|trip|sleep"
