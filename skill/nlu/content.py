@@ -119,7 +119,8 @@ _CLAUSE_WORDS = frozenset("is was are i i'll i'd you please".split())
 _TITLE_OPENERS = frozenset("that his her their its what by".split())
 _POSSESSIVES = frozenset("his her their its".split())
 _ALBUM_WORDS = frozenset("album record ep lp".split())
-_FROM_ALBUM = frozenset("from off on of".split())
+#: words before "his/her/their" that say whose album it is ("a song from his thriller album")
+_ALBUM_FROM = frozenset("from off on of".split())
 _KIND_WORDS = frozenset("playlist album record ep list radio station podcast genre style".split())
 #: "songs of X" / "music of X": X is the artist
 _OF_ARTIST_WORDS = frozenset("song songs music tracks hits album albums".split())
@@ -609,7 +610,7 @@ def read_content(
                 or (words[a][0] in _NAMING and a > 0 and a < b)
                 # "a song from his thriller album": whose album it is, not its name
                 or (0 < a < b and words[a][0] in _POSSESSIVES and j < n
-                    and words[j][0] in _ALBUM_WORDS and words[a - 1][0] in _FROM_ALBUM)
+                    and words[j][0] in _ALBUM_WORDS and words[a - 1][0] in _ALBUM_FROM)
             ) and not _spelled(words, a, b):
                 a += 1
             if (
