@@ -661,6 +661,122 @@ FLOORS = {
         "none_recall": 0.985,
         "slot_f1": 0.893,
     },
+    # seventeenth round: DD, DE, DG, DH, DJ, DK, DM, DN, DO, DP, DQ, DR tuning; DF, DI, DL,
+    # DS, DT, DU, DV clean (PHRASINGS.md); each floor is the end score less 0.015
+    "phrasings_dd.jsonl": {
+        "intent_accuracy": 0.983,
+        "none_precision": 0.985,
+        "none_recall": 0.985,
+        "slot_f1": 0.951,
+    },
+    "phrasings_de.jsonl": {
+        "intent_accuracy": 0.948,
+        "none_precision": 0.882,
+        "none_recall": 0.985,
+        "slot_f1": 0.923,
+    },
+    "phrasings_df.jsonl": {
+        "intent_accuracy": 0.933,
+        "none_precision": 0.851,
+        "none_recall": 0.955,
+        "slot_f1": 0.899,
+    },
+    "phrasings_dg.jsonl": {
+        "intent_accuracy": 0.953,
+        "none_precision": 0.893,
+        "none_recall": 0.975,
+        "slot_f1": 0.903,
+    },
+    "phrasings_dh.jsonl": {
+        "intent_accuracy": 0.968,
+        "none_precision": 0.928,
+        "none_recall": 0.985,
+        "slot_f1": 0.923,
+    },
+    "phrasings_di.jsonl": {
+        "intent_accuracy": 0.965,
+        "none_precision": 0.956,
+        "none_recall": 0.975,
+        "slot_f1": 0.957,
+    },
+    "phrasings_dj.jsonl": {
+        "intent_accuracy": 0.98,
+        "none_precision": 0.985,
+        "none_recall": 0.975,
+        "slot_f1": 0.949,
+    },
+    "phrasings_dk.jsonl": {
+        "intent_accuracy": 0.973,
+        "none_precision": 0.956,
+        "none_recall": 0.985,
+        "slot_f1": 0.934,
+    },
+    "phrasings_dl.jsonl": {
+        "intent_accuracy": 0.973,
+        "none_precision": 0.975,
+        "none_recall": 0.975,
+        "slot_f1": 0.928,
+    },
+    "phrasings_dm.jsonl": {
+        "intent_accuracy": 0.968,
+        "none_precision": 0.946,
+        "none_recall": 0.975,
+        "slot_f1": 0.944,
+    },
+    "phrasings_dn.jsonl": {
+        "intent_accuracy": 0.965,
+        "none_precision": 0.894,
+        "none_recall": 0.985,
+        "slot_f1": 0.927,
+    },
+    "phrasings_do.jsonl": {
+        "intent_accuracy": 0.98,
+        "none_precision": 0.965,
+        "none_recall": 0.985,
+        "slot_f1": 0.956,
+    },
+    "phrasings_dp.jsonl": {
+        "intent_accuracy": 0.973,
+        "none_precision": 0.956,
+        "none_recall": 0.975,
+        "slot_f1": 0.901,
+    },
+    "phrasings_dq.jsonl": {
+        "intent_accuracy": 0.953,
+        "none_precision": 0.86,
+        "none_recall": 0.985,
+        "slot_f1": 0.92,
+    },
+    "phrasings_dr.jsonl": {
+        "intent_accuracy": 0.975,
+        "none_precision": 0.965,
+        "none_recall": 0.985,
+        "slot_f1": 0.943,
+    },
+    "phrasings_ds.jsonl": {
+        "intent_accuracy": 0.98,
+        "none_precision": 0.985,
+        "none_recall": 0.975,
+        "slot_f1": 0.928,
+    },
+    "phrasings_dt.jsonl": {
+        "intent_accuracy": 0.945,
+        "none_precision": 0.894,
+        "none_recall": 0.985,
+        "slot_f1": 0.882,
+    },
+    "phrasings_du.jsonl": {
+        "intent_accuracy": 0.95,
+        "none_precision": 0.917,
+        "none_recall": 0.945,
+        "slot_f1": 0.913,
+    },
+    "phrasings_dv.jsonl": {
+        "intent_accuracy": 0.93,
+        "none_precision": 0.877,
+        "none_recall": 0.965,
+        "slot_f1": 0.872,
+    },
 }
 
 
