@@ -980,8 +980,7 @@ def _album_said(
     artist it knows: "the whole album of abbey road" names the album."""
     if catalog is None or words[at - 1][0] not in ("album", "record"):
         return False
-    end = _stretch(words, used, at + 1)
-    said = text[words[at + 1][1] : words[end - 1][2]]
+    said = _run_after(text, words, used, at)
     return catalog.album(said) is not None and catalog.type_of(said) != "artist"
 
 
@@ -993,6 +992,14 @@ def _stretch(words: Sequence[tuple[str, int, int]], used: Sequence[bool], at: in
     return end
 
 
+def _run_after(
+    text: str, words: Sequence[tuple[str, int, int]], used: Sequence[bool], at: int
+) -> str:
+    """The words after word ``at`` to the end of their run of unused words."""
+    end = _stretch(words, used, at + 1)
+    return text[words[at + 1][1] : words[end - 1][2]]
+
+
 def _artist_after(
     text: str,
     words: Sequence[tuple[str, int, int]],
@@ -1002,8 +1009,7 @@ def _artist_after(
 ) -> bool:
     """Whether the words after the "by" at word ``at`` (to the end of their run) are a
     known artist."""
-    end = _stretch(words, used, at + 1)
-    return catalog.type_of(text[words[at + 1][1] : words[end - 1][2]]) == "artist"
+    return catalog.type_of(_run_after(text, words, used, at)) == "artist"
 
 
 def _by_in_title(
