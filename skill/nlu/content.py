@@ -441,7 +441,10 @@ def read_content(
                 and words[i - 1][0] in _OF_ARTIST_WORDS
                 and words[i + 1][0] not in _NOT_ARTIST_AFTER_OF
                 and not any(w[1] in kind_starts for w in words[i + 1 :])
-                and not _album_said(text, words, used, i, catalog)
+                and not (  # "the whole album of abbey road" names the album
+                    words[i - 1][0] in ("album", "record") and catalog is not None
+                    and _album_not_artist(catalog, _run_after(text, words, used, i))
+                )
             ):
                 split = i
                 break
@@ -968,18 +971,8 @@ def _after_pointer(text: str, span: tuple[int, int]) -> int:
 _AMOUNT = frozenset("a an bit little lot lots couple few some more best greatest".split())
 
 
-def _album_said(
-    text: str,
-    words: Sequence[tuple[str, int, int]],
-    used: Sequence[bool],
-    at: int,
-    catalog: CatalogNames | None,
-) -> bool:
-    """Whether "album of" at word ``at`` is followed by an album the catalog knows and no
-    artist it knows: "the whole album of abbey road" names the album."""
-    if catalog is None or words[at - 1][0] not in ("album", "record"):
-        return False
-    said = _run_after(text, words, used, at)
+def _album_not_artist(catalog: CatalogNames, said: str) -> bool:
+    """Whether the catalog knows ``said`` as an album and not as an artist."""
     return catalog.album(said) is not None and catalog.type_of(said) != "artist"
 
 
