@@ -719,16 +719,15 @@ class Parser:
             if wrapped is not None:
                 return wrapped
         if " so " in norm.text or " now " in norm.text:
-            # "it's so quiet without the news so bbc world service", "on the way to the gym
-            # now huberman lab please": a name of the lists after the story, whatever rule
-            # read a word of the story
-            named = self._named_after_so(norm, listed=True)
-            if named is not None:
-                return named
-        if " so " in norm.text:
-            control = self._control_after_clause(norm)  # "... call so hold on with the song"
-            if control is not None:
-                return control
+            # a story, then a name of the lists ("it's so quiet without the news so bbc world
+            # service", "on the way to the gym now huberman lab please") or a command that
+            # controls what plays ("... take this call so hold on with the song"), whatever
+            # rule read a word of the story
+            after = self._named_after_so(norm, listed=True) or (
+                self._control_after_clause(norm) if " so " in norm.text else None
+            )
+            if after is not None:
+                return after
         reasoned = _REASON.search(norm.text)
         if reasoned is not None:
             reason = self._before_reason(norm, reasoned)  # "put some jazz on so i can relax"
