@@ -1789,7 +1789,7 @@ def _name_beside_artist(draft: Draft) -> None:
     if kind is None and "query" in draft.spans and "artist" not in draft.spans:
         # "play the summoning sleep token": a query that ends with a famous artist
         a, b = draft.spans["query"]
-        for cut in [i for i in range(a, b) if text[i] == " "][-_ARTIST_WORDS:]:
+        for cut in _spaces_in(text, a, b)[-_ARTIST_WORDS:]:
             title = text[a:cut].split(" ")
             if _DESCRIPTORS.issuperset(title) or not _CHATTER_WORDS.isdisjoint(title) or (
                 title[0] in _TITLE_EDGES or title[-1] in _TITLE_EDGES
@@ -1806,7 +1806,7 @@ def _name_beside_artist(draft: Draft) -> None:
     title_slot = str(kind)
     if title_slot in draft.spans and "artist" not in draft.spans:
         a, b = draft.spans[title_slot]
-        for cut in [i for i in range(a, b) if text[i] == " "][-_ARTIST_WORDS:]:
+        for cut in _spaces_in(text, a, b)[-_ARTIST_WORDS:]:
             if _pairs_with_artist(draft, text[a:cut], text[cut + 1 : b]):
                 draft.set_text(title_slot, a, cut)
                 draft.set_text("artist", cut + 1, b)
@@ -1815,7 +1815,7 @@ def _name_beside_artist(draft: Draft) -> None:
         a, b = draft.spans["artist"]
         if draft.parser.catalog_names.is_artist_said(text[a:b]):
             return
-        spaces = [i for i in range(a, b) if text[i] == " "]
+        spaces = _spaces_in(text, a, b)
         for cut in reversed(spaces[:_ARTIST_WORDS]):  # "max richter | sleep album"
             if _pairs_with_artist(draft, text[cut + 1 : b], text[a:cut], paired_only=True):
                 # (a possessive's "'s" is no part of the name: "bill evans's | undercurrent")
@@ -1836,12 +1836,12 @@ def _pairs_with_artist(draft: Draft, title: str, artist: str, paired_only: bool 
     artist of two words or more that opens with no "the"/"a" and ``title`` ends with no
     joining word ("shape of you buy | ed sheeran")."""
     names = draft.parser.catalog_names
-    if draft.slots.get("kind") == "album" or (
-        draft.slots.get("kind") is None and names.album(title, artist) is not None
-    ):
-        paired = names.album(title, artist) is not None
-    else:
-        paired = names.paired(title, artist)
+    kind = draft.slots.get("kind")
+    # an album request pairs by the artist's albums only; a request of no kind by an album
+    # of theirs or a song, a track request by a song
+    paired = kind in ("album", None) and names.album(title, artist) is not None or (
+        kind != "album" and names.paired(title, artist)
+    )
     if paired or paired_only:
         return paired
     words = artist.split(" ")

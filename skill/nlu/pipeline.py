@@ -48,7 +48,13 @@ from skill.nlu.verbless import (
     read_verbless,
     show_opens,
 )
-from skill.nlu.wanted import SHOW_MAX_WORDS, longest_show, name_wanted, show_played
+from skill.nlu.wanted import (
+    SHOW_MAX_WORDS,
+    longest_show,
+    name_wanted,
+    show_played,
+    words_range,
+)
 from skill.nlu.yamlio import load_yaml
 
 #: utterances longer than this are refused with InvalidRequest (a spoken command is < 200)
@@ -1294,8 +1300,7 @@ class Parser:
         # "book on tape of dune"; "audiobook by agatha christie some": the author too
         for slot, found in (("query", best), ("artist", author)):
             if found is not None:
-                start = sum(len(w) + 1 for w in words[: found[0]])
-                end = start + len(" ".join(words[found[0] : found[1]]))
+                start, end = words_range(words, found[0], found[1])
                 slots[slot], spans[slot] = norm.original_slice(start, end), norm.span(start, end)
         if not spans:
             return None

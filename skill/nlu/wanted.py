@@ -175,6 +175,12 @@ def _show_wanted(parser: Parser, norm: Normalized, words: list[str]) -> Intent |
     return show_played(norm, words, best, 0.5, "show:wanted")
 
 
+def words_range(words: list[str], first: int, last: int) -> tuple[int, int]:
+    """Where ``words[first:last]`` lie in the text ``words`` were split from by spaces."""
+    start = sum(len(w) + 1 for w in words[:first])
+    return start, start + len(" ".join(words[first:last]))
+
+
 def show_played(
     norm: Normalized,
     words: list[str],
@@ -185,8 +191,7 @@ def show_played(
     """Play the show :func:`longest_show` found among ``words`` (the words of the start of
     ``norm.text``): its name as the query, its kind."""
     first, last, kind = show
-    start = sum(len(w) + 1 for w in words[:first])
-    end = start + len(" ".join(words[first:last]))
+    start, end = words_range(words, first, last)
     return Intent.owned(
         "music.play", {"query": norm.original_slice(start, end), "kind": kind}, confidence,
         {"query": norm.span(start, end)}, source,
