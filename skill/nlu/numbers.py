@@ -110,16 +110,7 @@ class NumberReader:
                 last_kind = "tens"
             elif tok in w.scales and (
                 last_kind in ("unit", "teen", "tens", "scale")
-                # "hundred and four point three": a hundred said without its "one"
-                or last_kind == "" and w.scales[tok] == 100 and j + 1 < len(tokens)
-                and tokens[j + 1] in w.joiners and self._number_after(tokens, j + 1)
-                # "hundred one point one": a frequency said without the "one" or the "and"
-                or last_kind == "" and w.scales[tok] == 100 and self._number_after(tokens, j)
-                and "point" in tokens[j + 2 : j + 4]
-                # "set the volume to hundred": a level said without its "one"
-                or last_kind == "" and w.scales[tok] == 100 and j == i and i > 0
-                and tokens[i - 1] in _BEFORE_LEVEL
-                and (j + 1 == len(tokens) or tokens[j + 1] in _AFTER_LEVEL)
+                or last_kind == "" and w.scales[tok] == 100 and self._bare_hundred(tokens, i, j)
             ):
                 scale = w.scales[tok]
                 if scale == 100:
@@ -137,6 +128,18 @@ class NumberReader:
         if used == 0 or last_kind == "joiner":
             return None
         return total + current, used
+
+    def _bare_hundred(self, tokens: Sequence[str], i: int, j: int) -> bool:
+        """Whether "hundred" at ``j``, said without its "one", is a number (the phrase read
+        starts at ``i``): "hundred and four point three", a frequency with no "and"
+        ("hundred one point one"), a level said last ("set the volume to hundred")."""
+        return (
+            j + 1 < len(tokens) and tokens[j + 1] in self.words.joiners
+            and self._number_after(tokens, j + 1)
+            or self._number_after(tokens, j) and "point" in tokens[j + 2 : j + 4]
+            or j == i and i > 0 and tokens[i - 1] in _BEFORE_LEVEL
+            and (j + 1 == len(tokens) or tokens[j + 1] in _AFTER_LEVEL)
+        )
 
     def _number_after(self, tokens: Sequence[str], j: int) -> bool:
         """Whether a joining word at ``j`` ("and") has a unit or a tens word after it (not
