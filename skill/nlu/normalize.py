@@ -119,8 +119,21 @@ class Normalized:
         return a, b
 
     def original_slice(self, start: int, end: int) -> str:
+        """The original text of the normalised range ``[start, end)``; a filler dropped
+        inside it ("play the uh rolling stones") is left out of the value, as one space."""
         a, b = self.span(start, end)
-        return self.original[a:b]
+        piece = self.original[a:b]
+        if not self.inner_filler:
+            return piece
+        kept = [token for token in self.tokens if a <= token.start and token.end <= b]
+        out = [piece[: kept[0].end - a]] if kept else [piece]
+        for before, token in zip(kept, kept[1:]):
+            gap = self.original[before.end : token.start]
+            out.append(" " if any(ch.isalnum() for ch in gap) else gap)
+            out.append(self.original[token.start : token.end])
+        if kept:
+            out.append(piece[kept[-1].end - a :])
+        return "".join(out)
 
 
 #: ``Token(*fields)`` without the keyword handling of the generated ``__new__`` (hot path)
