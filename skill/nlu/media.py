@@ -2093,10 +2093,10 @@ def refine_device(draft: Draft) -> None:
 
 
 def refine_choice(draft: Draft) -> None:
-    """"the one from adele": an answer naming an artist the catalog knows is the artist, not
-    free text ("the one from the live album" stays text)."""
+    """"the one from adele", "the one of adele": an answer naming an artist the catalog knows
+    is the artist, not free text ("the one from the live album" stays text)."""
     span = draft.spans.get("text")
-    if span is None or not draft.norm.text.endswith(" from ", 0, span[0]):
+    if span is None or not draft.norm.text.endswith((" from ", " of "), 0, span[0]):
         return  # "the live version": no band called live
     if draft.parser.catalog_names.type_of(draft.norm.text[span[0] : span[1]]) == "artist":
         draft.drop("text")
