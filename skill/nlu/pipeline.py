@@ -1870,8 +1870,11 @@ class Parser:
         item = self.parse_part(norm, a, b, verb)
         if item.name not in _PLAY_OR_QUEUE or not item.slots:
             return None
-        if late and item.slots.get("kind") in MEDIA_KINDS and "query" not in item.slots:
+        if late and item.slots.get("kind") in MEDIA_KINDS and (
+            "query" not in item.slots and "genre" not in item.slots
+        ):
             return None  # "the shining audio book stephen king start": the show's name is lost
+            # (not "jazz radio put": a genre's station)
         if found.group("on") and item.slots.get("kind") not in MEDIA_KINDS and not (
             TYPED_CONTENT.intersection(item.slots)
         ):
