@@ -614,7 +614,9 @@ def refine_queue(draft: Draft) -> None:
         draft.set_text("artist", a, b)  # "play adele next" (not "harry styles watermelon sugar")
         return
     m = _POSSESSIVE.fullmatch(text)
-    if m is not None and m.group(1) not in _NOT_OWNER:
+    if m is not None and m.group(1) not in _NOT_OWNER and not _famous_unowned(
+        draft.parser.catalog_names, text, m.group(1)
+    ):
         draft.set_text("artist", a + m.start(1), a + m.end(1))
         draft.set_text("query", a + m.start(2), b)
         draft.set_text("track", a + m.start(2), b)
@@ -1069,6 +1071,12 @@ _WHOSE_MUSIC = frozenset(
 )
 
 
+def _famous_unowned(names: CatalogNames, phrase: str, owner: str) -> bool:
+    """Whether ``phrase`` ("jessie's girl", "gangsta's paradise") is a famous title whose
+    possessive ``owner`` is no artist: the title whole, not the owner's song."""
+    return names.famous_title(phrase) and names.artist(owner) is None
+
+
 def _possessive_title(draft: Draft) -> None:
     """ "play kenny rogers' the gambler", "adele's hello": the owner is the artist and the
     rest the title (a track unless a kind word said otherwise)."""
@@ -1100,6 +1108,8 @@ def _possessive_title(draft: Draft) -> None:
     last = owner.split()[-1]
     if owner.split()[0] in ("the", "my", "a") or last in _NOT_OWNER or owner in _NOT_OWNER:
         return
+    if _famous_unowned(draft.parser.catalog_names, text[a:b], owner):
+        return  # "play jessie's girl"
     halves = split_artist_title(text_words(text), (a, b), draft.parser.catalog_names, "track")
     if halves is not None and halves[1][0] < owner_at[1] < halves[1][1]:
         # "coolio gangsta's paradise": the possessive is inside the title of a known artist
