@@ -1964,6 +1964,8 @@ def refine_content(draft: Draft) -> None:
     _edition(draft)
     _artist_and_album(draft)
     _name_beside_artist(draft)
+    if verb is not None and "track" in draft.spans and "artist" in draft.spans:
+        _verb_in_title(draft, verb)
     device = content.spans.get("device")
     if _known_playlist(draft, start, end) or (
         device is not None and _known_playlist(draft, start, start + device[0])
@@ -1992,6 +1994,23 @@ def refine_content(draft: Draft) -> None:
         _song_in_title(draft)
     if "artist" in draft.spans:
         _artist_then_chatter(draft)
+
+
+def _verb_in_title(draft: Draft, verb: tuple[int, int]) -> None:
+    """"listen to your heart by roxette": the last words of the request verb open the title
+    the catalog pairs with the artist named."""
+    text = draft.norm.text
+    a, b = draft.spans["track"]
+    if b - a < 2 or a != verb[1] + 1:
+        return
+    artist = draft.text_of("artist")
+    track = text[a:b]
+    said = text[verb[0] : verb[1]].split(" ")
+    for k in range(min(len(said), 2), 0, -1):
+        opening = " ".join(said[-k:])
+        if draft.parser.catalog_names.paired(f"{opening} {track}", artist):
+            draft.set_text("track", a - len(opening) - 1, b)
+            return
 
 
 def _artist_then_chatter(draft: Draft) -> None:
