@@ -233,8 +233,11 @@ def wanted_title(
     christmas"), else the words right after it up to a new clause or a tail word ("beyonce
     cuff it for my sister"), else those right before it after a word of wanting ("appreciate
     paradise city guns n roses"); an empty range when there is none."""
+    opening = 1 if words[0] == "olly" else 0
     for i in range(max(0, start - TITLE_WORDS), start - 1):  # two words or more before
-        if words[i] not in _TITLE_GLUE and famous(" ".join(words[i:start])):
+        # (a glue word opens a title only where the text starts: "on melancholy hill
+        # gorillaz", not "put some | love story taylor swift")
+        if (i == opening or words[i] not in _TITLE_GLUE) and famous(" ".join(words[i:start])):
             return i, start
     if start > 2 and words[start - 1] in ("of", "by", "from") and (
         words[start - 2] not in _MUSIC_KIND_WORDS  # "that happy song by pharrell": a kind
