@@ -443,7 +443,10 @@ def read_content(
                 and not any(w[1] in kind_starts for w in words[i + 1 :])
                 and not (  # "the whole album of abbey road" names the album
                     words[i - 1][0] in ("album", "record") and catalog is not None
-                    and _album_not_artist(catalog, _run_after(text, words, used, i))
+                    # (or "the whole album of oracular spectacular | from mgmt")
+                    and _album_not_artist(
+                        catalog, _run_after(text, words, used, i).split(" from ", 1)[0]
+                    )
                 )
             ):
                 split = i
