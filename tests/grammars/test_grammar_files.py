@@ -54,7 +54,11 @@ def test_utterance(parser: Parser, case: dict[str, Any]) -> None:
         implied = slot in ("kind", "state", "index", "shuffle")
         if isinstance(value, str) and slot in intent.spans and not implied:
             start, end = intent.spans[slot]
-            assert case["text"][start:end] == value
+            said = case["text"][start:end]
+            if said != value:  # a hesitation said inside a name ("the uh rolling stones")
+                fillers = parser.normalizer.anywhere
+                said = " ".join(w for w in said.split(" ") if w.lower() not in fillers)
+            assert said == value
 
 
 def test_no_dead_alternative(parser: Parser) -> None:
