@@ -1964,8 +1964,8 @@ def refine_content(draft: Draft) -> None:
     _edition(draft)
     _artist_and_album(draft)
     _name_beside_artist(draft)
-    if verb is not None and "track" in draft.spans and "artist" in draft.spans:
-        _verb_in_title(draft, verb)
+    if "track" in draft.spans and "artist" in draft.spans:
+        _paired_title(draft, verb)
     device = content.spans.get("device")
     if _known_playlist(draft, start, end) or (
         device is not None and _known_playlist(draft, start, start + device[0])
@@ -1996,21 +1996,33 @@ def refine_content(draft: Draft) -> None:
         _artist_then_chatter(draft)
 
 
-def _verb_in_title(draft: Draft, verb: tuple[int, int]) -> None:
-    """"listen to your heart by roxette": the last words of the request verb open the title
-    the catalog pairs with the artist named."""
+def _paired_title(draft: Draft, verb: tuple[int, int] | None) -> None:
+    """A title the catalog pairs with the artist named, when the words read as the title
+    are not one: the request verb's last words open it ("listen to your heart by roxette")
+    or a story before it is no part of it ("i keep thinking about the night we met by lord
+    huron")."""
+    names = draft.parser.catalog_names
     text = draft.norm.text
     a, b = draft.spans["track"]
-    if b - a < 2 or a != verb[1] + 1:
-        return
-    artist = draft.text_of("artist")
     track = text[a:b]
-    said = text[verb[0] : verb[1]].split(" ")
-    for k in range(min(len(said), 2), 0, -1):
-        opening = " ".join(said[-k:])
-        if draft.parser.catalog_names.paired(f"{opening} {track}", artist):
-            draft.set_text("track", a - len(opening) - 1, b)
+    artist = draft.text_of("artist")
+    if names.paired(track, artist):
+        return
+    if verb is not None and a == verb[1] + 1:
+        said = text[verb[0] : verb[1]].split(" ")
+        for k in range(min(len(said), 2), 0, -1):
+            opening = " ".join(said[-k:])
+            if names.paired(f"{opening} {track}", artist):
+                draft.set_text("track", a - len(opening) - 1, b)
+                return
+    if names.title(track) is not None:
+        return
+    at = track.find(" ")
+    while at > 0 and track.find(" ", at + 1) > 0:  # (two words or more are left)
+        if names.paired(track[at + 1 :], artist):
+            draft.set_text("track", a + at + 1, b)
             return
+        at = track.find(" ", at + 1)
 
 
 def _artist_then_chatter(draft: Draft) -> None:

@@ -223,7 +223,9 @@ _VERB_LAST = re.compile(
     r" (?:it|that|this|them|those|her|him)(?: on)?(?: for me| to me| to us| now| please| next)?"
     r"|(?P<ask>(?:can|could|may) (?:i|we) (?:hear|listen to)"
     r"(?: (?:it|that|this|them|those|her|him))?(?: now| please)?)"
-    r"|(?:make it|let it) (?:play|run)(?: now| please)?|(?P<bare>play)|(?P<on>(?:switch |turn )?on)"
+    r"|(?:make it|let it) (?:play|run)(?: now| please)?"
+    r"|(?:let'?s|lets|let us) (?:have|hear|play) (?:it|that|this)(?: now| please)?"
+    r"|(?P<bare>play)|(?P<on>(?:switch |turn )?on)"
     # "podcast the daily put", "the book pride and prejudice you read for me", "radio virgin
     # olly start", "the podcast stuff you should know i want hear now"
     r"|(?:you )?(?P<bare__2>put on|put|start|open|continue|tune|read)(?: for me| for us| it| now)?"
