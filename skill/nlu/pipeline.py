@@ -155,6 +155,11 @@ _SOMEONE = (
     r"(?:(?:my|the|our|his|her) (?:[a-z]+ )?[a-z]+|grandma|grandpa|granny|mom|mum|dad|mommy"
     r"|daddy)"
 )
+#: a habit said before the thing the verb said last points back at ("every day after lunch
+#: i listen to lbc radio so put that on")
+_HABIT_LEAD = re.compile(
+    r"(?:.+ )?(?:i|we) (?:usually |always |often |normally |sometimes )?listen(?: to)? (?=\S)"
+)
 _SOMEONE_WANTS = re.compile(
     _SOMEONE + r" (?:wants?|would like|would love|asks? for|is asking for"
     r"|are asking for|keeps? asking for|needs?|likes? to hear|loves? to hear)"
@@ -1863,9 +1868,14 @@ class Parser:
             # right now i want to hear it")
         if found.group("on") == "on" and len(words) > 4:
             return None  # "find the best rock station near my location and turn it on"
-        searched = asked_on or _SEARCH_LEAD.match(norm.text, 0, found.end("item")) or (
-            _SOMEONE_WANTS.match(norm.text, 0, found.end("item"))
-        )  # "my son wants the gruffalo audiobook can you put it"
+        # "my son wants the gruffalo audiobook can you put it", "my husband likes the
+        # classical station can you put that", "i always listen to lbc so put that on"
+        item_end = found.end("item")
+        searched = asked_on or _SEARCH_LEAD.match(norm.text, 0, item_end) or (
+            _SOMEONE_WANTS.match(norm.text, 0, item_end)
+            or _SOMEONE_LIKES.match(norm.text, 0, item_end)
+            or _HABIT_LEAD.match(norm.text, 0, item_end)
+        )
         a, b = norm.span(0 if searched is None else searched.end(), found.end("item"))
         verb = found.group("verb") or found.group("bare__2") or ""
         verb = "queue " if verb.startswith("queue") else "read " if verb == "read" else "play "
