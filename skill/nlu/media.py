@@ -275,6 +275,11 @@ _BEFORE_SLEEP_WORDS = (
     r"|in bed)"
 )
 _BEFORE_SLEEP = re.compile(_BEFORE_SLEEP_WORDS)
+#: a choice left to the skill, no name ("a radio station | any one is ok")
+_ANY_WILL_DO = re.compile(
+    r"(?:any|anyone|any one|whichever|whatever)(?: one| station| of them)?(?: is| will)?"
+    r"(?: (?:ok|okay|fine|good|do))?"
+)
 _WHEN_TAIL = re.compile(
     r" (?:(?:after|in|at|when it is|when|for|from|until|this) (?:\S+ ){0,3}"
     r"(?:min|mins|minutes?|hours?|seconds?|pm|am|o'clock|morning|evening|tonight|today|year|week)"
@@ -320,9 +325,9 @@ def _query_noise(draft: Draft) -> None:
     text = draft.norm.text[a:b]
     if _title_kind(draft, text, bare=False) is not None:
         return  # a known title is whole: "my favorite murder", "first things first"
-    if _BEFORE_SLEEP.fullmatch(text):
-        draft.drop("query")  # "an audiobook | before sleeping": when, not what
-        return
+    if _BEFORE_SLEEP.fullmatch(text) or "kind" in draft.slots and _ANY_WILL_DO.fullmatch(text):
+        draft.drop("query")  # "an audiobook | before sleeping": when, not what ("a radio
+        return  # station | any one is ok": no name; but "play anyone" is a song)
     if text.endswith(" on") and "device" in draft.spans and draft.spans["device"][0] > b and (
         not draft.parser.catalog_names.famous_title(text)
     ):  # "put my book the hunger games on | in the kitchen" ("hold on" stays whole)
