@@ -275,6 +275,8 @@ _BEFORE_SLEEP_WORDS = (
     r"|in bed)"
 )
 _BEFORE_SLEEP = re.compile(_BEFORE_SLEEP_WORDS)
+#: a condition said after the name ("is there a new call her daddy | if yes put it on")
+_IF_TAIL = re.compile(r" if (?:yes|so|there is(?: one)?|it exists|you (?:can|have it|find it))$")
 #: a choice left to the skill, no name ("a radio station | any one is ok")
 _ANY_WILL_DO = re.compile(
     r"(?:any|anyone|any one|whichever|whatever)(?: one| station| of them)?(?: is| will)?"
@@ -334,7 +336,7 @@ def _query_noise(draft: Draft) -> None:
         b -= len(" on")
         draft.set_text("query", a, b)
         text = draft.norm.text[a:b]
-    m = _WHEN_TAIL.search(text)
+    m = _WHEN_TAIL.search(text) or (_IF_TAIL.search(text) if " if " in text else None)
     cut = m.start() if m else _said_after_at(draft, a, b) - a
     if cut > 0:
         b = a + cut
