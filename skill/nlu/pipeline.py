@@ -67,7 +67,7 @@ _CLAUSE_JOIN = re.compile(
     r"freeze|resume|go on with|hold on with|turn (?:it |the music |the volume |the sound )?"
     r"(?:up|down)|shuffle|repeat|"
     r"queue|add this|mute|unmute|next|stop the (?:music|song|radio|podcast)|" + _I_WISH
-    + r" (?:some|to hear|to listen to"
+    + r" (?:some|my (?:favou?rites?|liked|loved|saved)|to hear|to listen to"
     r"|a little|a bit of)|can (?:i|we) (?:have|get) some)\b)"
     r"|(?P<command__2>(?:let'?s|lets) (?:have|hear"
     r"|play|put on|listen to)\b|go (?:back |forward |ahead )?\d|(?:play|put on|put) (?:some|me some"
