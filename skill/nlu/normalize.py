@@ -127,7 +127,7 @@ class Normalized:
             return piece
         kept = [token for token in self.tokens if a <= token.start and token.end <= b]
         out = [piece[: kept[0].end - a]] if kept else [piece]
-        for before, token in zip(kept, kept[1:]):
+        for before, token in zip(kept, kept[1:], strict=False):
             gap = self.original[before.end : token.start]
             out.append(" " if any(ch.isalnum() for ch in gap) else gap)
             out.append(self.original[token.start : token.end])
