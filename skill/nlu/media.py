@@ -336,13 +336,13 @@ def _query_noise(draft: Draft) -> None:
         b -= len(" on")
         draft.set_text("query", a, b)
         text = draft.norm.text[a:b]
-    lead, _, rest = text.partition(" ")
-    if lead in ("something", "anything") and rest and " " not in rest and (
+    opener, _, described = text.partition(" ")
+    if opener in ("something", "anything") and described and " " not in described and (
         "kind" in draft.slots
     ):  # "a podcast | something funny": the word that describes it
-        a += len(lead) + 1
+        a += len(opener) + 1
         draft.set_text("query", a, b)
-        text = rest
+        text = described
     m = _WHEN_TAIL.search(text) or (_IF_TAIL.search(text) if " if " in text else None)
     cut = m.start() if m else _said_after_at(draft, a, b) - a
     if cut > 0:
