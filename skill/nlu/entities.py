@@ -81,6 +81,14 @@ class Entity(NamedTuple):
 _new_entity: Any = tuple.__new__
 
 
+#: gazetteers of well-known non-music titles (stations, podcasts, books), with the kind a
+#: name of each says: a famous name that is also one of these keeps its media reading ("the
+#: book thief" stays a book), and a name of these said alone asks for that kind
+SHOW_TITLE_KINDS: Mapping[str, str] = {
+    "STATION": "radio", "PODCAST": "podcast", "AUDIOBOOK": "audiobook",
+}
+
+
 class Gazetteers:
     """label -> normalised phrase -> value."""
 
@@ -118,6 +126,21 @@ class Gazetteers:
     def lookup(self, label: str, phrase: str) -> str | None:
         """The value of ``phrase`` (normalised) under ``label``, or None."""
         return self.tables.get(label, {}).get(phrase)
+
+    def title_kind(
+        self, phrase: str, kinds: Mapping[str, str] = SHOW_TITLE_KINDS, *, bare: bool = False
+    ) -> str | None:
+        """The kind of a well-known title (a station, podcast or book by name) in the lists
+        ``kinds`` names (label -> kind; the first list holding it wins), looked up as said
+        and, with ``bare``, without a leading "the"; None when unknown."""
+        forms = (phrase, phrase[4:]) if bare and phrase.startswith("the ") else (phrase,)
+        tables = self.tables
+        for label, kind in kinds.items():
+            table = tables.get(label, {})
+            for form in forms:
+                if table.get(form):
+                    return kind
+        return None
 
     def phrases(self, label: str) -> list[str]:
         """Every phrase of a label, longest first (the order regex alternatives need)."""

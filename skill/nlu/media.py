@@ -17,7 +17,7 @@ and applies the same clean-up as ``media`` to the item.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from skill.nlu.catalog_names import CHATTER_AFTER_ARTIST, OPENING_ARTIST_WORDS
@@ -32,7 +32,7 @@ from skill.nlu.content import (
 )
 from skill.nlu.content import TITLE_LEAD as _TITLE_LEAD
 from skill.nlu.grammar import slot_of
-from skill.nlu.titles import MEDIA_KINDS, SHOW_TITLE_KINDS
+from skill.nlu.titles import MEDIA_KINDS
 
 if TYPE_CHECKING:
     from skill.nlu.catalog_names import CatalogNames
@@ -75,7 +75,7 @@ def _trim(draft: Draft, slot: str) -> None:
     # the sort words stay in "the great gatsby", in a title named with its artist ("queue last
     # name by future") and in a band's name ("5 seconds of summer teeth")
     if m and m.end() < len(text) and not draft.norm.text.endswith(_NAMED_AFTER, 0, a) and not (
-        slot == "query" and _title_kind(draft, text) is not None
+        slot == "query" and draft.parser.gazetteers.title_kind(text, bare=True) is not None
     ) and not (
         slot in ("track", "query")
         and ("artist" in draft.spans or " by " in text[m.end() :])
@@ -325,7 +325,7 @@ def _query_noise(draft: Draft) -> None:
         return
     a, b = draft.spans["query"]
     text = draft.norm.text[a:b]
-    if _title_kind(draft, text, bare=False) is not None:
+    if draft.parser.gazetteers.title_kind(text) is not None:
         return  # a known title is whole: "my favorite murder", "first things first"
     if _BEFORE_SLEEP.fullmatch(text) or "kind" in draft.slots and _ANY_WILL_DO.fullmatch(text):
         draft.drop("query")  # "an audiobook | before sleeping": when, not what ("a radio
@@ -616,7 +616,7 @@ def refine_queue(draft: Draft) -> None:
         return
     if draft.slots.get("kind") in ("podcast", "episode", "audiobook", "radio"):
         return  # "add the daily podcast to my queue": a show, no song
-    known = _title_kind(draft, text)
+    known = draft.parser.gazetteers.title_kind(text, bare=True)
     if known is not None and not draft.parser.catalog_names.famous_title(text):
         draft.slots["kind"] = known  # "queue serial": a show or a book by name
         return
@@ -1193,7 +1193,7 @@ def _broadcast_article(draft: Draft) -> None:
     for tail in (_SHOW_WORD, _SEASON) if draft.slots["kind"] != "radio" else ():
         found = tail.search(text)  # "the bill simmons podcast", "serial season two"
         if found is not None and found.start() > 0 and (
-            _title_kind(draft, text, bare=False) is None
+            draft.parser.gazetteers.title_kind(text) is None
         ):
             b = a + found.start()
             draft.set_text("query", a, b)
@@ -1206,14 +1206,14 @@ def _broadcast_article(draft: Draft) -> None:
         draft.set_text("query", a, b)
         text = draft.norm.text[a:b]
     if text.startswith("radio ") and draft.slots["kind"] == "radio" and (
-        _title_kind(draft, text, bare=False) is None
-        and (_title_kind(draft, text[6:], bare=False) or text.endswith((" fm", " am")))
+        draft.parser.gazetteers.title_kind(text) is None
+        and (draft.parser.gazetteers.title_kind(text[6:]) or text.endswith((" fm", " am")))
     ):
         draft.set_text("query", a + 6, b)  # "start radio capital fm": the station's name
         return
     if not text.startswith("the ") or " " not in text[4:]:
         return  # "the intern" keeps its article: one word is too little of a name
-    if _title_kind(draft, text, bare=False) is not None:
+    if draft.parser.gazetteers.title_kind(text) is not None:
         return
     draft.set_text("query", a + 4, b)
 
@@ -1324,21 +1324,6 @@ def _whose_version(names: CatalogNames, text: str) -> tuple[Span, Span] | None:
     return None
 
 
-def _title_kind(
-    draft: Draft, text: str, kinds: Mapping[str, str] = SHOW_TITLE_KINDS, *, bare: bool = True
-) -> str | None:
-    """The kind of a well-known title in the gazetteers named by ``kinds`` (label -> kind),
-    looked up as said and, with ``bare``, without a leading "the"; None when unknown."""
-    forms = (text, text[4:]) if bare and text.startswith("the ") else (text,)
-    tables = draft.parser.gazetteers.tables  # Gazetteers.lookup, without a call per form
-    for label, kind in kinds.items():
-        table = tables.get(label, {})
-        for form in forms:
-            if table.get(form):
-                return kind
-    return None
-
-
 def _matched(m: re.Match[str], groups: Sequence[str]) -> str:
     """The first of ``groups`` that took part in ``m`` (alternatives that name one thing)."""
     return next(g for g in groups if m.group(g))
@@ -1444,7 +1429,7 @@ def _known_media(draft: Draft) -> None:
     artist = draft.spans.get("artist")
     if artist is not None and not {"track", "query", "album"}.intersection(draft.spans):
         said = draft.norm.text[artist[0] : artist[1]]
-        kind = _title_kind(draft, said, bare=False)
+        kind = draft.parser.gazetteers.title_kind(said)
         if kind is not None and draft.parser.catalog_names.type_of(said) != "artist":
             draft.drop("artist")  # "let's hear some my favorite murder": a show, no singer
             draft.set_text("query", *artist)
@@ -1463,7 +1448,7 @@ def _known_media(draft: Draft) -> None:
         return
     a, b = draft.spans[slot]
     text = draft.norm.text[a:b]
-    kind = _title_kind(draft, text)
+    kind = draft.parser.gazetteers.title_kind(text, bare=True)
     if kind is not None:
         draft.drop(slot)
         draft.set_text("query", a, b)
@@ -1481,7 +1466,7 @@ def _whole_title(draft: Draft) -> None:
     for word in ("this ", "that ", "my "):
         start = a - len(word)
         if start >= 0 and text.startswith(word, start) and (
-            _title_kind(draft, text[start:b], bare=False) is not None
+            draft.parser.gazetteers.title_kind(text[start:b]) is not None
         ):
             draft.set_text("query", start, b)
             return
@@ -1494,7 +1479,7 @@ def _whole_title(draft: Draft) -> None:
         start = text.rfind(" ", 0, start) + 1 if start > 0 else -1
         if start < 0:
             return
-        if _title_kind(draft, text[start:b], bare=False) is not None:
+        if draft.parser.gazetteers.title_kind(text[start:b]) is not None:
             draft.set_text("query", start, b)
             return
         start -= 1
@@ -1613,7 +1598,7 @@ def _resumed_show(draft: Draft) -> None:
     if (
         not spoken_book
         and draft.parser.catalog_names.type_of(text) == "artist"
-        and _title_kind(draft, text, _BOOK_KINDS, bare=False) is None
+        and draft.parser.gazetteers.title_kind(text, _BOOK_KINDS) is None
     ):
         draft.drop("query")  # "resume playing the beatles": the artist's music
         draft.set_text("artist", a, b)
@@ -1626,7 +1611,7 @@ def _resumed_show(draft: Draft) -> None:
         if text.startswith("the "):
             draft.set_text("query", a + 4, a + m.start())
         return
-    kind = _title_kind(draft, text, _SHOW_KINDS)
+    kind = draft.parser.gazetteers.title_kind(text, _SHOW_KINDS, bare=True)
     if kind is not None:
         draft.slots["kind"] = kind
 

@@ -34,7 +34,7 @@ from skill.nlu.models import BOOL_SLOTS, DECLINED, INT_SLOTS, INTENT_SLOTS, Inte
 from skill.nlu.normalize import Normalized, Normalizer
 from skill.nlu.numbers import NumberWords
 from skill.nlu.regexcache import RegexCache
-from skill.nlu.titles import MEDIA_KINDS, NOT_A_TITLE_START, SHOW_TITLE_KINDS, MediaTitles
+from skill.nlu.titles import MEDIA_KINDS, NOT_A_TITLE_START, MediaTitles
 from skill.nlu.verbless import (
     MEDIA_CUES,
     NAMED_CONTENT,
@@ -1974,10 +1974,9 @@ class Parser:
     def _listed_show(self, item: Intent) -> bool:
         """Whether ``item``'s query is a station, podcast or book of the lists."""
         query = item.slots.get("query")
-        return isinstance(query, str) and any(
-            self.gazetteers.lookup(label, self.normalizer.normalize(query).text)
-            for label in SHOW_TITLE_KINDS
-        )
+        return isinstance(query, str) and self.gazetteers.title_kind(
+            self.normalizer.normalize(query).text
+        ) is not None
 
     def _named_after_so(self, norm: Normalized, listed: bool = False) -> Intent | None:
         """"my husband wants the news so npr", "i feel like dancing so disco": a story, then

@@ -18,7 +18,7 @@ me"; the parser normalises again keeping them when they end a famous title.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from skill.nlu.catalog_names import FAMOUS_POPULARITY, TITLE_WORDS, CatalogNames
 from skill.nlu.entities import Gazetteers
@@ -27,12 +27,6 @@ from skill.nlu.normalize import Normalized
 
 #: kinds whose word makes a pattern read a name as something other than music
 MEDIA_KINDS = frozenset(("audiobook", "radio", "podcast", "episode"))
-#: gazetteers of well-known non-music titles (stations, podcasts, books), with the kind a
-#: name of each says: a famous name that is also one of these keeps its media reading ("the
-#: book thief" stays a book), and a name of these said alone asks for that kind
-SHOW_TITLE_KINDS: Mapping[str, str] = {
-    "STATION": "radio", "PODCAST": "podcast", "AUDIOBOOK": "audiobook",
-}
 #: the words before a title that only ask to play it ("can you play ", "put on the song ")
 _PLAY_LEAD = re.compile(
     r"(?:[a-z' ]+ )?(?:play|put on|listen to|hear|queue|queue up)(?: me| us)?"
@@ -97,7 +91,7 @@ class MediaTitles:
             ):
                 return ()  # "the story", "the next episode of serial", "the story of abba"
             a, b = starts[span[0]], starts[span[1] - 1] + len(words[span[1] - 1])
-            if self._media_title(text[a:b]):
+            if self.gazetteers.title_kind(text[a:b], bare=True) is not None:
                 return ()
             found.append((a, b))
         return tuple(found)
@@ -178,13 +172,6 @@ class MediaTitles:
             if names.famous_title(" ".join(words[start:] + tail)):
                 return True
         return False
-
-    def _media_title(self, title: str) -> bool:
-        bare = title[4:] if title.startswith("the ") else title
-        return any(
-            self.gazetteers.lookup(label, title) or self.gazetteers.lookup(label, bare)
-            for label in SHOW_TITLE_KINDS
-        )
 
 
 def _starts(words: list[str]) -> list[int]:

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from skill.nlu.models import Intent
-from skill.nlu.titles import MEDIA_KINDS, SHOW_TITLE_KINDS
+from skill.nlu.titles import MEDIA_KINDS
 
 if TYPE_CHECKING:
     from skill.nlu.catalog_names import CatalogNames
@@ -200,16 +200,16 @@ def names_content(parser: Parser, text: str) -> bool:
     elif len(words) > 1 and words[0] in _WHEN_OWNED:
         words = words[1:]
     said = " ".join(words)
-    if any(parser.gazetteers.lookup(label, said) for label in SHOW_TITLE_KINDS):
+    if parser.gazetteers.title_kind(said) is not None:
         return True  # "huberman lab", "wnyc in the kitchen": a show, station or book by name
     for n in range(min(len(words) - 1, _OPENING_NAME_WORDS), 0, -1):
-        if len(words) - n <= _AFTER_OPENING_NAME and words[n] in _AFTER_OPENING and any(
-            parser.gazetteers.lookup(label, " ".join(words[:n])) for label in SHOW_TITLE_KINDS
+        if len(words) - n <= _AFTER_OPENING_NAME and words[n] in _AFTER_OPENING and (
+            parser.gazetteers.title_kind(" ".join(words[:n])) is not None
         ):
             return True  # "triple j from australia", "kexp seattle live": a name said first
     for n in range(min(len(words) - 2, _OPENING_NAME_WORDS), 0, -1):
-        if words[-n - 1] in ("on", "from") and any(
-            parser.gazetteers.lookup(label, " ".join(words[-n:])) for label in SHOW_TITLE_KINDS
+        if words[-n - 1] in ("on", "from") and (
+            parser.gazetteers.title_kind(" ".join(words[-n:])) is not None
         ):
             return True  # "the football on five live": a show on a station the lists know
     names = parser.catalog_names
@@ -265,7 +265,7 @@ def show_opens(parser: Parser, text: str) -> bool:
     words = text.split(" ")
     for n in range(min(5, len(words)), 1, -1):
         said = " ".join(words[:n])
-        if any(parser.gazetteers.lookup(label, said) for label in SHOW_TITLE_KINDS):
+        if parser.gazetteers.title_kind(said) is not None:
             return True
     return False
 

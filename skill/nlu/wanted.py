@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from skill.nlu.catalog_names import TITLE_WORDS
+from skill.nlu.entities import SHOW_TITLE_KINDS
 from skill.nlu.models import Intent, SlotValue
-from skill.nlu.titles import SHOW_TITLE_KINDS
 
 if TYPE_CHECKING:
     from skill.nlu.normalize import Normalized

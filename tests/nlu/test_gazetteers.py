@@ -189,3 +189,17 @@ def test_songs_stay_music(parser: Parser, text: str) -> None:
     result = parser.parse(text).to_dict()
     assert result["intent"] == "music.play"
     assert result["slots"].get("kind") not in ("audiobook", "podcast", "radio")
+
+
+def test_title_kind(parser: Parser) -> None:
+    """A station, podcast or book named as the lists hold it has that list's kind; with
+    ``bare`` a leading "the" the lists leave out is tried without it."""
+    gazetteers = parser.gazetteers
+    assert gazetteers.title_kind("bbc world service") == "radio"
+    assert gazetteers.title_kind("the daily") == "podcast"
+    assert gazetteers.title_kind("the hobbit") == "audiobook"
+    assert gazetteers.title_kind("the npr") is None
+    assert gazetteers.title_kind("the npr", bare=True) == "radio"
+    assert gazetteers.title_kind("bohemian rhapsody") is None
+    # only the lists asked for
+    assert gazetteers.title_kind("the daily", {"STATION": "radio"}) is None
