@@ -1513,8 +1513,16 @@ def _book_author(draft: Draft) -> None:
             draft.set_text("artist", m.end(), b)
             draft.set_text("query", a, m.start())
             return
-    # "audiobook of stephen king the shining": the author said first, then the book
     text = draft.norm.text
+    kind_by = _KIND_BY.match(text, b)
+    if kind_by is not None:  # "the alchemist | audiobook of paulo coelho": the kind, the author
+        words = text[kind_by.end() :].split(" ")[:_AUTHOR_WORDS]
+        for n in range(len(words), 0, -1):
+            author = " ".join(words[:n])
+            if draft.parser.gazetteers.lookup("AUTHOR", author) is not None:
+                draft.set_text("artist", kind_by.end(), kind_by.end() + len(author))
+                return
+    # "audiobook of stephen king the shining": the author said first, then the book
     for cut in _spaces_in(text, a, b)[:_AUTHOR_WORDS]:
         if draft.parser.gazetteers.lookup("AUTHOR", text[a:cut]) is not None and (
             draft.parser.gazetteers.lookup("AUDIOBOOK", text[a:b]) is None
@@ -1553,6 +1561,8 @@ def _spaces_in(text: str, a: int, b: int) -> list[int]:
 
 
 _BY_OR_FROM = re.compile(r" (?:by|from|of) ")
+#: a book's kind word and "by" after its name ("the alchemist | audiobook of paulo coelho")
+_KIND_BY = re.compile(r" (?:audiobook|audio book|book|novel) (?:by|from|of) (?=\S)")
 #: the word that says a name is the author's ("by the author stephen king")
 _AUTHOR_WORD = re.compile(r"(?:the )?(?:author|writer) ")
 #: a book's kind word between its author and its name ("michelle obama | book | becoming")
