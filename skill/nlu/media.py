@@ -277,6 +277,12 @@ _BEFORE_SLEEP_WORDS = (
 _BEFORE_SLEEP = re.compile(_BEFORE_SLEEP_WORDS)
 #: a condition said after the name ("is there a new call her daddy | if yes put it on")
 _IF_TAIL = re.compile(r" if (?:yes|so|there is(?: one)?|it exists|you (?:can|have it|find it))$")
+#: a bare verb said after a station's name ("radio jack fm | listen i want", "radio for sport
+#: talksport | open")
+_VERB_AFTER_STATION = re.compile(
+    r"(?: and| then)? (?:open|listen|play|start|put on|put|turn on|switch on|hear)"
+    r"(?: (?:it|i want|please|now))*$"
+)
 #: a choice left to the skill, no name ("a radio station | any one is ok")
 _ANY_WILL_DO = re.compile(
     r"(?:any|anyone|any one|whichever|whatever)(?: one| station| of them)?(?: is| will)?"
@@ -343,6 +349,12 @@ def _query_noise(draft: Draft) -> None:
         a += len(opener) + 1
         draft.set_text("query", a, b)
         text = described
+    if draft.slots.get("kind") == "radio":
+        verb_after = _VERB_AFTER_STATION.search(text)
+        if verb_after is not None and verb_after.start() > 0:
+            b = a + verb_after.start()
+            draft.set_text("query", a, b)
+            text = draft.norm.text[a:b]
     m = _WHEN_TAIL.search(text) or (_IF_TAIL.search(text) if " if " in text else None)
     cut = m.start() if m else _said_after_at(draft, a, b) - a
     if cut > 0:
