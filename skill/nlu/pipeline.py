@@ -888,11 +888,12 @@ class Parser:
             if last is not None:
                 return last
         if pattern.intent in _TITLE_WORD_INTENTS:
-            # "song blinding lights from the weeknd": a title and its artist, no verb, that an
-            # out-of-domain, like or volume rule read a word of ("something just like this
-            # from coldplay", "acdc highway to hell loud")
+            # "song blinding lights from the weeknd", "blinding lights of the weeknd": a title and
+            # its artist, no verb, that an out-of-domain, like or volume rule read a word of
+            # ("something just like this from coldplay", "acdc highway to hell loud")
             named = read_verbless(self, norm) if (
-                ("by" in norm.text or "from" in norm.text) and names_content(self, norm.text)
+                ("by" in norm.text or "from" in norm.text or " of " in norm.text)
+                and names_content(self, norm.text)
                 or artist_and_title(self, norm.text)
             ) else None
             if named is not None and "artist" in named.slots and (
