@@ -73,6 +73,8 @@ _CLAUSE_JOIN = re.compile(
     r"|play|put on|listen to)\b|go (?:back |forward |ahead )?\d|(?:play|put on|put) (?:some|me some"
     r"|us some|something|me something|anything|a bit of|a little)\b))"
 )
+#: "let's play" said last with nothing after it
+_LETS_PLAY = re.compile(r"(?:let'?s|lets) play(?: now| please)?")
 #: where a command may start after chatter said first, with no joining word ("these ads are
 #: so long skip ahead thirty seconds", "i'm done with this song go to the next")
 _TAIL_COMMAND = re.compile(
@@ -2037,6 +2039,8 @@ class Parser:
             if leading is not None:
                 return leading
         at = found.start("command") if found.group("command") else found.start("command__2")
+        if _LETS_PLAY.fullmatch(norm.text, at):
+            return None  # "rock paper scissors let's play": a game, nothing named to play
         if caught and (_POINTS_BACK.match(norm.text, at) or _BARE_PLAY_LAST.match(
             norm.text, at
         ) and not MEDIA_CUES.isdisjoint(norm.text[:at].split(" "))):
