@@ -777,6 +777,66 @@ FLOORS = {
         "none_recall": 0.965,
         "slot_f1": 0.872,
     },
+    "phrasings_dw.jsonl": {
+        "intent_accuracy": 0.968,
+        "none_precision": 0.985,
+        "none_recall": 0.985,
+        "slot_f1": 0.943,
+    },
+    "phrasings_dx.jsonl": {
+        "intent_accuracy": 0.97,
+        "none_precision": 0.906,
+        "none_recall": 0.985,
+        "slot_f1": 0.965,
+    },
+    "phrasings_dy.jsonl": {
+        "intent_accuracy": 0.975,
+        "none_precision": 0.961,
+        "none_recall": 0.985,
+        "slot_f1": 0.947,
+    },
+    "phrasings_dz.jsonl": {
+        "intent_accuracy": 0.978,
+        "none_precision": 0.965,
+        "none_recall": 0.985,
+        "slot_f1": 0.935,
+    },
+    "phrasings_ea.jsonl": {
+        "intent_accuracy": 0.965,
+        "none_precision": 0.947,
+        "none_recall": 0.985,
+        "slot_f1": 0.945,
+    },
+    "phrasings_eb.jsonl": {
+        "intent_accuracy": 0.95,
+        "none_precision": 0.849,
+        "none_recall": 0.985,
+        "slot_f1": 0.923,
+    },
+    "phrasings_ec.jsonl": {
+        "intent_accuracy": 0.968,
+        "none_precision": 0.949,
+        "none_recall": 0.985,
+        "slot_f1": 0.913,
+    },
+    "phrasings_ed.jsonl": {
+        "intent_accuracy": 0.948,
+        "none_precision": 0.918,
+        "none_recall": 0.965,
+        "slot_f1": 0.89,
+    },
+    "phrasings_ee.jsonl": {
+        "intent_accuracy": 0.955,
+        "none_precision": 0.965,
+        "none_recall": 0.955,
+        "slot_f1": 0.896,
+    },
+    "phrasings_ef.jsonl": {
+        "intent_accuracy": 0.917,
+        "none_precision": 0.868,
+        "none_recall": 0.965,
+        "slot_f1": 0.893,
+    },
 }
 
 
