@@ -1879,17 +1879,16 @@ class Parser:
             or _SOMEONE_LIKES.match(norm.text, 0, item_end)
             or _HABIT_LEAD.match(norm.text, 0, item_end)
         )
-        a, b = norm.span(0 if searched is None else searched.end(), found.end("item"))
+        a, b = norm.span(0 if searched is None else searched.end(), item_end)
         verb = found.group("verb") or found.group("bare__2") or ""
         verb = "queue " if verb.startswith("queue") else "read " if verb == "read" else "play "
         item = self.parse_part(norm, a, b, verb)
         if item.name not in _PLAY_OR_QUEUE or not item.slots:
             return None
         if late and item.slots.get("kind") in MEDIA_KINDS and (
-            "query" not in item.slots and "genre" not in item.slots
+            "query" not in item.slots and "genre" not in item.slots  # (not "jazz radio put")
         ):
             return None  # "the shining audio book stephen king start": the show's name is lost
-            # (not "jazz radio put": a genre's station)
         if found.group("on") and item.slots.get("kind") not in MEDIA_KINDS and not (
             TYPED_CONTENT.intersection(item.slots)
         ):

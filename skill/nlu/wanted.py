@@ -257,7 +257,7 @@ def wanted_title(
         return end, after
     cue = max((i for i in range(start) if words[i] in _WANT_CUES), default=-1)
     if cue < 0:  # "good days sza", "olly breakeven the script please": the title, the artist
-        first = 1 if words[0] == "olly" else 0
+        first = opening
         if words[first] in ("that", "this") and start - first > 1:
             first += 1  # "that dance monkey song tones and i": a pointer, no title word
         last = len(words)
