@@ -1139,6 +1139,9 @@ class Parser:
         part = self.parse_part(norm, a, b, "play ")
         if not plays_named(part):
             return None
+        room = self.room_at_end(norm.text, said.end())  # "adele songs in the kitchen"
+        if room is not None and "device" not in part.slots:
+            return self.with_device(norm, part, room.span(1)) or part
         return dataclasses.replace(part, confidence=part.confidence * 0.8)
 
     def _beside_chatter(self, norm: Normalized, caught: bool = False) -> Intent | None:
