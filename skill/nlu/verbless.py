@@ -29,7 +29,8 @@ VERBS = frozenset(
     """play put start listen hear turn switch stop pause resume skip set add queue what who
     how when where why which is are can could will would do does did tell show find search
     make give let i i'm im it it's its this that what's whats who's whos where's how's was
-    were has have had should shall does don't dont look browse locate""".split()
+    were has have had should shall does don't dont look browse locate buy purchase order
+    download rent sell""".split()
 )
 #: question words that open many famous titles ("how deep is your love", "what is love")
 _QUESTION_OPENERS = frozenset(("who", "how", "what", "where", "why", "when"))
