@@ -799,7 +799,7 @@ FLOORS = {
         "intent_accuracy": 0.978,
         "none_precision": 0.965,
         "none_recall": 0.985,
-        "slot_f1": 0.935,
+        "slot_f1": 0.938,
     },
     "phrasings_ea.jsonl": {
         "intent_accuracy": 0.965,
@@ -817,13 +817,13 @@ FLOORS = {
         "intent_accuracy": 0.968,
         "none_precision": 0.949,
         "none_recall": 0.985,
-        "slot_f1": 0.913,
+        "slot_f1": 0.915,
     },
     "phrasings_ed.jsonl": {
-        "intent_accuracy": 0.948,
-        "none_precision": 0.918,
+        "intent_accuracy": 0.953,
+        "none_precision": 0.927,
         "none_recall": 0.965,
-        "slot_f1": 0.89,
+        "slot_f1": 0.897,
     },
     "phrasings_ee.jsonl": {
         "intent_accuracy": 0.955,
@@ -836,6 +836,30 @@ FLOORS = {
         "none_precision": 0.868,
         "none_recall": 0.965,
         "slot_f1": 0.893,
+    },
+    "phrasings_eg.jsonl": {
+        "intent_accuracy": 0.94,
+        "none_precision": 0.927,
+        "none_recall": 0.965,
+        "slot_f1": 0.89,
+    },
+    "phrasings_eh.jsonl": {
+        "intent_accuracy": 0.935,
+        "none_precision": 0.839,
+        "none_recall": 0.985,
+        "slot_f1": 0.885,
+    },
+    "phrasings_ei.jsonl": {
+        "intent_accuracy": 0.963,
+        "none_precision": 0.946,
+        "none_recall": 0.975,
+        "slot_f1": 0.93,
+    },
+    "phrasings_ej.jsonl": {
+        "intent_accuracy": 0.923,
+        "none_precision": 0.918,
+        "none_recall": 0.955,
+        "slot_f1": 0.886,
     },
 }
 
