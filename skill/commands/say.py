@@ -109,8 +109,9 @@ async def session(
     settings: Settings, args: argparse.Namespace
 ) -> AsyncIterator[tuple[MusicOrchestrator, str]]:
     """The orchestrator and the user to act for, sandboxed or real."""
-    # Build the parser (grammars, spaCy gazetteers) before the first command's clock runs.
-    await asyncio.to_thread(lambda: default_parser().warm())
+    # Build the parser (grammars, spaCy gazetteers, catalog names) before the first command's
+    # clock runs.
+    await asyncio.to_thread(lambda: default_parser().prime())
     if settings.spotify_client_id is not None:
         async with open_services(settings) as services:
             store = MusicStore(settings.db_path)

@@ -113,8 +113,8 @@ async def open_runtime(
     audit_module.instrument(services.http, api_base=services.api_base,
                             accounts_base=services.accounts_base)
     parser = await asyncio.to_thread(shared_parser)
-    if warm_parser:
-        await asyncio.to_thread(parser.warm)
+    if warm_parser:  # the first command costs what later ones do
+        await asyncio.to_thread(parser.prime)
     music_store = MusicStore(settings.db_path, clock=services.clock)
     idempotency = IdempotencyStore(settings.db_path, clock=services.clock)
     orchestrator = MusicOrchestrator.for_spotify(services.client, music_store, parser=parser)

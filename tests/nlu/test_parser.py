@@ -79,6 +79,16 @@ def test_plain_command_does_not_build_spacy() -> None:
     assert fresh._entities is not None
 
 
+def test_prime_loads_what_a_first_request_would() -> None:
+    """A service primes its parser at start (skill.web.runtime, skill say): the spaCy matcher
+    and the catalog's names are loaded before the first command, not by it."""
+    fresh = Parser.default()
+    assert fresh._names is None
+    assert fresh.prime() is fresh
+    assert fresh._entities is not None
+    assert fresh._names is not None
+
+
 def test_build_after_imports_is_not_pathological() -> None:
     """Building stays far from pathological. The 0.3 s target is measured by
     ``benchmarks/nlu_speed.py``, not here: wall-clock assertions flake on a loaded machine,
