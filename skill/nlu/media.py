@@ -2038,12 +2038,10 @@ def _paired_title(draft: Draft, verb: tuple[int, int] | None) -> None:
                 return
     if names.title(track) is not None:
         return
-    at = track.find(" ")
-    while at > 0 and track.find(" ", at + 1) > 0:  # (two words or more are left)
-        if names.paired(track[at + 1 :], artist):
-            draft.set_text("track", a + at + 1, b)
+    for cut in _spaces_in(text, a, b)[:-1]:  # (two words or more are left)
+        if names.paired(text[cut + 1 : b], artist):
+            draft.set_text("track", cut + 1, b)
             return
-        at = track.find(" ", at + 1)
 
 
 def _artist_then_chatter(draft: Draft) -> None:
