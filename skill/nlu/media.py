@@ -431,14 +431,15 @@ def refine_media(draft: Draft) -> None:
     _artist_noise(draft)
     _author_called(draft)
     _query_noise(draft)
-    if draft.intent == "music.play" and "kind" not in draft.slots:
-        _name_beside_artist(draft)
     if draft.intent == "music.play":
+        if "kind" not in draft.slots:
+            _name_beside_artist(draft)
         _named_broadcast(draft)
         _known_media(draft)
-        if draft.slots.get("kind") == "audiobook" and "query" in draft.spans:
-            if "artist" not in draft.spans:
-                _title_by_artist(draft)  # "odd thomas by dean koontz": the author
+        if draft.slots.get("kind") == "audiobook" and "query" in draft.spans and (
+            "artist" not in draft.spans
+        ):
+            _title_by_artist(draft)  # "odd thomas by dean koontz": the author
         _catalog_name(draft)
     spoken_kind = draft.slots.get("kind") in ("audiobook", "podcast", "episode")
     for slot in ("query", "artist", "track"):
