@@ -267,8 +267,13 @@ _RADIO_LEAD = re.compile(
     r"(?:radio (?:on|now|(?:i want|i need|i'd like)(?: the| a)?(?: station| channel)?)"
     r"|channel|frequency|(?:that|this|the) station|fm radio|what about the) (?=\S)"
 )
-#: and after it ("radio paradise | playing", "capital fm | on")
-_RADIO_TAIL = re.compile(r" (?:playing|on)(?: please| now)?$")
+#: and after it ("radio paradise | playing", "capital fm | on"), a bare verb too ("radio jack
+#: fm | listen i want", "radio for sport talksport | open", "one hundred point three | and play")
+_RADIO_TAIL = re.compile(
+    r" (?:playing|on)(?: please| now)?$"
+    r"|(?: and| then)? (?:open|listen|play|start|put on|put|turn on|switch on|hear)"
+    r"(?: (?:it|i want|please|now))*$"
+)
 #: when, said after a show or book ("an audiobook | before sleeping"): no part of its name
 _BEFORE_SLEEP_WORDS = (
     r"(?:before (?:bed|bedtime|sleeping|sleep|i sleep|i go to (?:bed|sleep)|going to (?:bed|sleep))"
@@ -277,12 +282,6 @@ _BEFORE_SLEEP_WORDS = (
 _BEFORE_SLEEP = re.compile(_BEFORE_SLEEP_WORDS)
 #: a condition said after the name ("is there a new call her daddy | if yes put it on")
 _IF_TAIL = re.compile(r" if (?:yes|so|there is(?: one)?|it exists|you (?:can|have it|find it))$")
-#: a bare verb said after a station's name ("radio jack fm | listen i want", "radio for sport
-#: talksport | open")
-_VERB_AFTER_STATION = re.compile(
-    r"(?: and| then)? (?:open|listen|play|start|put on|put|turn on|switch on|hear)"
-    r"(?: (?:it|i want|please|now))*$"
-)
 #: a choice left to the skill, no name ("a radio station | any one is ok")
 _ANY_WILL_DO = re.compile(
     r"(?:any|anyone|any one|whichever|whatever)(?: one| station| of them)?(?: is| will)?"
@@ -349,12 +348,6 @@ def _query_noise(draft: Draft) -> None:
         a += len(opener) + 1
         draft.set_text("query", a, b)
         text = described
-    if draft.slots.get("kind") == "radio":
-        verb_after = _VERB_AFTER_STATION.search(text)
-        if verb_after is not None and verb_after.start() > 0:
-            b = a + verb_after.start()
-            draft.set_text("query", a, b)
-            text = draft.norm.text[a:b]
     m = _WHEN_TAIL.search(text) or (_IF_TAIL.search(text) if " if " in text else None)
     cut = m.start() if m else _said_after_at(draft, a, b) - a
     if cut > 0:
