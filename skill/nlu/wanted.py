@@ -82,6 +82,9 @@ _TITLE_GLUE = frozenset("a an the some bit little of them her him it me us up on
 _MUSIC_KIND_WORDS = frozenset(
     "album albums song songs music track tracks playlist stuff tunes".split()
 )
+#: words a title said alone before its artist never holds: chatter, a kind word, an answer
+#: or thinking aloud, a word that names no title (one set, one test per text)
+_NOT_IN_SAID_TITLE = _CHATTER | _MUSIC_KIND_WORDS | _ANSWER_WORDS | _NO_TITLE
 #: words that make a text about an artist no request to play them
 _NOT_WANTED = frozenset(
     """tickets ticket concert concerts tour gig show lyrics married marry dating born died
@@ -269,10 +272,7 @@ def wanted_title(
             # a stop word only inside a title of three words or more ("sweet child of mine")
             words[first] not in _TITLE_STOP and words[said - 1] not in _TITLE_STOP
             and (len(title) > 2 or _TITLE_STOP.isdisjoint(title))
-            and _CHATTER.isdisjoint(title)
-            and _MUSIC_KIND_WORDS.isdisjoint(words[first:said])
-            and _ANSWER_WORDS.isdisjoint(words[first:said])
-            and _NO_TITLE.isdisjoint(words[first:said])
+            and _NOT_IN_SAID_TITLE.isdisjoint(title)
             and words[first] not in _TITLE_GLUE
         ):
             return first, said  # "bohemian rapsody of queen": a title heard wrong, "of" them
