@@ -142,8 +142,9 @@ class NumberReader:
         )
 
     def _number_after(self, tokens: Sequence[str], j: int) -> bool:
-        """Whether a joining word at ``j`` ("and") has a unit or a tens word after it (not
-        "oh", a digit said alone): "hundred | and | six"."""
+        """Whether the word after ``j`` is a unit or a tens word (not "oh", a digit said
+        alone): after the "and" of "hundred and | six", after the "hundred" of "hundred | one
+        point one"."""
         w = self.words
         nxt = tokens[j + 1] if j + 1 < len(tokens) else ""
         return (nxt in w.units or nxt in w.tens) and nxt not in w.digit_only
